@@ -1,0 +1,64 @@
+"""folio's exchange-neutral core: models, errors, hook specifications and the host API.
+
+Hosts usually need only what this package exports::
+
+    from framework import Folio, SyncFolio, WalletKind, total_by_asset
+
+Plugin authors import :mod:`framework.hookspecs` (``hookimpl``) and :mod:`framework.providers`.
+The core imports no adapter and no plugin: exchanges arrive through the ``folio`` entry points.
+"""
+
+from framework.config import (
+    AccountConfig,
+    EnvCredentials,
+    FolioConfig,
+    PluginPolicy,
+    StaticCredentials,
+    load_config,
+    parse_config,
+)
+from framework.credentials import Credentials, Secret
+from framework.errors import FolioError
+from framework.host import Folio, Plugins
+from framework.models import (
+    NOT_APPLICABLE,
+    AssetBalance,
+    BalanceSnapshot,
+    Capability,
+    HealthMetric,
+    MarginHealth,
+    MarginRisk,
+    WalletKind,
+)
+from framework.results import AccountResult, AssetTotals, FanOut, total_by_asset
+from framework.sync import SyncFolio
+
+__all__ = [
+    "NOT_APPLICABLE",
+    "AccountConfig",
+    "AccountResult",
+    "AssetBalance",
+    "AssetTotals",
+    "BalanceSnapshot",
+    "Capability",
+    "Credentials",
+    "EnvCredentials",
+    "FanOut",
+    "Folio",
+    "FolioConfig",
+    "FolioError",
+    "HealthMetric",
+    "MarginHealth",
+    "MarginRisk",
+    "PluginPolicy",
+    "Plugins",
+    "Secret",
+    "StaticCredentials",
+    "SyncFolio",
+    "WalletKind",
+    "load_config",
+    "parse_config",
+    "total_by_asset",
+]
+
+__version__ = "0.1.0"

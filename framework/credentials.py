@@ -1,0 +1,73 @@
+"""API credentials that cannot leak by accident.
+
+A key or secret printed once in a log, a traceback or a ``repr`` is compromised. :class:`Secret`
+makes the safe thing the default: its ``repr`` and ``str`` are fixed placeholders, it refuses to
+be pickled or formatted into JSON by accident, and the only way to the value is the explicit,
+greppable :meth:`Secret.reveal`, which only signers call.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Final, NoReturn, final
+
+import attrs
+
+__all__ = ["REDACTED", "Credentials", "Secret"]
+
+REDACTED: Final = "***"
+
+
+@final
+class Secret:
+    """A string that never shows itself: ``repr``, ``str`` and ``format`` print ``***``."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        checked: object = value  # hosts call this untyped; a bytes key would sign wrongly
+        if not isinstance(checked, str):
+            msg = f"a Secret holds a str, got {type(checked).__name__}"
+            raise TypeError(msg)
+        self._value = value
+
+    def reveal(self) -> str:
+        """The real value. Call it only where the value is used (signing a request)."""
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return f"Secret({REDACTED!r})"
+
+    def __str__(self) -> str:
+        return REDACTED
+
+    def __format__(self, format_spec: str) -> str:
+        return REDACTED
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return hmac.compare_digest(self._value.encode(), other._value.encode())
+
+    def __hash__(self) -> int:
+        return hash((Secret, self._value))
+
+    def __reduce__(self) -> NoReturn:
+        msg = "Secret values are not picklable: pass credentials explicitly"
+        raise TypeError(msg)
+
+
+@attrs.frozen(slots=True)
+class Credentials:
+    """An API key and its secret. Both are treated as secrets: the key identifies the account."""
+
+    api_key: Secret
+    api_secret: Secret
+
+    @classmethod
+    def from_strings(cls, api_key: str, api_secret: str) -> Credentials:
+        """Wrap plain strings, e.g. read by a host from its own vault."""
+        return cls(Secret(api_key), Secret(api_secret))

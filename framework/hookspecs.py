@@ -1,0 +1,152 @@
+"""The hooks an exchange plugin implements (pluggy project name ``folio``).
+
+A plugin is any module or object registered under the ``folio`` entry-point group whose
+functions are marked with :data:`hookimpl` and named like the methods below. It implements the
+spec classes it needs: :class:`BalanceProvider` to serve balances, :class:`RiskProvider` to
+serve margin risk, :class:`SimulatorProvider` to ship an offline simulator.
+
+Design rules, and why:
+
+* **Hooks never do I/O.** pluggy calls hooks synchronously and aborts the whole call on the
+  first exception. A hook returns a *reader*; the core awaits the reader's ``async`` methods
+  itself, one task per account, so one slow or broken account never blocks or breaks another.
+* **One exchange, one owner.** Each plugin *declares* the exchanges it serves
+  (``folio_balance_wallets``, ``folio_risk_exchanges``). The core maps every exchange name to the
+  single plugin that declared it and calls only that plugin's reader hooks; two plugins
+  declaring the same exchange is a reported conflict, never a silent winner by load order.
+* **Readers live as long as the host.** A reader (and the HTTP client behind it, opened through
+  :meth:`framework.providers.AccountContext.resource`) is created on the account's first use
+  and reused, so connections stay alive; the core closes them when the host closes.
+* **Arguments may grow.** pluggy passes an implementation only the arguments it names, so new
+  context can be added to a spec later without breaking existing plugins.
+
+Example plugin (the whole of it)::
+
+    from framework.hookspecs import hookimpl
+    from framework.models import WalletKind
+
+    @hookimpl
+    def folio_balance_wallets():
+        return {"myexchange": [WalletKind.CASH]}
+
+    @hookimpl
+    def folio_balance_reader(exchange, context):
+        if exchange != "myexchange":
+            return None
+        return MyExchangeReader(context)   # has: async def fetch_balances(self, wallet)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+import pluggy
+
+from framework.models import WalletKind
+from framework.providers import AccountContext, BalanceReader, RiskReader, Simulator
+
+__all__ = ["PROJECT_NAME", "BalanceProvider", "RiskProvider", "SimulatorProvider", "hookimpl"]
+
+PROJECT_NAME = "folio"
+
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+"""Marks a plugin function as the implementation of the hook of the same name."""
+
+_hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+
+
+class BalanceProvider:
+    """Hooks of a plugin that reads account balances."""
+
+    @_hookspec
+    def folio_balance_wallets(self) -> Mapping[str, Collection[WalletKind]]:
+        """Declare the exchanges this plugin reads balances from, and which wallets of each.
+
+        Called once per host, when plugins are loaded. Must be cheap and free of I/O.
+
+        :returns: a mapping from exchange name (lower case, e.g. ``"ascendex"``) to the wallet
+            kinds served there. Each exchange named here must be answered by
+            :meth:`folio_balance_reader`.
+
+        All plugins are asked; the answers are combined. An exchange declared by two plugins is
+        reported as a conflict and served by neither until one is blocked.
+
+        .. versionadded:: 0.1
+        """
+        raise NotImplementedError
+
+    @_hookspec(firstresult=True)
+    def folio_balance_reader(
+        self, exchange: str, context: AccountContext
+    ) -> BalanceReader | None:
+        """Return the object that reads balances for one account of ``exchange``.
+
+        Called at most once per account and host, on the account's first balance read; the
+        reader is then reused for the host's lifetime. Must not do I/O: open HTTP clients
+        lazily or through ``context.resource(...)`` so the core closes them.
+
+        :param exchange: the account's exchange, one the plugin declared in
+            :meth:`folio_balance_wallets`.
+        :param context: the account's configuration, credentials, HTTP settings and resources.
+        :returns: a :class:`framework.providers.BalanceReader`, or ``None`` if ``exchange`` is
+            not this plugin's (the core only asks the declaring plugin, but a plugin must
+            still answer ``None`` for names it does not own).
+        :raises framework.errors.ConfigurationError: when the account's ``options`` or
+            ``base_url`` are invalid for the exchange; the message names the key.
+
+        Stops at the first non-``None`` result.
+
+        .. versionadded:: 0.1
+        """
+        raise NotImplementedError
+
+
+class RiskProvider:
+    """Hooks of a plugin that reads margin risk profiles."""
+
+    @_hookspec
+    def folio_risk_exchanges(self) -> Collection[str]:
+        """Declare the exchanges for which this plugin reads the margin risk profile.
+
+        Called once per host, when plugins are loaded. Must be cheap and free of I/O.
+
+        :returns: exchange names (lower case). Conflicts are handled as for balances.
+
+        .. versionadded:: 0.1
+        """
+        raise NotImplementedError
+
+    @_hookspec(firstresult=True)
+    def folio_risk_reader(self, exchange: str, context: AccountContext) -> RiskReader | None:
+        """Return the object that reads the margin risk profile for one account.
+
+        Same contract as :meth:`BalanceProvider.folio_balance_reader`; a plugin that serves
+        both should share one HTTP client per account through ``context.resource``.
+
+        :returns: a :class:`framework.providers.RiskReader`, or ``None`` for an exchange that
+            is not this plugin's.
+        :raises framework.errors.ConfigurationError: on invalid account options.
+
+        Stops at the first non-``None`` result.
+
+        .. versionadded:: 0.1
+        """
+        raise NotImplementedError
+
+
+class SimulatorProvider:
+    """Hooks of a plugin that ships an offline simulator of its exchange."""
+
+    @_hookspec
+    def folio_simulators(self) -> Sequence[Simulator]:
+        """Return the simulators this plugin ships (used by ``folio simulate`` and ``demo``).
+
+        Called when the command line needs them. Must be cheap: starting happens later.
+
+        .. versionadded:: 0.1
+        """
+        raise NotImplementedError
+
+
+SPEC_CLASSES: tuple[type, ...] = (BalanceProvider, RiskProvider, SimulatorProvider)
+"""Every spec class, in the order the core registers them."""

@@ -1,0 +1,261 @@
+"""The host API: what a portfolio application imports to read its accounts.
+
+::
+
+    async with Folio.from_config("folio.toml") as folio:
+        snapshot = await folio.balances("main")                 # one account, raises on failure
+        everything = await folio.all_balances(WalletKind.CASH)  # every account, never raises
+        totals = total_by_asset(everything)                     # says which accounts it misses
+
+One :class:`Folio` owns the plugins, one reader per account and their connections; close it
+(``async with`` or :meth:`Folio.aclose`) to release every socket. Non-async hosts use
+:class:`framework.sync.SyncFolio`, which drives the same object on a private event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Self, TypeVar
+
+import pluggy
+
+from framework.config import AccountConfig, FolioConfig, PluginPolicy, load_config
+from framework.errors import FolioError, PluginContractError, UnknownAccountError
+from framework.loading import PluginRecord, load_plugins, new_plugin_manager, register_plugin
+from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.providers import AccountContext, BalanceReader, RiskReader
+from framework.registry import ExchangeRegistry, ExchangeSupport
+from framework.results import AccountResult, FanOut
+from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
+
+__all__ = ["Folio", "Plugins"]
+
+T = TypeVar("T")
+
+
+class Plugins:
+    """The loaded plugins of one host: the pluggy manager, load records and exchange map."""
+
+    def __init__(
+        self,
+        policy: PluginPolicy | None = None,
+        *,
+        extra: Iterable[tuple[str, object]] = (),
+        use_entry_points: bool = True,
+    ) -> None:
+        """Load plugins from the ``folio`` entry points (per ``policy``) plus ``extra`` ones.
+
+        ``extra`` is ``(name, plugin)`` pairs registered directly: how a host or a test adds a
+        plugin that is not installed as a distribution. The environment's switches
+        (``FOLIO_BLOCK_PLUGINS`` ...) are applied on top of ``policy``.
+        """
+        effective = (policy or PluginPolicy()).with_environment()
+        self.manager: pluggy.PluginManager = new_plugin_manager()
+        records: list[PluginRecord] = (
+            load_plugins(self.manager, effective) if use_entry_points else []
+        )
+        for name, plugin in extra:
+            error = register_plugin(self.manager, plugin, name)
+            records.append(_extra_record(name, error, effective))
+        self.policy = effective
+        self.registry = ExchangeRegistry(self.manager, records)
+
+    @property
+    def records(self) -> list[PluginRecord]:
+        """Every plugin seen, loaded or not, for ``folio plugins``."""
+        return self.registry.records
+
+    def exchanges(self) -> list[ExchangeSupport]:
+        """Installed exchanges and their capabilities."""
+        return self.registry.exchanges()
+
+
+def _extra_record(name: str, error: str | None, policy: PluginPolicy) -> PluginRecord:
+    from framework.errors import PluginLoadError  # noqa: PLC0415
+    from framework.loading import PluginStatus  # noqa: PLC0415
+
+    if error is None:
+        return PluginRecord(name, PluginStatus.LOADED, distribution="(registered by host)")
+    if policy.strict:
+        raise PluginLoadError(f"plugin {name!r}: registration failed: {error}")
+    return PluginRecord(name, PluginStatus.FAILED, "(registered by host)", error=error)
+
+
+class Folio:
+    """Reads balances and margin risk of configured accounts through the installed plugins."""
+
+    def __init__(
+        self,
+        accounts: Sequence[AccountConfig],
+        *,
+        plugins: Plugins | None = None,
+        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
+    ) -> None:
+        self._accounts = {account.name: account for account in accounts}
+        if len(self._accounts) != len(accounts):
+            msg = "account names must be unique"
+            raise ValueError(msg)
+        self.plugins = plugins if plugins is not None else Plugins()
+        self._http = http
+        self._contexts: dict[str, AccountContext] = {}
+        self._balance_readers: dict[tuple[str, WalletKind], BalanceReader] = {}
+        self._risk_readers: dict[str, RiskReader] = {}
+        self._closed = False
+        self._limit: asyncio.Semaphore | None = None
+
+    @classmethod
+    def from_config(
+        cls,
+        config: FolioConfig | str | os.PathLike[str] = "folio.toml",
+        *,
+        extra_plugins: Iterable[tuple[str, object]] = (),
+        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
+    ) -> Folio:
+        """Build a host from a config object or a TOML file path."""
+        loaded = config if isinstance(config, FolioConfig) else load_config(config)
+        return cls(
+            loaded.accounts,
+            plugins=Plugins(loaded.plugins, extra=extra_plugins),
+            http=http,
+        )
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close every connection the plugins opened. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        contexts = list(self._contexts.values())
+        self._contexts.clear()
+        self._balance_readers.clear()
+        self._risk_readers.clear()
+        results = await asyncio.gather(
+            *(context.resources.aclose() for context in contexts), return_exceptions=True
+        )
+        errors = [r for r in results if isinstance(r, BaseException)]
+        if errors:
+            msg = "some accounts' connections failed to close"
+            raise BaseExceptionGroup(msg, errors)
+
+    # -- accounts -----------------------------------------------------------------------
+
+    @property
+    def accounts(self) -> tuple[str, ...]:
+        """Configured account names, in configuration order."""
+        return tuple(self._accounts)
+
+    def account(self, name: str) -> AccountConfig:
+        """The configuration of account ``name``."""
+        try:
+            return self._accounts[name]
+        except KeyError:
+            known = ", ".join(self._accounts) or "none"
+            msg = f"no account named {name!r} is configured (configured: {known})"
+            raise UnknownAccountError(msg, account=name) from None
+
+    def _context(self, name: str) -> AccountContext:
+        if self._closed:
+            msg = "this Folio has been closed"
+            raise RuntimeError(msg)
+        context = self._contexts.get(name)
+        if context is None:
+            context = AccountContext(self.account(name), http=self._http)
+            self._contexts[name] = context
+        return context
+
+    # -- one account --------------------------------------------------------------------
+
+    async def balances(self, account: str, wallet: WalletKind = WalletKind.CASH) -> BalanceSnapshot:
+        """Read every balance of one wallet of one account.
+
+        :raises framework.errors.FolioError: a subclass saying what went wrong and where.
+        """
+        wallet = WalletKind(wallet)
+        key = (account, wallet)
+        reader = self._balance_readers.get(key)
+        if reader is None:
+            context = self._context(account)
+            registry = self.plugins.registry
+            reader = _located(lambda: registry.balance_reader(wallet, context), context)
+            self._balance_readers[key] = reader
+        return await _located_async(reader.fetch_balances(wallet), self._context(account))
+
+    async def risk(self, account: str) -> MarginRisk:
+        """Read the margin risk profile of one account."""
+        reader = self._risk_readers.get(account)
+        if reader is None:
+            context = self._context(account)
+            reader = _located(lambda: self.plugins.registry.risk_reader(context), context)
+            self._risk_readers[account] = reader
+        return await _located_async(reader.fetch_margin_risk(), self._context(account))
+
+    # -- every account ------------------------------------------------------------------
+
+    async def all_balances(
+        self, wallet: WalletKind = WalletKind.CASH, accounts: Iterable[str] | None = None
+    ) -> FanOut[BalanceSnapshot]:
+        """Read one wallet of many accounts concurrently; one failure never hides another."""
+        return await self._fan_out(lambda name: self.balances(name, wallet), accounts)
+
+    async def all_risk(self, accounts: Iterable[str] | None = None) -> FanOut[MarginRisk]:
+        """Read the margin risk profile of many accounts concurrently."""
+        return await self._fan_out(self.risk, accounts)
+
+    async def _fan_out(
+        self, read: Callable[[str], Awaitable[T]], accounts: Iterable[str] | None
+    ) -> FanOut[T]:
+        names = list(self._accounts if accounts is None else accounts)
+        if self._limit is None:
+            self._limit = asyncio.Semaphore(self._http.max_concurrency)
+        limit = self._limit
+
+        async def one(name: str) -> AccountResult[T]:
+            exchange = self._accounts[name].exchange if name in self._accounts else "unknown"
+            try:
+                async with limit:
+                    value = await read(name)
+            except FolioError as exc:
+                return AccountResult(name, exchange, error=exc)
+            return AccountResult(name, exchange, value=value)
+
+        results = await asyncio.gather(*(one(name) for name in names))
+        return FanOut[T](results)
+
+
+def _located(build: Callable[[], T], context: AccountContext) -> T:
+    """Run ``build``; a FolioError leaving it is completed with the account's location."""
+    try:
+        return build()
+    except FolioError as exc:
+        exc.located(exchange=context.account.exchange, account=context.account.name)
+        raise
+
+
+async def _located_async(awaitable: Awaitable[T], context: AccountContext) -> T:
+    """Await a reader call; errors are typed and located, whatever the plugin raised."""
+    account = context.account
+    try:
+        return await awaitable
+    except FolioError as exc:
+        exc.located(exchange=account.exchange, account=account.name)
+        raise
+    except Exception as exc:
+        # A plugin bug must not escape as an untyped exception from a fan-out. Only the
+        # type is quoted: a third-party message may contain anything, secrets included.
+        msg = f"the {account.exchange} plugin failed with {type(exc).__name__} (a plugin bug)"
+        raise PluginContractError(msg, exchange=account.exchange, account=account.name) from exc

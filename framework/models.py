@@ -1,0 +1,268 @@
+"""Exchange-neutral domain models: what a portfolio application reads, whatever the exchange.
+
+These classes carry no serialization rules and know no exchange: adapters convert their wire
+formats into them, and :mod:`framework.serialize` turns them into JSON. They are frozen and
+slotted because a snapshot is a fact about one moment; nobody should patch it afterwards.
+
+Every amount is a :class:`decimal.Decimal` holding exactly the digits the exchange sent. A
+``float`` would silently round a balance such as ``1285.366663467``; a type check in every
+constructor refuses it so a careless adapter fails at once instead of corrupting a total.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, Final, TypeAlias
+
+import attrs
+
+__all__ = [
+    "NOT_APPLICABLE",
+    "AssetBalance",
+    "BalanceSnapshot",
+    "Capability",
+    "HealthMetric",
+    "MarginHealth",
+    "MarginRisk",
+    "NotApplicable",
+    "Ratio",
+    "WalletKind",
+]
+
+
+class WalletKind(enum.StrEnum):
+    """The kind of account (wallet) a balance was read from."""
+
+    CASH = "cash"
+    MARGIN = "margin"
+    FUTURES = "futures"
+
+
+class Capability(enum.StrEnum):
+    """What a plugin can read for an exchange; declared by plugins, checked by the core."""
+
+    CASH_BALANCE = "cash_balance"
+    MARGIN_BALANCE = "margin_balance"
+    FUTURES_BALANCE = "futures_balance"
+    MARGIN_RISK = "margin_risk"
+
+    @classmethod
+    def for_wallet(cls, wallet: WalletKind) -> Capability:
+        """The capability a plugin must declare to serve balances of ``wallet``."""
+        return _WALLET_CAPABILITY[wallet]
+
+
+_WALLET_CAPABILITY: Final[Mapping[WalletKind, Capability]] = MappingProxyType(
+    {
+        WalletKind.CASH: Capability.CASH_BALANCE,
+        WalletKind.MARGIN: Capability.MARGIN_BALANCE,
+        WalletKind.FUTURES: Capability.FUTURES_BALANCE,
+    }
+)
+
+
+class NotApplicable(enum.Enum):
+    """A ratio that has no value in the account's current state.
+
+    Exchanges report such ratios with sentinels (AscendEX sends ``"-1"`` for the cushion of an
+    account that borrowed nothing). A sentinel read as a number is dangerous: a cushion of -1
+    looks like an account far below its liquidation line when it is in fact the safest state
+    there is. The domain model therefore names the state instead of carrying the number.
+    """
+
+    NOT_APPLICABLE = "not_applicable"
+
+    def __repr__(self) -> str:
+        return "NOT_APPLICABLE"
+
+
+NOT_APPLICABLE: Final = NotApplicable.NOT_APPLICABLE
+
+Ratio: TypeAlias = Decimal | NotApplicable
+"""A ratio that is either a number or explicitly :data:`NOT_APPLICABLE`."""
+
+
+def _is_exact_decimal(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Refuse anything but a finite Decimal, so floats and NaN never enter a snapshot."""
+    if type(value) is not Decimal:
+        msg = f"{attribute.name} must be a Decimal, got {type(value).__name__}"
+        raise TypeError(msg)
+    if not value.is_finite():
+        msg = f"{attribute.name} must be a finite Decimal, got {value}"
+        raise ValueError(msg)
+
+
+def _is_ratio(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not NOT_APPLICABLE:
+        _is_exact_decimal(instance, attribute, value)
+
+
+def _is_utc(_instance: object, attribute: attrs.Attribute[Any], value: datetime) -> None:
+    """Timestamps are aware and UTC: naive datetimes are how hosts get clocks wrong."""
+    if value.utcoffset() != UTC.utcoffset(None):
+        msg = f"{attribute.name} must be an aware UTC datetime, got {value!r}"
+        raise ValueError(msg)
+
+
+_ZERO: Final = Decimal(0)
+
+
+@attrs.frozen(slots=True)
+class AssetBalance:
+    """One asset's balance in one wallet.
+
+    ``total`` is what the exchange reports as the asset's total, ``available`` what can be used
+    right now (not locked by open orders or withdrawals). On margin wallets ``borrowed`` and
+    ``interest`` are the debt owed in this asset; elsewhere they are zero.
+    """
+
+    asset: str
+    total: Decimal = attrs.field(validator=_is_exact_decimal)
+    available: Decimal = attrs.field(validator=_is_exact_decimal)
+    borrowed: Decimal = attrs.field(default=_ZERO, validator=_is_exact_decimal)
+    interest: Decimal = attrs.field(default=_ZERO, validator=_is_exact_decimal)
+
+    @property
+    def locked(self) -> Decimal:
+        """The part of ``total`` that is not available (held by orders or transfers)."""
+        return self.total - self.available
+
+    @property
+    def net(self) -> Decimal:
+        """What the asset is worth to the owner after debt: total - borrowed - interest."""
+        return self.total - self.borrowed - self.interest
+
+
+def _balances_tuple(rows: Iterable[AssetBalance]) -> tuple[AssetBalance, ...]:
+    return tuple(rows)
+
+
+def _unique_assets(
+    _instance: object, _attribute: attrs.Attribute[Any], rows: tuple[AssetBalance, ...]
+) -> None:
+    """A snapshot lists each asset once; two rows for one asset would double-count a total."""
+    seen: set[str] = set()
+    for row in rows:
+        if row.asset in seen:
+            msg = f"asset {row.asset!r} appears more than once in the snapshot"
+            raise ValueError(msg)
+        seen.add(row.asset)
+
+
+@attrs.frozen(slots=True)
+class BalanceSnapshot:
+    """All balances of one wallet of one account, as read at ``fetched_at`` (UTC).
+
+    A snapshot is all or nothing: adapters build it only from a response that converted
+    completely, so a snapshot never silently lacks an asset the exchange reported.
+    """
+
+    exchange: str
+    account: str
+    wallet: WalletKind
+    balances: tuple[AssetBalance, ...] = attrs.field(
+        converter=_balances_tuple, validator=_unique_assets
+    )
+    fetched_at: datetime = attrs.field(validator=_is_utc)
+
+    def __iter__(self) -> Iterator[AssetBalance]:
+        return iter(self.balances)
+
+    def __len__(self) -> int:
+        return len(self.balances)
+
+    def __getitem__(self, asset: str) -> AssetBalance:
+        """The balance of ``asset``; ``KeyError`` when the exchange listed no such row."""
+        row = self.get(asset)
+        if row is None:
+            raise KeyError(asset)
+        return row
+
+    def get(self, asset: str) -> AssetBalance | None:
+        """The balance of ``asset``, or ``None`` when the exchange listed no such row."""
+        for row in self.balances:
+            if row.asset == asset:
+                return row
+        return None
+
+    @property
+    def assets(self) -> tuple[str, ...]:
+        """Asset codes in the order the exchange listed them."""
+        return tuple(row.asset for row in self.balances)
+
+
+class HealthMetric(enum.StrEnum):
+    """How an exchange expresses the distance of a margin account from liquidation.
+
+    Exchanges use different ratios, and mixing them up is how dashboards show a healthy account
+    as doomed. The metric says which ratio :attr:`MarginHealth.value` holds; for both, higher is
+    safer and the account is liquidated when the value falls to ``liquidation_threshold``.
+    """
+
+    CUSHION = "cushion"
+    """Net asset value / effective maintenance margin (AscendEX). Liquidation starts at 1."""
+
+    MARGIN_LEVEL = "margin_level"
+    """Total asset value / total liability (Binance). Liquidation at the exchange's call level."""
+
+
+@attrs.frozen(slots=True)
+class MarginHealth:
+    """The account's margin ratio, named by metric, with the level at which it is liquidated."""
+
+    metric: HealthMetric
+    value: Ratio = attrs.field(validator=_is_ratio)
+    liquidation_threshold: Decimal | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(_is_exact_decimal),
+    )
+
+    @property
+    def applicable(self) -> bool:
+        """False when the ratio is undefined, e.g. nothing is borrowed so nothing can be called."""
+        return self.value is not NOT_APPLICABLE
+
+
+def _frozen_extras(value: Mapping[str, Decimal] | None) -> Mapping[str, Decimal]:
+    return MappingProxyType(dict(value or {}))
+
+
+def _decimal_values(
+    _instance: object, attribute: attrs.Attribute[Any], value: Mapping[str, Decimal]
+) -> None:
+    for key, amount in value.items():
+        if type(amount) is not Decimal or not amount.is_finite():
+            msg = f"{attribute.name}[{key!r}] must be a finite Decimal, got {amount!r}"
+            raise TypeError(msg)
+
+
+@attrs.frozen(slots=True)
+class MarginRisk:
+    """The risk profile of one margin account, all values in ``quote_asset`` (e.g. USDT).
+
+    ``equity`` is the net asset value: ``total_value - borrowed_value - interest_value``.
+    ``leverage`` is ``total_value / equity`` and is :data:`NOT_APPLICABLE` when equity is not
+    positive. ``max_leverage`` is the platform's limit for the account. ``extras`` carries
+    exchange-specific amounts (documented per exchange) that have no neutral meaning, so that
+    nothing the exchange sent is lost and nothing exchange-specific leaks into the fields above.
+    """
+
+    exchange: str
+    account: str
+    quote_asset: str
+    total_value: Decimal = attrs.field(validator=_is_exact_decimal)
+    available_value: Decimal = attrs.field(validator=_is_exact_decimal)
+    borrowed_value: Decimal = attrs.field(validator=_is_exact_decimal)
+    interest_value: Decimal = attrs.field(validator=_is_exact_decimal)
+    equity: Decimal = attrs.field(validator=_is_exact_decimal)
+    leverage: Ratio = attrs.field(validator=_is_ratio)
+    max_leverage: Ratio = attrs.field(validator=_is_ratio)
+    health: MarginHealth
+    fetched_at: datetime = attrs.field(validator=_is_utc)
+    extras: Mapping[str, Decimal] = attrs.field(
+        factory=dict, converter=_frozen_extras, validator=_decimal_values
+    )

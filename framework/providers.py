@@ -1,0 +1,165 @@
+"""What a plugin hands to the core, and what the core hands to a plugin.
+
+pluggy calls hooks synchronously and stops at the first exception, so hooks in folio never do
+I/O: they return *readers*, small objects with ``async`` methods that the core awaits, isolates
+and fans out itself. A reader is created once per account and reused, so its HTTP connections
+stay alive across calls; the resources it opens through :meth:`AccountContext.resource` are
+closed by the core when the host closes (no leaked sockets).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol, TypeVar, runtime_checkable
+
+import attrs
+
+from framework.config import AccountConfig
+from framework.credentials import Credentials
+from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
+
+__all__ = [
+    "AccountContext",
+    "AsyncResource",
+    "BalanceReader",
+    "ResourceStack",
+    "RiskReader",
+    "Simulator",
+    "SimulatorHandle",
+]
+
+
+@runtime_checkable
+class BalanceReader(Protocol):
+    """Reads balances of one account. Returned by ``folio_balance_reader``."""
+
+    async def fetch_balances(self, wallet: WalletKind) -> BalanceSnapshot:
+        """Read every balance of ``wallet`` now.
+
+        Must return a complete snapshot or raise a :class:`framework.errors.FolioError`
+        subclass; never a partial snapshot, never another exception type.
+        """
+        ...
+
+
+@runtime_checkable
+class RiskReader(Protocol):
+    """Reads the margin risk profile of one account. Returned by ``folio_risk_reader``."""
+
+    async def fetch_margin_risk(self) -> MarginRisk:
+        """Read the margin risk profile now; raise a FolioError subclass on failure."""
+        ...
+
+
+@runtime_checkable
+class AsyncResource(Protocol):
+    """Anything a plugin opens that must be closed: an HTTP client, a session."""
+
+    async def aclose(self) -> None:
+        """Release sockets and other OS resources."""
+        ...
+
+
+ResourceT = TypeVar("ResourceT", bound=AsyncResource)
+
+
+class ResourceStack:
+    """Resources shared by the readers of one account, closed together, newest first.
+
+    Keys let a plugin's balance reader and risk reader share one HTTP client for the same
+    account: the first caller creates it, the second gets the same object.
+    """
+
+    def __init__(self) -> None:
+        self._resources: dict[Hashable, AsyncResource] = {}
+        self._closed = False
+
+    def get_or_create(self, key: Hashable, factory: Callable[[], ResourceT]) -> ResourceT:
+        """The resource stored under ``key``, created by ``factory`` on first use."""
+        if self._closed:
+            msg = "the host has been closed; no new connections can be opened"
+            raise RuntimeError(msg)
+        existing = self._resources.get(key)
+        if existing is None:
+            existing = factory()
+            self._resources[key] = existing
+        return existing  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[AsyncResource]:
+        return iter(reversed(list(self._resources.values())))
+
+    async def aclose(self) -> None:
+        """Close every resource; one failing to close does not keep the others open."""
+        self._closed = True
+        resources = list(self)
+        self._resources.clear()
+        results = await asyncio.gather(*(r.aclose() for r in resources), return_exceptions=True)
+        errors = [r for r in results if isinstance(r, BaseException)]
+        if errors:
+            msg = "some connections failed to close"
+            raise BaseExceptionGroup(msg, errors)
+
+
+@attrs.define(slots=True)
+class AccountContext:
+    """Everything a plugin may use to build the readers of one account.
+
+    ``credentials()`` resolves the account's secrets on demand (from the environment by
+    default), so a missing variable is reported for that account only.
+    """
+
+    account: AccountConfig
+    http: HttpSettings = DEFAULT_HTTP_SETTINGS
+    resources: ResourceStack = attrs.field(factory=ResourceStack)
+
+    def credentials(self) -> Credentials:
+        """The account's API credentials; raises ConfigurationError naming the missing key."""
+        try:
+            return self.account.credentials.resolve(self.account.name)
+        except Exception as exc:
+            from framework.errors import ConfigurationError  # noqa: PLC0415
+
+            if isinstance(exc, ConfigurationError):
+                exc.path = exc.path or self.account.source
+            raise
+
+    def resource(self, key: Hashable, factory: Callable[[], ResourceT]) -> ResourceT:
+        """Shortcut for ``self.resources.get_or_create(key, factory)``."""
+        return self.resources.get_or_create(key, factory)
+
+
+class SimulatorHandle(Protocol):
+    """A simulator running in the background, as seen by the ``folio`` command line."""
+
+    @property
+    def url(self) -> str:
+        """Base URL to point an account's ``base_url`` at."""
+        ...
+
+    def demo_accounts(self) -> Sequence[AccountConfig]:
+        """Accounts (with in-memory credentials) that the demo reads from this simulator."""
+        ...
+
+    def sample_config(self) -> str:
+        """A ready-to-use ``folio.toml`` fragment for this simulator, with env var names."""
+        ...
+
+    def sample_environment(self) -> dict[str, str]:
+        """Environment variables that ``sample_config`` refers to (test credentials only)."""
+        ...
+
+
+@attrs.frozen(slots=True)
+class Simulator:
+    """An exchange simulator a plugin ships, started by ``folio simulate`` and ``folio demo``.
+
+    ``start(host, port)`` returns a context manager that serves on a background thread until
+    the context exits; port 0 picks a free port.
+    """
+
+    exchange: str
+    description: str
+    start: Callable[[str, int], AbstractContextManager[SimulatorHandle]]

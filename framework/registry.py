@@ -1,0 +1,227 @@
+"""The typed facade over pluggy: who serves which exchange, and the one call into each hook.
+
+``manager.hook.x(...)`` returns ``Any`` and aborts at the first exception. Every hook call in
+folio goes through this module instead, which asks each plugin separately (so a plugin whose
+declaration raises is reported, not fatal), checks what comes back against the spec, maps every
+exchange to exactly one owning plugin and returns precise types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any
+
+import attrs
+import pluggy
+
+from framework.errors import (
+    PluginContractError,
+    UnknownExchangeError,
+    UnsupportedCapabilityError,
+)
+from framework.loading import PluginRecord, PluginStatus
+from framework.models import Capability, WalletKind
+from framework.providers import AccountContext, BalanceReader, RiskReader, Simulator
+
+__all__ = ["ExchangeRegistry", "ExchangeSupport"]
+
+
+@attrs.frozen(slots=True)
+class ExchangeSupport:
+    """One exchange as installed: the plugin serving each capability."""
+
+    exchange: str
+    capabilities: Mapping[Capability, str]
+    """Capability -> name of the plugin that serves it."""
+
+    @property
+    def plugins(self) -> tuple[str, ...]:
+        """The plugins involved, in name order."""
+        return tuple(sorted(set(self.capabilities.values())))
+
+
+@attrs.frozen(slots=True)
+class _Claim:
+    plugin: str
+    capabilities: frozenset[Capability]
+
+
+class ExchangeRegistry:
+    """Maps exchanges to plugins, built once per host from the plugins' declarations."""
+
+    def __init__(self, manager: pluggy.PluginManager, records: Sequence[PluginRecord]) -> None:
+        self._manager = manager
+        self._records = list(records)
+        self._balance_wallets: dict[str, dict[str, frozenset[WalletKind]]] = {}
+        self._risk: dict[str, set[str]] = {}
+        self._collect()
+
+    # -- declarations -------------------------------------------------------------------
+
+    def _declarations(self, hook_name: str) -> list[tuple[str, object]]:
+        """Call a declaration hook on each plugin alone; a failing plugin is reported."""
+        results: list[tuple[str, object]] = []
+        hook = getattr(self._manager.hook, hook_name)
+        for impl in hook.get_hookimpls():
+            try:
+                results.append((impl.plugin_name, impl.function()))
+            except Exception as exc:
+                self._fail(impl.plugin_name, f"{hook_name}() raised {type(exc).__name__}: {exc}")
+        return results
+
+    def _fail(self, plugin: str, error: str) -> None:
+        self._records = [
+            attrs.evolve(r, status=PluginStatus.FAILED, error=error) if r.name == plugin else r
+            for r in self._records
+        ]
+        if not any(r.name == plugin for r in self._records):
+            self._records.append(PluginRecord(plugin, PluginStatus.FAILED, error=error))
+        plugin_object = self._manager.get_plugin(plugin)
+        if plugin_object is not None:
+            self._manager.unregister(plugin_object)
+
+    def _collect(self) -> None:
+        for plugin, declared in self._declarations("folio_balance_wallets"):
+            wallets = _check_wallets(declared)
+            if wallets is None:
+                self._fail(plugin, "folio_balance_wallets() must return {exchange: [WalletKind]}")
+                continue
+            for exchange, kinds in wallets.items():
+                self._balance_wallets.setdefault(exchange, {})[plugin] = kinds
+        for plugin, declared in self._declarations("folio_risk_exchanges"):
+            names = _check_names(declared)
+            if names is None:
+                self._fail(plugin, "folio_risk_exchanges() must return a collection of names")
+                continue
+            for exchange in names:
+                self._risk.setdefault(exchange, set()).add(plugin)
+        # a plugin that failed while declaring risk may have declared balances before
+        live = {r.name for r in self._records if r.status is PluginStatus.LOADED}
+        live |= {name for name, _ in self._manager.list_name_plugin() if name}
+        for owners in self._balance_wallets.values():
+            for plugin in [p for p in owners if p not in live]:
+                del owners[plugin]
+        for risk_owners in self._risk.values():
+            risk_owners.intersection_update(live)
+
+    # -- queries ------------------------------------------------------------------------
+
+    @property
+    def records(self) -> list[PluginRecord]:
+        """Every plugin seen at load time, with its status."""
+        return list(self._records)
+
+    def exchanges(self) -> list[ExchangeSupport]:
+        """Every exchange some plugin serves without conflict, with its capabilities."""
+        names = sorted(set(self._balance_wallets) | set(self._risk))
+        result: list[ExchangeSupport] = []
+        for name in names:
+            capabilities: dict[Capability, str] = {}
+            balance_owners = self._balance_wallets.get(name, {})
+            if len(balance_owners) == 1:
+                (plugin, wallets), = balance_owners.items()
+                for wallet in sorted(wallets):
+                    capabilities[Capability.for_wallet(wallet)] = plugin
+            risk_owners = self._risk.get(name, set())
+            if len(risk_owners) == 1:
+                capabilities[Capability.MARGIN_RISK] = next(iter(risk_owners))
+            if capabilities:
+                result.append(ExchangeSupport(name, capabilities))
+        return result
+
+    def conflicts(self) -> dict[str, tuple[str, ...]]:
+        """Exchanges claimed by more than one plugin, with the claimants."""
+        clashes: dict[str, set[str]] = {}
+        for name, owners in self._balance_wallets.items():
+            if len(owners) > 1:
+                clashes.setdefault(name, set()).update(owners)
+        for name, risk_owners in self._risk.items():
+            if len(risk_owners) > 1:
+                clashes.setdefault(name, set()).update(risk_owners)
+        return {name: tuple(sorted(p)) for name, p in sorted(clashes.items())}
+
+    def _installed(self) -> str:
+        names = [e.exchange for e in self.exchanges()]
+        return ", ".join(names) if names else "none"
+
+    def _owner(self, exchange: str, capability: Capability) -> str:
+        conflicts = self.conflicts()
+        if exchange in conflicts:
+            claimants = ", ".join(conflicts[exchange])
+            msg = (
+                f"exchange {exchange!r} is claimed by several plugins ({claimants}); "
+                "block all but one (FOLIO_BLOCK_PLUGINS or [plugins] block)"
+            )
+            raise UnknownExchangeError(msg, exchange=exchange)
+        support = {e.exchange: e for e in self.exchanges()}.get(exchange)
+        if support is None:
+            installed = self._installed()
+            msg = f"no installed plugin serves exchange {exchange!r} (installed: {installed})"
+            raise UnknownExchangeError(msg, exchange=exchange)
+        plugin = support.capabilities.get(capability)
+        if plugin is None:
+            offered = ", ".join(sorted(support.capabilities)) or "nothing"
+            msg = f"{capability.value} is not supported for {exchange!r} (it offers: {offered})"
+            raise UnsupportedCapabilityError(msg, exchange=exchange)
+        return plugin
+
+    def _call_owner(self, hook_name: str, plugin: str, **kwargs: Any) -> object:
+        others = [p for name, p in self._manager.list_name_plugin() if name != plugin]
+        caller: Callable[..., object] = self._manager.subset_hook_caller(hook_name, others)
+        return caller(**kwargs)
+
+    def balance_reader(self, wallet: WalletKind, context: AccountContext) -> BalanceReader:
+        """Ask the owning plugin for the account's balance reader (checked against the spec)."""
+        exchange = context.account.exchange
+        plugin = self._owner(exchange, Capability.for_wallet(wallet))
+        reader = self._call_owner(
+            "folio_balance_reader", plugin, exchange=exchange, context=context
+        )
+        if not isinstance(reader, BalanceReader):
+            msg = f"plugin {plugin!r} returned {type(reader).__name__} from folio_balance_reader"
+            raise PluginContractError(msg, exchange=exchange, account=context.account.name)
+        return reader
+
+    def risk_reader(self, context: AccountContext) -> RiskReader:
+        """Ask the owning plugin for the account's margin risk reader."""
+        exchange = context.account.exchange
+        plugin = self._owner(exchange, Capability.MARGIN_RISK)
+        reader = self._call_owner("folio_risk_reader", plugin, exchange=exchange, context=context)
+        if not isinstance(reader, RiskReader):
+            msg = f"plugin {plugin!r} returned {type(reader).__name__} from folio_risk_reader"
+            raise PluginContractError(msg, exchange=exchange, account=context.account.name)
+        return reader
+
+    def simulators(self) -> list[Simulator]:
+        """Simulators shipped by the loaded plugins, by exchange name."""
+        found: list[Simulator] = []
+        for plugin, declared in self._declarations("folio_simulators"):
+            if not isinstance(declared, Sequence) or not all(
+                isinstance(s, Simulator) for s in declared
+            ):
+                self._fail(plugin, "folio_simulators() must return a sequence of Simulator")
+                continue
+            found.extend(declared)
+        return sorted(found, key=lambda s: s.exchange)
+
+
+def _check_wallets(declared: object) -> dict[str, frozenset[WalletKind]] | None:
+    if not isinstance(declared, Mapping):
+        return None
+    result: dict[str, frozenset[WalletKind]] = {}
+    for exchange, kinds in declared.items():
+        if not isinstance(exchange, str) or not isinstance(kinds, Collection):
+            return None
+        try:
+            result[exchange.lower()] = frozenset(WalletKind(k) for k in kinds)
+        except ValueError:
+            return None
+    return result
+
+
+def _check_names(declared: object) -> list[str] | None:
+    if isinstance(declared, str) or not isinstance(declared, Collection):
+        return None
+    if not all(isinstance(n, str) for n in declared):
+        return None
+    return [n.lower() for n in declared]

@@ -1,0 +1,118 @@
+"""Plain-text tables for the ``folio`` command line.
+
+Amounts are printed with exactly the digits the exchange sent and right-aligned, so columns
+of balances can be compared by eye; nothing is rounded for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from framework.loading import PluginRecord
+from framework.models import BalanceSnapshot, MarginRisk, Ratio
+from framework.registry import ExchangeSupport
+from framework.results import AssetTotals, FanOut
+
+__all__ = ["balances_table", "errors_block", "plugins_table", "risk_table", "totals_table"]
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
+    """Align ``rows`` under ``headers``; columns in ``numeric`` are right-aligned."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [
+            cell.rjust(width) if index in numeric else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([line(headers), *(line(row) for row in rows)])
+
+
+def _amount(value: Decimal) -> str:
+    return str(value)
+
+
+def _ratio(value: Ratio) -> str:
+    return "n/a" if not isinstance(value, Decimal) else str(value)
+
+
+def balances_table(fan_out: FanOut[BalanceSnapshot]) -> str:
+    """One row per asset per successful account."""
+    headers = ["ACCOUNT", "EXCHANGE", "WALLET", "ASSET", "TOTAL", "AVAILABLE", "LOCKED",
+               "BORROWED", "INTEREST", "NET"]
+    rows: list[list[str]] = []
+    for account, snapshot in fan_out.values.items():
+        if not snapshot.balances:
+            rows.append([account, snapshot.exchange, snapshot.wallet.value, "(none)",
+                         "", "", "", "", "", ""])
+        for row in snapshot.balances:
+            rows.append([
+                account, snapshot.exchange, snapshot.wallet.value, row.asset,
+                _amount(row.total), _amount(row.available), _amount(row.locked),
+                _amount(row.borrowed), _amount(row.interest), _amount(row.net),
+            ])
+    return table(headers, rows, numeric=set(range(4, 10)))
+
+
+def totals_table(totals: AssetTotals) -> str:
+    """Sums per asset, with a line naming the accounts left out."""
+    rows = [[asset, _amount(amount)] for asset, amount in totals.totals.items()]
+    text = table(["ASSET", totals.field.upper()], rows, numeric={1})
+    count = len(totals.included)
+    note = f"across {count} account{'s' if count != 1 else ''}"
+    if totals.missing:
+        note += f"; INCOMPLETE, missing: {', '.join(totals.missing)}"
+    return f"{text}\n({note})"
+
+
+def risk_table(fan_out: FanOut[MarginRisk]) -> str:
+    """One row per successful account's margin risk profile."""
+    headers = ["ACCOUNT", "EXCHANGE", "QUOTE", "TOTAL", "EQUITY", "BORROWED", "INTEREST",
+               "AVAILABLE", "LEVERAGE", "MAX LEV", "HEALTH"]
+    rows: list[list[str]] = []
+    for account, risk in fan_out.values.items():
+        health = risk.health
+        if health.applicable:
+            state = f"{health.metric.value} {_ratio(health.value)}"
+            if health.liquidation_threshold is not None:
+                state += f" (liquidation at {health.liquidation_threshold})"
+        else:
+            state = f"{health.metric.value} n/a (nothing borrowed)"
+        rows.append([
+            account, risk.exchange, risk.quote_asset, _amount(risk.total_value),
+            _amount(risk.equity), _amount(risk.borrowed_value), _amount(risk.interest_value),
+            _amount(risk.available_value), _ratio(risk.leverage), _ratio(risk.max_leverage),
+            state,
+        ])
+    return table(headers, rows, numeric=set(range(3, 10)))
+
+
+def errors_block(fan_out: FanOut[Any]) -> str:
+    """One line per failed account: the error type and its located message."""
+    lines = [
+        f"FAILED {account}: {type(error).__name__}: {error}"
+        for account, error in fan_out.errors.items()
+    ]
+    return "\n".join(lines)
+
+
+def plugins_table(records: Sequence[PluginRecord], exchanges: Sequence[ExchangeSupport]) -> str:
+    """Installed plugins with their status, then exchanges with their capabilities."""
+    plugin_rows = [
+        [r.name, r.status.value, f"{r.distribution or '-'} {r.version or ''}".strip(),
+         r.error or ""]
+        for r in records
+    ]
+    text = table(["PLUGIN", "STATUS", "DISTRIBUTION", "PROBLEM"], plugin_rows, numeric=set())
+    exchange_rows = [
+        [e.exchange, ", ".join(c.value for c in sorted(e.capabilities)), ", ".join(e.plugins)]
+        for e in exchanges
+    ]
+    text += "\n\n" + table(["EXCHANGE", "CAPABILITIES", "PLUGIN"], exchange_rows, numeric=set())
+    return text

@@ -1,0 +1,109 @@
+"""Domain models to JSON, keeping every amount an exact decimal string.
+
+JSON numbers are read as IEEE doubles by most consumers (JavaScript, ``jq``), so an amount
+written as a number loses digits on the other side. Amounts are therefore emitted as strings
+with exactly the digits the exchange sent (``"1285.366663467"``, ``"0.6"``, ``"11200"``).
+A ratio that does not apply is ``null``; timestamps are ISO 8601 in UTC.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import cattrs
+
+from framework.errors import FolioError
+from framework.models import (
+    AssetBalance,
+    BalanceSnapshot,
+    HealthMetric,
+    NotApplicable,
+    WalletKind,
+)
+from framework.results import AccountResult, AssetTotals, FanOut
+
+__all__ = ["dumps", "error_to_dict", "to_jsonable"]
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter()
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_unstructure_hook(NotApplicable, lambda _: None)
+    converter.register_unstructure_hook(datetime, lambda d: d.isoformat().replace("+00:00", "Z"))
+    converter.register_unstructure_hook(WalletKind, lambda w: w.value)
+    converter.register_unstructure_hook(HealthMetric, lambda m: m.value)
+
+    def asset_balance(row: AssetBalance) -> dict[str, Any]:
+        return {
+            "asset": row.asset,
+            "total": str(row.total),
+            "available": str(row.available),
+            "locked": str(row.locked),
+            "borrowed": str(row.borrowed),
+            "interest": str(row.interest),
+            "net": str(row.net),
+        }
+
+    converter.register_unstructure_hook(AssetBalance, asset_balance)
+    converter.register_unstructure_hook(
+        BalanceSnapshot,
+        lambda s: {
+            "exchange": s.exchange,
+            "account": s.account,
+            "wallet": s.wallet.value,
+            "fetched_at": converter.unstructure(s.fetched_at),
+            "balances": [asset_balance(row) for row in s.balances],
+        },
+    )
+    converter.register_unstructure_hook(
+        AssetTotals,
+        lambda t: {
+            "field": t.field,
+            "totals": {asset: str(amount) for asset, amount in t.totals.items()},
+            "included": list(t.included),
+            "missing": list(t.missing),
+            "complete": t.complete,
+        },
+    )
+    return converter
+
+
+_CONVERTER = _make_converter()
+
+
+def error_to_dict(error: FolioError) -> dict[str, Any]:
+    """The machine-readable form of an error: its type, message and location."""
+    data: dict[str, Any] = {
+        "type": type(error).__name__,
+        "message": str(error),
+        "exchange": error.exchange,
+        "account": error.account,
+        "endpoint": error.endpoint,
+        "retryable": bool(getattr(error, "retryable", False)),
+    }
+    for extra in ("code", "reason", "field", "retry_after"):
+        value = getattr(error, extra, None)
+        if value is not None:
+            data[extra] = value
+    return data
+
+
+def to_jsonable(value: object) -> Any:
+    """Turn a domain object, a fan-out or an error into JSON-ready Python data."""
+    if isinstance(value, FolioError):
+        return error_to_dict(value)
+    if isinstance(value, AccountResult):
+        if value.error is not None:
+            return {"account": value.account, "ok": False, "error": error_to_dict(value.error)}
+        return {"account": value.account, "ok": True, "value": to_jsonable(value.value)}
+    if isinstance(value, FanOut):
+        return [to_jsonable(result) for result in value]
+    return _CONVERTER.unstructure(value)
+
+
+def dumps(value: object, *, indent: int | None = 2) -> str:
+    """Serialize ``value`` (see :func:`to_jsonable`) to JSON text."""
+    return json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False)
