@@ -1,0 +1,1 @@
+"""Exchange adapters: one package per exchange, each knowing nothing of pluggy."""

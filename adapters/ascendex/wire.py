@@ -1,0 +1,105 @@
+"""AscendEX wire schemas: attrs classes that mirror the JSON payloads one to one.
+
+Amounts stay ``str`` here (typed :data:`DecimalText`, a string already checked to be an exact,
+finite decimal): the wire layer records what the exchange said, the converter in
+:mod:`adapters.ascendex.convert` decides what it means. Attribute names are snake_case; the
+converter maps them to the camelCase JSON keys. Keys the exchange adds later are ignored, not
+rejected: exchanges grow fields, and a new field must not take a portfolio offline.
+"""
+
+from __future__ import annotations
+
+from typing import NewType
+
+import attrs
+
+__all__ = [
+    "AccountInfoData",
+    "CashBalanceRow",
+    "DecimalText",
+    "ErrorBody",
+    "MarginBalanceRow",
+    "MarginRiskData",
+    "ServerTimeData",
+]
+
+DecimalText = NewType("DecimalText", str)
+"""A JSON string holding a finite decimal number, e.g. ``"1285.366663467"`` or ``"-1"``."""
+
+
+@attrs.frozen(slots=True)
+class CashBalanceRow:
+    """One row of ``GET /<group>/api/pro/v1/cash/balance``."""
+
+    asset: str
+    total_balance: DecimalText
+    """``totalBalance`` (``totalABalance`` in the 2019 draft; both are accepted)."""
+    available_balance: DecimalText
+
+
+@attrs.frozen(slots=True)
+class MarginBalanceRow:
+    """One row of ``GET /<group>/api/pro/v1/margin/balance``."""
+
+    asset: str
+    total_balance: DecimalText
+    available_balance: DecimalText
+    borrowed: DecimalText
+    interest: DecimalText
+
+
+@attrs.frozen(slots=True)
+class MarginRiskData:
+    """The ``data`` object of ``GET|POST /<group>/api/pro/v1/margin/risk``."""
+
+    account_max_leverage: DecimalText
+    available_balance_in_usdt: DecimalText
+    current_leverage: DecimalText
+    """total / net when net > 0, else ``"-1"``."""
+    cushion: DecimalText
+    """net / effective maintenance margin when both > 0, else ``"-1"``."""
+    net_balance_in_usdt: DecimalText
+    points_balance: DecimalText
+    total_balance_in_usdt: DecimalText
+    total_borrowed_in_usdt: DecimalText
+    total_interest_in_usdt: DecimalText
+
+
+@attrs.frozen(slots=True)
+class AccountInfoData:
+    """The ``data`` object of ``GET /api/pro/v1/info``: the key's account and permissions.
+
+    Only ``accountGroup`` is required; the rest is optional because older keys and the
+    futures documentation's samples omit some of it.
+    """
+
+    account_group: int
+    email: str | None = None
+    expire_time: int | None = None
+    """API-key expiry in UTC ms; ``-1`` means it never expires."""
+    allowed_ips: tuple[str, ...] = ()
+    cash_account: tuple[str, ...] = ()
+    margin_account: tuple[str, ...] = ()
+    futures_account: tuple[str, ...] = ()
+    user_uid: str | None = None
+    trade_permission: bool | None = None
+    transfer_permission: bool | None = None
+    view_permission: bool | None = None
+
+
+@attrs.frozen(slots=True)
+class ServerTimeData:
+    """The ``data`` object of ``GET /api/pro/v1/exchange-info`` (public latency probe)."""
+
+    request_time_echo: int | None
+    request_receive_at: int
+    latency: int | None = None
+
+
+@attrs.frozen(slots=True)
+class ErrorBody:
+    """A failure envelope: ``{"code": N, "message": "...", "reason": "UPPER_SNAKE"}``."""
+
+    code: int
+    message: str | None = None
+    reason: str | None = None
