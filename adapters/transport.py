@@ -16,7 +16,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Generator
 from functools import cache
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 import httpx
 
@@ -47,21 +47,25 @@ def _ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def _timeout(settings: HttpSettings) -> httpx.Timeout:
-    return httpx.Timeout(
-        connect=settings.connect_timeout,
-        read=settings.read_timeout,
-        write=settings.write_timeout,
-        pool=settings.pool_timeout,
-    )
-
-
-def _limits(settings: HttpSettings) -> httpx.Limits:
-    return httpx.Limits(
-        max_connections=settings.max_connections,
-        max_keepalive_connections=settings.max_connections,
-        keepalive_expiry=settings.keepalive_expiry,
-    )
+def _client_options(settings: HttpSettings, auth: httpx.Auth | None) -> dict[str, Any]:
+    """Options shared by the blocking and the async client."""
+    return {
+        "auth": auth,
+        "timeout": httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.write_timeout,
+            pool=settings.pool_timeout,
+        ),
+        "limits": httpx.Limits(
+            max_connections=settings.max_connections,
+            max_keepalive_connections=settings.max_connections,
+            keepalive_expiry=settings.keepalive_expiry,
+        ),
+        "verify": _ssl_context(),
+        "headers": {"Accept": "application/json"},
+        "follow_redirects": False,
+    }
 
 
 def async_client(
@@ -72,14 +76,7 @@ def async_client(
 ) -> httpx.AsyncClient:
     """An ``AsyncClient`` for one account: pooled, with folio's timeouts and TLS context."""
     return httpx.AsyncClient(
-        base_url=base_url,
-        auth=auth,
-        timeout=_timeout(settings),
-        limits=_limits(settings),
-        verify=_ssl_context(),
-        transport=transport,
-        headers={"Accept": "application/json"},
-        follow_redirects=False,
+        base_url=base_url, transport=transport, **_client_options(settings, auth)
     )
 
 
@@ -90,16 +87,7 @@ def sync_client(
     transport: httpx.BaseTransport | None = None,
 ) -> httpx.Client:
     """The blocking twin of :func:`async_client`."""
-    return httpx.Client(
-        base_url=base_url,
-        auth=auth,
-        timeout=_timeout(settings),
-        limits=_limits(settings),
-        verify=_ssl_context(),
-        transport=transport,
-        headers={"Accept": "application/json"},
-        follow_redirects=False,
-    )
+    return httpx.Client(base_url=base_url, transport=transport, **_client_options(settings, auth))
 
 
 def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> ExchangeError:

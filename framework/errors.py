@@ -33,6 +33,8 @@ from request headers. Plugins raise only these classes, so a host handles every 
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 __all__ = [
     "AccountStateError",
     "AuthenticationError",
@@ -173,6 +175,18 @@ class UnsupportedCapabilityError(UnsupportedError):
     """The exchange's plugin does not offer this capability (e.g. margin risk)."""
 
 
+class ExchangeContext(TypedDict, total=False):
+    """Keyword arguments every :class:`ExchangeError` accepts (see its docstring)."""
+
+    exchange: str | None
+    account: str | None
+    endpoint: str | None
+    code: int | str | None
+    reason: str | None
+    exchange_message: str | None
+    status: int | None
+
+
 class ExchangeError(FolioError):
     """The exchange, or the network path to it, did not give a usable answer.
 
@@ -224,24 +238,9 @@ class RateLimitedError(TransientError):
         detail: str,
         *,
         retry_after: float | None = None,
-        exchange: str | None = None,
-        account: str | None = None,
-        endpoint: str | None = None,
-        code: int | str | None = None,
-        reason: str | None = None,
-        exchange_message: str | None = None,
-        status: int | None = None,
+        **context: Unpack[ExchangeContext],
     ) -> None:
-        super().__init__(
-            detail,
-            exchange=exchange,
-            account=account,
-            endpoint=endpoint,
-            code=code,
-            reason=reason,
-            exchange_message=exchange_message,
-            status=status,
-        )
+        super().__init__(detail, **context)
         self.retry_after = retry_after
 
 
@@ -289,22 +288,7 @@ class InvalidResponseError(PermanentError):
         detail: str,
         *,
         field: str | None = None,
-        exchange: str | None = None,
-        account: str | None = None,
-        endpoint: str | None = None,
-        code: int | str | None = None,
-        reason: str | None = None,
-        exchange_message: str | None = None,
-        status: int | None = None,
+        **context: Unpack[ExchangeContext],
     ) -> None:
-        super().__init__(
-            detail,
-            exchange=exchange,
-            account=account,
-            endpoint=endpoint,
-            code=code,
-            reason=reason,
-            exchange_message=exchange_message,
-            status=status,
-        )
+        super().__init__(detail, **context)
         self.field = field
