@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# The packaged simulator fixtures, enabled exactly as a third-party test suite would enable them.
+pytest_plugins = ["adapters.ascendex.simulator.pytest_plugin"]
+
 
 @pytest.fixture
 def anyio_backend() -> str:

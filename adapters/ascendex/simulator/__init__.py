@@ -1,0 +1,80 @@
+"""An embedded AscendEX Pro REST simulator: ``moto`` for AscendEX.
+
+The exchange closed in 2026; this package is the counterpart every folio test and the demo
+talk to, and that users can point their own applications at offline. It is an independent
+implementation of the exchange side from the research notes (``/work/shared/research/
+ascendex-api.md`` section 11): it imports only the standard library and nothing of folio's
+client, so the client's signer is checked against it rather than against itself.
+
+Quick use::
+
+    from adapters.ascendex.simulator import AscendexSimulator, Fault
+
+    with AscendexSimulator.seed().serve() as running:
+        running.url                      # "http://127.0.0.1:54321"
+        running.faults.add(Fault.rate_limited(times=1, route="cash/balance"))
+        running.stats().count(route="cash/balance")
+
+What it serves (both the ``/api/pro/v1/...`` paths and the seed draft's unversioned ones):
+
+* ``GET /api/pro/v1/info``, ``/api/pro/info`` (api-path ``info``) and
+  ``/api/pro/v2/account/info`` (api-path ``v2/account/info``): account info of the key;
+* ``GET /<group>/api/pro/v1/cash/balance`` and ``.../margin/balance`` (api-path ``balance``),
+  with ``asset`` and ``showAll``;
+* ``GET|POST /<group>/api/pro/v1/margin/risk`` (api-path ``margin/risk``);
+* ``GET /api/pro/v1/exchange-info?requestTime=<ms>`` (public server time);
+* with ``control=True``: ``/__simulator__/{faults,stats,clock}``
+  (see :mod:`~adapters.ascendex.simulator.control`).
+
+Modules: :mod:`~.accounts` (account state, the accounts-file format), :mod:`~.auth`
+(signature, timestamp and key checks), :mod:`~.routes`, :mod:`~.faults` (fault kinds and
+their JSON form), :mod:`~.handler` (decision order), :mod:`~.server` (asyncio HTTP/1.1),
+:mod:`~.pytest_plugin` (fixtures).
+"""
+
+from adapters.ascendex.simulator.accounts import (
+    DEMO_API_KEY,
+    DEMO_API_SECRET,
+    SEED_ACCOUNT_GROUP,
+    AccountMode,
+    AccountsFileError,
+    CashRow,
+    ComputedRisk,
+    FixedRisk,
+    MarginRow,
+    SimAccount,
+    load_accounts,
+    parse_accounts,
+)
+from adapters.ascendex.simulator.auth import sign
+from adapters.ascendex.simulator.faults import ActiveFault, Fault, FaultError, FaultKind, FaultSet
+from adapters.ascendex.simulator.options import SimulatorOptions
+from adapters.ascendex.simulator.server import RunningSimulator
+from adapters.ascendex.simulator.simulator import AscendexSimulator, system_clock_ms
+from adapters.ascendex.simulator.stats import SimStats
+
+__all__ = [
+    "DEMO_API_KEY",
+    "DEMO_API_SECRET",
+    "SEED_ACCOUNT_GROUP",
+    "AccountMode",
+    "AccountsFileError",
+    "ActiveFault",
+    "AscendexSimulator",
+    "CashRow",
+    "ComputedRisk",
+    "Fault",
+    "FaultError",
+    "FaultKind",
+    "FaultSet",
+    "FixedRisk",
+    "MarginRow",
+    "RunningSimulator",
+    "SimAccount",
+    "SimStats",
+    "SimulatorOptions",
+    "load_accounts",
+    "parse_accounts",
+    "sign",
+    "system_clock_ms",
+]

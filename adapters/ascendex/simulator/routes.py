@@ -1,0 +1,128 @@
+"""The routing table: both path styles, the group segment, and the api-path each one signs.
+
+The api-path is written down per route, never derived from the URL: both balances sign
+``balance`` while the risk profile signs ``margin/risk`` (research notes 2.4), and deriving
+it is exactly the client bug this simulator must catch (CCXT #9233).
+
+Two generations of paths are served: ``/api/pro/v1/...`` (documented since 2019-12) and the
+unversioned ``/api/pro/...`` of the seed draft. Lookup is two dictionary probes, so the table
+costs nothing per request whatever its size.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["CONTROL_PREFIX", "Match", "Route", "RouteKind", "resolve", "route_names"]
+
+CONTROL_PREFIX: Final = "/__simulator__/"
+
+
+class RouteKind(enum.Enum):
+    """What a route does (several paths may share one kind)."""
+
+    INFO = "info"
+    CASH_BALANCE = "cash/balance"
+    MARGIN_BALANCE = "margin/balance"
+    MARGIN_RISK = "margin/risk"
+    SERVER_TIME = "exchange-info"
+    CONTROL_FAULTS = "control/faults"
+    CONTROL_STATS = "control/stats"
+    CONTROL_CLOCK = "control/clock"
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One served path template."""
+
+    name: str
+    """Label used by stats and fault filters (shared by the v1 and unversioned twins)."""
+    kind: RouteKind
+    methods: tuple[str, ...]
+    api_path: str | None
+    """Signed after ``<timestamp>+``; ``None`` for public and control routes."""
+    group_scoped: bool = False
+    needs_view: bool = False
+    """Requires the key's view permission (balances and risk; account info does not, since
+    a client needs it to learn its group and permissions in the first place)."""
+
+    @property
+    def control(self) -> bool:
+        """Whether this is a simulator control route (not part of the exchange)."""
+        return self.kind in (RouteKind.CONTROL_FAULTS, RouteKind.CONTROL_STATS,
+                             RouteKind.CONTROL_CLOCK)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A resolved request path: the route and, for group routes, the group in the URL."""
+
+    route: Route
+    group: int | None
+
+
+_INFO: Final = Route("info", RouteKind.INFO, ("GET",), "info")
+_INFO_V2: Final = Route("v2/account/info", RouteKind.INFO, ("GET",), "v2/account/info")
+_TIME: Final = Route("exchange-info", RouteKind.SERVER_TIME, ("GET",), None)
+_CASH: Final = Route("cash/balance", RouteKind.CASH_BALANCE, ("GET",), "balance",
+                     group_scoped=True, needs_view=True)
+_MARGIN: Final = Route("margin/balance", RouteKind.MARGIN_BALANCE, ("GET",), "balance",
+                       group_scoped=True, needs_view=True)
+# The docs say POST, every client (and the official demo) uses GET: accept both on both path
+# styles; a 405 fault rejects either method when a test needs that (research notes 4.3).
+_RISK: Final = Route("margin/risk", RouteKind.MARGIN_RISK, ("GET", "POST"), "margin/risk",
+                     group_scoped=True, needs_view=True)
+
+_PLAIN: Final[dict[str, Route]] = {
+    "/api/pro/v1/info": _INFO,
+    "/api/pro/info": _INFO,
+    "/api/pro/v2/account/info": _INFO_V2,
+    "/api/pro/v1/exchange-info": _TIME,
+}
+_GROUPED: Final[dict[str, Route]] = {
+    "/api/pro/v1/cash/balance": _CASH,
+    "/api/pro/cash/balance": _CASH,
+    "/api/pro/v1/margin/balance": _MARGIN,
+    "/api/pro/margin/balance": _MARGIN,
+    "/api/pro/v1/margin/risk": _RISK,
+    "/api/pro/margin/risk": _RISK,
+}
+_CONTROL: Final[dict[str, Route]] = {
+    CONTROL_PREFIX + "faults": Route("control/faults", RouteKind.CONTROL_FAULTS,
+                                     ("GET", "POST", "DELETE"), None),
+    CONTROL_PREFIX + "stats": Route("control/stats", RouteKind.CONTROL_STATS,
+                                    ("GET", "DELETE"), None),
+    CONTROL_PREFIX + "clock": Route("control/clock", RouteKind.CONTROL_CLOCK,
+                                    ("GET", "POST"), None),
+}
+
+
+def route_names() -> frozenset[str]:
+    """Names usable in fault filters and found in stats."""
+    return frozenset(r.name for r in (*_PLAIN.values(), *_GROUPED.values()))
+
+
+def resolve(path: str, *, control: bool) -> Match | None:
+    """Find the route for a raw (not percent-decoded) path; ``None`` means 404.
+
+    The group must be a decimal segment (``0`` included: it is a valid group). Control
+    routes exist only when ``control`` is on, otherwise they are ordinary unknown paths.
+    """
+    route = _PLAIN.get(path)
+    if route is not None:
+        return Match(route, None)
+    if path.startswith(CONTROL_PREFIX):
+        route = _CONTROL.get(path) if control else None
+        return Match(route, None) if route is not None else None
+    slash = path.find("/", 1)
+    if slash <= 1:
+        return None
+    segment = path[1:slash]
+    if not (segment.isascii() and segment.isdigit()):
+        return None
+    route = _GROUPED.get(path[slash:])
+    if route is None:
+        return None
+    return Match(route, int(segment))

@@ -1,0 +1,50 @@
+"""Mutable state of one running server: faults, counters, clock offset.
+
+Kept apart from :class:`AscendexSimulator` (the immutable configuration) so that one
+simulator can be served several times at once, each server with its own faults and stats.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable
+
+from adapters.ascendex.simulator.faults import FaultSet
+from adapters.ascendex.simulator.stats import StatsRecorder
+
+__all__ = ["Runtime"]
+
+
+class Runtime:
+    """Faults, stats and clock offset of one server; every method is thread-safe."""
+
+    def __init__(self, clock: Callable[[], int], *, control: bool) -> None:
+        self.clock = clock
+        self.control = control
+        """Whether the ``/__simulator__/`` control routes are reachable."""
+        self.faults = FaultSet()
+        self.stats = StatsRecorder()
+        self._offset_ms = 0
+        self._lock = threading.Lock()
+        self._rays = itertools.count(0x7A3F_0000_0000_0000)
+
+    @property
+    def clock_offset_ms(self) -> int:
+        """Added to the simulator clock for every request."""
+        with self._lock:
+            return self._offset_ms
+
+    def set_clock_offset_ms(self, offset_ms: int) -> None:
+        """Make the server clock read ``offset_ms`` later (negative: earlier)."""
+        with self._lock:
+            self._offset_ms = offset_ms
+
+    def now_ms(self) -> int:
+        """Server time: the injected clock plus the configured offset."""
+        return self.clock() + self.clock_offset_ms
+
+    def next_ray(self) -> str:
+        """A Cloudflare-style ray id, deterministic per server."""
+        with self._lock:
+            return f"{next(self._rays):016x}-SIN"
