@@ -14,6 +14,7 @@ from framework.loading import PluginRecord
 from framework.models import BalanceSnapshot, MarginRisk, Ratio
 from framework.registry import ExchangeSupport
 from framework.results import AssetTotals, FanOut
+from framework.serialize import amount_text
 
 __all__ = ["balances_table", "errors_block", "plugins_table", "risk_table", "totals_table"]
 
@@ -35,11 +36,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[in
 
 
 def _amount(value: Decimal) -> str:
-    return str(value)
+    return amount_text(value)
 
 
 def _ratio(value: Ratio) -> str:
-    return "n/a" if not isinstance(value, Decimal) else str(value)
+    return "n/a" if not isinstance(value, Decimal) else amount_text(value)
 
 
 def balances_table(fan_out: FanOut[BalanceSnapshot]) -> str:

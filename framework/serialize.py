@@ -25,12 +25,21 @@ from framework.models import (
 )
 from framework.results import AccountResult, AssetTotals, FanOut
 
-__all__ = ["dumps", "error_to_dict", "to_jsonable"]
+__all__ = ["amount_text", "dumps", "error_to_dict", "to_jsonable"]
+
+
+def amount_text(value: Decimal) -> str:
+    """An amount in plain positional notation, every digit kept.
+
+    ``str(Decimal)`` switches to exponent notation for small values (``1E-8``, and ``0E-9``
+    for a difference of equal amounts): exact, but not what a person or a spreadsheet expects.
+    """
+    return format(value, "f")
 
 
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter()
-    converter.register_unstructure_hook(Decimal, str)
+    converter.register_unstructure_hook(Decimal, amount_text)
     converter.register_unstructure_hook(NotApplicable, lambda _: None)
     converter.register_unstructure_hook(datetime, lambda d: d.isoformat().replace("+00:00", "Z"))
     converter.register_unstructure_hook(WalletKind, lambda w: w.value)
@@ -39,12 +48,12 @@ def _make_converter() -> cattrs.Converter:
     def asset_balance(row: AssetBalance) -> dict[str, Any]:
         return {
             "asset": row.asset,
-            "total": str(row.total),
-            "available": str(row.available),
-            "locked": str(row.locked),
-            "borrowed": str(row.borrowed),
-            "interest": str(row.interest),
-            "net": str(row.net),
+            "total": amount_text(row.total),
+            "available": amount_text(row.available),
+            "locked": amount_text(row.locked),
+            "borrowed": amount_text(row.borrowed),
+            "interest": amount_text(row.interest),
+            "net": amount_text(row.net),
         }
 
     converter.register_unstructure_hook(AssetBalance, asset_balance)
@@ -62,7 +71,7 @@ def _make_converter() -> cattrs.Converter:
         AssetTotals,
         lambda t: {
             "field": t.field,
-            "totals": {asset: str(amount) for asset, amount in t.totals.items()},
+            "totals": {asset: amount_text(amount) for asset, amount in t.totals.items()},
             "included": list(t.included),
             "missing": list(t.missing),
             "complete": t.complete,

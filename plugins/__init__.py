@@ -1,0 +1,1 @@
+"""folio plugins: thin pluggy hook implementations that hand an adapter to the core."""
