@@ -1,0 +1,180 @@
+"""The ``folio`` command end to end: config file, environment, simulator, output, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.ascendex.simulator import DEMO_API_KEY, DEMO_API_SECRET
+from framework.cli import main
+
+FOLIO = Path(sys.executable).with_name("folio")
+
+
+@pytest.fixture
+def config(tmp_path: Path, seed_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SIM_KEY", DEMO_API_KEY)
+    monkeypatch.setenv("SIM_SECRET", DEMO_API_SECRET)
+    monkeypatch.setenv("BAD_SECRET", "not-the-secret")
+    path = tmp_path / "folio.toml"
+    path.write_text(
+        f"""
+[accounts.main]
+exchange = "ascendex"
+api_key_env = "SIM_KEY"
+api_secret_env = "SIM_SECRET"
+base_url = "{seed_url}"
+
+[accounts.legacy]
+exchange = "ascendex"
+api_key_env = "SIM_KEY"
+api_secret_env = "SIM_SECRET"
+base_url = "{seed_url}"
+options = {{ path_style = "legacy", risk_method = "POST", account_group = 6 }}
+
+[accounts.broken]
+exchange = "ascendex"
+api_key_env = "SIM_KEY"
+api_secret_env = "BAD_SECRET"
+base_url = "{seed_url}"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _json(capsys: pytest.CaptureFixture[str]) -> Any:
+    """The command's JSON output: nested dicts and lists, navigated freely by the tests."""
+    return json.loads(capsys.readouterr().out)
+
+
+def test_balances_json_is_exact_and_reports_the_failure(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--config", str(config), "balances", "--json"])
+    assert code == 1  # one account failed
+    document = _json(capsys)
+    accounts = {a["account"]: a for a in document["accounts"]}
+    main_rows = {r["asset"]: r for r in accounts["main"]["value"]["balances"]}
+    assert main_rows["USDT"]["total"] == "1285.366663467"  # a string, every digit
+    assert main_rows["BTC"]["locked"] == "6.0000000"
+    assert main_rows["ETH"]["available"] == "0.6"
+    assert accounts["legacy"]["ok"] is True
+    assert accounts["broken"]["ok"] is False
+    assert accounts["broken"]["error"]["type"] == "AuthenticationError"
+    assert accounts["broken"]["error"]["code"] == 200001
+    totals = document["totals"]
+    assert totals["missing"] == ["broken"]
+    assert totals["complete"] is False
+    assert Decimal(totals["totals"]["BTC"]) == Decimal("44.2617350")
+
+
+def test_balances_of_one_account_exits_zero(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--config", str(config), "balances", "--account", "main", "--wallet", "margin"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "11200" in out
+    assert "margin" in out
+    assert "INCOMPLETE" not in out
+
+
+def test_table_output_names_failed_accounts(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(config), "balances"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED broken: AuthenticationError" in out
+    assert "INCOMPLETE, missing: broken" in out
+    assert "1285.366663467" in out
+
+
+def test_risk_json(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(config), "risk", "--account", "legacy", "--json"]) == 0
+    (entry,) = _json(capsys)["accounts"]
+    value = entry["value"]
+    assert value["equity"] == "17715.8175"
+    assert value["health"] == {"metric": "cushion", "value": None, "liquidation_threshold": "1"}
+    assert value["extras"] == {"points_balance": "0"}
+
+
+def test_unknown_account_is_a_usage_error(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(config), "balances", "--account", "nope"]) == 2
+    assert "no account named 'nope'" in capsys.readouterr().err
+
+
+def test_missing_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(tmp_path / "absent.toml"), "balances"]) == 2
+    err = capsys.readouterr().err
+    assert "absent.toml" in err
+    assert "folio demo" in err
+
+
+def test_bad_config_names_file_account_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "folio.toml"
+    path.write_text('[accounts.main]\nexchange = "ascendex"\napi_key_env = "K"\n'
+                    'api_secret_env = "S"\napi_secret = "oops"\n', encoding="utf-8")
+    assert main(["--config", str(path), "risk"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err
+    assert "[accounts.main]" in err
+    assert "'api_secret'" in err
+
+
+def test_missing_environment_variable_fails_that_account_only(
+    config: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BAD_SECRET")
+    assert main(["--config", str(config), "balances", "--json"]) == 1
+    accounts = {a["account"]: a for a in _json(capsys)["accounts"]}
+    error = accounts["broken"]["error"]
+    assert error["type"] == "ConfigurationError"
+    assert "BAD_SECRET" in error["message"]
+    assert accounts["main"]["ok"] is True
+
+
+def test_plugins_lists_ascendex(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["--config", str(tmp_path / "none.toml"), "plugins", "--json"]) == 0
+    document = _json(capsys)
+    (plugin,) = [p for p in document["plugins"] if p["name"] == "ascendex"]
+    assert plugin["status"] == "loaded"
+    assert plugin["distribution"] == "folio"
+    (exchange,) = document["exchanges"]
+    assert exchange["capabilities"] == {
+        "cash_balance": "ascendex", "margin_balance": "ascendex", "margin_risk": "ascendex"
+    }
+
+
+def test_blocked_plugin_is_reported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOLIO_BLOCK_PLUGINS", "ascendex")
+    assert main(["--config", str(tmp_path / "none.toml"), "plugins", "--json"]) == 0
+    document = _json(capsys)
+    assert document["plugins"][0]["status"] == "blocked"
+    assert document["exchanges"] == []
+
+
+def test_demo_runs_the_whole_stack_in_a_fresh_process() -> None:
+    result = subprocess.run(
+        [str(FOLIO), "demo", "--json"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    cash = {r["asset"]: r["total"] for r in document["cash"]["accounts"][0]["value"]["balances"]}
+    assert cash == {"USDT": "1285.366663467", "BTC": "22.1308675", "ETH": "0.6"}
+    margin = document["margin"]["accounts"][0]["value"]["balances"]
+    assert [(r["asset"], r["total"]) for r in margin] == [("USDT", "11200"), ("ETH", "20")]
+    assert document["risk"]["accounts"][0]["value"]["total_value"] == "17715.8175"
+    assert document["simulators"]["ascendex"].startswith("http://127.0.0.1:")
