@@ -11,6 +11,7 @@ The core imports no adapter and no plugin: exchanges arrive through the ``folio`
 from framework.config import (
     AccountConfig,
     EnvCredentials,
+    FileCredentials,
     FolioConfig,
     PluginPolicy,
     StaticCredentials,
@@ -31,6 +32,8 @@ from framework.models import (
     WalletKind,
 )
 from framework.results import AccountResult, AssetTotals, FanOut, total_by_asset
+from framework.retry import RetryPolicy
+from framework.settings import HttpSettings
 from framework.sync import SyncFolio
 
 __all__ = [
@@ -44,14 +47,17 @@ __all__ = [
     "Credentials",
     "EnvCredentials",
     "FanOut",
+    "FileCredentials",
     "Folio",
     "FolioConfig",
     "FolioError",
     "HealthMetric",
+    "HttpSettings",
     "MarginHealth",
     "MarginRisk",
     "PluginPolicy",
     "Plugins",
+    "RetryPolicy",
     "Secret",
     "StaticCredentials",
     "SyncFolio",

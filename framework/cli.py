@@ -1,7 +1,9 @@
 """``folio``: the command-line host. Reads accounts through the installed exchange plugins.
 
-Exit codes: 0 every account was read; 1 at least one account failed (the others are still
-shown); 2 the command could not run (bad configuration, unknown exchange, bad arguments).
+Exit codes: 0 every account was read; 1 at least one account failed, for whatever reason
+(an exchange error, a missing credential, an exchange no installed plugin serves: the others
+are still shown); 2 the command could not run at all (bad configuration file, unknown account
+name, bad arguments).
 """
 
 from __future__ import annotations
@@ -295,18 +297,20 @@ def _simulate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
-    with simulator.start(args.host, args.port) as handle:
-        print(f"{simulator.exchange} simulator listening on {handle.url}", flush=True)
-        print("\n# folio.toml")
-        print(handle.sample_config())
-        print("# environment (test credentials of the simulator only)")
-        for name, value in handle.sample_environment().items():
-            print(f"export {name}={value}")
-        print("\nPress Ctrl-C to stop.", flush=True)
-        try:
+    # Ctrl-C may come at any moment after start, even before the wait: the whole serving
+    # block is inside the handler, and leaving the ``with`` stops the server either way.
+    try:
+        with simulator.start(args.host, args.port) as handle:
+            print(f"{simulator.exchange} simulator listening on {handle.url}", flush=True)
+            print("\n# folio.toml")
+            print(handle.sample_config())
+            print("# environment (test credentials of the simulator only)")
+            for name, value in handle.sample_environment().items():
+                print(f"export {name}={value}")
+            print("\nPress Ctrl-C to stop.", flush=True)
             threading.Event().wait()
-        except KeyboardInterrupt:
-            print("stopping", flush=True)
+    except KeyboardInterrupt:
+        print("stopping", flush=True)
     return EXIT_OK
 
 

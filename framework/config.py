@@ -16,7 +16,19 @@ The file is TOML (``folio.toml`` by default)::
     [accounts.main.options]      # optional, exchange-specific, checked by the exchange's plugin
     account_group = 6
 
-Secrets stay out of the file so that the file can be committed, shared and printed. Keys are
+    [accounts.main.network]      # optional: this account's timeouts and retries
+    read_timeout = 20
+
+    [accounts.vault]             # credentials from a file only its owner can read
+    exchange = "ascendex"
+    credentials_file = "~/.config/folio/vault.toml"   # api_key = "...", api_secret = "..."
+
+    [network]                    # optional: every account's defaults (see framework.settings)
+    connect_timeout = 3
+    max_attempts = 3
+
+Secrets stay out of the file so that the file can be committed, shared and printed; a
+``credentials_file`` holds them apart, and a warning says so when others may read it. Keys are
 checked strictly: a misspelt key is a typo that would otherwise be silently ignored, so it is an
 error naming the file, the account and the key. Hosts can build the same objects in Python.
 """
@@ -25,8 +37,10 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
@@ -35,12 +49,15 @@ import attrs
 
 from framework.credentials import Credentials, Secret
 from framework.errors import ConfigurationError
+from framework.settings import DEFAULT_HTTP_SETTINGS, NETWORK_KEYS, HttpSettings
 
 __all__ = [
     "DEFAULT_CONFIG_PATH",
     "AccountConfig",
     "EnvCredentials",
+    "FileCredentials",
     "FolioConfig",
+    "InsecureCredentialsWarning",
     "PluginPolicy",
     "StaticCredentials",
     "load_config",
@@ -88,7 +105,57 @@ class StaticCredentials:
         return self.credentials
 
 
-CredentialSource = EnvCredentials | StaticCredentials
+class InsecureCredentialsWarning(UserWarning):
+    """A credentials file can be read by users other than its owner."""
+
+
+@attrs.frozen(slots=True)
+class FileCredentials:
+    """Credentials read from a TOML file (``api_key = "..."``, ``api_secret = "..."``).
+
+    For hosts where environment variables leak (process listings, crash reports). The file
+    should be readable by its owner only (``chmod 600``); otherwise a warning names the file.
+    """
+
+    path: str
+
+    def resolve(self, account: str, environ: Mapping[str, str] | None = None) -> Credentials:
+        """Read the file; a missing file or key is a configuration error naming it."""
+        where = Path(self.path).expanduser()
+
+        def fail(detail: str, key: str = "credentials_file") -> ConfigurationError:
+            return ConfigurationError(detail, path=str(where), account=account, key=key)
+
+        try:
+            mode = where.stat().st_mode
+            text = where.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"cannot read the credentials file: {exc.strerror}") from None
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            warnings.warn(
+                f"{where} (credentials of account {account!r}) is accessible to other users; "
+                "restrict it with 'chmod 600'",
+                InsecureCredentialsWarning,
+                stacklevel=2,
+            )
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            # The parser quotes the offending line, which may hold the secret: not repeated.
+            raise fail("the credentials file is not valid TOML") from None
+        values: list[str] = []
+        for key in ("api_key", "api_secret"):
+            value = document.get(key)
+            if not isinstance(value, str) or not value:
+                raise fail("missing or not a non-empty string", key)
+            values.append(value)
+        unknown = sorted(set(document) - {"api_key", "api_secret"})
+        if unknown:
+            raise fail("unknown key in the credentials file", unknown[0])
+        return Credentials(Secret(values[0]), Secret(values[1]))
+
+
+CredentialSource = EnvCredentials | StaticCredentials | FileCredentials
 
 
 def _check_name(_instance: object, _attribute: attrs.Attribute[Any], value: str) -> None:
@@ -98,6 +165,10 @@ def _check_name(_instance: object, _attribute: attrs.Attribute[Any], value: str)
             "starting with a letter or digit"
         )
         raise ConfigurationError(msg, account=value)
+
+
+def _lower(value: str) -> str:
+    return value.lower()
 
 
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -113,12 +184,24 @@ class AccountConfig:
     """
 
     name: str = attrs.field(validator=_check_name)
-    exchange: str
+    exchange: str = attrs.field(converter=_lower)
+    """Exchange name; compared case-insensitively (stored lower case, as plugins declare)."""
     credentials: CredentialSource = attrs.field(repr=False)
     base_url: str | None = None
     options: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
     source: str | None = attrs.field(default=None, eq=False)
     """The file the account was read from, for error messages."""
+    network: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+    """Overrides of the host's network settings for this account (keys of NETWORK_KEYS)."""
+
+    def http_settings(self, defaults: HttpSettings) -> HttpSettings:
+        """The host's ``defaults`` with this account's ``network`` overrides applied."""
+        if not self.network:
+            return defaults
+        try:
+            return defaults.with_overrides(self.network)
+        except (ValueError, TypeError) as exc:
+            raise self.config_error(str(exc), key="network") from None
 
     def config_error(self, detail: str, *, key: str | None = None) -> ConfigurationError:
         """An error about this account's configuration that names its file and key."""
@@ -178,6 +261,8 @@ class FolioConfig:
     accounts: tuple[AccountConfig, ...] = attrs.field(converter=_accounts)
     plugins: PluginPolicy = attrs.field(factory=PluginPolicy)
     source: str | None = None
+    network: HttpSettings = DEFAULT_HTTP_SETTINGS
+    """Every account's network settings, before its own overrides."""
 
     @accounts.validator
     def _unique(self, _attribute: attrs.Attribute[Any], value: Sequence[AccountConfig]) -> None:
@@ -190,8 +275,10 @@ class FolioConfig:
 
 
 _ACCOUNT_KEYS: Final = frozenset(
-    {"exchange", "api_key_env", "api_secret_env", "base_url", "options"}
+    {"exchange", "api_key_env", "api_secret_env", "credentials_file", "base_url", "options",
+     "network"}
 )
+_INTEGER_NETWORK_KEYS: Final = frozenset({"max_attempts", "max_connections", "max_concurrency"})
 _PLUGIN_KEYS: Final = frozenset({"block", "external", "strict"})
 
 
@@ -215,19 +302,46 @@ def parse_config(text: str, *, source: str | None = None) -> FolioConfig:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"not valid TOML: {exc}", path=source) from None
-    unknown = set(document) - {"accounts", "plugins"}
+    unknown = set(document) - {"accounts", "plugins", "network"}
     if unknown:
         key = sorted(unknown)[0]
-        msg = "unknown top-level table or key (expected 'accounts' and optionally 'plugins')"
+        msg = "unknown top-level table or key (expected 'accounts', 'plugins', 'network')"
         raise ConfigurationError(msg, path=source, key=key)
     policy = _parse_plugins(document.get("plugins", {}), source)
+    network_table = _parse_network(document.get("network", {}), "network", source, None)
+    try:
+        network = DEFAULT_HTTP_SETTINGS.with_overrides(network_table)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc), path=source, key="network") from None
     accounts_table = document.get("accounts", {})
     if not isinstance(accounts_table, dict):
         raise ConfigurationError("'accounts' must be a table", path=source, key="accounts")
     accounts = [
         _parse_account(name, table, source) for name, table in accounts_table.items()
     ]
-    return FolioConfig(accounts=tuple(accounts), plugins=policy, source=source)
+    return FolioConfig(accounts=tuple(accounts), plugins=policy, source=source, network=network)
+
+
+def _parse_network(
+    table: object, where: str, source: str | None, account: str | None
+) -> dict[str, Any]:
+    """Check a ``[network]`` table's keys and value types; ranges are checked by the settings."""
+
+    def fail(detail: str, key: str = where) -> ConfigurationError:
+        return ConfigurationError(detail, path=source, account=account, key=key)
+
+    if not isinstance(table, dict):
+        raise fail("must be a table")
+    for key, value in table.items():
+        if key not in NETWORK_KEYS:
+            raise fail(f"unknown key (expected one of {sorted(NETWORK_KEYS)})", f"{where}.{key}")
+        if account is not None and key == "max_concurrency":
+            raise fail("is host-wide: set it in the top-level [network] table", f"{where}.{key}")
+        integral = key in _INTEGER_NETWORK_KEYS
+        if isinstance(value, bool) or not isinstance(value, int if integral else (int, float)):
+            kind = "an integer" if integral else "a number of seconds"
+            raise fail(f"must be {kind}", f"{where}.{key}")
+    return dict(table)
 
 
 def _parse_plugins(table: object, source: str | None) -> PluginPolicy:
@@ -236,7 +350,7 @@ def _parse_plugins(table: object, source: str | None) -> PluginPolicy:
     for key in table:
         if key not in _PLUGIN_KEYS:
             msg = f"unknown key in [plugins] (expected one of {sorted(_PLUGIN_KEYS)})"
-            raise ConfigurationError(msg, path=source, key=key)
+            raise ConfigurationError(msg, path=source, key=f"plugins.{key}")
     block = table.get("block", [])
     if not isinstance(block, list) or not all(isinstance(n, str) for n in block):
         msg = "must be a list of plugin names"
@@ -248,6 +362,30 @@ def _parse_plugins(table: object, source: str | None) -> PluginPolicy:
             raise ConfigurationError("must be true or false", path=source, key=f"plugins.{key}")
         flags[key] = value
     return PluginPolicy(block=frozenset(block), **flags)
+
+
+def _parse_credentials(
+    table: Mapping[str, Any], fail: Callable[[str, str], ConfigurationError]
+) -> CredentialSource:
+    """Where the account's secrets come from: two environment variables, or a file."""
+    from_file = "credentials_file" in table
+    if from_file and ({"api_key_env", "api_secret_env"} & set(table)):
+        raise fail("give either credentials_file or api_key_env/api_secret_env", "credentials_file")
+    keys = ("credentials_file",) if from_file else ("api_key_env", "api_secret_env")
+    strings: dict[str, str] = {}
+    for key in keys:
+        if key not in table:
+            raise fail("required key is missing", key)
+        value = table[key]
+        if not isinstance(value, str) or not value:
+            raise fail("must be a non-empty string", key)
+        if not from_file and not _ENV_NAME.match(value):
+            msg = "must be the NAME of an environment variable (letters, digits, '_'), not a secret"
+            raise fail(msg, key)
+        strings[key] = value
+    if from_file:
+        return FileCredentials(strings["credentials_file"])
+    return EnvCredentials(strings["api_key_env"], strings["api_secret_env"])
 
 
 def _parse_account(name: str, table: object, source: str | None) -> AccountConfig:
@@ -263,18 +401,12 @@ def _parse_account(name: str, table: object, source: str | None) -> AccountConfi
         if key not in _ACCOUNT_KEYS:
             msg = f"unknown key (expected one of {sorted(_ACCOUNT_KEYS)})"
             raise fail(msg, key)
-    strings: dict[str, str] = {}
-    for key in ("exchange", "api_key_env", "api_secret_env"):
-        if key not in table:
-            raise fail("required key is missing", key)
-        value = table[key]
-        if not isinstance(value, str) or not value:
-            raise fail("must be a non-empty string", key)
-        strings[key] = value
-    for key in ("api_key_env", "api_secret_env"):
-        if not _ENV_NAME.match(strings[key]):
-            msg = "must be the NAME of an environment variable (letters, digits, '_'), not a secret"
-            raise fail(msg, key)
+    exchange = table.get("exchange")
+    if exchange is None:
+        raise fail("required key is missing", "exchange")
+    if not isinstance(exchange, str) or not exchange:
+        raise fail("must be a non-empty string", "exchange")
+    credentials = _parse_credentials(table, fail)
     base_url = table.get("base_url")
     if base_url is not None and (
         not isinstance(base_url, str) or not base_url.startswith(("http://", "https://"))
@@ -283,11 +415,15 @@ def _parse_account(name: str, table: object, source: str | None) -> AccountConfi
     options = table.get("options", {})
     if not isinstance(options, dict):
         raise fail("must be a table", "options")
-    return AccountConfig(
+    network = _parse_network(table.get("network", {}), "network", source, name)
+    account = AccountConfig(
         name=name,
-        exchange=strings["exchange"].lower(),
-        credentials=EnvCredentials(strings["api_key_env"], strings["api_secret_env"]),
+        exchange=exchange.lower(),
+        credentials=credentials,
         base_url=base_url,
         options=options,
         source=source,
+        network=network,
     )
+    account.http_settings(DEFAULT_HTTP_SETTINGS)  # range errors now, not at the first call
+    return account

@@ -81,9 +81,11 @@ class BalanceProvider:
     ) -> BalanceReader | None:
         """Return the object that reads balances for one account of ``exchange``.
 
-        Called at most once per account and host, on the account's first balance read; the
-        reader is then reused for the host's lifetime. Must not do I/O: open HTTP clients
-        lazily or through ``context.resource(...)`` so the core closes them.
+        Called at most once per account, wallet kind and host, on the first read of that
+        wallet; the reader is then reused for the host's lifetime (return the same object for
+        every wallet of an account to share one connection pool, as the AscendEX plugin does).
+        Must not do I/O: open HTTP clients lazily or through ``context.resource(...)`` so the
+        core closes them.
 
         :param exchange: the account's exchange, one the plugin declared in
             :meth:`folio_balance_wallets`.

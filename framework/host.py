@@ -24,7 +24,13 @@ import pluggy
 
 from framework.config import AccountConfig, FolioConfig, PluginPolicy, load_config
 from framework.errors import FolioError, PluginContractError, UnknownAccountError
-from framework.loading import PluginRecord, load_plugins, new_plugin_manager, register_plugin
+from framework.loading import (
+    PluginRecord,
+    PluginStatus,
+    load_plugins,
+    new_plugin_manager,
+    register_plugin,
+)
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.providers import AccountContext, BalanceReader, RiskReader
 from framework.registry import ExchangeRegistry, ExchangeSupport
@@ -58,6 +64,13 @@ class Plugins:
             load_plugins(self.manager, effective) if use_entry_points else []
         )
         for name, plugin in extra:
+            if name in effective.block:
+                # The operator's block list wins over the host's code, as for entry points.
+                records = [r for r in records if r.name != name]
+                records.append(
+                    PluginRecord(name, PluginStatus.BLOCKED, distribution="(registered by host)")
+                )
+                continue
             error = register_plugin(self.manager, plugin, name)
             records.append(_extra_record(name, error, effective))
         self.policy = effective
@@ -75,7 +88,6 @@ class Plugins:
 
 def _extra_record(name: str, error: str | None, policy: PluginPolicy) -> PluginRecord:
     from framework.errors import PluginLoadError  # noqa: PLC0415
-    from framework.loading import PluginStatus  # noqa: PLC0415
 
     if error is None:
         return PluginRecord(name, PluginStatus.LOADED, distribution="(registered by host)")
@@ -112,14 +124,18 @@ class Folio:
         config: FolioConfig | str | os.PathLike[str] = "folio.toml",
         *,
         extra_plugins: Iterable[tuple[str, object]] = (),
-        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
+        http: HttpSettings | None = None,
     ) -> Folio:
-        """Build a host from a config object or a TOML file path."""
+        """Build a host from a config object or a TOML file path.
+
+        ``http`` replaces the configuration's ``[network]`` defaults; accounts' own
+        ``network`` overrides still apply on top.
+        """
         loaded = config if isinstance(config, FolioConfig) else load_config(config)
         return cls(
             loaded.accounts,
             plugins=Plugins(loaded.plugins, extra=extra_plugins),
-            http=http,
+            http=loaded.network if http is None else http,
         )
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -174,7 +190,8 @@ class Folio:
             raise RuntimeError(msg)
         context = self._contexts.get(name)
         if context is None:
-            context = AccountContext(self.account(name), http=self._http)
+            account = self.account(name)
+            context = AccountContext(account, http=account.http_settings(self._http))
             self._contexts[name] = context
         return context
 
@@ -193,7 +210,9 @@ class Folio:
             registry = self.plugins.registry
             reader = _located(lambda: registry.balance_reader(wallet, context), context)
             self._balance_readers[key] = reader
-        return await _located_async(reader.fetch_balances(wallet), self._context(account))
+        return await _located_async(
+            reader.fetch_balances(wallet), BalanceSnapshot, self._context(account)
+        )
 
     async def risk(self, account: str) -> MarginRisk:
         """Read the margin risk profile of one account."""
@@ -202,7 +221,9 @@ class Folio:
             context = self._context(account)
             reader = _located(lambda: self.plugins.registry.risk_reader(context), context)
             self._risk_readers[account] = reader
-        return await _located_async(reader.fetch_margin_risk(), self._context(account))
+        return await _located_async(
+            reader.fetch_margin_risk(), MarginRisk, self._context(account)
+        )
 
     # -- every account ------------------------------------------------------------------
 
@@ -237,25 +258,43 @@ class Folio:
         return FanOut[T](results)
 
 
+def _plugin_bug(account: AccountConfig, what: str) -> PluginContractError:
+    # Only names and types are quoted: a third-party message may contain anything, secrets
+    # included.
+    msg = f"the {account.exchange} plugin {what} (a plugin bug)"
+    return PluginContractError(msg, exchange=account.exchange, account=account.name)
+
+
 def _located(build: Callable[[], T], context: AccountContext) -> T:
-    """Run ``build``; a FolioError leaving it is completed with the account's location."""
-    try:
-        return build()
-    except FolioError as exc:
-        exc.located(exchange=context.account.exchange, account=context.account.name)
-        raise
-
-
-async def _located_async(awaitable: Awaitable[T], context: AccountContext) -> T:
-    """Await a reader call; errors are typed and located, whatever the plugin raised."""
+    """Run ``build``; errors leave it typed and completed with the account's location."""
     account = context.account
     try:
-        return await awaitable
+        return build()
     except FolioError as exc:
         exc.located(exchange=account.exchange, account=account.name)
         raise
     except Exception as exc:
-        # A plugin bug must not escape as an untyped exception from a fan-out. Only the
-        # type is quoted: a third-party message may contain anything, secrets included.
-        msg = f"the {account.exchange} plugin failed with {type(exc).__name__} (a plugin bug)"
-        raise PluginContractError(msg, exchange=account.exchange, account=account.name) from exc
+        raise _plugin_bug(account, f"failed to build a reader: {type(exc).__name__}") from exc
+
+
+async def _located_async(
+    awaitable: Awaitable[object], expected: type[T], context: AccountContext
+) -> T:
+    """Await a reader call and check its result; errors leave it typed and located.
+
+    Whatever the plugin raised or returned, a plugin bug must not escape a fan-out as an
+    untyped exception (which would hide every other account's result).
+    """
+    account = context.account
+    try:
+        result = await awaitable
+    except FolioError as exc:
+        exc.located(exchange=account.exchange, account=account.name)
+        raise
+    except Exception as exc:
+        raise _plugin_bug(account, f"failed with {type(exc).__name__}") from exc
+    if not isinstance(result, expected):
+        raise _plugin_bug(
+            account, f"returned {type(result).__name__}, not a {expected.__name__}"
+        )
+    return result

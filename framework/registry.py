@@ -113,7 +113,9 @@ class ExchangeRegistry:
 
     def exchanges(self) -> list[ExchangeSupport]:
         """Every exchange some plugin serves without conflict, with its capabilities."""
-        names = sorted(set(self._balance_wallets) | set(self._risk))
+        # A conflicted exchange is served by nobody (see _owner), so it is not advertised.
+        conflicted = self.conflicts()
+        names = sorted((set(self._balance_wallets) | set(self._risk)) - set(conflicted))
         result: list[ExchangeSupport] = []
         for name in names:
             capabilities: dict[Capability, str] = {}

@@ -2,17 +2,24 @@
 
 The framework does not speak HTTP itself; adapters turn these neutral numbers into their HTTP
 client's settings. Values are sized for a host polling many accounts: short connect timeouts
-(a dead exchange should fail fast), a read timeout that tolerates a slow matching engine, and a
-concurrency cap that keeps a fan-out from opening thousands of sockets at once.
+(a dead exchange should fail fast), a read timeout that tolerates a slow matching engine, a
+retry policy that rides out a blip without hammering, and a concurrency cap that keeps a
+fan-out from opening thousands of sockets at once.
+
+A host sets them for every account (``Folio(..., http=HttpSettings(...))`` or the ``[network]``
+table of ``folio.toml``); one account can override any of them (``[accounts.<name>.network]``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Final
 
 import attrs
 
-__all__ = ["DEFAULT_HTTP_SETTINGS", "HttpSettings"]
+from framework.retry import DEFAULT_RETRY_POLICY, RetryPolicy
+
+__all__ = ["DEFAULT_HTTP_SETTINGS", "NETWORK_KEYS", "HttpSettings"]
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
@@ -23,7 +30,7 @@ def _positive(_instance: object, attribute: attrs.Attribute[Any], value: float) 
 
 @attrs.frozen(slots=True)
 class HttpSettings:
-    """Timeouts (seconds) and connection limits for one account's HTTP traffic."""
+    """Timeouts (seconds), connection limits and retries for one account's HTTP traffic."""
 
     connect_timeout: float = attrs.field(default=5.0, validator=_positive)
     """Time to establish a TCP (and TLS) connection."""
@@ -44,7 +51,29 @@ class HttpSettings:
     """Idle seconds before a kept-alive connection is closed."""
 
     max_concurrency: int = attrs.field(default=256, validator=_positive)
-    """Accounts a fan-out reads at the same time; the rest wait their turn."""
+    """Accounts a fan-out reads at the same time; the rest wait their turn (host-wide)."""
+
+    retry: RetryPolicy = DEFAULT_RETRY_POLICY
+    """When a failed read is tried again; see :mod:`framework.retry`."""
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> HttpSettings:
+        """A copy with the ``[network]`` keys in ``overrides`` applied (see NETWORK_KEYS).
+
+        :raises ValueError: an unknown key or an out-of-range value, naming the key.
+        """
+        unknown = sorted(set(overrides) - NETWORK_KEYS)
+        if unknown:
+            msg = f"unknown network setting {unknown[0]!r} (expected one of {sorted(NETWORK_KEYS)})"
+            raise ValueError(msg)
+        own = {k: v for k, v in overrides.items() if k in _OWN_KEYS}
+        retry = {k: v for k, v in overrides.items() if k in _RETRY_KEYS}
+        policy = attrs.evolve(self.retry, **retry) if retry else self.retry
+        return attrs.evolve(self, **own, retry=policy)
 
 
-DEFAULT_HTTP_SETTINGS = HttpSettings()
+_OWN_KEYS: Final = frozenset(f.name for f in attrs.fields(HttpSettings)) - {"retry"}
+_RETRY_KEYS: Final = frozenset(f.name for f in attrs.fields(RetryPolicy))
+NETWORK_KEYS: Final = _OWN_KEYS | _RETRY_KEYS
+"""Keys accepted in a ``[network]`` table: the timeouts and limits above plus the retry policy's."""
+
+DEFAULT_HTTP_SETTINGS: Final = HttpSettings()

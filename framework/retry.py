@@ -1,0 +1,198 @@
+"""When to try a failed read again, and how long to wait first.
+
+The decision is a pure function (:func:`decide`) of the policy, the error, the attempt number,
+the time spent so far and a jitter draw, so every rule is tested as a table without sockets or
+clocks. The two small loops (:func:`retry_async`, :func:`retry_sync`) only apply decisions.
+
+Rules, and why:
+
+* Only :class:`~framework.errors.TransientError` is retried (connection failures, timeouts,
+  429, 5xx): the same request can succeed later. Authentication, permission, invalid-request and
+  invalid-response errors never are: repeating them cannot help and hammers the exchange with
+  bad credentials, which is how keys get locked.
+* A ``Retry-After`` from the exchange is obeyed (capped by ``max_retry_after``) instead of our
+  own backoff: it is the exchange telling us when it will serve us again.
+* Otherwise the wait doubles per attempt up to ``max_delay``, with "equal jitter" (between half
+  and all of that), so a fan-out over hundreds of accounts that all failed at once does not
+  come back at once.
+* ``deadline`` bounds a whole call, waits included: a host refreshing every few seconds wants
+  an answer or an error in time, not a retry that lands after the next refresh.
+
+Only reads are retried, and every folio read is idempotent. Each attempt is a new request, so
+adapters sign it again with a fresh timestamp.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Final, TypeVar
+
+import attrs
+
+from framework.errors import (
+    FolioError,
+    RateLimitedError,
+    RequestTimeoutError,
+    TransientError,
+)
+
+__all__ = [
+    "DEFAULT_RETRY_POLICY",
+    "NO_RETRIES",
+    "RetryDecision",
+    "RetryPolicy",
+    "decide",
+    "retry_async",
+    "retry_sync",
+]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def _at_least(minimum: float) -> Callable[[object, attrs.Attribute[Any], float], None]:
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+        if not value >= minimum:
+            msg = f"{attribute.name} must be at least {minimum}, got {value!r}"
+            raise ValueError(msg)
+
+    return check
+
+
+@attrs.frozen(slots=True)
+class RetryPolicy:
+    """How persistently one call is retried. The defaults suit a host polling every few seconds."""
+
+    max_attempts: int = attrs.field(default=4, validator=_at_least(1))
+    """Attempts in all, the first included; 1 turns retries off."""
+
+    base_delay: float = attrs.field(default=0.25, validator=_at_least(0))
+    """Backoff before the first retry (seconds); doubled for each further one."""
+
+    max_delay: float = attrs.field(default=8.0, validator=_at_least(0))
+    """Longest backoff between two attempts (seconds)."""
+
+    max_retry_after: float = attrs.field(default=60.0, validator=_at_least(0))
+    """Longest ``Retry-After`` obeyed (seconds); longer advice is shortened to this."""
+
+    deadline: float = attrs.field(default=30.0, validator=_at_least(0.001))
+    """Longest time for a whole call, attempts and waits included (seconds)."""
+
+    def backoff(self, attempt: int, jitter: float) -> float:
+        """The wait after failed attempt number ``attempt`` (1-based), ``jitter`` in [0, 1)."""
+        ceiling: float = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
+        return ceiling / 2 + ceiling / 2 * jitter
+
+
+DEFAULT_RETRY_POLICY: Final = RetryPolicy()
+NO_RETRIES: Final = RetryPolicy(max_attempts=1)
+
+
+@attrs.frozen(slots=True)
+class RetryDecision:
+    """Whether to try again, after how many seconds, and why (for logs and tests)."""
+
+    retry: bool
+    delay: float
+    reason: str
+
+
+def decide(
+    policy: RetryPolicy,
+    error: BaseException,
+    *,
+    attempt: int,
+    elapsed: float,
+    jitter: float,
+) -> RetryDecision:
+    """Decide what to do after attempt number ``attempt`` failed with ``error``.
+
+    ``elapsed`` is the time since the call started; ``jitter`` is a draw from [0, 1).
+    """
+    if not isinstance(error, TransientError):
+        return RetryDecision(False, 0.0, f"{type(error).__name__} is not retryable")
+    if attempt >= policy.max_attempts:
+        return RetryDecision(False, 0.0, f"gave up after {attempt} attempts")
+    if isinstance(error, RateLimitedError) and error.retry_after is not None:
+        delay = min(error.retry_after, policy.max_retry_after)
+        reason = f"exchange asked to retry after {error.retry_after:g} s"
+    else:
+        delay = policy.backoff(attempt, jitter)
+        reason = f"backoff after attempt {attempt}"
+    if elapsed + delay >= policy.deadline:
+        return RetryDecision(
+            False, 0.0, f"a retry in {delay:.3g} s would pass the {policy.deadline:g} s deadline"
+        )
+    return RetryDecision(True, delay, reason)
+
+
+def _after_failure(
+    policy: RetryPolicy, error: FolioError, attempt: int, elapsed: float, jitter: float
+) -> float:
+    """The wait before the next attempt; re-raises ``error`` (saying why) when there is none."""
+    decision = decide(policy, error, attempt=attempt, elapsed=elapsed, jitter=jitter)
+    if not decision.retry:
+        if attempt > 1 and isinstance(error, TransientError):
+            error.detail += f" ({decision.reason})"
+        raise error
+    # The error's str() is built from names and codes only: safe to log.
+    log.info("retrying in %.3f s (%s): %s", decision.delay, decision.reason, error)
+    return decision.delay
+
+
+async def retry_async(
+    attempt: Callable[[], Awaitable[T]],
+    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    *,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    jitter: Callable[[], float] = random.random,
+) -> T:
+    """Await ``attempt()`` until it succeeds or :func:`decide` says stop.
+
+    The whole call, waits included, is cut at ``policy.deadline`` with a
+    :class:`~framework.errors.RequestTimeoutError`.
+    """
+    started = clock()
+    number = 0
+    try:
+        async with asyncio.timeout(policy.deadline):
+            while True:
+                number += 1
+                try:
+                    return await attempt()
+                except FolioError as exc:
+                    delay = _after_failure(policy, exc, number, clock() - started, jitter())
+                await sleep(delay)
+    except TimeoutError:
+        msg = f"no answer within the {policy.deadline:g} s deadline ({number} attempts)"
+        raise RequestTimeoutError(msg) from None
+
+
+def retry_sync(
+    attempt: Callable[[], T],
+    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    *,
+    sleep: Callable[[float], object] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    jitter: Callable[[], float] = random.random,
+) -> T:
+    """The blocking twin of :func:`retry_async`.
+
+    A blocking call cannot be interrupted, so the deadline stops further attempts but one
+    attempt in flight runs to its own (connect/read) timeouts.
+    """
+    started = clock()
+    number = 0
+    while True:
+        number += 1
+        try:
+            return attempt()
+        except FolioError as exc:
+            delay = _after_failure(policy, exc, number, clock() - started, jitter())
+        sleep(delay)
