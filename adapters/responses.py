@@ -46,6 +46,10 @@ def decode_json(body: bytes, *, content_type: str | None = None) -> Any:
         where = f" at byte {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
         msg = f"body is not valid JSON{where} ({len(body)} bytes; truncated or garbled)"
         raise InvalidResponseError(msg, field="$") from None
+    except RecursionError:
+        # ``[[[[...`` a thousand deep exhausts the parser's stack: garbage, not a crash.
+        msg = f"body nests JSON too deeply to read ({len(body)} bytes)"
+        raise InvalidResponseError(msg, field="$") from None
 
 
 def parse_retry_after(

@@ -7,23 +7,27 @@ through an ``httpx.Client`` and by :func:`run_async` through an ``httpx.AsyncCli
 async share every line of request building, error mapping and parsing.
 
 Transport failures are mapped here to folio's retryable errors; the endpoint is taken from the
-request's ``folio.endpoint`` extension so the error says which call failed. Keeping every httpx
-import in as few modules as possible keeps a future move to a compatible fork a small change.
+request's ``folio.endpoint`` extension so the error says which call failed. Before each send the
+drivers wait for the client-side rate limiters (:mod:`framework.ratelimit`), charging the cost
+in the request's ``folio.cost`` extension (1 by default). Keeping every httpx import in as few
+modules as possible keeps a future move to a compatible fork a small change.
 """
 
 from __future__ import annotations
 
 import ssl
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from functools import cache
 from typing import Any, Final, TypeVar
 
 import httpx
 
 from framework.errors import ExchangeError, RequestTimeoutError, TransportError
+from framework.ratelimit import SlidingWindowLimiter
 from framework.settings import HttpSettings
 
 __all__ = [
+    "COST_EXTENSION",
     "ENDPOINT_EXTENSION",
     "Flow",
     "async_client",
@@ -39,6 +43,9 @@ Flow = Generator[httpx.Request, httpx.Response, T]
 
 ENDPOINT_EXTENSION: Final = "folio.endpoint"
 """Request extension naming the endpoint (``GET cash/balance``) for error messages."""
+
+COST_EXTENSION: Final = "folio.cost"
+"""Request extension with the request's cost ("weight") against rate limits; 1 if absent."""
 
 
 @cache
@@ -102,11 +109,20 @@ def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> ExchangeEr
     )
 
 
-def run_sync(client: httpx.Client, flow: Flow[T]) -> T:
-    """Drive ``flow`` with a blocking client."""
+def _cost(request: httpx.Request) -> int:
+    cost = request.extensions.get(COST_EXTENSION, 1)
+    return cost if isinstance(cost, int) else 1
+
+
+def run_sync(
+    client: httpx.Client, flow: Flow[T], limiters: Sequence[SlidingWindowLimiter] = ()
+) -> T:
+    """Drive ``flow`` with a blocking client, pacing each request through ``limiters``."""
     try:
         request = next(flow)
         while True:
+            for limiter in limiters:
+                limiter.acquire_blocking(_cost(request))
             try:
                 response = client.send(request)
                 try:
@@ -123,11 +139,15 @@ def run_sync(client: httpx.Client, flow: Flow[T]) -> T:
         flow.close()
 
 
-async def run_async(client: httpx.AsyncClient, flow: Flow[T]) -> T:
-    """Drive ``flow`` with an async client."""
+async def run_async(
+    client: httpx.AsyncClient, flow: Flow[T], limiters: Sequence[SlidingWindowLimiter] = ()
+) -> T:
+    """Drive ``flow`` with an async client, pacing each request through ``limiters``."""
     try:
         request = next(flow)
         while True:
+            for limiter in limiters:
+                await limiter.acquire(_cost(request))
             try:
                 response = await client.send(request)
                 try:

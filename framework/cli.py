@@ -266,12 +266,15 @@ async def _demo_run(
             folio.all_balances(WalletKind.MARGIN),
             folio.all_risk(),
         )
+    # The portfolio: every wallet of every account on every exchange, net of debt.
+    portfolio = total_by_asset([*cash, *margin], field="net")
     if as_json:
         _emit({
             "simulators": urls,
             "cash": _balances_json(cash, WalletKind.CASH),
             "margin": _balances_json(margin, WalletKind.MARGIN),
             "risk": {"accounts": to_jsonable(risk)},
+            "portfolio": to_jsonable(portfolio),
         })
     else:
         for exchange, url in urls.items():
@@ -282,6 +285,9 @@ async def _demo_run(
         _print_balances(margin, WalletKind.MARGIN, as_json=False)
         print()
         _print_risk(risk, as_json=False)
+        print()
+        print("Portfolio: net per asset, cash and margin wallets of every exchange")
+        print(totals_table(portfolio))
     ok = cash.ok and margin.ok and risk.ok
     return EXIT_OK if ok else EXIT_SOME_FAILED
 

@@ -78,20 +78,23 @@ class EnvCredentials:
     api_secret_env: str
 
     def resolve(self, account: str, environ: Mapping[str, str] | None = None) -> Credentials:
-        """Read both variables; a missing or empty one is a configuration error naming it."""
-        env = os.environ if environ is None else environ
-        values: list[str] = []
+        """Read both variables; a missing or empty one is a configuration error naming it.
+
+        Values are wrapped in :class:`Secret` as they are read and the environment is never
+        bound to a local name, so an error tracker that records frame locals records no secret.
+        """
         wanted = (
             ("api_key_env", self.api_key_env, "API key"),
             ("api_secret_env", self.api_secret_env, "API secret"),
         )
-        for key, var, what in wanted:
-            value = env.get(var, "")
+        values = [Secret((os.environ if environ is None else environ).get(var, ""))
+                  for _, var, _ in wanted]
+        del environ  # the caller's mapping holds secrets: not kept in a frame that raises
+        for (key, var, what), value in zip(wanted, values, strict=True):
             if not value:
                 msg = f"environment variable {var} is not set (it should hold the {what})"
                 raise ConfigurationError(msg, account=account, key=key)
-            values.append(value)
-        return Credentials(Secret(values[0]), Secret(values[1]))
+        return Credentials(values[0], values[1])
 
 
 @attrs.frozen(slots=True)
@@ -121,6 +124,7 @@ class FileCredentials:
 
     def resolve(self, account: str, environ: Mapping[str, str] | None = None) -> Credentials:
         """Read the file; a missing file or key is a configuration error naming it."""
+        del environ  # unused; may hold secrets, so not kept in a frame that raises
         where = Path(self.path).expanduser()
 
         def fail(detail: str, key: str = "credentials_file") -> ConfigurationError:
@@ -128,7 +132,6 @@ class FileCredentials:
 
         try:
             mode = where.stat().st_mode
-            text = where.read_text(encoding="utf-8")
         except OSError as exc:
             raise fail(f"cannot read the credentials file: {exc.strerror}") from None
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
@@ -138,21 +141,38 @@ class FileCredentials:
                 InsecureCredentialsWarning,
                 stacklevel=2,
             )
-        try:
-            document = tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
+        fields = _secret_fields(where)
+        if fields is None:
             # The parser quotes the offending line, which may hold the secret: not repeated.
-            raise fail("the credentials file is not valid TOML") from None
-        values: list[str] = []
+            raise fail("the credentials file is not valid TOML")
+        values: list[Secret] = []
         for key in ("api_key", "api_secret"):
-            value = document.get(key)
-            if not isinstance(value, str) or not value:
+            value = fields.get(key)
+            if not isinstance(value, Secret) or not value:
                 raise fail("missing or not a non-empty string", key)
             values.append(value)
-        unknown = sorted(set(document) - {"api_key", "api_secret"})
+        unknown = sorted(set(fields) - {"api_key", "api_secret"})
         if unknown:
             raise fail("unknown key in the credentials file", unknown[0])
-        return Credentials(Secret(values[0]), Secret(values[1]))
+        return Credentials(values[0], values[1])
+
+
+def _secret_fields(path: Path) -> dict[str, object] | None:
+    """The file's top-level keys, string values wrapped in Secret; ``None`` if not TOML.
+
+    The plain text never outlives this function: no frame that raises holds it in a local.
+    """
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError:
+        return None
+    except OSError as exc:
+        msg = f"cannot read the credentials file: {exc.strerror}"
+        raise ConfigurationError(msg, path=str(path), key="credentials_file") from None
+    return {
+        key: Secret(value) if isinstance(value, str) else type(value).__name__
+        for key, value in document.items()
+    }
 
 
 CredentialSource = EnvCredentials | StaticCredentials | FileCredentials
@@ -364,6 +384,22 @@ def _parse_plugins(table: object, source: str | None) -> PluginPolicy:
     return PluginPolicy(block=frozenset(block), **flags)
 
 
+def _looks_like_a_secret(value: str) -> bool:
+    """A long mixed-case token with digits and no underscore: an API key, not a name.
+
+    Variable names are conventionally upper case words joined by ``_`` (``ASCENDEX_API_KEY``);
+    exchange keys and secrets are 20-90 random letters and digits. Telling them apart keeps a
+    secret pasted into ``api_secret_env`` out of every message.
+    """
+    return (
+        len(value) >= 16
+        and "_" not in value
+        and any(c.islower() for c in value)
+        and any(c.isupper() for c in value)
+        and any(c.isdigit() for c in value)
+    )
+
+
 def _parse_credentials(
     table: Mapping[str, Any], fail: Callable[[str, str], ConfigurationError]
 ) -> CredentialSource:
@@ -379,8 +415,13 @@ def _parse_credentials(
         value = table[key]
         if not isinstance(value, str) or not value:
             raise fail("must be a non-empty string", key)
-        if not from_file and not _ENV_NAME.match(value):
-            msg = "must be the NAME of an environment variable (letters, digits, '_'), not a secret"
+        if not from_file and (not _ENV_NAME.match(value) or _looks_like_a_secret(value)):
+            msg = (
+                "must be the NAME of an environment variable (letters, digits, '_'); this "
+                "looks like a key or secret itself, so it is not shown"
+                if _looks_like_a_secret(value)
+                else "must be the NAME of an environment variable (letters, digits, '_')"
+            )
             raise fail(msg, key)
         strings[key] = value
     if from_file:

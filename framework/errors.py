@@ -119,6 +119,24 @@ class FolioError(Exception):
         self.endpoint = self.endpoint or endpoint
         return self
 
+    def redact(self, *secrets: str) -> FolioError:
+        """Replace each of ``secrets`` with ``***`` wherever this error quotes text.
+
+        folio never puts a credential into an error, but an exchange may echo one back in its
+        own message ("Invalid API key <key>"); the layer that holds the credentials calls this
+        before the error leaves it. Returns ``self`` for ``raise``.
+        """
+        self.detail = _scrub(self.detail, secrets)
+        self.args = tuple(_scrub(a, secrets) if isinstance(a, str) else a for a in self.args)
+        return self
+
+
+def _scrub(text: str, secrets: tuple[str, ...]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
 
 class ConfigurationError(FolioError):
     """The configuration is wrong: names the file, the account and the key when known."""
@@ -216,6 +234,15 @@ class ExchangeError(FolioError):
     def retryable(self) -> bool:
         """Whether sending the same request again later may succeed."""
         return isinstance(self, TransientError)
+
+    def redact(self, *secrets: str) -> ExchangeError:
+        """Also scrub the exchange's own words (see :meth:`FolioError.redact`)."""
+        super().redact(*secrets)
+        if self.exchange_message is not None:
+            self.exchange_message = _scrub(self.exchange_message, secrets)
+        if self.reason is not None:
+            self.reason = _scrub(self.reason, secrets)
+        return self
 
 
 class TransientError(ExchangeError):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 from types import MappingProxyType
 from typing import Any, Final, TypeAlias
 
@@ -110,6 +110,13 @@ def _is_utc(_instance: object, attribute: attrs.Attribute[Any], value: datetime)
 
 _ZERO: Final = Decimal(0)
 
+EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+"""Arithmetic context for sums and differences of amounts: wide enough never to round.
+
+The ambient context keeps 28 digits, so ``total - borrowed`` of two wide amounts would be
+silently rounded; additions in this context are exact at any width the converters accept.
+"""
+
 
 @attrs.frozen(slots=True)
 class AssetBalance:
@@ -129,12 +136,12 @@ class AssetBalance:
     @property
     def locked(self) -> Decimal:
         """The part of ``total`` that is not available (held by orders or transfers)."""
-        return self.total - self.available
+        return EXACT.subtract(self.total, self.available)
 
     @property
     def net(self) -> Decimal:
         """What the asset is worth to the owner after debt: total - borrowed - interest."""
-        return self.total - self.borrowed - self.interest
+        return EXACT.subtract(EXACT.subtract(self.total, self.borrowed), self.interest)
 
 
 def _balances_tuple(rows: Iterable[AssetBalance]) -> tuple[AssetBalance, ...]:

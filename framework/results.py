@@ -15,7 +15,7 @@ from typing import Generic, Literal, TypeVar
 import attrs
 
 from framework.errors import FolioError
-from framework.models import AssetBalance, BalanceSnapshot
+from framework.models import EXACT, AssetBalance, BalanceSnapshot
 
 __all__ = ["AccountResult", "AssetTotals", "FanOut", "total_by_asset"]
 
@@ -124,7 +124,8 @@ def total_by_asset(
 ) -> AssetTotals:
     """Sum ``field`` of every asset across the successful accounts of a fan-out.
 
-    Sums are exact (Decimal); assets are ordered by name so output is stable.
+    Sums are exact (Decimal); assets are ordered by name so output is stable. Results of
+    several fan-outs may be chained (``[*cash, *margin]``) to total several wallets.
     """
     sums: dict[str, Decimal] = {}
     included: list[str] = []
@@ -135,6 +136,9 @@ def total_by_asset(
             continue
         included.append(result.account)
         for row in result.value.balances:
-            sums[row.asset] = sums.get(row.asset, Decimal(0)) + _amount(row, field)
+            sums[row.asset] = EXACT.add(sums.get(row.asset, Decimal(0)), _amount(row, field))
     ordered = {asset: sums[asset] for asset in sorted(sums)}
-    return AssetTotals(field, ordered, tuple(included), tuple(missing))
+    # An account may contribute several wallets (cash and margin): name it once.
+    return AssetTotals(
+        field, ordered, tuple(dict.fromkeys(included)), tuple(dict.fromkeys(missing))
+    )

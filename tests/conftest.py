@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 # The packaged simulator fixtures, enabled exactly as a third-party test suite would enable them.
-pytest_plugins = ["adapters.ascendex.simulator.pytest_plugin"]
+pytest_plugins = [
+    "adapters.ascendex.simulator.pytest_plugin",
+    "framework.testing.conformance",
+]
 
 
 @pytest.fixture

@@ -6,26 +6,38 @@ Use them directly when folio's plugin layer is not wanted::
         cash = await client.balances(WalletKind.CASH)
 
 Each client holds one pooled HTTP client (connections stay alive across calls) and one
-:class:`~adapters.ascendex.protocol.AscendexProtocol` (the cached account group). Close it, or
+:class:`~adapters.ascendex.protocol.AscendexProtocol` (the cached account group and the signing
+clock). Every call is paced by the process-wide rate limiters of its API key (and host, when
+configured) and retried per the :class:`~framework.retry.RetryPolicy` in its ``http`` settings;
+each attempt is a new flow, so it is signed again with a fresh timestamp. Close the client, or
 use it as a context manager, to release its sockets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import threading
+import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
 from types import TracebackType
 from typing import Self, TypedDict, TypeVar, Unpack
+from urllib.parse import urlsplit
 
 import httpx
 
+from adapters.ascendex.convert import EXCHANGE
 from adapters.ascendex.options import DEFAULT_BASE_URL, AscendexOptions
 from adapters.ascendex.protocol import AccountInfo, AscendexProtocol, utc_now
-from adapters.ascendex.signer import AscendexAuth, wall_clock_ms
+from adapters.ascendex.signer import AscendexAuth
+from adapters.clock import ServerClock, wall_clock_ms
 from adapters.transport import Flow, async_client, run_async, run_sync, sync_client
 from framework.credentials import Credentials
 from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
+from framework.retry import retry_async, retry_sync
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["AscendexClient", "AsyncAscendexClient", "ClientSettings"]
@@ -43,7 +55,7 @@ class ClientSettings(TypedDict, total=False):
     options: AscendexOptions | None
     http: HttpSettings
     clock_ms: Callable[[], int]
-    """Timestamp source for signatures (UTC ms)."""
+    """Local clock for signatures (UTC ms); the measured offset to the exchange is added."""
     now: Callable[[], datetime]
     """Time source for ``fetched_at`` and key-expiry checks."""
 
@@ -62,15 +74,16 @@ class _ClientBase:
         clock_ms: Callable[[], int] = wall_clock_ms,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
+        options = options or AscendexOptions()
+        self.clock = ServerClock(clock_ms)
         self.protocol = AscendexProtocol(
-            base_url=base_url,
-            account=account,
-            options=options or AscendexOptions(),
-            now=now,
-            clock_ms=clock_ms,
+            base_url=base_url, account=account, options=options, now=now, clock=self.clock
         )
-        self.auth = AscendexAuth(credentials, clock_ms=clock_ms)
+        self.auth = AscendexAuth(credentials, clock_ms=self.clock)
+        self._credentials = credentials
         self._http = http
+        self.limiters = _limiters(options, credentials, base_url)
+        """The rate limiters every request waits for (shared with every client of the key)."""
 
     def __repr__(self) -> str:
         return (
@@ -83,6 +96,36 @@ class _ClientBase:
         """The account group in use (``None`` until discovered)."""
         return self.protocol.account_group
 
+    def _finish(self, error: FolioError) -> FolioError:
+        """Locate an error leaving the client and scrub any credential the exchange echoed.
+
+        If the exchange's answer quoted a credential, the frames below here hold that answer
+        in their locals; the traceback is cut at the client so no error tracker records them.
+        """
+        self.protocol.locate(error)
+        before = str(error)
+        error.redact(self._credentials.api_key.reveal(), self._credentials.api_secret.reveal())
+        return error.with_traceback(None) if str(error) != before else error
+
+    @property
+    def clock_offset_ms(self) -> int:
+        """The exchange's clock minus ours, as last measured (0 until the exchange objects)."""
+        return self.clock.offset_ms
+
+
+def _limiters(
+    options: AscendexOptions, credentials: Credentials, base_url: str
+) -> tuple[SlidingWindowLimiter, ...]:
+    """Per-key (and, if configured, per-host) limiters, shared process-wide."""
+    limiters: list[SlidingWindowLimiter] = []
+    if options.rate_limit:
+        rule = RateLimit(options.rate_limit, 1.0, Scope.KEY)
+        limiters.append(shared_limiter(EXCHANGE, rule, credentials.api_key.reveal()))
+    if options.host_rate_limit:
+        rule = RateLimit(options.host_rate_limit, 1.0, Scope.HOST)
+        limiters.append(shared_limiter(EXCHANGE, rule, urlsplit(base_url).netloc.lower()))
+    return tuple(limiters)
+
 
 class AsyncAscendexClient(_ClientBase):
     """Async AscendEX client; also a folio ``BalanceReader`` and ``RiskReader``."""
@@ -92,35 +135,56 @@ class AsyncAscendexClient(_ClientBase):
         credentials: Credentials,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         **settings: Unpack[ClientSettings],
     ) -> None:
+        """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
         super().__init__(credentials, **settings)
         self._client = async_client(self.protocol.base_url, self._http, self.auth, transport)
+        self._sleep = sleep
+        self._discovery = asyncio.Lock()
 
-    async def _run(self, flow: Flow[T]) -> T:
+    async def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
+        async def attempt() -> T:
+            return await run_async(self._client, make_flow(), self.limiters)
+
         try:
-            return await run_async(self._client, flow)
+            return await retry_async(attempt, self._http.retry, sleep=self._sleep)
         except FolioError as exc:
-            self.protocol.locate(exc)
-            raise
+            raise self._finish(exc) from exc.__cause__
+
+    async def _discover_group(self) -> None:
+        # Single flight: a fan-out's first calls on one client wait for one discovery.
+        if self.protocol.account_group is None:
+            async with self._discovery:
+                if self.protocol.account_group is None:
+                    await self._run(self.protocol.account_info)
 
     async def account_info(self) -> AccountInfo:
         """Read the key's account group, permissions and expiry."""
-        return await self._run(self.protocol.account_info())
+        return await self._run(self.protocol.account_info)
 
     async def balances(
         self, wallet: WalletKind, *, asset: str | None = None, show_all: bool | None = None
     ) -> BalanceSnapshot:
         """Read the cash or margin wallet's balances."""
-        return await self._run(self.protocol.balances(wallet, asset=asset, show_all=show_all))
+        await self._discover_group()
+        return await self._run(
+            partial(self.protocol.balances, wallet, asset=asset, show_all=show_all)
+        )
 
     async def margin_risk(self) -> MarginRisk:
         """Read the margin account's risk profile."""
-        return await self._run(self.protocol.margin_risk())
+        await self._discover_group()
+        return await self._run(self.protocol.margin_risk)
 
     async def server_time(self) -> datetime:
         """Read the exchange's clock."""
-        return await self._run(self.protocol.server_time())
+        return await self._run(self.protocol.server_time)
+
+    async def measure_clock_offset(self) -> int:
+        """Measure and adopt the offset to the exchange's clock now (ms); see ``sync_clock``."""
+        return await self._run(self.protocol.measure_clock_offset)
 
     # folio reader protocol
     async def fetch_balances(self, wallet: WalletKind) -> BalanceSnapshot:
@@ -155,35 +219,54 @@ class AscendexClient(_ClientBase):
         credentials: Credentials,
         *,
         transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], object] = time.sleep,
         **settings: Unpack[ClientSettings],
     ) -> None:
+        """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
         super().__init__(credentials, **settings)
         self._client = sync_client(self.protocol.base_url, self._http, self.auth, transport)
+        self._sleep = sleep
+        self._discovery = threading.Lock()
 
-    def _run(self, flow: Flow[T]) -> T:
+    def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
+        def attempt() -> T:
+            return run_sync(self._client, make_flow(), self.limiters)
+
         try:
-            return run_sync(self._client, flow)
+            return retry_sync(attempt, self._http.retry, sleep=self._sleep)
         except FolioError as exc:
-            self.protocol.locate(exc)
-            raise
+            raise self._finish(exc) from exc.__cause__
+
+    def _discover_group(self) -> None:
+        # Single flight: threads sharing this client wait for one discovery.
+        if self.protocol.account_group is None:
+            with self._discovery:
+                if self.protocol.account_group is None:
+                    self._run(self.protocol.account_info)
 
     def account_info(self) -> AccountInfo:
         """Read the key's account group, permissions and expiry."""
-        return self._run(self.protocol.account_info())
+        return self._run(self.protocol.account_info)
 
     def balances(
         self, wallet: WalletKind, *, asset: str | None = None, show_all: bool | None = None
     ) -> BalanceSnapshot:
         """Read the cash or margin wallet's balances."""
-        return self._run(self.protocol.balances(wallet, asset=asset, show_all=show_all))
+        self._discover_group()
+        return self._run(partial(self.protocol.balances, wallet, asset=asset, show_all=show_all))
 
     def margin_risk(self) -> MarginRisk:
         """Read the margin account's risk profile."""
-        return self._run(self.protocol.margin_risk())
+        self._discover_group()
+        return self._run(self.protocol.margin_risk)
 
     def server_time(self) -> datetime:
         """Read the exchange's clock."""
-        return self._run(self.protocol.server_time())
+        return self._run(self.protocol.server_time)
+
+    def measure_clock_offset(self) -> int:
+        """Measure and adopt the offset to the exchange's clock now (ms); see ``sync_clock``."""
+        return self._run(self.protocol.measure_clock_offset)
 
     def close(self) -> None:
         """Close the pooled connections."""

@@ -4,8 +4,10 @@ Built once at import and reused. Three rules, each there because getting it wron
 
 * **Strict primitives.** cattrs' default hooks coerce (``str(1.5)``, ``int("7")``); a number
   where the exchange always sends a string means the payload is not what we think, so every
-  primitive hook refuses the wrong JSON type. Amounts must be strings holding a plain finite
-  decimal: floats, ``true``, ``""``, ``"NaN"``, ``"1_000"`` and ``" 1"`` are rejected.
+  primitive hook refuses the wrong JSON type. Amounts must be strings holding a finite decimal
+  in ASCII digits (an exponent is accepted: ``"1E-8"`` is how Java prints 0.00000001) of at
+  most :data:`MAX_AMOUNT_DIGITS` digits written out: floats, ``true``, ``""``, ``"NaN"``,
+  ``"1_000"``, ``" 1"``, fullwidth digits and ``"1e999999999"`` are rejected.
 * **Every problem named.** A failed structure is re-run with cattrs' detailed validation and
   rendered with :func:`cattrs.transform_error`, so the error says ``$.data[1].availableBalance``
   rather than "bad response". The fast path (no detailed validation) serves every valid payload.
@@ -54,6 +56,7 @@ from framework.models import (
 __all__ = [
     "CUSHION_LIQUIDATION_LEVEL",
     "EXCHANGE",
+    "MAX_AMOUNT_DIGITS",
     "QUOTE_ASSET",
     "balance_snapshot",
     "margin_risk",
@@ -66,7 +69,13 @@ CUSHION_LIQUIDATION_LEVEL: Final = Decimal(1)
 """AscendEX starts liquidating a margin account when its cushion falls to 1."""
 
 _SENTINEL: Final = Decimal(-1)
-_DECIMAL_TEXT: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_DECIMAL_TEXT: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""ASCII digits only: ``\\d`` would also match fullwidth and other scripts' digits."""
+MAX_AMOUNT_DIGITS: Final = 100
+"""Most digits an amount may take written out plainly (``1e5`` takes 6). Real amounts take
+under 40; the bound keeps ``"1e999999999"`` (valid text, finite) from reaching arithmetic,
+where it overflows, or rendering, where it would print a billion zeros."""
+_MAX_AMOUNT_TEXT: Final = 2 * MAX_AMOUNT_DIGITS
 
 W = TypeVar("W")
 
@@ -85,8 +94,13 @@ def _decimal_text(value: Any, _type: Any) -> DecimalText:
     if type(value) is not str:
         msg = f"expected a decimal string, got {_json_type(value)}"
         raise TypeError(msg)
-    if not _DECIMAL_TEXT.fullmatch(value):
+    if len(value) > _MAX_AMOUNT_TEXT or not _DECIMAL_TEXT.fullmatch(value):
         msg = f"expected a decimal string, got {value[:40]!r}"
+        raise ValueError(msg)
+    amount = Decimal(value)
+    exponent = amount.adjusted() - len(amount.as_tuple().digits) + 1
+    if max(amount.adjusted() + 1, 1) + max(-exponent, 0) > MAX_AMOUNT_DIGITS:
+        msg = f"expected at most {MAX_AMOUNT_DIGITS} digits in plain notation, got {value[:40]!r}"
         raise ValueError(msg)
     return DecimalText(value)
 
@@ -263,11 +277,15 @@ def _ratio(text: DecimalText, field: str) -> Ratio:
     return value
 
 
-def _check_unique(rows: Sequence[CashBalanceRow | MarginBalanceRow]) -> None:
+def _check_assets(rows: Sequence[CashBalanceRow | MarginBalanceRow]) -> None:
+    """Each row names its asset, plainly, once: two rows for one asset would double a total."""
     seen: set[str] = set()
     for index, row in enumerate(rows):
+        if not row.asset or row.asset != row.asset.strip():
+            msg = f"asset code {row.asset[:40]!r} is empty or padded with whitespace"
+            raise InvalidResponseError(msg, field=f"$.data[{index}].asset", exchange=EXCHANGE)
         if row.asset in seen:
-            msg = f"asset {row.asset!r} is listed twice; refusing to guess which row is right"
+            msg = f"asset {row.asset[:40]!r} is listed twice; refusing to guess which row is right"
             raise InvalidResponseError(msg, field=f"$.data[{index}].asset", exchange=EXCHANGE)
         seen.add(row.asset)
 
@@ -280,7 +298,7 @@ def balance_snapshot(
     fetched_at: datetime,
 ) -> BalanceSnapshot:
     """Build the domain snapshot of a cash or margin balance answer."""
-    _check_unique(rows)
+    _check_assets(rows)
     balances: list[AssetBalance] = []
     for row in rows:
         if isinstance(row, MarginBalanceRow):

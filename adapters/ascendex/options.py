@@ -7,6 +7,14 @@
     path_style = "v1"        # or "legacy": the unversioned paths of the 2019 draft
     risk_method = "GET"      # or "POST", the method the documentation names for margin/risk
     show_all = false         # true: also list assets whose balances are all zero
+    sync_clock = true        # on a rejected timestamp, measure the exchange's clock and retry
+    rate_limit = 100         # requests per second per API key, kept by folio (0: no limit)
+    host_rate_limit = 0      # requests per second to the host from this process (0: no limit)
+
+AscendEX documents no REST limit for these endpoints; its edge (Cloudflare) throttles with HTTP
+429 pages. The per-key default follows the budget the longest-lived open client (Hummingbot)
+kept for all calls of one key, 100 per second. ``host_rate_limit`` is for hosts that read many
+keys from one IP address: AscendEX.Net documented 6000 requests per minute per host (100/s).
 """
 
 from __future__ import annotations
@@ -36,6 +44,11 @@ class AscendexOptions:
     path_style: PathStyle = PathStyle.V1
     risk_method: RiskMethod = "GET"
     show_all: bool = False
+    sync_clock: bool = True
+    rate_limit: int = 100
+    """Requests per second per API key (0 turns folio's limiter off)."""
+    host_rate_limit: int = 0
+    """Requests per second to the exchange's host from this process (0: off)."""
 
     @classmethod
     def from_mapping(
@@ -65,12 +78,24 @@ class AscendexOptions:
         method = options.get("risk_method", "GET")
         if method not in ("GET", "POST"):
             raise fail("risk_method", "must be 'GET' or 'POST'")
-        show_all = options.get("show_all", False)
-        if type(show_all) is not bool:
-            raise fail("show_all", "must be true or false")
+        flags: dict[str, bool] = {}
+        for key, default in (("show_all", False), ("sync_clock", True)):
+            flag = options.get(key, default)
+            if type(flag) is not bool:
+                raise fail(key, "must be true or false")
+            flags[key] = flag
+        limits: dict[str, int] = {}
+        for key, default_limit in (("rate_limit", 100), ("host_rate_limit", 0)):
+            limit = options.get(key, default_limit)
+            if type(limit) is not int or limit < 0:
+                raise fail(key, "must be a non-negative integer (requests per second; 0: off)")
+            limits[key] = limit
         return cls(
             account_group=group,
             path_style=PathStyle(style),
             risk_method=method,
-            show_all=show_all,
+            show_all=flags["show_all"],
+            sync_clock=flags["sync_clock"],
+            rate_limit=limits["rate_limit"],
+            host_rate_limit=limits["host_rate_limit"],
         )

@@ -10,6 +10,10 @@ This module decides *what* to send and *what the answer means*; the clients in
   belong to), the group is discovered again, once, and the request repeated;
 * discovery also reads the key's permissions and expiry, so a key without the View permission
   or past its expiry gets an error that says so instead of a cryptic code later.
+
+It also keeps the signing clock honest: when the exchange rejects a timestamp (``100011``), the
+offset to the exchange's clock is measured with the unsigned server-time endpoint and the
+request is signed again and repeated, once (option ``sync_clock``).
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from adapters.ascendex.endpoints import (
 from adapters.ascendex.errors import WRONG_ACCOUNT_GROUP
 from adapters.ascendex.options import AscendexOptions
 from adapters.ascendex.responses import read_data
-from adapters.ascendex.signer import API_PATH_EXTENSION, wall_clock_ms
+from adapters.ascendex.signer import API_PATH_EXTENSION
 from adapters.ascendex.wire import (
     AccountInfoData,
     CashBalanceRow,
@@ -46,10 +50,12 @@ from adapters.ascendex.wire import (
     MarginRiskData,
     ServerTimeData,
 )
+from adapters.clock import ServerClock
 from adapters.transport import ENDPOINT_EXTENSION, Flow
 from framework.errors import (
     AccountStateError,
     AuthenticationError,
+    ClockSkewError,
     FolioError,
     PermissionDeniedError,
     UnsupportedCapabilityError,
@@ -109,13 +115,14 @@ class AscendexProtocol:
         account: str,
         options: AscendexOptions,
         now: Callable[[], datetime] = utc_now,
-        clock_ms: Callable[[], int] = wall_clock_ms,
+        clock: ServerClock | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.account = account
         self.options = options
         self._now = now
-        self._clock_ms = clock_ms
+        self.clock = clock if clock is not None else ServerClock()
+        """The signing clock; its offset is corrected here when the exchange objects."""
         self._group: int | None = options.account_group
         self.info: AccountInfo | None = None
 
@@ -169,10 +176,33 @@ class AscendexProtocol:
 
     # -- account info and group ---------------------------------------------------------
 
+    def _call(
+        self,
+        endpoint: Endpoint,
+        method: str = "GET",
+        *,
+        group: int | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Flow[Any]:
+        """Send one signed request and read its data; correct the clock once if it is off."""
+        response = yield self._request(endpoint, method, group=group, params=params)
+        try:
+            return self._read(response, endpoint, method)
+        except ClockSkewError as exc:
+            if not self.options.sync_clock:
+                raise
+            skew_error = exc
+        try:
+            yield from self.measure_clock_offset()
+        except FolioError:
+            skew_error.detail += " (and the server time could not be read to correct it)"
+            raise skew_error from None
+        response = yield self._request(endpoint, method, group=group, params=params)
+        return self._read(response, endpoint, method)
+
     def account_info(self) -> Flow[AccountInfo]:
         """Read the key's account info, remember its group, and check the key is usable."""
-        response = yield self._request(INFO)
-        data = self._read(response, INFO, "GET")
+        data = yield from self._call(INFO)
         info = _account_info(self._structure(data, AccountInfoData, INFO, "GET"))
         self.info = info
         self._group = info.account_group
@@ -200,8 +230,7 @@ class AscendexProtocol:
         """Call a group-scoped endpoint; on a wrong-group answer, rediscover once and retry."""
         group = yield from self._ensure_group()
         try:
-            response = yield self._request(endpoint, method, group=group, params=params)
-            return self._read(response, endpoint, method)
+            return (yield from self._call(endpoint, method, group=group, params=params))
         except AccountStateError as exc:
             if exc.code != WRONG_ACCOUNT_GROUP:
                 raise
@@ -211,8 +240,7 @@ class AscendexProtocol:
         if fresh == group:
             stale_error.detail += f" (account group {group} confirmed by GET info)"
             raise stale_error
-        response = yield self._request(endpoint, method, group=fresh, params=params)
-        return self._read(response, endpoint, method)
+        return (yield from self._call(endpoint, method, group=fresh, params=params))
 
     # -- endpoints ----------------------------------------------------------------------
 
@@ -256,10 +284,21 @@ class AscendexProtocol:
         except FolioError as exc:
             raise self._located(exc, MARGIN_RISK, method) from None
 
-    def server_time(self) -> Flow[datetime]:
-        """The exchange's clock (``requestReceiveAt``), for measuring local clock skew."""
-        request = self._request(SERVER_TIME, params={"requestTime": str(self._clock_ms())})
-        response = yield request
+    def _server_time_ms(self) -> Flow[tuple[int, int, int]]:
+        """(exchange receive time, local send time, local receive time), all UTC ms."""
+        sent = self.clock.local_ms()
+        response = yield self._request(SERVER_TIME, params={"requestTime": str(sent)})
+        received = self.clock.local_ms()
         data = self._read(response, SERVER_TIME, "GET")
         wire: ServerTimeData = self._structure(data, ServerTimeData, SERVER_TIME, "GET")
-        return datetime.fromtimestamp(wire.request_receive_at / 1000, UTC)
+        return wire.request_receive_at, sent, received
+
+    def server_time(self) -> Flow[datetime]:
+        """The exchange's clock (``requestReceiveAt``)."""
+        server_ms, _, _ = yield from self._server_time_ms()
+        return datetime.fromtimestamp(server_ms / 1000, UTC)
+
+    def measure_clock_offset(self) -> Flow[int]:
+        """Measure the exchange's clock against ours, correct the signing clock, return ms."""
+        server_ms, sent, received = yield from self._server_time_ms()
+        return self.clock.correct(server_ms, sent, received)

@@ -15,23 +15,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import time
 from collections.abc import Callable, Generator
 from typing import Final
 
 import httpx
 
+from adapters.clock import wall_clock_ms
 from framework.credentials import Credentials
 
 __all__ = ["API_PATH_EXTENSION", "AscendexAuth", "sign", "wall_clock_ms"]
 
 API_PATH_EXTENSION: Final = "folio.ascendex.api_path"
 """Request extension carrying the api-path to sign; requests without it go out unsigned."""
-
-
-def wall_clock_ms() -> int:
-    """Milliseconds since the epoch, the unit of ``x-auth-timestamp``."""
-    return time.time_ns() // 1_000_000
 
 
 def _prepared_mac(secret: str) -> hmac.HMAC:

@@ -9,7 +9,13 @@ from collections import deque
 import pytest
 
 from framework import ratelimit
-from framework.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
+from framework.ratelimit import (
+    RateLimit,
+    Scope,
+    SlidingWindowLimiter,
+    scope_key,
+    shared_limiter,
+)
 
 
 class FakeClock:
@@ -142,8 +148,9 @@ def test_shared_limiters_are_shared_per_exchange_rule_and_key_and_hold_no_key() 
 
 def test_shared_limiter_goes_away_with_its_last_user() -> None:
     rule = RateLimit(7, 3.0)
+    key = ("ascendex", rule, scope_key("short-lived"))
     held = shared_limiter("ascendex", rule, "short-lived")
-    before = len(ratelimit._SHARED)
+    assert ratelimit._SHARED[key] is held
     del held
     gc.collect()
-    assert len(ratelimit._SHARED) == before - 1
+    assert key not in ratelimit._SHARED

@@ -9,6 +9,8 @@ through Cloudflare to the origin:
 4. authentication (checklist 7-13) for signed routes;
 5. account group in the URL vs the key's group -> 200006 (checklist 4);
 6. the payload.
+
+Public routes (server time, the market catalog of :mod:`~.catalog`) skip steps 4 and 5.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from urllib.parse import parse_qsl
 
 from adapters.ascendex.simulator.accounts import CashRow, MarginRow, SimAccount
 from adapters.ascendex.simulator.auth import AuthError, authenticate
+from adapters.ascendex.simulator.catalog import Catalog
 from adapters.ascendex.simulator.control import handle_control
 from adapters.ascendex.simulator.edge import edge_error, plain_text
 from adapters.ascendex.simulator.faults import Fault, FaultKind
@@ -60,6 +63,13 @@ class Exchange:
         self.options = options
         self.runtime = runtime
         self._bodies: dict[tuple[str, RouteKind, bool, str | None], bytes] = {}
+        catalog = Catalog.of(accounts.values())
+        self._catalog: dict[RouteKind, bytes] = {
+            RouteKind.ASSETS: catalog.assets,
+            RouteKind.PRODUCTS: catalog.products,
+            RouteKind.CASH_PRODUCTS: catalog.cash_products,
+            RouteKind.FUTURES_CONTRACTS: catalog.futures_contracts,
+        }
 
     async def handle(self, request: Request) -> Response:
         """Answer ``request`` (stats included); may sleep for latency faults."""
@@ -88,6 +98,9 @@ class Exchange:
         now_ms = runtime.now_ms() + selection.offset_ms
         if selection.terminal is not None:
             response = self._fault(selection.terminal, request, match, now_ms)
+        elif not runtime.admit(api_key, now_ms, self.options.rate_limit):
+            runtime.stats.throttled()
+            response = edge_error(429, ray=runtime.next_ray(), retry_after=1)
         else:
             response = self._exchange(request, match, now_ms)
         response.now_ms = now_ms
@@ -145,9 +158,8 @@ class Exchange:
     def _body(self, request: Request, match: Match, now_ms: int) -> bytes:
         route = match.route
         params = dict(parse_qsl(request.query, keep_blank_values=True))
-        if route.kind is RouteKind.SERVER_TIME:
-            return self._server_time(params, now_ms)
-        assert route.api_path is not None  # every other exchange route is signed
+        if route.api_path is None:
+            return self._public(route, params, now_ms)  # every other exchange route is signed
         account = authenticate(
             request.headers, api_path=route.api_path, accounts=self.accounts, now_ms=now_ms,
             peer_ip=request.peer_ip, needs_view=route.needs_view, options=self.options,
@@ -197,6 +209,12 @@ class Exchange:
         if len(self._bodies) < _CACHE_LIMIT:
             self._bodies[cache_key] = body
         return body
+
+    def _public(self, route: Route, params: dict[str, str], now_ms: int) -> bytes:
+        """Unsigned routes: the server time and the market catalog."""
+        if route.kind is RouteKind.SERVER_TIME:
+            return self._server_time(params, now_ms)
+        return self._catalog[route.kind]
 
     @staticmethod
     def _server_time(params: dict[str, str], now_ms: int) -> bytes:

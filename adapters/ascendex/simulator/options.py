@@ -34,6 +34,11 @@ class SimulatorOptions:
     """``n`` of the ``instance: <group>-_-<n>`` header on group routes."""
     idle_timeout_s: float | None = 60.0
     """Close keep-alive connections idle this long (Akka's default); ``None`` = never."""
+    rate_limit: tuple[int, int] | None = None
+    """``(requests, window_ms)`` per ``x-auth-key`` (unsigned requests share one budget) in any
+    sliding window, beyond which the edge answers 429 with its HTML page and ``Retry-After:
+    1``. AscendEX documents no REST limit, so the default is none; tests of client-side rate
+    limiting set one and read ``stats().throttled``."""
 
     def __post_init__(self) -> None:
         if self.timestamp_window_ms < 0:
@@ -44,6 +49,9 @@ class SimulatorOptions:
             raise ValueError(msg)
         if self.unknown_asset not in ("empty", "error"):
             msg = "unknown_asset must be 'empty' or 'error'"
+            raise ValueError(msg)
+        if self.rate_limit is not None and (self.rate_limit[0] < 1 or self.rate_limit[1] < 1):
+            msg = "rate_limit must be (requests >= 1, window_ms >= 1)"
             raise ValueError(msg)
         if self.max_uri_length < 16 or self.max_body_bytes < 0:
             msg = "max_uri_length must be >= 16 and max_body_bytes >= 0"

@@ -28,9 +28,18 @@ class RouteKind(enum.Enum):
     MARGIN_BALANCE = "margin/balance"
     MARGIN_RISK = "margin/risk"
     SERVER_TIME = "exchange-info"
+    ASSETS = "assets"
+    PRODUCTS = "products"
+    CASH_PRODUCTS = "cash/products"
+    FUTURES_CONTRACTS = "futures/contract"
     CONTROL_FAULTS = "control/faults"
     CONTROL_STATS = "control/stats"
     CONTROL_CLOCK = "control/clock"
+
+
+_CATALOG_KINDS: Final = frozenset({
+    RouteKind.ASSETS, RouteKind.PRODUCTS, RouteKind.CASH_PRODUCTS, RouteKind.FUTURES_CONTRACTS,
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +56,11 @@ class Route:
     needs_view: bool = False
     """Requires the key's view permission (balances and risk; account info does not, since
     a client needs it to learn its group and permissions in the first place)."""
+
+    @property
+    def catalog(self) -> bool:
+        """Whether this is a public market-catalog route (assets, products, contracts)."""
+        return self.kind in _CATALOG_KINDS
 
     @property
     def control(self) -> bool:
@@ -66,6 +80,11 @@ class Match:
 _INFO: Final = Route("info", RouteKind.INFO, ("GET",), "info")
 _INFO_V2: Final = Route("v2/account/info", RouteKind.INFO, ("GET",), "v2/account/info")
 _TIME: Final = Route("exchange-info", RouteKind.SERVER_TIME, ("GET",), None)
+# The public catalog CCXT's load_markets reads before any private call (see payloads.py).
+_ASSETS: Final = Route("assets", RouteKind.ASSETS, ("GET",), None)
+_PRODUCTS: Final = Route("products", RouteKind.PRODUCTS, ("GET",), None)
+_CASH_PRODUCTS: Final = Route("cash/products", RouteKind.CASH_PRODUCTS, ("GET",), None)
+_CONTRACTS: Final = Route("futures/contract", RouteKind.FUTURES_CONTRACTS, ("GET",), None)
 _CASH: Final = Route("cash/balance", RouteKind.CASH_BALANCE, ("GET",), "balance",
                      group_scoped=True, needs_view=True)
 _MARGIN: Final = Route("margin/balance", RouteKind.MARGIN_BALANCE, ("GET",), "balance",
@@ -80,6 +99,10 @@ _PLAIN: Final[dict[str, Route]] = {
     "/api/pro/info": _INFO,
     "/api/pro/v2/account/info": _INFO_V2,
     "/api/pro/v1/exchange-info": _TIME,
+    "/api/pro/v2/assets": _ASSETS,
+    "/api/pro/v1/products": _PRODUCTS,
+    "/api/pro/v1/cash/products": _CASH_PRODUCTS,
+    "/api/pro/v2/futures/contract": _CONTRACTS,
 }
 _GROUPED: Final[dict[str, Route]] = {
     "/api/pro/v1/cash/balance": _CASH,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections import deque
 from collections.abc import Callable
 
 from adapters.ascendex.simulator.faults import FaultSet
@@ -28,6 +29,21 @@ class Runtime:
         self._offset_ms = 0
         self._lock = threading.Lock()
         self._rays = itertools.count(0x7A3F_0000_0000_0000)
+        self._recent: dict[str | None, deque[int]] = {}
+
+    def admit(self, caller: str | None, now_ms: int, limit: tuple[int, int] | None) -> bool:
+        """Count a request of ``caller`` against ``(requests, window_ms)``; False if over."""
+        if limit is None:
+            return True
+        requests, window_ms = limit
+        with self._lock:
+            recent = self._recent.setdefault(caller, deque())
+            while recent and recent[0] <= now_ms - window_ms:
+                recent.popleft()
+            if len(recent) >= requests:
+                return False
+            recent.append(now_ms)
+            return True
 
     @property
     def clock_offset_ms(self) -> int:

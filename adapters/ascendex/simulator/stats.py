@@ -28,6 +28,9 @@ class SimStats:
     under the route ``"<unknown>"``; resets and garbage count too."""
     statuses: Mapping[int, int] = field(default_factory=dict)
     """Answers per HTTP status (resets are not answers: see ``resets``)."""
+    throttled: int = 0
+    """Requests refused by the simulated edge's rate limit (``SimulatorOptions.rate_limit``);
+    also counted under status 429, like 429s injected by faults."""
     resets: int = 0
     connections: int = 0
     """Connections accepted so far."""
@@ -61,6 +64,7 @@ class SimStats:
             "statuses": {str(status): n for status, n in sorted(self.statuses.items())},
             "total": self.total,
             "resets": self.resets,
+            "throttled": self.throttled,
             "connections": self.connections,
             "open_connections": self.open_connections,
             "peak_connections": self.peak_connections,
@@ -82,6 +86,12 @@ class StatsRecorder:
         self._peak = 0
         self._in_flight = 0
         self._peak_in_flight = 0
+        self._throttled = 0
+
+    def throttled(self) -> None:
+        """Count a request refused by the simulated rate limit."""
+        with self._lock:
+            self._throttled += 1
 
     def started(self) -> None:
         """Count a request whose answer is being prepared."""
@@ -121,6 +131,7 @@ class StatsRecorder:
             self._requests.clear()
             self._statuses.clear()
             self._resets = 0
+            self._throttled = 0
             self._connections = 0
             self._peak = self._open
             self._peak_in_flight = self._in_flight
@@ -132,6 +143,7 @@ class StatsRecorder:
                 requests=dict(self._requests),
                 statuses=dict(self._statuses),
                 resets=self._resets,
+                throttled=self._throttled,
                 connections=self._connections,
                 open_connections=self._open,
                 peak_connections=self._peak,

@@ -1,0 +1,81 @@
+"""Serve the simulator in the foreground of its own process.
+
+::
+
+    python -m adapters.ascendex.simulator [--accounts FILE] [--host 127.0.0.1] [--port 0]
+                                          [--no-control]
+
+``--accounts`` reads the accounts file (format: :mod:`adapters.ascendex.simulator.accounts`);
+without it the seed account is served. Once the socket accepts connections one line,
+``listening on http://HOST:PORT``, is printed and flushed, so a parent process can read the
+URL from the child's standard output. The ``/__simulator__/`` control routes are on unless
+``--no-control`` is given: an out-of-process simulator can only be driven over HTTP. SIGTERM
+and Ctrl-C stop it cleanly (exit code 0).
+
+This is how the benchmarks start it: in a process of its own, the simulator's event loop
+never shares a core's time slice with the loop being measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Sequence
+
+from adapters.ascendex.simulator.accounts import AccountsFileError
+from adapters.ascendex.simulator.simulator import AscendexSimulator
+
+__all__ = ["main"]
+
+READY_PREFIX = "listening on "
+"""Start of the line printed once the server accepts connections; the URL follows."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m adapters.ascendex.simulator",
+        description="Serve the AscendEX simulator until SIGTERM or Ctrl-C.",
+    )
+    parser.add_argument("--accounts", metavar="FILE",
+                        help="accounts JSON file (default: the seed account)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
+    parser.add_argument("--no-control", action="store_true",
+                        help="do not serve the /__simulator__/ control routes")
+    return parser
+
+
+async def _serve(simulator: AscendexSimulator, host: str, port: int, control: bool) -> None:
+    task = asyncio.current_task()
+    assert task is not None
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, task.cancel)
+
+    def ready(url: str) -> None:
+        print(f"{READY_PREFIX}{url}", flush=True)  # noqa: T201 - the process's one output
+
+    with contextlib.suppress(asyncio.CancelledError):
+        await simulator.serve_forever(host, port, on_ready=ready, control=control)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the simulator; returns the exit code (2 for an unusable accounts file)."""
+    args = _parser().parse_args(argv)
+    try:
+        simulator = (
+            AscendexSimulator.from_file(args.accounts) if args.accounts
+            else AscendexSimulator.seed()
+        )
+    except (AccountsFileError, OSError) as exc:
+        print(f"simulator: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(simulator, args.host, args.port, not args.no_control))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

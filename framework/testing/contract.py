@@ -1,0 +1,374 @@
+"""The contract tests themselves; see :mod:`framework.testing` for how a plugin uses them.
+
+Each test builds a real host (:class:`framework.host.Folio`) with plugins discovered through
+the ``folio`` entry points, exactly as an application would, and reads through it. Tests of a
+capability the plugin does not declare are skipped with a reason; everything else must pass.
+Retries are off (one attempt per read), so an injected fault is seen as the plugin maps it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import gc
+import logging
+import os
+import time
+import warnings
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import pytest
+
+from framework.config import AccountConfig, StaticCredentials
+from framework.credentials import Credentials
+from framework.errors import (
+    AuthenticationError,
+    FolioError,
+    InvalidResponseError,
+    PermissionDeniedError,
+    RateLimitedError,
+    UnsupportedCapabilityError,
+)
+from framework.host import Folio, Plugins
+from framework.loading import PluginStatus
+from framework.models import (
+    AssetBalance,
+    BalanceSnapshot,
+    Capability,
+    MarginRisk,
+    NotApplicable,
+    WalletKind,
+)
+from framework.retry import NO_RETRIES
+from framework.settings import HttpSettings
+
+__all__ = ["ConformanceTarget", "ExchangePluginContract", "Scenario"]
+
+T = TypeVar("T")
+
+
+class Scenario(enum.Enum):
+    """Misbehaviours the kit asks the target to stage (bad credentials it stages itself)."""
+
+    RATE_LIMITED = "rate_limited"
+    """The exchange throttles the next reads (e.g. HTTP 429): expect RateLimitedError."""
+    BAD_RESPONSE = "bad_response"
+    """The exchange answers the next reads with a body that is not its schema (garbage,
+    truncated JSON, wrong types): expect InvalidResponseError naming a field."""
+
+
+Injector = Callable[[Scenario], AbstractContextManager[object]]
+
+
+@attrs.frozen
+class ConformanceTarget:
+    """What the kit needs to know to test one plugin."""
+
+    plugin: str
+    """The plugin's entry-point name in the ``folio`` group."""
+    account: AccountConfig
+    """A working account of the plugin's exchange (e.g. pointed at its simulator)."""
+    expected_totals: Mapping[WalletKind, Mapping[str, str]]
+    """Per declared wallet, the exact total text per asset the account must read."""
+    inject: Injector | None = None
+    """Stages a :class:`Scenario` for the duration of a ``with`` block; ``None`` skips the
+    error-mapping tests that need it."""
+    available_within_total: bool = True
+    """Whether the exchange guarantees available <= total (checked when true)."""
+    expected_equity: str | None = None
+    """The exact equity of the risk profile, when the plugin serves margin risk."""
+
+    @property
+    def exchange(self) -> str:
+        """The account's exchange."""
+        return self.account.exchange
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Each test runs on its own event loop: the kit needs no async pytest plugin."""
+    return asyncio.run(coroutine)
+
+
+def _host(account: AccountConfig) -> Folio:
+    # Plugins come from the installed entry points, as in an application.
+    return Folio([account], plugins=Plugins(), http=HttpSettings(retry=NO_RETRIES))
+
+
+async def _read_balances(account: AccountConfig, wallet: WalletKind) -> BalanceSnapshot:
+    async with _host(account) as folio:
+        return await folio.balances(account.name, wallet)
+
+
+async def _read_risk(account: AccountConfig) -> MarginRisk:
+    async with _host(account) as folio:
+        return await folio.risk(account.name)
+
+
+def _same_digits(value: Decimal, text: str) -> bool:
+    """Equal and written with the same digits: ``Decimal("1.50")`` is not ``"1.5"``."""
+    expected = Decimal(text)
+    return value == expected and value.as_tuple() == expected.as_tuple()
+
+
+def _credentials_of(account: AccountConfig) -> Credentials:
+    return account.credentials.resolve(account.name)
+
+
+def _open_descriptors() -> int | None:
+    fd_dir = Path("/proc/self/fd")
+    return len(os.listdir(fd_dir)) if fd_dir.is_dir() else None
+
+
+def _descriptors_return_to(before: int, deadline_s: float = 5.0) -> int:
+    """Open descriptors once they are back to ``before`` (or at the deadline).
+
+    A simulator serving in this process closes its side of a connection a moment after the
+    client closed its own, on its own thread: the count is polled, not read once.
+    """
+    give_up = time.monotonic() + deadline_s
+    while (now := _open_descriptors() or 0) != before and time.monotonic() < give_up:
+        time.sleep(0.005)
+    return now
+
+
+@contextmanager
+def _all_logs_at_debug() -> Iterator[list[logging.LogRecord]]:
+    """Capture every log record of every logger, at DEBUG."""
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    root = logging.getLogger()
+    handler = Keep(logging.DEBUG)
+    saved = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield records
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved)
+
+
+def _text_of(record: logging.LogRecord) -> str:
+    return f"{record.getMessage()} {record.args!r} {record.exc_text or ''}"
+
+
+class ExchangePluginContract:
+    """Subclass in a test module and define the ``conformance_target`` fixture."""
+
+    # -- helpers ------------------------------------------------------------------------
+
+    @pytest.fixture
+    def declared(self, conformance_target: ConformanceTarget) -> frozenset[Capability]:
+        """The capabilities the installed plugin declares for the target's exchange."""
+        support = {e.exchange: e for e in Plugins().exchanges()}.get(conformance_target.exchange)
+        if support is None:
+            return frozenset()
+        return frozenset(
+            c for c, plugin in support.capabilities.items() if plugin == conformance_target.plugin
+        )
+
+    @staticmethod
+    def _require(declared: frozenset[Capability], capability: Capability) -> None:
+        if capability not in declared:
+            pytest.skip(f"the plugin does not declare {capability.value}")
+
+    # -- discovery ----------------------------------------------------------------------
+
+    def test_plugin_is_discovered_through_the_entry_point(
+        self, conformance_target: ConformanceTarget
+    ) -> None:
+        records = {r.name: r for r in Plugins().records}
+        record = records.get(conformance_target.plugin)
+        assert record is not None, (
+            f"no entry point named {conformance_target.plugin!r} in the 'folio' group "
+            f"(found: {sorted(records)})"
+        )
+        assert record.status is PluginStatus.LOADED, record.error
+        assert record.distribution, "the entry point must belong to an installed distribution"
+
+    def test_declares_what_it_serves(
+        self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
+    ) -> None:
+        assert declared, f"the plugin serves nothing for {conformance_target.exchange!r}"
+        for wallet in conformance_target.expected_totals:
+            assert Capability.for_wallet(wallet) in declared, (
+                f"expected totals are given for {wallet.value}, which the plugin does not declare"
+            )
+
+    # -- balances -----------------------------------------------------------------------
+
+    @pytest.mark.parametrize("wallet", list(WalletKind), ids=[w.value for w in WalletKind])
+    def test_balances_are_exact_decimals_that_keep_the_invariants(
+        self,
+        conformance_target: ConformanceTarget,
+        declared: frozenset[Capability],
+        wallet: WalletKind,
+    ) -> None:
+        self._require(declared, Capability.for_wallet(wallet))
+        account = conformance_target.account
+        snapshot = _run(_read_balances(account, wallet))
+        assert isinstance(snapshot, BalanceSnapshot)
+        assert (snapshot.exchange, snapshot.account, snapshot.wallet) == (
+            account.exchange, account.name, wallet
+        )
+        assert snapshot.fetched_at.tzinfo is UTC
+        assets = [b.asset for b in snapshot.balances]
+        assert len(assets) == len(set(assets)), f"assets repeat: {assets}"
+        for balance in snapshot.balances:
+            assert isinstance(balance, AssetBalance)
+            for name in ("total", "available", "borrowed", "interest", "locked", "net"):
+                assert type(getattr(balance, name)) is Decimal, f"{balance.asset}.{name}"
+            assert balance.net == balance.total - balance.borrowed - balance.interest
+            if conformance_target.available_within_total:
+                assert balance.available <= balance.total, balance.asset
+        expected = conformance_target.expected_totals.get(wallet)
+        if expected is not None:
+            got = {b.asset: b.total for b in snapshot.balances}
+            assert set(got) == set(expected)
+            for asset, text in expected.items():
+                assert _same_digits(got[asset], text), f"{asset}: {got[asset]} != {text}"
+
+    @pytest.mark.parametrize("wallet", list(WalletKind), ids=[w.value for w in WalletKind])
+    def test_an_undeclared_wallet_is_a_typed_error(
+        self,
+        conformance_target: ConformanceTarget,
+        declared: frozenset[Capability],
+        wallet: WalletKind,
+    ) -> None:
+        if Capability.for_wallet(wallet) in declared:
+            pytest.skip(f"the plugin declares {wallet.value}")
+        with pytest.raises(UnsupportedCapabilityError):
+            _run(_read_balances(conformance_target.account, wallet))
+
+    # -- risk ---------------------------------------------------------------------------
+
+    def test_margin_risk_is_typed_and_consistent(
+        self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
+    ) -> None:
+        self._require(declared, Capability.MARGIN_RISK)
+        risk = _run(_read_risk(conformance_target.account))
+        assert isinstance(risk, MarginRisk)
+        assert (risk.exchange, risk.account) == (
+            conformance_target.exchange, conformance_target.account.name
+        )
+        assert risk.fetched_at.tzinfo is UTC
+        for name in ("total_value", "available_value", "borrowed_value", "interest_value",
+                     "equity"):
+            assert type(getattr(risk, name)) is Decimal, name
+        for name in ("leverage", "max_leverage"):
+            assert isinstance(getattr(risk, name), Decimal | NotApplicable), name
+        assert isinstance(risk.health.value, Decimal | NotApplicable)
+        assert all(type(v) is Decimal for v in risk.extras.values())
+        assert risk.equity == risk.total_value - risk.borrowed_value - risk.interest_value
+        if conformance_target.expected_equity is not None:
+            assert _same_digits(risk.equity, conformance_target.expected_equity)
+
+    # -- errors -------------------------------------------------------------------------
+
+    def _first_wallet(self, declared: frozenset[Capability]) -> WalletKind:
+        for wallet in WalletKind:
+            if Capability.for_wallet(wallet) in declared:
+                return wallet
+        pytest.skip("the plugin declares no balances")
+
+    def test_bad_credentials_are_an_authentication_error_without_secrets(
+        self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
+    ) -> None:
+        wallet = self._first_wallet(declared)
+        wrong = Credentials.from_strings("folio-conformance-no-such-key", "not-the-secret")
+        account = attrs.evolve(conformance_target.account, credentials=StaticCredentials(wrong))
+        with pytest.raises((AuthenticationError, PermissionDeniedError)) as caught:
+            _run(_read_balances(account, wallet))
+        error = caught.value
+        assert (error.exchange, error.account) == (account.exchange, account.name)
+        assert error.endpoint, "the error must say which endpoint failed"
+        for text in ("not-the-secret", "folio-conformance-no-such-key"):
+            assert text not in str(error)
+            assert text not in repr(error)
+
+    def _staged(
+        self, conformance_target: ConformanceTarget, scenario: Scenario,
+        declared: frozenset[Capability],
+    ) -> FolioError:
+        if conformance_target.inject is None:
+            pytest.skip("the target stages no faults (ConformanceTarget.inject is None)")
+        wallet = self._first_wallet(declared)
+        with conformance_target.inject(scenario), pytest.raises(FolioError) as caught:
+            _run(_read_balances(conformance_target.account, wallet))
+        error = caught.value
+        assert error.account == conformance_target.account.name
+        assert error.endpoint, "the error must say which endpoint failed"
+        return error
+
+    def test_throttling_is_a_rate_limited_error(
+        self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
+    ) -> None:
+        error = self._staged(conformance_target, Scenario.RATE_LIMITED, declared)
+        assert isinstance(error, RateLimitedError), repr(error)
+
+    def test_a_garbled_answer_is_an_invalid_response_naming_a_field(
+        self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
+    ) -> None:
+        error = self._staged(conformance_target, Scenario.BAD_RESPONSE, declared)
+        assert isinstance(error, InvalidResponseError), repr(error)
+        assert error.field, "InvalidResponseError.field must name where the answer was wrong"
+
+    # -- secrets and resources ----------------------------------------------------------
+
+    def test_no_secret_in_logs_reprs_or_results(
+        self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
+    ) -> None:
+        wallet = self._first_wallet(declared)
+        account = conformance_target.account
+        credentials = _credentials_of(account)
+        secrets: Sequence[str] = (credentials.api_key.reveal(), credentials.api_secret.reveal())
+        wrong = attrs.evolve(account, credentials=StaticCredentials(
+            Credentials.from_strings(secrets[0], "not-the-secret")))
+
+        async def exercise() -> list[str]:
+            seen: list[str] = [repr(account), repr(credentials)]
+            async with _host(account) as folio:
+                snapshot = await folio.balances(account.name, wallet)
+                seen += [repr(snapshot), str(snapshot)]
+            async with _host(wrong) as folio:
+                outcome = await folio.all_balances(wallet)
+                seen += [repr(outcome), *(repr(r) for r in outcome)]
+            return seen
+
+        with _all_logs_at_debug() as records:
+            texts = _run(exercise())
+        texts += [_text_of(r) for r in records]
+        for secret in secrets:
+            leaks = [t for t in texts if secret in t]
+            assert not leaks, f"a credential appears in: {leaks[0][:200]}"
+
+    def test_closing_the_host_closes_every_connection(
+        self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
+    ) -> None:
+        wallet = self._first_wallet(declared)
+        account = conformance_target.account
+
+        async def read_twice_and_close() -> None:
+            folio = _host(account)
+            await folio.balances(account.name, wallet)
+            await folio.balances(account.name, wallet)
+            await folio.aclose()
+
+        before = _open_descriptors()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ResourceWarning)
+            _run(read_twice_and_close())
+            gc.collect()
+        if before is not None:
+            after = _descriptors_return_to(before)
+            assert after == before, f"{after - before} descriptors left open after aclose()"

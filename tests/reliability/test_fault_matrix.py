@@ -1,0 +1,175 @@
+"""The fault matrix: each way the exchange fails, over real sockets, and what folio does.
+
+Every row runs against the simulator with the fault injected at its edge, through the async
+client with the default retry policy's shape (4 attempts) but millisecond waits, so nothing
+really sleeps. The same table is printed in docs/reliability.md; a test below keeps the two
+in step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from adapters.ascendex import AscendexOptions, AsyncAscendexClient
+from adapters.ascendex.simulator import (
+    DEMO_API_KEY,
+    DEMO_API_SECRET,
+    Fault,
+    RunningSimulator,
+)
+from framework.credentials import Credentials
+from framework.errors import (
+    AccountStateError,
+    AuthenticationError,
+    ClockSkewError,
+    ExchangeError,
+    ExchangeUnavailableError,
+    FolioError,
+    InvalidResponseError,
+    RateLimitedError,
+    RequestTimeoutError,
+)
+from framework.models import WalletKind
+from framework.retry import RetryPolicy
+from framework.settings import HttpSettings
+
+FAST_RETRIES = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.005,
+                           max_retry_after=0.01, deadline=10.0)
+HTTP = HttpSettings(read_timeout=0.3, retry=FAST_RETRIES)
+CASH = "cash/balance"
+DOCS = Path(__file__).parents[2] / "docs" / "reliability.md"
+
+
+@attrs.frozen
+class Case:
+    """One row of the matrix."""
+
+    name: str
+    faults: tuple[Fault, ...]
+    outcome: str
+    """What the caller sees, in the words of the docs table."""
+    cash_requests: int
+    """Requests the simulator saw on cash/balance: proves how often folio tried."""
+    error: type[FolioError] | None = None
+    options: dict[str, Any] = attrs.field(factory=dict)
+    clock_offset_ms: int = 0
+    api_key: str = DEMO_API_KEY
+
+
+CASES = [
+    Case("5xx burst (2 x HTTP 502)", (Fault.http_status(502, route=CASH, times=2),),
+         "retried with backoff; succeeds", 3),
+    Case("5xx outage (HTTP 503 on every try)", (Fault.http_status(503, route=CASH),),
+         "ExchangeUnavailableError after 4 attempts", 4, ExchangeUnavailableError),
+    Case("429 with Retry-After", (Fault.rate_limited(retry_after=1, route=CASH, times=1),),
+         "waits as told (capped); succeeds", 2),
+    Case("429 without Retry-After",
+         (Fault.rate_limited(route=CASH, times=2),),
+         "retried with backoff; succeeds", 3),
+    Case("429 on every try", (Fault.rate_limited(route=CASH),),
+         "RateLimitedError after 4 attempts", 4, RateLimitedError),
+    Case("timeout (answer later than read_timeout)",
+         (Fault.latency(2_000, route=CASH, times=1),),
+         "retried; succeeds", 2),
+    Case("timeout on every try", (Fault.latency(2_000, route=CASH),),
+         "RequestTimeoutError after 4 attempts", 4, RequestTimeoutError),
+    Case("connection reset", (Fault.connection_reset(route=CASH, times=1),),
+         "retried; succeeds", 2),
+    Case("truncated body (connection closes mid-body)",
+         (Fault.truncated_body(route=CASH, times=1),),
+         "retried; succeeds", 2),
+    Case("garbage body (complete answer, not JSON)",
+         (Fault.malformed_body("<html>oops</html>", route=CASH, times=1),),
+         "InvalidResponseError, not retried", 1, InvalidResponseError),
+    Case("unknown error code", (Fault.json_error(987654, "Something new", "NEW_THING",
+                                                 route=CASH, times=1),),
+         "ExchangeError keeping code and message, not retried", 1, ExchangeError),
+    Case("wrong account group (pinned 5, key in 6)", (),
+         "rediscovers the group once; succeeds", 2, options={"account_group": 5}),
+    Case("wrong account group confirmed by discovery",
+         (Fault.json_error(200006, "Unable to find User Account Data", "ACCOUNT_ERROR",
+                           route=CASH),),
+         "AccountStateError 200006, not retried", 1, AccountStateError),
+    Case("skewed clock (server 60 s ahead)", (),
+         "measures the offset, corrects, succeeds", 2, options={"account_group": 6},
+         clock_offset_ms=60_000),
+    Case("skewed clock, sync_clock = false", (),
+         "ClockSkewError, not retried", 1, ClockSkewError,
+         options={"account_group": 6, "sync_clock": False}, clock_offset_ms=60_000),
+    Case("revoked or unknown key", (),
+         "AuthenticationError, not retried", 0, AuthenticationError,
+         api_key="revoked-key-0000"),
+]
+
+
+def client_for(case: Case, url: str) -> AsyncAscendexClient:
+    credentials = Credentials.from_strings(case.api_key, DEMO_API_SECRET)
+    return AsyncAscendexClient(
+        credentials,
+        base_url=url,
+        account="matrix",
+        options=AscendexOptions.from_mapping(case.options),
+        http=HTTP,
+    )
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+async def test_fault_matrix(
+    case: Case, ascendex_simulator_factory: Callable[..., RunningSimulator]
+) -> None:
+    simulator = ascendex_simulator_factory()
+    for fault in case.faults:
+        simulator.faults.add(fault)
+    simulator.set_clock_offset_ms(case.clock_offset_ms)
+    async with client_for(case, simulator.url) as client:
+        if case.error is None:
+            snapshot = await client.balances(WalletKind.CASH)
+            assert snapshot["BTC"].total == Decimal("22.1308675")  # the seed's numbers
+            assert snapshot["USDT"].total == Decimal("1285.366663467")
+        else:
+            with pytest.raises(case.error) as caught:
+                await client.balances(WalletKind.CASH)
+            error = caught.value
+            assert error.account == "matrix"
+            assert error.exchange == "ascendex"
+            assert error.endpoint is not None
+            assert DEMO_API_SECRET not in repr(error)
+            if case.cash_requests == 4:
+                assert "gave up after 4 attempts" in str(error)
+            if case.error is ExchangeError:
+                assert type(error) is ExchangeError
+                assert error.code == 987654
+                assert "Something new" in str(error)
+    stats = simulator.stats()
+    # Requests cut by the client's read timeout are still held by the simulator's latency
+    # fault (in flight, not yet counted): both are requests folio sent.
+    assert stats.count(route=CASH) + stats.in_flight == case.cash_requests
+    if case.clock_offset_ms and case.error is None:
+        assert abs(client.clock_offset_ms - case.clock_offset_ms) < 1_000
+        assert simulator.stats().count(route="exchange-info") == 1
+
+
+def _table_rows(markdown: str) -> list[tuple[str, ...]]:
+    """``| fault | outcome | requests |`` rows of the fault-matrix table in the reliability page."""
+    section = markdown.split("## Fault matrix", 1)[1].split("\n## ", 1)[0]
+    rows: list[tuple[str, ...]] = []
+    for line in section.splitlines():
+        if not line.startswith("|"):
+            continue
+        cells = tuple(c.strip() for c in line.strip().strip("|").split("|"))
+        if not re.fullmatch(r"-+|Fault", cells[0]):
+            rows.append(cells)
+    return rows
+
+
+def test_docs_table_is_this_matrix() -> None:
+    rows = _table_rows(DOCS.read_text(encoding="utf-8"))
+    assert rows == [(case.name, case.outcome, str(case.cash_requests)) for case in CASES]

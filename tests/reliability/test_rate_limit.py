@@ -1,0 +1,60 @@
+"""Many accounts on one API key: folio paces them under the exchange's per-key limit.
+
+The simulator enforces a per-key sliding-window limit like an exchange edge and counts what it
+refuses. With folio's limiter on, a fan-out over 100 accounts sharing one key is refused
+nothing; with it off, the same fan-out is throttled (the control that gives the test teeth).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.ascendex.simulator import (
+    DEMO_API_KEY,
+    DEMO_API_SECRET,
+    AscendexSimulator,
+    SimulatorOptions,
+)
+from framework.config import AccountConfig, StaticCredentials
+from framework.credentials import Credentials
+from framework.host import Folio
+from framework.retry import NO_RETRIES
+from framework.settings import HttpSettings
+
+ACCOUNTS = 100
+CLIENT_LIMIT = 50  # per second, per key
+SERVER_LIMIT = (55, 1_000)
+
+
+async def fan_out_on_one_key(client_limit: int) -> tuple[int, int]:
+    """(successful reads, requests the simulated edge refused)."""
+    simulator = AscendexSimulator.seed(options=SimulatorOptions(rate_limit=SERVER_LIMIT))
+    credentials = StaticCredentials(Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET))
+    with simulator.serve() as running:
+        accounts = [
+            AccountConfig(
+                name=f"sub-{i:03d}",
+                exchange="ascendex",
+                credentials=credentials,
+                base_url=running.url,
+                options={"account_group": 6, "rate_limit": client_limit},
+            )
+            for i in range(ACCOUNTS)
+        ]
+        async with Folio(accounts, http=HttpSettings(retry=NO_RETRIES)) as folio:
+            fan_out = await folio.all_balances()
+        return len(fan_out.values), running.stats().throttled
+
+
+@pytest.mark.anyio
+async def test_folio_keeps_a_shared_key_under_the_exchange_limit() -> None:
+    read, refused = await fan_out_on_one_key(CLIENT_LIMIT)
+    assert refused == 0
+    assert read == ACCOUNTS
+
+
+@pytest.mark.anyio
+async def test_without_folio_s_limiter_the_same_fan_out_is_throttled() -> None:
+    read, refused = await fan_out_on_one_key(0)
+    assert refused == ACCOUNTS - SERVER_LIMIT[0]
+    assert read == SERVER_LIMIT[0]
