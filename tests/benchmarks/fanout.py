@@ -1,0 +1,415 @@
+"""Fan-out: every account's cash balances at once, through each client, in a fresh process.
+
+::
+
+    python -m tests.benchmarks.fanout --client folio --accounts FILE --count 300 --url URL
+
+runs one cold round (clients created, connections opened, account groups and, for CCXT,
+markets loaded) and ``--rounds`` warm rounds, checks every amount of every round against the
+accounts file, reads the simulator's counters, and prints one JSON line. The runner
+(``python -m tests.benchmarks``) starts one such process per client and size.
+
+Clients:
+
+* ``folio``: the host API, ``Folio.all_balances`` (one ``AsyncAscendexClient`` per account,
+  the host's concurrency cap).
+* ``httpx``: the naive baseline, ``asyncio.gather`` of hand-signed GETs through one shared
+  ``httpx.AsyncClient`` with its default limits.
+* ``aiohttp``: the same through one ``aiohttp.ClientSession`` without a connection limit: the
+  floor a Python client reaches on this machine.
+* ``ccxt``: CCXT async 4.5.63, one ``ascendex`` instance per account, throttle off.
+
+and three what-ifs that measure a recommended change before anyone makes it:
+``folio+sniffio``, ``folio+aiohttp`` and ``folio+aiohttp-direct`` (see their classes).
+"""
+
+from __future__ import annotations
+
+import abc
+import argparse
+import asyncio
+import cProfile
+import importlib
+import ssl
+import time
+from collections.abc import Coroutine, Iterable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from tests.benchmarks.accounts import BenchAccount, read_accounts_file, truth_of
+from tests.benchmarks.measure import (
+    Exactness,
+    Reading,
+    check_all,
+    emit,
+    install_sniffio_stand_in,
+    peak_rss_mib,
+    rss_mib,
+)
+from tests.benchmarks.raw import INFO_PATH, RawKey, balance_path, check_envelope
+from tests.benchmarks.simproc import SimControl
+
+__all__ = ["CLIENTS", "FanOutClient", "main"]
+
+Outcome = Reading | str
+"""One account's balances, or a one-line description of its failure."""
+
+
+def _failure(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]
+
+
+async def _gather(reads: Iterable[Coroutine[Any, Any, Reading]]) -> list[Outcome]:
+    """The naive fan-out: ``asyncio.gather`` of every read; failures become descriptions."""
+    results = await asyncio.gather(*reads, return_exceptions=True)
+    return [_failure(r) if isinstance(r, BaseException) else r for r in results]
+
+
+class FanOutClient(abc.ABC):
+    """One way of reading every account; :meth:`read_all` is what is timed."""
+
+    label: ClassVar[str]
+    modules: ClassVar[tuple[str, ...]] = ()
+    """Imported before the memory baseline is taken: imports are not the fan-out's cost."""
+
+    @abc.abstractmethod
+    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+        """Create whatever the client needs, without network traffic if it can."""
+
+    @abc.abstractmethod
+    async def read_all(self) -> list[Outcome]:
+        """Read every account's cash balances concurrently, in account order."""
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Release every connection."""
+
+
+class FolioFanOut(FanOutClient):
+    """folio's host API, as an application uses it."""
+
+    label = "folio"
+    modules: ClassVar[tuple[str, ...]] = (
+        "framework.host", "framework.config", "framework.models", "plugins.ascendex",
+    )
+
+    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+        from framework.config import AccountConfig, StaticCredentials  # noqa: PLC0415
+        from framework.credentials import Credentials  # noqa: PLC0415
+        from framework.host import Folio  # noqa: PLC0415
+
+        self.folio = Folio([
+            AccountConfig(
+                name=account.name,
+                exchange="ascendex",
+                credentials=StaticCredentials(
+                    Credentials.from_strings(account.api_key, account.api_secret)
+                ),
+                base_url=url,
+            )
+            for account in accounts
+        ])
+
+    async def read_all(self) -> list[Outcome]:
+        from framework.models import WalletKind  # noqa: PLC0415
+
+        fan_out = await self.folio.all_balances(WalletKind.CASH)
+        return [
+            {row.asset: (row.total, row.available) for row in result.value}
+            if result.value is not None else _failure(result.error or RuntimeError())
+            for result in fan_out
+        ]
+
+    async def close(self) -> None:
+        await self.folio.aclose()
+
+
+class RawFanOut(FanOutClient):
+    """Hand-signed GETs through one shared connection pool; groups discovered on first use."""
+
+    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+        self.keys = [RawKey(account.api_key, account.api_secret) for account in accounts]
+        self.groups: list[int | None] = [None] * len(accounts)
+        self.url = url
+
+    @abc.abstractmethod
+    async def get(self, path: str, headers: dict[str, str]) -> bytes:
+        """One GET of ``url + path``: the body."""
+
+    async def _one(self, index: int) -> Reading:
+        key = self.keys[index]
+        group = self.groups[index]
+        if group is None:
+            info = check_envelope(await self.get(INFO_PATH, key.headers("info")))
+            group = self.groups[index] = int(info["accountGroup"])
+        rows = check_envelope(await self.get(balance_path(group), key.headers("balance")))
+        return {row["asset"]: (row["totalBalance"], row["availableBalance"]) for row in rows}
+
+    async def read_all(self) -> list[Outcome]:
+        return await _gather(self._one(index) for index in range(len(self.keys)))
+
+
+class HttpxFanOut(RawFanOut):
+    """The naive baseline: one ``httpx.AsyncClient`` with default limits, ``gather``."""
+
+    label = "httpx"
+    modules = ("httpx",)
+
+    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+        import httpx  # noqa: PLC0415
+
+        await super().open(accounts, url)
+        self.client = httpx.AsyncClient(base_url=url, timeout=60)
+
+    async def get(self, path: str, headers: dict[str, str]) -> bytes:
+        response = await self.client.get(path, headers=headers)
+        return response.content
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+class AiohttpFanOut(RawFanOut):
+    """The floor: one ``aiohttp.ClientSession``, no connection limit, ``gather``."""
+
+    label = "aiohttp"
+    modules = ("aiohttp",)
+
+    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+        import aiohttp  # noqa: PLC0415
+
+        await super().open(accounts, url)
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=0),
+            timeout=aiohttp.ClientTimeout(total=60),
+        )
+
+    async def get(self, path: str, headers: dict[str, str]) -> bytes:
+        async with self.session.get(self.url + path, headers=headers) as response:
+            body: bytes = await response.read()
+        return body
+
+    async def close(self) -> None:
+        await self.session.close()
+
+
+class CcxtFanOut(FanOutClient):
+    """CCXT async, one exchange instance per account (its documented way), throttle off."""
+
+    label = "ccxt"
+    modules = ("ccxt.async_support",)
+
+    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+        import ccxt.async_support as ccxt  # noqa: PLC0415
+
+        self.exchanges: list[Any] = []
+        for account in accounts:
+            exchange = ccxt.ascendex({
+                "apiKey": account.api_key, "secret": account.api_secret,
+                "enableRateLimit": False, "timeout": 60_000,
+            })
+            exchange.urls["api"]["rest"] = url
+            self.exchanges.append(exchange)
+
+    @staticmethod
+    async def _one(exchange: Any) -> Reading:
+        balance = await exchange.fetch_balance()
+        return {asset: (balance[asset]["total"], balance[asset]["free"])
+                for asset in balance["total"]}
+
+    async def read_all(self) -> list[Outcome]:
+        return await _gather(self._one(exchange) for exchange in self.exchanges)
+
+    async def close(self) -> None:
+        await asyncio.gather(*(exchange.close() for exchange in self.exchanges))
+
+
+class FolioSniffioFanOut(FolioFanOut):
+    """What-if: folio with ``sniffio`` importable (see :func:`install_sniffio_stand_in`)."""
+
+    label = "folio+sniffio"
+
+    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+        install_sniffio_stand_in()
+        await super().open(accounts, url)
+
+
+def _swap(module: Any, name: str, expected: object, replacement: object) -> None:
+    """Replace ``module.name`` for this process, if it still is what the what-if assumes."""
+    if vars(module).get(name) is not expected:
+        msg = f"{module.__name__}.{name} is not what this what-if replaces; update the benchmark"
+        raise RuntimeError(msg)
+    vars(module)[name] = replacement
+
+
+class _FolioOnAiohttp(FolioFanOut):
+    """A folio what-if that sends through one process-wide ``aiohttp.ClientSession``."""
+
+    modules = (*FolioFanOut.modules, "aiohttp", "httpx_aiohttp")
+
+    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+        import aiohttp  # noqa: PLC0415
+
+        import adapters.ascendex.client as client_module  # noqa: PLC0415
+
+        self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        self.swap(client_module)
+        await super().open(accounts, url)
+
+    @abc.abstractmethod
+    def swap(self, client_module: Any) -> None:
+        """Route the AscendEX client's traffic through ``self.session``."""
+
+    async def close(self) -> None:
+        await super().close()
+        await self.session.close()
+
+
+class FolioAiohttpFanOut(_FolioOnAiohttp):
+    """What-if: folio's stack on the ``httpx-aiohttp`` transport, one shared aiohttp pool.
+
+    Every account keeps its own ``httpx.AsyncClient`` (auth, timeouts, base URL), but all of
+    them send through one ``aiohttp.ClientSession``: one connection pool for the process, as
+    adapters/transport.py could build it. The benchmark swaps the transport in by wrapping
+    ``async_client`` where the AscendEX client looks it up; nothing else changes.
+    """
+
+    label = "folio+aiohttp"
+
+    def swap(self, client_module: Any) -> None:
+        from httpx_aiohttp import AiohttpTransport  # noqa: PLC0415
+
+        from adapters.transport import async_client  # noqa: PLC0415
+
+        verify = ssl.create_default_context()  # one context for every transport
+
+        def on_aiohttp(base_url: str, settings: Any, auth: Any = None, transport: Any = None
+                       ) -> Any:
+            shared = AiohttpTransport(client=self.session, verify=verify)
+            return async_client(base_url, settings, auth, transport or shared)
+
+        _swap(client_module, "async_client", async_client, on_aiohttp)
+
+
+class FolioDirectFanOut(_FolioOnAiohttp):
+    """What-if: the flows' requests go straight to one aiohttp session, no httpx client.
+
+    Replaces the flow driver the AscendEX client calls (``run_async``) by one that signs each
+    request with the client's ``httpx.Auth`` flow, sends it with ``aiohttp`` and hands the
+    flow an ``httpx.Response``: folio's protocol, signing, retries and conversion unchanged,
+    httpx's client layer and pool gone. Success path only: an aiohttp error would surface as
+    a plugin bug, which the run would count as a failure.
+    """
+
+    label = "folio+aiohttp-direct"
+
+    def swap(self, client_module: Any) -> None:
+        import httpx  # noqa: PLC0415
+
+        from adapters.transport import run_async  # noqa: PLC0415
+
+        session = self.session
+
+        async def direct(client: Any, flow: Any, limiters: Sequence[Any] = ()) -> Any:
+            try:
+                request = next(flow)
+                while True:
+                    for limiter in limiters:
+                        await limiter.acquire(1)
+                    signed = next(client.auth.auth_flow(request))
+                    async with session.request(signed.method, str(signed.url),
+                                               headers=dict(signed.headers)) as answer:
+                        response = httpx.Response(answer.status, headers=answer.raw_headers,
+                                                  content=await answer.read(), request=signed)
+                    request = flow.send(response)
+            except StopIteration as done:
+                return done.value
+            finally:
+                flow.close()
+
+        _swap(client_module, "run_async", run_async, direct)
+
+
+CLIENTS: dict[str, type[FanOutClient]] = {
+    cls.label: cls
+    for cls in (FolioFanOut, FolioSniffioFanOut, FolioAiohttpFanOut, FolioDirectFanOut,
+                HttpxFanOut, AiohttpFanOut, CcxtFanOut)
+}
+
+
+async def _timed(client: FanOutClient) -> tuple[float, list[Outcome]]:
+    started = time.perf_counter()
+    outcomes = await client.read_all()
+    return time.perf_counter() - started, outcomes
+
+
+def _traffic(stats: dict[str, Any]) -> dict[str, Any]:
+    return {"requests": stats["total"], "connections": stats["connections"],
+            "peak_in_flight": stats["peak_in_flight"], "statuses": stats["statuses"]}
+
+
+async def measure(
+    client: FanOutClient, accounts: Sequence[BenchAccount], url: str, rounds: int,
+    profile: Path | None = None,
+) -> dict[str, Any]:
+    """Cold round, then ``rounds`` warm rounds; every amount of every round is checked.
+
+    With ``profile``, the warm rounds run under cProfile and its stats are written there
+    (``python -m pstats FILE``); the timings are then the profiler's, not the client's.
+    """
+    control = SimControl(url)
+    profiler = cProfile.Profile()
+    names = [account.name for account in accounts]
+    truths = [truth_of(account) for account in accounts]
+    exactness = Exactness()
+    try:
+        for module in client.modules:
+            importlib.import_module(module)
+        rss_before = rss_mib()
+        await client.open(accounts, url)
+        control.reset_stats()
+        cold, outcomes = await _timed(client)
+        cold_traffic = _traffic(control.stats())
+        errors = check_all(exactness, names, outcomes, truths)
+        control.reset_stats()
+        warm = []
+        if profile is not None:
+            profiler.enable()
+        for _ in range(rounds):
+            seconds, outcomes = await _timed(client)
+            warm.append(seconds)
+            errors += check_all(exactness, names, outcomes, truths)
+        if profile is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        warm_traffic = _traffic(control.stats())
+        peak = peak_rss_mib()
+        await client.close()
+    finally:
+        control.close()
+    return {
+        "client": client.label, "accounts": len(accounts), "cold_s": cold, "warm_s": warm,
+        "cold_traffic": cold_traffic, "warm_traffic": warm_traffic,
+        "failures": len(errors), "failure_examples": sorted(set(errors))[:3],
+        "rss_before_mib": rss_before, "peak_rss_mib": peak,
+        "exactness": exactness.to_json(),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run one client at one size and print its JSON result."""
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.fanout")
+    parser.add_argument("--client", choices=sorted(CLIENTS), required=True)
+    parser.add_argument("--accounts", type=Path, required=True)
+    parser.add_argument("--count", type=int, required=True)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", type=Path, help="cProfile the warm rounds into this file")
+    args = parser.parse_args(argv)
+    accounts = read_accounts_file(args.accounts, args.count)
+    client = CLIENTS[args.client]()
+    emit(asyncio.run(measure(client, accounts, args.url, args.rounds, args.profile)))
+
+
+if __name__ == "__main__":
+    main()
