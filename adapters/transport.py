@@ -1,10 +1,16 @@
-"""The one place adapters meet httpx: client construction and the drivers that run flows.
+"""The one place adapters meet the network: senders, clients, and the drivers that run flows.
 
 An adapter's logic is written once, as a *flow*: a generator that yields the
 ``httpx.Request`` it wants sent and receives the ``httpx.Response`` (body already read), then
 returns its result. It does no I/O itself, so the same flow is driven by :func:`run_sync`
-through an ``httpx.Client`` and by :func:`run_async` through an ``httpx.AsyncClient``: sync and
+through an ``httpx.Client`` and by :func:`run_async` through an :class:`AsyncSender`: sync and
 async share every line of request building, error mapping and parsing.
+
+Async requests go, by default, through the process's shared aiohttp pool
+(:func:`async_sender`, :mod:`adapters.pool`): signed by the adapter's ``httpx.Auth``, carried by
+aiohttp, answered as an ``httpx.Response``. That is what lets a fan-out over 1,000 accounts cost
+about one round trip (docs/performance.md). Given an httpx transport (tests use
+``httpx.MockTransport``), the sender is an ``httpx.AsyncClient`` instead.
 
 Transport failures are mapped here to folio's retryable errors; the endpoint is taken from the
 request's ``folio.endpoint`` extension so the error says which call failed. Before each send the
@@ -15,13 +21,15 @@ modules as possible keeps a future move to a compatible fork a small change.
 
 from __future__ import annotations
 
+import logging
 import ssl
 from collections.abc import Generator, Sequence
 from functools import cache
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 import httpx
 
+from adapters import pool
 from framework.errors import ExchangeError, RequestTimeoutError, TransportError
 from framework.ratelimit import SlidingWindowLimiter
 from framework.settings import HttpSettings
@@ -29,14 +37,18 @@ from framework.settings import HttpSettings
 __all__ = [
     "COST_EXTENSION",
     "ENDPOINT_EXTENSION",
+    "AsyncSender",
     "Flow",
     "async_client",
+    "async_sender",
     "run_async",
     "run_sync",
     "sync_client",
 ]
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 Flow = Generator[httpx.Request, httpx.Response, T]
 """A sans-I/O exchange conversation: yields requests, receives responses, returns a result."""
@@ -97,15 +109,161 @@ def sync_client(
     return httpx.Client(base_url=base_url, transport=transport, **_client_options(settings, auth))
 
 
-def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> ExchangeError:
+class AsyncSender(Protocol):
+    """Sends one request and returns its complete answer, or raises a folio TransientError."""
+
+    async def send(self, request: httpx.Request) -> httpx.Response:
+        """Sign (if the sender signs) and send ``request``; the body is read."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the sender's connections."""
+        ...
+
+
+class HttpxSender:
+    """Sends through an ``httpx.AsyncClient`` (which signs with its own ``auth``)."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def send(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = await self.client.send(request)
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+        except httpx.HTTPError as exc:
+            raise _transport_error(exc, request) from exc
+        return response
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+class PooledSender:
+    """Signs with ``auth`` and sends through the loop's shared aiohttp pool.
+
+    ``auth`` must sign in one step (it may not need the response), as exchange HMAC signers do.
+    Redirects are not followed, cookies are not kept, bodies are handed to httpx undecoded.
+    """
+
+    def __init__(self, settings: HttpSettings, auth: httpx.Auth | None) -> None:
+        self._settings = settings
+        self._auth = auth
+        self._lease: pool.PoolLease | None = None
+        self._timeout: Any = None
+        self._closed = False
+
+    def _session(self) -> Any:
+        if self._lease is None:
+            if self._closed:
+                msg = "this client has been closed"
+                raise RuntimeError(msg)
+            import aiohttp  # noqa: PLC0415 - loaded with the pool, on first use
+
+            self._lease = pool.lease(self._settings, _ssl_context())
+            s = self._settings
+            self._timeout = aiohttp.ClientTimeout(
+                total=None,
+                connect=s.connect_timeout + s.pool_timeout,
+                sock_connect=s.connect_timeout,
+                sock_read=s.read_timeout,
+            )
+        return self._lease.session
+
+    def _signed(self, request: httpx.Request) -> httpx.Request:
+        if self._auth is None:
+            return request
+        flow = self._auth.sync_auth_flow(request)
+        try:
+            return next(flow)
+        finally:
+            flow.close()
+
+    async def send(self, request: httpx.Request) -> httpx.Response:
+        import aiohttp  # noqa: PLC0415 - already loaded by _session
+
+        session = self._session()
+        signed = self._signed(request)
+        try:
+            async with session.request(
+                signed.method,
+                str(signed.url),
+                headers=list(signed.headers.multi_items()),
+                data=signed.content or None,
+                timeout=self._timeout,
+                allow_redirects=False,
+            ) as answer:
+                body = await answer.read()
+                return httpx.Response(
+                    answer.status, headers=answer.raw_headers, content=body, request=signed
+                )
+        # No cause is chained: aiohttp's frames hold the signed headers in their locals, which
+        # an error tracker capturing locals would record. The exception type says what broke.
+        except TimeoutError as exc:
+            raise _timeout_error(type(exc).__name__, request) from None
+        except aiohttp.ClientError as exc:
+            raise _connection_error(type(exc).__name__, request) from None
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._lease is not None:
+            lease, self._lease = self._lease, None
+            await lease.release()
+
+
+def async_sender(
+    settings: HttpSettings,
+    auth: httpx.Auth | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    base_url: str = "",
+) -> AsyncSender:
+    """The sender for one account: the shared pool, or an httpx client on ``transport``."""
+    if transport is not None:
+        return HttpxSender(async_client(base_url, settings, auth, transport))
+    return PooledSender(settings, auth)
+
+
+def _timeout_error(kind: str, request: httpx.Request) -> ExchangeError:
+    endpoint = request.extensions.get(ENDPOINT_EXTENSION)
+    host = request.url.host
+    return RequestTimeoutError(f"no answer from {host} in time ({kind})", endpoint=endpoint)
+
+
+def _connection_error(kind: str, request: httpx.Request) -> ExchangeError:
     endpoint = request.extensions.get(ENDPOINT_EXTENSION)
     # Only the exception type and the host are quoted: the URL's query or headers never are.
     host = request.url.host
+    return TransportError(f"connection to {host} failed ({kind})", endpoint=endpoint)
+
+
+def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> ExchangeError:
     if isinstance(exc, httpx.TimeoutException):
-        kind = type(exc).__name__
-        return RequestTimeoutError(f"no answer from {host} in time ({kind})", endpoint=endpoint)
-    return TransportError(
-        f"connection to {host} failed ({type(exc).__name__})", endpoint=endpoint
+        return _timeout_error(type(exc).__name__, request)
+    return _connection_error(type(exc).__name__, request)
+
+
+def _log_exchange(request: httpx.Request, response: httpx.Response) -> None:
+    # Endpoint name, host and status only: never the URL's query or any header.
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug(
+            "%s on %s -> HTTP %d (%d bytes)",
+            request.extensions.get(ENDPOINT_EXTENSION, request.method),
+            request.url.host,
+            response.status_code,
+            len(response.content),
+        )
+
+
+def _log_failure(request: httpx.Request, error: ExchangeError) -> None:
+    log.debug(
+        "%s on %s -> %s: %s",
+        request.extensions.get(ENDPOINT_EXTENSION, request.method),
+        request.url.host,
+        type(error).__name__,
+        error.detail,
     )
 
 
@@ -130,7 +288,10 @@ def run_sync(
                 finally:
                     response.close()
             except httpx.HTTPError as exc:
-                raise _transport_error(exc, request) from exc
+                error = _transport_error(exc, request)
+                _log_failure(request, error)
+                raise error from exc
+            _log_exchange(request, response)
             request = flow.send(response)
     except StopIteration as done:
         result: T = done.value
@@ -140,22 +301,24 @@ def run_sync(
 
 
 async def run_async(
-    client: httpx.AsyncClient, flow: Flow[T], limiters: Sequence[SlidingWindowLimiter] = ()
+    sender: AsyncSender | httpx.AsyncClient,
+    flow: Flow[T],
+    limiters: Sequence[SlidingWindowLimiter] = (),
 ) -> T:
-    """Drive ``flow`` with an async client, pacing each request through ``limiters``."""
+    """Drive ``flow`` with an async sender, pacing each request through ``limiters``."""
+    if isinstance(sender, httpx.AsyncClient):
+        sender = HttpxSender(sender)
     try:
         request = next(flow)
         while True:
             for limiter in limiters:
                 await limiter.acquire(_cost(request))
             try:
-                response = await client.send(request)
-                try:
-                    await response.aread()
-                finally:
-                    await response.aclose()
-            except httpx.HTTPError as exc:
-                raise _transport_error(exc, request) from exc
+                response = await sender.send(request)
+            except ExchangeError as exc:
+                _log_failure(request, exc)
+                raise
+            _log_exchange(request, response)
             request = flow.send(response)
     except StopIteration as done:
         result: T = done.value

@@ -1,10 +1,14 @@
 """A blocking facade over :class:`framework.host.Folio` for hosts that do not use asyncio.
 
-An ``httpx.AsyncClient`` belongs to the event loop it was first used on; wrapping each call in
-``asyncio.run`` would give every call a new loop and break the pooled connections (or leak them).
-So :class:`SyncFolio` starts one private event loop on a daemon thread, runs the async host
-there for its whole life, and hands each call over with ``run_coroutine_threadsafe``. The
-connections stay alive between calls exactly as in an async host.
+Pooled connections belong to the event loop they were opened on; wrapping each call in
+``asyncio.run`` would give every call a new loop and break them (or leak them). So
+:class:`SyncFolio` keeps one private event loop for its whole life and runs each call on it,
+in the calling thread, one call at a time: no hand-over to another thread, so a blocking read
+costs what the async read costs (docs/performance.md). Calls from several threads are
+serialised; a fan-out (``all_balances``) is where concurrency belongs.
+
+It cannot be called from code already running in an event loop (that would block the loop):
+async code uses :class:`~framework.host.Folio` directly.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ import asyncio
 import os
 import threading
 from collections.abc import Coroutine, Iterable, Sequence
-from concurrent.futures import Future
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -28,41 +31,28 @@ __all__ = ["SyncFolio"]
 T = TypeVar("T")
 
 
-class _LoopThread:
-    """An event loop running forever on its own daemon thread until :meth:`stop`."""
+class _PrivateLoop:
+    """One event loop for the facade's life, driven by whichever thread calls, one at a time."""
 
     def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self._run, name="folio-event-loop", daemon=True
-        )
-        self._thread.start()
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.loop.run_forever()
+        self._runner = asyncio.Runner()
+        self._lock = threading.Lock()
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        if threading.current_thread() is self._thread:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass  # no loop running in this thread: the normal case
+        else:
             coroutine.close()
-            msg = "SyncFolio cannot be called from its own event loop; use Folio there"
+            msg = "SyncFolio cannot be called from a running event loop; await Folio instead"
             raise RuntimeError(msg)
-        future: Future[T] = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
-        return future.result()
+        with self._lock:
+            return self._runner.run(coroutine)
 
     def stop(self) -> None:
-        async def drain() -> None:
-            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await self.loop.shutdown_asyncgens()
-
-        if self.loop.is_running():
-            asyncio.run_coroutine_threadsafe(drain(), self.loop).result()
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self._thread.join()
-        self.loop.close()
+        with self._lock:
+            self._runner.close()
 
 
 class SyncFolio:
@@ -76,7 +66,7 @@ class SyncFolio:
         http: HttpSettings = DEFAULT_HTTP_SETTINGS,
     ) -> None:
         self._async = Folio(accounts, plugins=plugins, http=http)
-        self._thread: _LoopThread | None = _LoopThread()
+        self._thread: _PrivateLoop | None = _PrivateLoop()
 
     @classmethod
     def from_config(

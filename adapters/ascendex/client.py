@@ -32,7 +32,7 @@ from adapters.ascendex.options import DEFAULT_BASE_URL, AscendexOptions
 from adapters.ascendex.protocol import AccountInfo, AscendexProtocol, utc_now
 from adapters.ascendex.signer import AscendexAuth
 from adapters.clock import ServerClock, wall_clock_ms
-from adapters.transport import Flow, async_client, run_async, run_sync, sync_client
+from adapters.transport import Flow, async_sender, run_async, run_sync, sync_client
 from framework.credentials import Credentials
 from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
@@ -140,13 +140,13 @@ class AsyncAscendexClient(_ClientBase):
     ) -> None:
         """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
         super().__init__(credentials, **settings)
-        self._client = async_client(self.protocol.base_url, self._http, self.auth, transport)
+        self._sender = async_sender(self._http, self.auth, transport, self.protocol.base_url)
         self._sleep = sleep
         self._discovery = asyncio.Lock()
 
     async def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
         async def attempt() -> T:
-            return await run_async(self._client, make_flow(), self.limiters)
+            return await run_async(self._sender, make_flow(), self.limiters)
 
         try:
             return await retry_async(attempt, self._http.retry, sleep=self._sleep)
@@ -196,8 +196,8 @@ class AsyncAscendexClient(_ClientBase):
         return await self.margin_risk()
 
     async def aclose(self) -> None:
-        """Close the pooled connections."""
-        await self._client.aclose()
+        """Release the client's share of the connection pool."""
+        await self._sender.aclose()
 
     async def __aenter__(self) -> Self:
         return self

@@ -25,7 +25,7 @@ import contextlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -59,6 +59,7 @@ __all__ = [
     "MAX_AMOUNT_DIGITS",
     "QUOTE_ASSET",
     "balance_snapshot",
+    "fast_balance_snapshot",
     "margin_risk",
     "structure",
 ]
@@ -316,6 +317,68 @@ def balance_snapshot(
                 available=Decimal(row.available_balance),
             )
         balances.append(balance)
+    return BalanceSnapshot(
+        exchange=EXCHANGE,
+        account=account,
+        wallet=wallet,
+        balances=tuple(balances),
+        fetched_at=fetched_at,
+    )
+
+
+def _fast_amount(value: object) -> Decimal | None:
+    """The amount of a well-formed decimal string, parsed once; ``None`` on any doubt.
+
+    Accepts exactly what :func:`_decimal_text` accepts (for the common shapes), without its
+    regular expression: ``Decimal()`` also takes whitespace, ``_``, non-ASCII digits, NaN and
+    infinities, and those are refused here first; exponents and long texts go the slow way.
+    """
+    if type(value) is not str or not value.isascii() or len(value) > MAX_AMOUNT_DIGITS:
+        return None
+    if "_" in value or "e" in value or "E" in value or value != value.strip():
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def fast_balance_snapshot(
+    data: object, *, wallet: WalletKind, account: str, fetched_at: datetime
+) -> BalanceSnapshot | None:
+    """The snapshot of a well-formed balance answer in one pass, or ``None`` to go the slow way.
+
+    The slow way is the strict, path-reporting route (:func:`structure`, then
+    :func:`balance_snapshot`). Every answer an exchange normally sends is read here: each
+    amount parsed once, no wire objects in between. Anything unusual (a missing or odd field,
+    an exponent, a repeated asset) returns ``None``, and the strict route accepts it or says
+    exactly what is wrong.
+    """
+    if type(data) is not list:
+        return None
+    margin = wallet is WalletKind.MARGIN
+    balances: list[AssetBalance] = []
+    seen: set[str] = set()
+    for row in data:
+        if type(row) is not dict:
+            return None
+        asset = row.get("asset")
+        if type(asset) is not str or not asset or asset in seen or asset != asset.strip():
+            return None
+        seen.add(asset)
+        total = _fast_amount(row.get("totalBalance", row.get("totalABalance")))
+        available = _fast_amount(row.get("availableBalance"))
+        if total is None or available is None:
+            return None
+        if margin:
+            borrowed = _fast_amount(row.get("borrowed"))
+            interest = _fast_amount(row.get("interest"))
+            if borrowed is None or interest is None:
+                return None
+            balances.append(AssetBalance(asset, total, available, borrowed, interest))
+        else:
+            balances.append(AssetBalance(asset, total, available))
     return BalanceSnapshot(
         exchange=EXCHANGE,
         account=account,

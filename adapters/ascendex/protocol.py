@@ -28,6 +28,7 @@ import httpx
 from adapters.ascendex.convert import (
     EXCHANGE,
     balance_snapshot,
+    fast_balance_snapshot,
     margin_risk,
     structure,
 )
@@ -266,6 +267,11 @@ class AscendexProtocol:
         if self.options.show_all if show_all is None else show_all:
             params["showAll"] = "true"
         data = yield from self._group_call(endpoint, "GET", params)
+        fast = fast_balance_snapshot(
+            data, wallet=wallet, account=self.account, fetched_at=self._now()
+        )
+        if fast is not None:
+            return fast
         rows = self._structure(data, row_type, endpoint, "GET")
         try:
             return balance_snapshot(

@@ -29,7 +29,7 @@ from tests.benchmarks.simproc import SimControl, SimulatorProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 LATENCY_MS = 50
-PACKAGES = ("httpx", "httpcore", "anyio", "sniffio", "aiohttp", "httpx-aiohttp", "ccxt",
+PACKAGES = ("httpx", "httpcore", "anyio", "sniffio", "aiohttp", "ccxt",
             "cattrs", "attrs", "pluggy")
 
 

@@ -12,15 +12,12 @@ accounts file, reads the simulator's counters, and prints one JSON line. The run
 Clients:
 
 * ``folio``: the host API, ``Folio.all_balances`` (one ``AsyncAscendexClient`` per account,
-  the host's concurrency cap).
+  all sending through the process's shared aiohttp pool, the host's concurrency cap).
 * ``httpx``: the naive baseline, ``asyncio.gather`` of hand-signed GETs through one shared
   ``httpx.AsyncClient`` with its default limits.
 * ``aiohttp``: the same through one ``aiohttp.ClientSession`` without a connection limit: the
   floor a Python client reaches on this machine.
 * ``ccxt``: CCXT async 4.5.63, one ``ascendex`` instance per account, throttle off.
-
-and three what-ifs that measure a recommended change before anyone makes it:
-``folio+sniffio``, ``folio+aiohttp`` and ``folio+aiohttp-direct`` (see their classes).
 """
 
 from __future__ import annotations
@@ -30,7 +27,6 @@ import argparse
 import asyncio
 import cProfile
 import importlib
-import ssl
 import time
 from collections.abc import Coroutine, Iterable, Sequence
 from pathlib import Path
@@ -42,7 +38,6 @@ from tests.benchmarks.measure import (
     Reading,
     check_all,
     emit,
-    install_sniffio_stand_in,
     peak_rss_mib,
     rss_mib,
 )
@@ -224,116 +219,9 @@ class CcxtFanOut(FanOutClient):
         await asyncio.gather(*(exchange.close() for exchange in self.exchanges))
 
 
-class FolioSniffioFanOut(FolioFanOut):
-    """What-if: folio with ``sniffio`` importable (see :func:`install_sniffio_stand_in`)."""
-
-    label = "folio+sniffio"
-
-    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
-        install_sniffio_stand_in()
-        await super().open(accounts, url)
-
-
-def _swap(module: Any, name: str, expected: object, replacement: object) -> None:
-    """Replace ``module.name`` for this process, if it still is what the what-if assumes."""
-    if vars(module).get(name) is not expected:
-        msg = f"{module.__name__}.{name} is not what this what-if replaces; update the benchmark"
-        raise RuntimeError(msg)
-    vars(module)[name] = replacement
-
-
-class _FolioOnAiohttp(FolioFanOut):
-    """A folio what-if that sends through one process-wide ``aiohttp.ClientSession``."""
-
-    modules = (*FolioFanOut.modules, "aiohttp", "httpx_aiohttp")
-
-    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
-        import aiohttp  # noqa: PLC0415
-
-        import adapters.ascendex.client as client_module  # noqa: PLC0415
-
-        self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
-        self.swap(client_module)
-        await super().open(accounts, url)
-
-    @abc.abstractmethod
-    def swap(self, client_module: Any) -> None:
-        """Route the AscendEX client's traffic through ``self.session``."""
-
-    async def close(self) -> None:
-        await super().close()
-        await self.session.close()
-
-
-class FolioAiohttpFanOut(_FolioOnAiohttp):
-    """What-if: folio's stack on the ``httpx-aiohttp`` transport, one shared aiohttp pool.
-
-    Every account keeps its own ``httpx.AsyncClient`` (auth, timeouts, base URL), but all of
-    them send through one ``aiohttp.ClientSession``: one connection pool for the process, as
-    adapters/transport.py could build it. The benchmark swaps the transport in by wrapping
-    ``async_client`` where the AscendEX client looks it up; nothing else changes.
-    """
-
-    label = "folio+aiohttp"
-
-    def swap(self, client_module: Any) -> None:
-        from httpx_aiohttp import AiohttpTransport  # noqa: PLC0415
-
-        from adapters.transport import async_client  # noqa: PLC0415
-
-        verify = ssl.create_default_context()  # one context for every transport
-
-        def on_aiohttp(base_url: str, settings: Any, auth: Any = None, transport: Any = None
-                       ) -> Any:
-            shared = AiohttpTransport(client=self.session, verify=verify)
-            return async_client(base_url, settings, auth, transport or shared)
-
-        _swap(client_module, "async_client", async_client, on_aiohttp)
-
-
-class FolioDirectFanOut(_FolioOnAiohttp):
-    """What-if: the flows' requests go straight to one aiohttp session, no httpx client.
-
-    Replaces the flow driver the AscendEX client calls (``run_async``) by one that signs each
-    request with the client's ``httpx.Auth`` flow, sends it with ``aiohttp`` and hands the
-    flow an ``httpx.Response``: folio's protocol, signing, retries and conversion unchanged,
-    httpx's client layer and pool gone. Success path only: an aiohttp error would surface as
-    a plugin bug, which the run would count as a failure.
-    """
-
-    label = "folio+aiohttp-direct"
-
-    def swap(self, client_module: Any) -> None:
-        import httpx  # noqa: PLC0415
-
-        from adapters.transport import run_async  # noqa: PLC0415
-
-        session = self.session
-
-        async def direct(client: Any, flow: Any, limiters: Sequence[Any] = ()) -> Any:
-            try:
-                request = next(flow)
-                while True:
-                    for limiter in limiters:
-                        await limiter.acquire(1)
-                    signed = next(client.auth.auth_flow(request))
-                    async with session.request(signed.method, str(signed.url),
-                                               headers=dict(signed.headers)) as answer:
-                        response = httpx.Response(answer.status, headers=answer.raw_headers,
-                                                  content=await answer.read(), request=signed)
-                    request = flow.send(response)
-            except StopIteration as done:
-                return done.value
-            finally:
-                flow.close()
-
-        _swap(client_module, "run_async", run_async, direct)
-
-
 CLIENTS: dict[str, type[FanOutClient]] = {
     cls.label: cls
-    for cls in (FolioFanOut, FolioSniffioFanOut, FolioAiohttpFanOut, FolioDirectFanOut,
-                HttpxFanOut, AiohttpFanOut, CcxtFanOut)
+    for cls in (FolioFanOut, HttpxFanOut, AiohttpFanOut, CcxtFanOut)
 }
 
 

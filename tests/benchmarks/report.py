@@ -66,9 +66,7 @@ def _by(results: Result) -> dict[tuple[int, str], Result]:
 def _fan_out_ratios(results: Result) -> list[str]:
     by = _by(results)
     sizes = sorted({n for n, _ in by})
-    others = [c for c in ("httpx", "ccxt", "aiohttp", "folio+sniffio", "folio+aiohttp",
-                          "folio+aiohttp-direct")
-              if any((n, c) in by for n in sizes)]
+    others = [c for c in ("httpx", "ccxt", "aiohttp") if any((n, c) in by for n in sizes)]
     rows = []
     for n in sizes:
         folio = by.get((n, "folio"))
@@ -246,8 +244,7 @@ def update_docs(path: Path, text: str) -> None:
 
 
 STYLES: Final = {
-    "folio": ("tab:blue", "o"), "folio+sniffio": ("tab:cyan", "v"),
-    "folio+aiohttp": ("tab:purple", "^"), "folio+aiohttp-direct": ("tab:pink", "<"),
+    "folio": ("tab:blue", "o"),
     "httpx": ("tab:red", "s"),
     "aiohttp": ("tab:green", "D"), "ccxt": ("tab:orange", "P"),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import pytest
@@ -37,9 +38,7 @@ def test_sync_code_reads_accounts_and_closes_their_resources(plugin: ExchangePlu
     assert [r.connection.closes for r in plugin.readers] == [1] * len(plugin.readers)
 
 
-def test_every_call_runs_on_the_same_private_loop_in_another_thread(
-    plugin: ExchangePlugin,
-) -> None:
+def test_every_call_runs_on_the_same_private_loop(plugin: ExchangePlugin) -> None:
     folio = SyncFolio([account("main")], plugins=plugins_of(("alpha", plugin)))
     try:
         folio.balances("main")
@@ -51,7 +50,31 @@ def test_every_call_runs_on_the_same_private_loop_in_another_thread(
     assert len(loops) == 3
     assert len(set(loops)) == 1  # pooled connections stay valid between calls
     assert loops[0].is_closed()
-    assert "folio-event-loop" not in {thread.name for thread in threading.enumerate()}
+
+
+def test_calls_from_several_threads_share_the_loop_one_at_a_time(plugin: ExchangePlugin) -> None:
+    results: list[str] = []
+    with SyncFolio([account("main")], plugins=plugins_of(("alpha", plugin))) as folio:
+        def read() -> None:
+            results.append(folio.balances("main").exchange)
+
+        threads = [threading.Thread(target=read) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert results == ["alpha"] * 4
+    assert len({loop for reader in plugin.readers for loop in reader.loops}) == 1
+
+
+@pytest.mark.anyio
+async def test_calling_it_from_async_code_is_a_clear_error(plugin: ExchangePlugin) -> None:
+    folio = SyncFolio([account("main")], plugins=plugins_of(("alpha", plugin)))
+    try:
+        with pytest.raises(RuntimeError, match="await Folio instead"):
+            folio.balances("main")
+    finally:
+        await asyncio.to_thread(folio.close)
 
 
 def test_a_closed_facade_refuses_calls_and_closes_once(plugin: ExchangePlugin) -> None:
