@@ -7,6 +7,7 @@ import pytest
 # The packaged simulator fixtures, enabled exactly as a third-party test suite would enable them.
 pytest_plugins = [
     "adapters.ascendex.simulator.pytest_plugin",
+    "adapters.binance.simulator.pytest_plugin",
     "framework.testing.conformance",
 ]
 

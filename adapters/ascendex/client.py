@@ -21,8 +21,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
-from types import TracebackType
-from typing import Self, TypedDict, TypeVar, Unpack
+from typing import TypedDict, TypeVar, Unpack
 from urllib.parse import urlsplit
 
 import httpx
@@ -32,12 +31,17 @@ from adapters.ascendex.options import DEFAULT_BASE_URL, AscendexOptions
 from adapters.ascendex.protocol import AccountInfo, AscendexProtocol, utc_now
 from adapters.ascendex.signer import AscendexAuth
 from adapters.clock import ServerClock, wall_clock_ms
-from adapters.transport import Flow, async_sender, run_async, run_sync, sync_client
+from adapters.runner import (
+    AsyncRunner,
+    BlockingRunner,
+    ClosingAsync,
+    ClosingBlocking,
+    ErrorFinisher,
+)
+from adapters.transport import Flow, async_sender, sync_client
 from framework.credentials import Credentials
-from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
-from framework.retry import retry_async, retry_sync
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["AscendexClient", "AsyncAscendexClient", "ClientSettings"]
@@ -80,8 +84,8 @@ class _ClientBase:
             base_url=base_url, account=account, options=options, now=now, clock=self.clock
         )
         self.auth = AscendexAuth(credentials, clock_ms=self.clock)
-        self._credentials = credentials
         self._http = http
+        self._finish = ErrorFinisher(self.protocol.locate, credentials)
         self.limiters = _limiters(options, credentials, base_url)
         """The rate limiters every request waits for (shared with every client of the key)."""
 
@@ -95,17 +99,6 @@ class _ClientBase:
     def account_group(self) -> int | None:
         """The account group in use (``None`` until discovered)."""
         return self.protocol.account_group
-
-    def _finish(self, error: FolioError) -> FolioError:
-        """Locate an error leaving the client and scrub any credential the exchange echoed.
-
-        If the exchange's answer quoted a credential, the frames below here hold that answer
-        in their locals; the traceback is cut at the client so no error tracker records them.
-        """
-        self.protocol.locate(error)
-        before = str(error)
-        error.redact(self._credentials.api_key.reveal(), self._credentials.api_secret.reveal())
-        return error.with_traceback(None) if str(error) != before else error
 
     @property
     def clock_offset_ms(self) -> int:
@@ -127,7 +120,7 @@ def _limiters(
     return tuple(limiters)
 
 
-class AsyncAscendexClient(_ClientBase):
+class AsyncAscendexClient(_ClientBase, ClosingAsync):
     """Async AscendEX client; also a folio ``BalanceReader`` and ``RiskReader``."""
 
     def __init__(
@@ -140,18 +133,16 @@ class AsyncAscendexClient(_ClientBase):
     ) -> None:
         """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
         super().__init__(credentials, **settings)
-        self._sender = async_sender(self._http, self.auth, transport, self.protocol.base_url)
-        self._sleep = sleep
+        self._runner = AsyncRunner(
+            async_sender(self._http, self.auth, transport, self.protocol.base_url),
+            self._http.retry,
+            self._finish,
+            sleep=sleep,
+        )
         self._discovery = asyncio.Lock()
 
     async def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
-        async def attempt() -> T:
-            return await run_async(self._sender, make_flow(), self.limiters)
-
-        try:
-            return await retry_async(attempt, self._http.retry, sleep=self._sleep)
-        except FolioError as exc:
-            raise self._finish(exc) from exc.__cause__
+        return await self._runner.run(make_flow, self.limiters)
 
     async def _discover_group(self) -> None:
         # Single flight: a fan-out's first calls on one client wait for one discovery.
@@ -197,21 +188,10 @@ class AsyncAscendexClient(_ClientBase):
 
     async def aclose(self) -> None:
         """Release the client's share of the connection pool."""
-        await self._sender.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
+        await self._runner.aclose()
 
 
-class AscendexClient(_ClientBase):
+class AscendexClient(_ClientBase, ClosingBlocking):
     """Blocking AscendEX client with the same methods as :class:`AsyncAscendexClient`."""
 
     def __init__(
@@ -224,18 +204,16 @@ class AscendexClient(_ClientBase):
     ) -> None:
         """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
         super().__init__(credentials, **settings)
-        self._client = sync_client(self.protocol.base_url, self._http, self.auth, transport)
-        self._sleep = sleep
+        self._runner = BlockingRunner(
+            sync_client(self.protocol.base_url, self._http, self.auth, transport),
+            self._http.retry,
+            self._finish,
+            sleep=sleep,
+        )
         self._discovery = threading.Lock()
 
     def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
-        def attempt() -> T:
-            return run_sync(self._client, make_flow(), self.limiters)
-
-        try:
-            return retry_sync(attempt, self._http.retry, sleep=self._sleep)
-        except FolioError as exc:
-            raise self._finish(exc) from exc.__cause__
+        return self._runner.run(make_flow, self.limiters)
 
     def _discover_group(self) -> None:
         # Single flight: threads sharing this client wait for one discovery.
@@ -270,15 +248,4 @@ class AscendexClient(_ClientBase):
 
     def close(self) -> None:
         """Close the pooled connections."""
-        self._client.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+        self._runner.close()

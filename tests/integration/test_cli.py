@@ -144,15 +144,18 @@ def test_missing_environment_variable_fails_that_account_only(
     assert accounts["main"]["ok"] is True
 
 
-def test_plugins_lists_ascendex(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["ascendex", "binance"])
+def test_plugins_lists_each_bundled_exchange(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
     assert main(["--config", str(tmp_path / "none.toml"), "plugins", "--json"]) == 0
     document = _json(capsys)
-    (plugin,) = [p for p in document["plugins"] if p["name"] == "ascendex"]
+    (plugin,) = [p for p in document["plugins"] if p["name"] == name]
     assert plugin["status"] == "loaded"
     assert plugin["distribution"] == "folio"
-    (exchange,) = document["exchanges"]
+    (exchange,) = [e for e in document["exchanges"] if e["exchange"] == name]
     assert exchange["capabilities"] == {
-        "cash_balance": "ascendex", "margin_balance": "ascendex", "margin_risk": "ascendex"
+        "cash_balance": name, "margin_balance": name, "margin_risk": name
     }
 
 
@@ -162,8 +165,9 @@ def test_blocked_plugin_is_reported(
     monkeypatch.setenv("FOLIO_BLOCK_PLUGINS", "ascendex")
     assert main(["--config", str(tmp_path / "none.toml"), "plugins", "--json"]) == 0
     document = _json(capsys)
-    assert document["plugins"][0]["status"] == "blocked"
-    assert document["exchanges"] == []
+    statuses = {p["name"]: p["status"] for p in document["plugins"]}
+    assert statuses == {"ascendex": "blocked", "binance": "loaded"}
+    assert [e["exchange"] for e in document["exchanges"]] == ["binance"]
 
 
 def test_demo_runs_the_whole_stack_in_a_fresh_process() -> None:
@@ -172,9 +176,30 @@ def test_demo_runs_the_whole_stack_in_a_fresh_process() -> None:
     )
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    cash = {r["asset"]: r["total"] for r in document["cash"]["accounts"][0]["value"]["balances"]}
+
+    def value(section: str, account: str) -> Any:
+        (entry,) = [a for a in document[section]["accounts"] if a["account"] == account]
+        return entry["value"]
+
+    cash = {r["asset"]: r["total"] for r in value("cash", "ascendex-demo")["balances"]}
     assert cash == {"USDT": "1285.366663467", "BTC": "22.1308675", "ETH": "0.6"}
-    margin = document["margin"]["accounts"][0]["value"]["balances"]
+    margin = value("margin", "ascendex-demo")["balances"]
     assert [(r["asset"], r["total"]) for r in margin] == [("USDT", "11200"), ("ETH", "20")]
-    assert document["risk"]["accounts"][0]["value"]["total_value"] == "17715.8175"
-    assert document["simulators"]["ascendex"].startswith("http://127.0.0.1:")
+    assert value("risk", "ascendex-demo")["total_value"] == "17715.8175"
+    # Binance's documentation samples, side by side with AscendEX's
+    spot = {r["asset"]: r["total"] for r in value("cash", "binance-demo")["balances"]}
+    assert spot == {"BTC": "4723846.89208129", "LTC": "4763368.68006011"}
+    binance_margin = value("margin", "binance-demo")["balances"]
+    assert [(r["asset"], r["net"]) for r in binance_margin] == [
+        ("BTC", "0.00499500"), ("BNB", "2144.83333328")
+    ]
+    assert value("risk", "binance-demo")["health"]["value"] == "11.64405625"
+    for exchange in ("ascendex", "binance"):
+        assert document["simulators"][exchange].startswith("http://127.0.0.1:")
+    # the portfolio: net per asset over both exchanges' cash and margin wallets
+    totals = document["portfolio"]["totals"]
+    assert Decimal(totals["BTC"]) == (
+        Decimal("22.1308675") + Decimal("4723846.89208129") + Decimal("0.00499500")
+    )
+    assert totals["ETH"] == "20.6"
+    assert document["portfolio"]["included"] == ["ascendex-demo", "binance-demo"]

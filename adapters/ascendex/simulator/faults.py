@@ -49,11 +49,12 @@ import random
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Final
+from typing import Any, Final, Self
 
+from adapters.ascendex.simulator.http11 import Response
 from adapters.ascendex.simulator.routes import route_names
 
-__all__ = ["ActiveFault", "Fault", "FaultError", "FaultKind", "FaultSet", "Selection"]
+__all__ = ["ActiveFault", "Fault", "FaultError", "FaultKind", "FaultSet", "Selection", "spoil"]
 
 
 class FaultError(ValueError):
@@ -107,8 +108,9 @@ class Fault:
         except ValueError:
             msg = f"unknown fault kind {self.kind!r}; one of {[k.value for k in FaultKind]}"
             raise FaultError(msg) from None
-        if self.route is not None and self.route not in route_names():
-            msg = f"unknown route {self.route!r}; one of {sorted(route_names())}"
+        known = self.known_routes()
+        if self.route is not None and self.route not in known:
+            msg = f"unknown route {self.route!r}; one of {sorted(known)}"
             raise FaultError(msg)
         if self.method is not None:
             object.__setattr__(self, "method", self.method.upper())
@@ -142,15 +144,20 @@ class Fault:
         if problem:
             raise FaultError(problem)
 
+    @classmethod
+    def known_routes(cls) -> frozenset[str]:
+        """Route names ``route`` may take; another exchange's simulator overrides this."""
+        return route_names()
+
     # Constructors -------------------------------------------------------------------------
 
     @classmethod
-    def latency(cls, latency_ms: int, **scope: Any) -> Fault:
+    def latency(cls, latency_ms: int, **scope: Any) -> Self:
         """Delay matching answers by ``latency_ms``."""
         return cls(FaultKind.LATENCY, latency_ms=latency_ms, **scope)
 
     @classmethod
-    def clock_offset(cls, offset_ms: int, **scope: Any) -> Fault:
+    def clock_offset(cls, offset_ms: int, **scope: Any) -> Self:
         """Shift the server clock by ``offset_ms`` for matching requests."""
         return cls(FaultKind.CLOCK_OFFSET, offset_ms=offset_ms, **scope)
 
@@ -158,23 +165,23 @@ class Fault:
     def http_status(
         cls, status: int, *, retry_after: int | None = None, body: str | None = None,
         **scope: Any,
-    ) -> Fault:
+    ) -> Self:
         """An edge error page (429 rate limit, 502/521/524 origin trouble, ...)."""
         return cls(FaultKind.HTTP_STATUS, status=status, retry_after=retry_after, body=body,
                    **scope)
 
     @classmethod
-    def rate_limited(cls, *, retry_after: int | None = None, **scope: Any) -> Fault:
+    def rate_limited(cls, *, retry_after: int | None = None, **scope: Any) -> Self:
         """Cloudflare's HTTP 429 HTML page."""
         return cls.http_status(429, retry_after=retry_after, **scope)
 
     @classmethod
-    def uri_limit(cls, limit: int, **scope: Any) -> Fault:
+    def uri_limit(cls, limit: int, **scope: Any) -> Self:
         """414 for request-targets longer than ``limit``."""
         return cls(FaultKind.URI_LIMIT, limit=limit, **scope)
 
     @classmethod
-    def method_not_allowed(cls, method: str, **scope: Any) -> Fault:
+    def method_not_allowed(cls, method: str, **scope: Any) -> Self:
         """405 for ``method`` (e.g. reject ``POST`` on ``margin/risk``)."""
         return cls(FaultKind.METHOD_NOT_ALLOWED, method=method, **scope)
 
@@ -182,30 +189,30 @@ class Fault:
     def json_error(
         cls, code: int, message: str | None = None, reason: str | None = None, *,
         status: int | None = None, **scope: Any,
-    ) -> Fault:
+    ) -> Self:
         """An exchange error envelope with any ``code``."""
         return cls(FaultKind.JSON_ERROR, code=code, message=message, reason=reason,
                    status=status, **scope)
 
     @classmethod
-    def malformed_body(cls, body: str | None = None, **scope: Any) -> Fault:
+    def malformed_body(cls, body: str | None = None, **scope: Any) -> Self:
         """A body that is not valid JSON (half the real one unless ``body`` is given)."""
         return cls(FaultKind.MALFORMED_BODY, body=body, **scope)
 
     @classmethod
-    def truncated_body(cls, **scope: Any) -> Fault:
+    def truncated_body(cls, **scope: Any) -> Self:
         """Half the real body under the full Content-Length, then the connection closes."""
         return cls(FaultKind.TRUNCATED_BODY, **scope)
 
     @classmethod
-    def connection_reset(cls, **scope: Any) -> Fault:
+    def connection_reset(cls, **scope: Any) -> Self:
         """Reset the connection without answering."""
         return cls(FaultKind.CONNECTION_RESET, **scope)
 
     # JSON ---------------------------------------------------------------------------------
 
     @classmethod
-    def from_json(cls, document: object) -> Fault:
+    def from_json(cls, document: object) -> Self:
         """Build a fault from its JSON object form (see the module docstring)."""
         if not isinstance(document, Mapping):
             msg = "a fault must be a JSON object"
@@ -368,3 +375,18 @@ class FaultSet:
                     terminal = fault
             self._entries = [e for e in self._entries if e.remaining != 0]
             return Selection(latency, offset, terminal)
+
+
+def spoil(response: Response, fault: Fault) -> Response:
+    """Apply a body fault to a real answer.
+
+    ``truncated_body`` cuts it on the wire; the other kinds replace the body with ``fault.body``
+    or, without one, with its first half.
+    """
+    if fault.kind is FaultKind.TRUNCATED_BODY:
+        response.truncate = True
+    elif fault.body is not None:
+        response.body = fault.body.encode("utf-8")
+    else:
+        response.body = response.body[: len(response.body) // 2]
+    return response

@@ -15,7 +15,6 @@ Public routes (server time, the market catalog of :mod:`~.catalog`) skip steps 4
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Final
 from urllib.parse import parse_qsl
@@ -25,7 +24,7 @@ from adapters.ascendex.simulator.auth import AuthError, authenticate
 from adapters.ascendex.simulator.catalog import Catalog
 from adapters.ascendex.simulator.control import handle_control
 from adapters.ascendex.simulator.edge import edge_error, plain_text
-from adapters.ascendex.simulator.faults import Fault, FaultKind
+from adapters.ascendex.simulator.faults import Fault, FaultKind, spoil
 from adapters.ascendex.simulator.http11 import Request, Response
 from adapters.ascendex.simulator.options import SimulatorOptions
 from adapters.ascendex.simulator.payloads import (
@@ -89,13 +88,7 @@ class Exchange:
         runtime = self.runtime
         api_key = request.headers.get("x-auth-key") or None
         route_name = match.route.name if match is not None else None
-        selection = runtime.faults.select(
-            route=route_name, api_key=api_key, method=request.method,
-            target_length=len(request.target),
-        )
-        if selection.latency_ms:
-            await asyncio.sleep(selection.latency_ms / 1000)
-        now_ms = runtime.now_ms() + selection.offset_ms
+        selection, now_ms = await runtime.arrival(request, route_name, api_key)
         if selection.terminal is not None:
             response = self._fault(selection.terminal, request, match, now_ms)
         elif not runtime.admit(api_key, now_ms, self.options.rate_limit):
@@ -134,14 +127,7 @@ class Exchange:
                                 encode_error(fault.code, fault.message, fault.reason))
             self._instance_header(response, match)
             return response
-        response = self._exchange(request, match, now_ms)
-        if kind is FaultKind.TRUNCATED_BODY:
-            response.truncate = True
-        elif fault.body is not None:
-            response.body = fault.body.encode("utf-8")
-        else:
-            response.body = response.body[: len(response.body) // 2]
-        return response
+        return spoil(self._exchange(request, match, now_ms), fault)
 
     # The exchange -------------------------------------------------------------------------
 

@@ -6,12 +6,14 @@ simulator can be served several times at once, each server with its own faults a
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import threading
 from collections import deque
 from collections.abc import Callable
 
-from adapters.ascendex.simulator.faults import FaultSet
+from adapters.ascendex.simulator.faults import FaultSet, Selection
+from adapters.ascendex.simulator.http11 import Request
 from adapters.ascendex.simulator.stats import StatsRecorder
 
 __all__ = ["Runtime"]
@@ -44,6 +46,22 @@ class Runtime:
                 return False
             recent.append(now_ms)
             return True
+
+    async def arrival(
+        self, request: Request, route: str | None, api_key: str | None
+    ) -> tuple[Selection, int]:
+        """Meet the faults that apply to ``request``; return them and the time to answer at.
+
+        Latency is waited out without blocking other connections; the server time includes the
+        clock offset and the faults' own clock offsets.
+        """
+        selection = self.faults.select(
+            route=route, api_key=api_key, method=request.method,
+            target_length=len(request.target),
+        )
+        if selection.latency_ms:
+            await asyncio.sleep(selection.latency_ms / 1000)
+        return selection, self.now_ms() + selection.offset_ms
 
     @property
     def clock_offset_ms(self) -> int:

@@ -5,6 +5,10 @@ benchmarks open a thousand keep-alive connections with 50 ms of injected latency
 only an event loop sustains on two cores. Shutdown is exhaustive (stop accepting, cancel every
 connection, close every socket, let the loop run the close callbacks, join the thread),
 because the test suite turns ``ResourceWarning`` into errors.
+
+Nothing here is specific to AscendEX: the server serves any :class:`Service` (an object with
+``handle(request)``, server ``options`` and a :class:`Runtime`), which is how the Binance
+simulator (:mod:`adapters.binance.simulator`) reuses it instead of a copy.
 """
 
 from __future__ import annotations
@@ -17,21 +21,63 @@ import threading
 from collections.abc import Callable
 from email.utils import formatdate
 from types import TracebackType
-from typing import Final
+from typing import Final, Protocol
 
 from adapters.ascendex.simulator.edge import plain_text
 from adapters.ascendex.simulator.faults import FaultSet
-from adapters.ascendex.simulator.handler import Exchange
-from adapters.ascendex.simulator.http11 import HttpError, Response, encode_head, read_request
+from adapters.ascendex.simulator.http11 import (
+    HttpError,
+    Request,
+    Response,
+    encode_head,
+    read_request,
+)
 from adapters.ascendex.simulator.runtime import Runtime
 from adapters.ascendex.simulator.stats import SimStats
 
-__all__ = ["HttpServer", "RunningSimulator"]
+__all__ = ["HttpServer", "RunningSimulator", "ServerLimits", "Service"]
 
 BACKLOG: Final = 4096
 """Listen backlog: a thousand clients connecting at once must not wait for SYN retries."""
 STREAM_LIMIT: Final = 64 * 1024
 """Longest request or header line read; far above the 2048-character URI limit."""
+
+
+class ServerLimits(Protocol):
+    """The connection settings the server reads from a service's options."""
+
+    @property
+    def idle_timeout_s(self) -> float | None:
+        """Close keep-alive connections idle this long; ``None`` = never."""
+        ...
+
+    @property
+    def max_uri_length(self) -> int:
+        """Longer request-targets are answered 414."""
+        ...
+
+    @property
+    def max_body_bytes(self) -> int:
+        """Larger request bodies are answered 413."""
+        ...
+
+
+class Service(Protocol):
+    """What the server serves: an exchange's request handler and its per-server runtime."""
+
+    @property
+    def options(self) -> ServerLimits:
+        """Connection settings (idle timeout, URI and body limits)."""
+        ...
+
+    @property
+    def runtime(self) -> Runtime:
+        """Faults, counters and clock of this server."""
+        ...
+
+    async def handle(self, request: Request) -> Response:
+        """Answer one parsed request (stats included)."""
+        ...
 
 
 class _DateCache:
@@ -50,9 +96,9 @@ class _DateCache:
 
 
 class HttpServer:
-    """Serves one :class:`Exchange` on a listening socket of the running event loop."""
+    """Serves one :class:`Service` on a listening socket of the running event loop."""
 
-    def __init__(self, exchange: Exchange) -> None:
+    def __init__(self, exchange: Service) -> None:
         self.exchange = exchange
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
@@ -171,7 +217,10 @@ class RunningSimulator:
     block (or calling :meth:`stop`) shuts it down and joins the thread.
     """
 
-    def __init__(self, exchange: Exchange, host: str, port: int) -> None:
+    def __init__(
+        self, exchange: Service, host: str, port: int, *, name: str = "ascendex-simulator"
+    ) -> None:
+        """Start serving ``exchange``; ``name`` prefixes the thread's name (``name-host:port``)."""
         self._exchange = exchange
         self._runtime: Runtime = exchange.runtime
         self._host = host
@@ -182,7 +231,7 @@ class RunningSimulator:
         self._stop_event: asyncio.Event | None = None
         self._server: HttpServer | None = None
         self._thread = threading.Thread(
-            target=self._run, name=f"ascendex-simulator-{host}:{port}", daemon=True
+            target=self._run, name=f"{name}-{host}:{port}", daemon=True
         )
         self._thread.start()
         self._ready.wait()
@@ -278,7 +327,7 @@ class RunningSimulator:
 
 
 async def serve_forever(
-    exchange: Exchange, host: str, port: int, on_ready: Callable[[str], object] | None
+    exchange: Service, host: str, port: int, on_ready: Callable[[str], object] | None
 ) -> None:
     """Serve on the running loop until cancelled (Ctrl-C under ``asyncio.run``)."""
     server = HttpServer(exchange)

@@ -1,0 +1,232 @@
+"""JSON -> Binance wire classes -> folio domain models, exactly, or a typed error naming the field.
+
+The strict reader (:class:`adapters.strict.WireReader`) is built once at import. What each
+answer means, and the checks that keep a wrong reading from becoming a wrong total:
+
+* **Spot** (``GET /api/v3/account``): ``total = free + locked``, ``available = free``.
+* **Cross margin** (``userAssets`` of ``GET /sapi/v1/margin/account``): the same, plus
+  ``borrowed`` and ``interest``. Binance also sends ``netAsset``, its own ``free + locked -
+  borrowed - interest``; folio recomputes it and **refuses the answer** when the two differ.
+  Every amount is an exact ledger figure with 8 decimals, so the subtraction is exact: a
+  difference means the answer is not what the documentation says it is, and a portfolio built
+  on a misread answer is worse than an error that names ``$.userAssets[i].netAsset``.
+* **Margin risk**: totals in BTC. ``totalLiabilityOfBtc`` is borrowed *plus* interest (the
+  margin level divides by their sum), and Binance does not split it in BTC, so it is reported as
+  ``borrowed_value`` with ``interest_value`` 0; the per-asset interest is exact in the margin
+  balances. ``equity`` is ``totalAssetOfBtc - totalLiabilityOfBtc``; ``totalNetAssetOfBtc`` is
+  checked against it to one unit in the last digit (each total is rounded on its own) and a
+  larger gap is refused like a ``netAsset`` mismatch.
+* **Health**: Cross Margin Classic (``MARGIN_1``, and answers without ``accountType``) reports
+  the margin level, total asset / (liability + interest), liquidated at 1.1. Cross Margin Pro
+  (``MARGIN_2``) puts net equity over maintenance margin in the same field and is liquidated at
+  1.0, which is folio's *cushion* metric. Without debt there is nothing to liquidate and Binance
+  sends a sentinel (``"999"``): the value is :data:`~framework.models.NOT_APPLICABLE`.
+
+Arithmetic runs in a local decimal context that traps inexact results, so a sum is exact or an
+error, never silently rounded; the process-wide context is never touched.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final
+
+from adapters.binance.wire import (
+    WIRE_CLASSES,
+    MarginAccount,
+    MarginAsset,
+    SpotAccount,
+    SpotBalance,
+)
+from adapters.strict import MAX_AMOUNT_DIGITS, WireReader, check_asset_codes
+from framework.errors import InvalidResponseError
+from framework.models import (
+    NOT_APPLICABLE,
+    AssetBalance,
+    BalanceSnapshot,
+    HealthMetric,
+    MarginHealth,
+    MarginRisk,
+    Ratio,
+    WalletKind,
+)
+
+__all__ = [
+    "CLASSIC_LIQUIDATION_LEVEL",
+    "EXCHANGE",
+    "PRO_LIQUIDATION_LEVEL",
+    "QUOTE_ASSET",
+    "margin_risk",
+    "margin_snapshot",
+    "spot_snapshot",
+    "structure",
+]
+
+EXCHANGE: Final = "binance"
+QUOTE_ASSET: Final = "BTC"
+"""Binance values a cross-margin account in BTC."""
+CLASSIC_LIQUIDATION_LEVEL: Final = Decimal("1.1")
+"""Cross Margin Classic (3x and 5x) is liquidated when its margin level falls to 1.1."""
+PRO_LIQUIDATION_LEVEL: Final = Decimal("1.0")
+"""Cross Margin Pro is liquidated when its margin level (equity / maintenance) falls to 1.0."""
+LEVERAGE_PLACES: Final = 8
+"""Binance writes ratios with 8 decimals; the leverage folio derives is rounded to match."""
+
+_HEALTH: Final[Mapping[str | None, tuple[HealthMetric, Decimal]]] = {
+    None: (HealthMetric.MARGIN_LEVEL, CLASSIC_LIQUIDATION_LEVEL),
+    "MARGIN_1": (HealthMetric.MARGIN_LEVEL, CLASSIC_LIQUIDATION_LEVEL),
+    "MARGIN_2": (HealthMetric.CUSHION, PRO_LIQUIDATION_LEVEL),
+}
+
+_READER: Final = WireReader(EXCHANGE, WIRE_CLASSES)
+
+
+def structure(payload: Any, wire_type: Any, *, path: str = "$") -> Any:
+    """``payload`` as ``wire_type``, or :class:`InvalidResponseError` naming every JSON path."""
+    return _READER.structure(payload, wire_type, path=path)
+
+
+@contextmanager
+def _exact() -> Iterator[None]:
+    """Decimal arithmetic that is exact or raises, whatever the process-wide context says."""
+    with decimal.localcontext() as context:
+        context.prec = 4 * MAX_AMOUNT_DIGITS
+        context.traps[decimal.Inexact] = True
+        context.traps[decimal.Rounded] = True
+        yield
+
+
+def _invalid(detail: str, field: str) -> InvalidResponseError:
+    return InvalidResponseError(detail, field=field, exchange=EXCHANGE)
+
+
+# -- balances --------------------------------------------------------------------------------
+
+
+def _checked_assets(rows: Sequence[SpotBalance | MarginAsset], key: str) -> None:
+    codes = [row.asset for row in rows]
+    check_asset_codes(codes, path=lambda i: f"$.{key}[{i}].asset", exchange=EXCHANGE)
+
+
+def spot_snapshot(
+    account: SpotAccount, *, account_name: str, fetched_at: datetime
+) -> BalanceSnapshot:
+    """The spot wallet: ``total = free + locked``, ``available = free``."""
+    _checked_assets(account.balances, "balances")
+    with _exact():
+        balances = [
+            AssetBalance(row.asset, Decimal(row.free) + Decimal(row.locked), Decimal(row.free))
+            for row in account.balances
+        ]
+    return BalanceSnapshot(EXCHANGE, account_name, WalletKind.CASH, balances, fetched_at)
+
+
+def _is_empty(row: MarginAsset) -> bool:
+    return not any(
+        Decimal(amount) for amount in (row.free, row.locked, row.borrowed, row.interest,
+                                       row.net_asset)
+    )
+
+
+def _margin_balance(row: MarginAsset, index: int) -> AssetBalance:
+    balance = AssetBalance(
+        asset=row.asset,
+        total=Decimal(row.free) + Decimal(row.locked),
+        available=Decimal(row.free),
+        borrowed=Decimal(row.borrowed),
+        interest=Decimal(row.interest),
+    )
+    if balance.net != Decimal(row.net_asset):
+        raise _invalid(
+            f"netAsset {row.net_asset} of {row.asset[:40]!r} is not free + locked - borrowed - "
+            f"interest = {balance.net}; refusing an answer that contradicts itself",
+            f"$.userAssets[{index}].netAsset",
+        )
+    return balance
+
+
+def margin_snapshot(
+    account: MarginAccount, *, account_name: str, fetched_at: datetime, omit_zero: bool = True
+) -> BalanceSnapshot:
+    """The cross-margin wallet; ``omit_zero`` drops assets whose every amount is zero."""
+    _checked_assets(account.user_assets, "userAssets")
+    with _exact():
+        balances = [
+            _margin_balance(row, index)
+            for index, row in enumerate(account.user_assets)
+            if not (omit_zero and _is_empty(row))
+        ]
+    return BalanceSnapshot(EXCHANGE, account_name, WalletKind.MARGIN, balances, fetched_at)
+
+
+# -- risk ------------------------------------------------------------------------------------
+
+
+def _last_digit(*amounts: Decimal) -> Decimal:
+    """One unit in the last place of the finest of ``amounts`` (``0.00000001`` for 8 places)."""
+    finest = min(int(amount.as_tuple().exponent) for amount in amounts)
+    return Decimal(1).scaleb(min(finest, 0))
+
+
+def _health(account: MarginAccount, liability: Decimal) -> MarginHealth:
+    known = _HEALTH.get(account.account_type)
+    metric, threshold = known if known is not None else (HealthMetric.MARGIN_LEVEL, None)
+    level = Decimal(account.margin_level)
+    if level < 0:
+        raise _invalid(f"a negative margin level: {account.margin_level}", "$.marginLevel")
+    # Without debt the level is a division by zero; Binance fills in a large sentinel.
+    value: Ratio = NOT_APPLICABLE if liability == 0 else level
+    return MarginHealth(metric=metric, value=value, liquidation_threshold=threshold)
+
+
+def margin_risk(
+    account: MarginAccount, *, account_name: str, fetched_at: datetime
+) -> MarginRisk:
+    """The cross-margin account's risk profile, in BTC (see the module docstring)."""
+    total = Decimal(account.total_asset_of_btc)
+    liability = Decimal(account.total_liability_of_btc)
+    stated_net = Decimal(account.total_net_asset_of_btc)
+    with _exact():
+        equity = total - liability
+        gap = abs(stated_net - equity)
+    if gap > _last_digit(total, liability, stated_net):
+        raise _invalid(
+            f"totalNetAssetOfBtc {account.total_net_asset_of_btc} is not totalAssetOfBtc - "
+            f"totalLiabilityOfBtc = {equity}",
+            "$.totalNetAssetOfBtc",
+        )
+    leverage: Ratio = NOT_APPLICABLE
+    if equity > 0:
+        with decimal.localcontext() as context:
+            context.prec = 4 * MAX_AMOUNT_DIGITS
+            leverage = (total / equity).quantize(
+                Decimal(1).scaleb(-LEVERAGE_PLACES), rounding=decimal.ROUND_HALF_EVEN
+            )
+    extras = {
+        name: Decimal(text)
+        for name, text in (
+            ("collateral_margin_level", account.collateral_margin_level),
+            ("total_collateral_value_usdt", account.total_collateral_value_in_usdt),
+            ("total_open_order_loss_usdt", account.total_open_order_loss_in_usdt),
+        )
+        if text is not None
+    }
+    return MarginRisk(
+        exchange=EXCHANGE,
+        account=account_name,
+        quote_asset=QUOTE_ASSET,
+        total_value=total,
+        available_value=total,
+        borrowed_value=liability,
+        interest_value=Decimal(0),
+        equity=equity,
+        leverage=leverage,
+        max_leverage=NOT_APPLICABLE,
+        health=_health(account, liability),
+        fetched_at=fetched_at,
+        extras=extras,
+    )

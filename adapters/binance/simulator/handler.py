@@ -1,0 +1,190 @@
+"""From a parsed request to an answer: faults, routing, request weight, authentication, payloads.
+
+Order of decisions, outermost first:
+
+1. faults (latency and clock offsets delay or shift; the first matching terminal fault answers);
+2. unknown path -> 404; known path with another method -> 405;
+3. request weight: a request that would pass its budget's limit for the caller's IP gets 429,
+   ``{"code":-1003,...}`` and ``Retry-After`` (seconds to the next window);
+4. authentication of signed routes (:mod:`.auth`);
+5. the payload.
+
+Every answer on a known route, errors included, carries the IP's used weight of the route's
+budget (``X-MBX-USED-WEIGHT-1M`` or ``X-SAPI-USED-IP-WEIGHT-1M``), as Binance's do.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Final
+from urllib.parse import parse_qsl
+
+from adapters.ascendex.simulator.faults import Fault as GenericFault
+from adapters.ascendex.simulator.faults import spoil
+from adapters.ascendex.simulator.http11 import Request, Response, reason_phrase
+from adapters.ascendex.simulator.runtime import Runtime
+from adapters.binance.simulator.accounts import SimAccount
+from adapters.binance.simulator.auth import AuthError, authenticate
+from adapters.binance.simulator.faults import FaultKind
+from adapters.binance.simulator.options import SimulatorOptions
+from adapters.binance.simulator.payloads import (
+    encode_error,
+    encode_margin_account,
+    encode_spot_account,
+    encode_time,
+)
+from adapters.binance.simulator.routes import MARGIN_ACCOUNT, ROUTES, TIME, Pool, Route
+from adapters.binance.simulator.weights import WeightMeter
+
+__all__ = ["BinanceExchange"]
+
+_OVER_LIMIT: Final = (
+    "Too much request weight used; current limit is {limit} request weight per 1 MINUTE. "
+    "Please use WebSocket Streams for live updates to avoid polling the API."
+)
+_BANNED: Final = (
+    "Way too much request weight used; IP banned until {until}. "
+    "Please use WebSocket Streams for live updates to avoid bans."
+)
+_INTERNAL: Final = "Internal error; unable to process your request. Please try again."
+_UNKNOWN: Final = "An unknown error occurred while processing the request."
+
+
+def _json(status: int, body: bytes, headers: list[tuple[str, str]] | None = None) -> Response:
+    return Response(status, body, "application/json;charset=UTF-8", headers or [])
+
+
+def _page(status: int, text: str) -> Response:
+    """An HTML page, as the CDN (502, 504) or the web application firewall (403) answers."""
+    title = f"{status} {html.escape(reason_phrase(status))}"
+    body = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{text}</body></html>"
+    return Response(status, body.encode("utf-8"), "text/html; charset=UTF-8")
+
+
+def _plain(status: int, text: str, *, close: bool = False) -> Response:
+    return Response(status, text.encode("utf-8"), "text/plain; charset=UTF-8", close=close)
+
+
+class BinanceExchange:
+    """The exchange logic of one server (accounts and options are shared and immutable)."""
+
+    def __init__(
+        self, accounts: Mapping[str, SimAccount], options: SimulatorOptions, runtime: Runtime
+    ) -> None:
+        self.accounts = accounts
+        self.options = options
+        self.runtime = runtime
+        self.weights = WeightMeter(
+            {Pool.API: options.api_weight_limit, Pool.SAPI: options.sapi_weight_limit},
+            options.weight_window_ms,
+        )
+
+    async def handle(self, request: Request) -> Response:
+        """Answer ``request`` (stats included); may sleep for latency faults."""
+        stats = self.runtime.stats
+        stats.started()
+        try:
+            return await self._answer(request, ROUTES.get(request.path))
+        finally:
+            stats.finished()
+
+    async def _answer(self, request: Request, route: Route | None) -> Response:
+        runtime = self.runtime
+        api_key = request.headers.get("x-mbx-apikey") or None
+        name = route.name if route is not None else None
+        selection, now_ms = await runtime.arrival(request, name, api_key)
+        if selection.terminal is not None:
+            response = self._fault(selection.terminal, request, route, now_ms)
+        elif route is None:
+            response = _plain(404, "Not Found")
+        else:
+            response = self._metered(request, route, now_ms)
+        if route is not None and not response.reset:
+            used = self.weights.used(request.peer_ip, route.budget, now_ms)
+            response.headers.append((route.weight_header, str(used)))
+        response.now_ms = now_ms
+        runtime.stats.request(api_key, name, None if response.reset else response.status)
+        return response
+
+    def _metered(self, request: Request, route: Route, now_ms: int) -> Response:
+        if request.method not in route.methods:
+            response = _plain(405, f"Request method '{request.method}' not supported")
+            response.headers.append(("Allow", ", ".join(route.methods)))
+            return response
+        charge = self.weights.charge(request.peer_ip, route, now_ms)
+        if not charge.admitted:
+            self.runtime.stats.throttled()
+            limit = (self.options.api_weight_limit if route.pool is Pool.API
+                     else self.options.sapi_weight_limit)
+            return _json(429, encode_error(-1003, _OVER_LIMIT.format(limit=limit)),
+                         [("Retry-After", str(charge.retry_after_s))])
+        return self._exchange(request, route, now_ms)
+
+    # The exchange ---------------------------------------------------------------------------
+
+    def _exchange(self, request: Request, route: Route, now_ms: int) -> Response:
+        if route is TIME:
+            return _json(200, encode_time(now_ms))
+        account = authenticate(
+            request.headers, request.query, request.body, accounts=self.accounts,
+            now_ms=now_ms, peer_ip=request.peer_ip, options=self.options,
+        )
+        if isinstance(account, AuthError):
+            return _json(account.status, encode_error(account.code, account.msg))
+        if route is MARGIN_ACCOUNT:
+            return _json(200, encode_margin_account(account))
+        return _json(200, self._spot(account, request.query))
+
+    @staticmethod
+    def _spot(account: SimAccount, query: str) -> bytes:
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        omit = params.get("omitZeroBalances", "false").lower() == "true"
+        rows = [row for row in account.spot if not (omit and row.is_zero)]
+        verbatim = account.verbatim.get("account")
+        if verbatim is not None and len(rows) == len(account.spot):
+            return verbatim
+        return encode_spot_account(account, rows)
+
+    # Faults -------------------------------------------------------------------------------
+
+    def _fault(
+        self, fault: GenericFault, request: Request, route: Route | None, now_ms: int
+    ) -> Response:
+        kind = fault.kind
+        if kind is FaultKind.HTTP_STATUS:
+            assert fault.status is not None  # checked by Fault
+            return self._status(fault, now_ms)
+        if kind is FaultKind.JSON_ERROR:
+            assert fault.code is not None  # checked by Fault
+            return _json(fault.status or 400, encode_error(fault.code, fault.message or _UNKNOWN))
+        if kind is FaultKind.URI_LIMIT:
+            return _plain(414, "URI Too Long", close=True)
+        if kind is FaultKind.METHOD_NOT_ALLOWED:
+            return _plain(405, f"Request method '{request.method}' not supported")
+        if kind is FaultKind.CONNECTION_RESET:
+            return Response(0, b"", reset=True)
+        answer = self._exchange(request, route, now_ms) if route else _plain(404, "Not Found")
+        return spoil(answer, fault)
+
+    def _status(self, fault: GenericFault, now_ms: int) -> Response:
+        status = fault.status
+        assert status is not None
+        headers = [] if fault.retry_after is None else [("Retry-After", str(fault.retry_after))]
+        if fault.body is not None:
+            return Response(status, fault.body.encode("utf-8"), "text/plain; charset=UTF-8",
+                            headers)
+        if status == 429:
+            body = encode_error(-1003, _OVER_LIMIT.format(limit=self.options.api_weight_limit))
+        elif status == 418:
+            until = now_ms + 1000 * (fault.retry_after or 120)
+            body = encode_error(-1003, _BANNED.format(until=until))
+        elif status in (403, 502, 504):
+            response = _page(status, "The request could not be satisfied.")
+            response.headers.extend(headers)
+            return response
+        elif status >= 500:
+            body = encode_error(-1001, _INTERNAL)
+        else:
+            body = encode_error(-1000, _UNKNOWN)
+        return _json(status, body, headers)

@@ -1,0 +1,93 @@
+"""``BinanceSimulator``: the configuration of a simulated Binance, and how to serve it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from adapters.ascendex.simulator.runtime import Runtime
+from adapters.ascendex.simulator.server import RunningSimulator
+from adapters.binance.simulator.accounts import AccountsError, SimAccount, seed_account
+from adapters.binance.simulator.handler import BinanceExchange
+from adapters.binance.simulator.options import SimulatorOptions
+from adapters.binance.simulator.routes import ROUTES
+
+__all__ = ["BinanceSimulator", "RunningBinanceSimulator", "system_clock_ms"]
+
+
+def system_clock_ms() -> int:
+    """Wall-clock UTC milliseconds: the default server clock."""
+    return time.time_ns() // 1_000_000
+
+
+class RunningBinanceSimulator(RunningSimulator):
+    """A Binance simulator serving on a background thread (see :class:`RunningSimulator`).
+
+    Adds the request-weight counters to the faults, stats and clock of the generic server.
+    """
+
+    def __init__(self, exchange: BinanceExchange, host: str, port: int) -> None:
+        self._weights = exchange.weights
+        super().__init__(exchange, host, port, name="binance-simulator")
+
+    def used_weight(self, route: str = "account", ip: str = "127.0.0.1") -> int:
+        """Weight ``ip`` used in the current window of the budget ``route`` draws on.
+
+        ``route`` is a route name (``account`` and ``time`` share the ``/api/`` budget;
+        ``margin/account`` has its own).
+        """
+        budgets = {r.name: r.budget for r in ROUTES.values()}
+        if route not in budgets:
+            msg = f"unknown route {route!r}; one of {sorted(budgets)}"
+            raise KeyError(msg)
+        return self._weights.used(ip, budgets[route], self.now_ms())
+
+    def __enter__(self) -> RunningBinanceSimulator:
+        return self
+
+    def reset_weights(self) -> None:
+        """Forget every charge, as if a new minute had begun for every IP."""
+        self._weights.reset()
+
+
+class BinanceSimulator:
+    """A local Binance: accounts, options and a clock; serve it as often as needed.
+
+    The configuration is immutable once built; per-server state (faults, stats, clock offset,
+    used weight) belongs to each :class:`RunningBinanceSimulator`.
+    """
+
+    def __init__(
+        self,
+        accounts: Iterable[SimAccount],
+        clock: Callable[[], int] | None = None,
+        *,
+        options: SimulatorOptions | None = None,
+    ) -> None:
+        self.accounts: tuple[SimAccount, ...] = tuple(accounts)
+        if not self.accounts:
+            msg = "a simulator needs at least one account"
+            raise AccountsError(msg)
+        by_key = {account.api_key: account for account in self.accounts}
+        if len(by_key) != len(self.accounts):
+            msg = "two accounts share an api_key"
+            raise AccountsError(msg)
+        self._by_key = by_key
+        self.clock: Callable[[], int] = clock if clock is not None else system_clock_ms
+        self.options = options if options is not None else SimulatorOptions()
+
+    @classmethod
+    def seed(
+        cls, *, clock: Callable[[], int] | None = None, options: SimulatorOptions | None = None
+    ) -> BinanceSimulator:
+        """One account: the documentation's example key and secret and its sample answers."""
+        return cls([seed_account()], clock, options=options)
+
+    def account(self, api_key: str) -> SimAccount:
+        """The account of ``api_key`` (``KeyError`` if unknown)."""
+        return self._by_key[api_key]
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> RunningBinanceSimulator:
+        """Start serving on a background thread; use as a context manager to stop it."""
+        exchange = BinanceExchange(self._by_key, self.options, Runtime(self.clock, control=False))
+        return RunningBinanceSimulator(exchange, host, port)

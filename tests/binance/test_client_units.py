@@ -1,0 +1,300 @@
+"""Narrow unit tests of the clients with ``httpx.MockTransport``: what goes on the wire, clock
+correction, retries, used weight and the limiters each endpoint draws on.
+
+Behaviour against a real server is covered over loopback sockets in tests/binance_integration;
+these tests pin down details a real server cannot produce on demand (a transport failure of
+each kind, an exact clock) and run without sockets.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterator
+from urllib.parse import parse_qsl
+
+import httpx
+import pytest
+
+from adapters.binance import AsyncBinanceClient, BinanceClient, BinanceOptions, Budget
+from adapters.binance.endpoints import ACCOUNT, MARGIN_ACCOUNT, SERVER_TIME
+from framework.credentials import Credentials
+from framework.errors import (
+    ClockSkewError,
+    ExchangeError,
+    RequestTimeoutError,
+    TransportError,
+    UnsupportedCapabilityError,
+)
+from framework.models import WalletKind
+from framework.retry import NO_RETRIES, RetryPolicy
+from framework.settings import HttpSettings
+from tests.binance.conftest import sample_bytes
+
+KEY = "k" * 64
+SECRET = "s" * 64
+CREDENTIALS = Credentials.from_strings(KEY, SECRET)
+LOCAL_MS = 1_000_000_000_000
+ONE_TRY = HttpSettings(retry=NO_RETRIES)
+_hosts = itertools.count()
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def _host() -> str:
+    """A base URL no other test uses: limiters are shared process-wide per host."""
+    return f"https://h{next(_hosts)}.binance.test"
+
+
+def _json(status: int, document: object, **headers: str) -> httpx.Response:
+    return httpx.Response(status, content=json.dumps(document).encode(),
+                          headers={"content-type": "application/json", **headers})
+
+
+def _samples(request: httpx.Request) -> httpx.Response:
+    if request.url.path == "/api/v3/time":
+        return _json(200, {"serverTime": LOCAL_MS})
+    name = "account" if request.url.path == "/api/v3/account" else "margin_account"
+    return httpx.Response(200, content=sample_bytes(name),
+                          headers={"content-type": "application/json"})
+
+
+def _client(handler: Handler, **settings: object) -> BinanceClient:
+    settings.setdefault("base_url", _host())
+    settings.setdefault("http", ONE_TRY)
+    return BinanceClient(CREDENTIALS, transport=httpx.MockTransport(handler), account="main",
+                         clock_ms=lambda: LOCAL_MS, **settings)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def sent() -> list[httpx.Request]:
+    return []
+
+
+def _recording(sent: list[httpx.Request], handler: Handler = _samples) -> Handler:
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return handler(request)
+
+    return record
+
+
+def _params(request: httpx.Request) -> list[tuple[str, str]]:
+    return parse_qsl(request.url.query.decode())
+
+
+# -- the wire -------------------------------------------------------------------------------------
+
+
+def test_signed_requests_carry_key_window_timestamp_and_signature_last(
+    sent: list[httpx.Request],
+) -> None:
+    with _client(_recording(sent)) as client:
+        client.balances(WalletKind.CASH)
+        client.balances(WalletKind.MARGIN)
+        client.server_time()
+    account, margin, time = sent
+    assert [name for name, _ in _params(account)] == [
+        "omitZeroBalances", "recvWindow", "timestamp", "signature"
+    ]
+    assert _params(account)[:3] == [
+        ("omitZeroBalances", "true"), ("recvWindow", "5000"), ("timestamp", str(LOCAL_MS))
+    ]
+    assert [name for name, _ in _params(margin)] == ["recvWindow", "timestamp", "signature"]
+    assert account.headers["X-MBX-APIKEY"] == margin.headers["X-MBX-APIKEY"] == KEY
+    assert _params(time) == []
+    assert "X-MBX-APIKEY" not in time.headers
+
+
+def test_options_change_what_is_sent(sent: list[httpx.Request]) -> None:
+    options = BinanceOptions(omit_zero_balances=False, recv_window=60000)
+    with _client(_recording(sent), options=options) as client:
+        client.balances(WalletKind.CASH)
+    assert _params(sent[0])[:2] == [("omitZeroBalances", "false"), ("recvWindow", "60000")]
+
+
+def test_a_wallet_binance_does_not_have_is_refused_before_any_request(
+    sent: list[httpx.Request],
+) -> None:
+    with _client(_recording(sent)) as client, pytest.raises(UnsupportedCapabilityError) as caught:
+        client.balances(WalletKind.FUTURES)
+    assert sent == []
+    assert (caught.value.exchange, caught.value.account) == ("binance", "main")
+
+
+@pytest.mark.anyio
+async def test_the_async_client_sends_the_same(sent: list[httpx.Request]) -> None:
+    async with AsyncBinanceClient(
+        CREDENTIALS, transport=httpx.MockTransport(_recording(sent)), base_url=_host(),
+        clock_ms=lambda: LOCAL_MS, http=ONE_TRY,
+    ) as client:
+        risk = await client.margin_risk()
+        wire = await client.spot_account()
+    assert str(risk.equity) == "6.24095242"
+    assert wire.uid == 354937868
+    assert [r.url.path for r in sent] == ["/sapi/v1/margin/account", "/api/v3/account"]
+
+
+# -- transport failures ---------------------------------------------------------------------------
+
+
+def _raising(exc: Exception) -> Handler:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exc
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("exc", "cls"),
+    [
+        (httpx.ConnectError("refused"), TransportError),
+        (httpx.RemoteProtocolError("peer closed"), TransportError),
+        (httpx.ReadTimeout("slow"), RequestTimeoutError),
+        (httpx.PoolTimeout("busy"), RequestTimeoutError),
+    ],
+)
+def test_transport_failures_are_typed_located_and_quote_no_secret(
+    exc: Exception, cls: type[ExchangeError]
+) -> None:
+    with _client(_raising(exc)) as client, pytest.raises(cls) as caught:
+        client.balances(WalletKind.MARGIN)
+    error = caught.value
+    assert error.retryable
+    assert (error.exchange, error.account, error.endpoint) == (
+        "binance", "main", "GET margin/account"
+    )
+    text = str(error) + repr(error)
+    assert KEY not in text
+    assert "signature" not in text
+
+
+# -- clock correction -----------------------------------------------------------------------------
+
+AHEAD_MS = 20_000
+
+
+def _exchange_clock_ahead(request: httpx.Request) -> httpx.Response:
+    """An exchange whose clock is 20 s ahead of ours, with Binance's 5 s window."""
+    server_ms = LOCAL_MS + AHEAD_MS
+    if request.url.path == "/api/v3/time":
+        return _json(200, {"serverTime": server_ms})
+    timestamp = int(dict(_params(request))["timestamp"])
+    if server_ms - timestamp > 5000:
+        return _json(400, {"code": -1021,
+                           "msg": "Timestamp for this request is outside of the recvWindow."})
+    return _samples(request)
+
+
+def test_a_rejected_timestamp_is_corrected_once(sent: list[httpx.Request]) -> None:
+    with _client(_recording(sent, _exchange_clock_ahead)) as client:
+        snapshot = client.balances(WalletKind.CASH)
+        assert client.clock_offset_ms == AHEAD_MS
+    assert snapshot.assets == ("BTC", "LTC")
+    assert [r.url.path for r in sent] == ["/api/v3/account", "/api/v3/time", "/api/v3/account"]
+    stamps = [dict(_params(r)).get("timestamp") for r in sent]
+    assert stamps == [str(LOCAL_MS), None, str(LOCAL_MS + AHEAD_MS)]
+
+
+def test_without_sync_clock_the_skew_is_reported(sent: list[httpx.Request]) -> None:
+    options = BinanceOptions(sync_clock=False)
+    with _client(_recording(sent, _exchange_clock_ahead), options=options) as client, \
+            pytest.raises(ClockSkewError) as caught:
+        client.balances(WalletKind.CASH)
+    assert len(sent) == 1
+    assert caught.value.code == -1021
+    assert caught.value.endpoint == "GET account"
+
+
+def test_a_skew_that_cannot_be_measured_says_so() -> None:
+    def no_time(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v3/time":
+            return _json(503, {"code": -1001, "msg": "Internal error"})
+        return _exchange_clock_ahead(request)
+
+    with _client(no_time) as client, pytest.raises(ClockSkewError) as caught:
+        client.margin_risk()
+    assert "could not be read to correct it" in caught.value.detail
+    assert client.clock_offset_ms == 0
+
+
+# -- retries --------------------------------------------------------------------------------------
+
+
+def test_a_failed_attempt_is_retried_and_signed_again(sent: list[httpx.Request]) -> None:
+    answers: Iterator[httpx.Response] = iter([
+        _json(503, {"code": -1001, "msg": "Internal error"}),
+        _json(429, {"code": -1003, "msg": "Too much request weight used"}, **{"Retry-After": "2"}),
+    ])
+    ticks = itertools.count(LOCAL_MS, 1000)
+    slept: list[float] = []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        return next(answers, None) or _samples(request)
+
+    with BinanceClient(
+        CREDENTIALS, transport=httpx.MockTransport(_recording(sent, flaky)), base_url=_host(),
+        clock_ms=lambda: next(ticks), sleep=slept.append,
+        http=HttpSettings(retry=RetryPolicy(max_attempts=3, base_delay=0.5)),
+    ) as client:
+        assert client.balances(WalletKind.CASH).assets == ("BTC", "LTC")
+    assert len(sent) == 3
+    assert len({dict(_params(r))["signature"] for r in sent}) == 3
+    assert len(slept) == 2
+    assert 0.25 <= slept[0] <= 0.5  # backoff with jitter after the 503
+    assert slept[1] == 2.0  # the 429's Retry-After
+
+
+# -- weight ---------------------------------------------------------------------------------------
+
+
+def test_the_weight_binance_reports_is_exposed_per_budget() -> None:
+    def with_weight(request: httpx.Request) -> httpx.Response:
+        response = _samples(request)
+        if request.url.path.startswith("/sapi/"):
+            response.headers["X-SAPI-USED-IP-WEIGHT-1M"] = "130"
+        else:
+            is_time = request.url.path == "/api/v3/time"
+            response.headers["X-MBX-USED-WEIGHT-1M"] = "garbage" if is_time else "4021"
+        return response
+
+    with _client(with_weight) as client:
+        assert client.used_weight == {}
+        client.balances(WalletKind.CASH)
+        client.server_time()  # a header that is not a number is ignored
+        client.margin_risk()
+        assert client.used_weight == {Budget.API: 4021, Budget.SAPI: 130}
+
+
+def test_each_endpoint_is_charged_its_weight_in_its_budget() -> None:
+    options = BinanceOptions(weight_limit=50, sapi_weight_limit=25)
+    with _client(_samples, options=options) as client:
+        (api,) = client.budgets.of(ACCOUNT)
+        (sapi,) = client.budgets.of(MARGIN_ACCOUNT)
+        assert client.budgets.of(SERVER_TIME) == (api,)
+        assert api is not sapi
+        client.balances(WalletKind.CASH)  # 20
+        client.server_time()  # 1
+        client.balances(WalletKind.MARGIN)  # 10, in its own budget
+        assert api.try_acquire(30) > 0  # 21 used: 30 more would pass 50
+        assert api.try_acquire(29) == 0
+        assert sapi.try_acquire(16) > 0  # 10 used of 25
+        assert sapi.try_acquire(15) == 0
+
+
+def test_clients_of_one_host_share_its_budget_and_a_zero_limit_is_off() -> None:
+    url = _host()
+    with _client(_samples, base_url=url) as first, _client(_samples, base_url=url) as second:
+        assert first.budgets.of(ACCOUNT) == second.budgets.of(ACCOUNT)
+        with _client(_samples) as elsewhere:
+            assert elsewhere.budgets.of(ACCOUNT) != first.budgets.of(ACCOUNT)
+    off = BinanceOptions(weight_limit=0, sapi_weight_limit=0)
+    with _client(_samples, options=off) as client:
+        assert client.budgets.of(ACCOUNT) == client.budgets.of(MARGIN_ACCOUNT) == ()
+
+
+def test_repr_names_the_account_and_hides_the_key() -> None:
+    with _client(_samples) as client:
+        text = repr(client)
+    assert "account='main'" in text
+    assert KEY not in text
