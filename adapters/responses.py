@@ -25,8 +25,10 @@ from framework.errors import (
 
 __all__ = ["MAX_RETRY_AFTER", "decode_json", "parse_retry_after", "status_error"]
 
-MAX_RETRY_AFTER: Final = 300.0
-"""Cap on an exchange's ``Retry-After`` advice (seconds): a typo there must not park a host."""
+MAX_RETRY_AFTER: Final = 7 * 24 * 3600.0
+"""Bound on an exchange's ``Retry-After`` advice as read (a week): the advice is kept as sent so
+a host learns how long a ban lasts, and a typo cannot claim more. Whether folio waits that long
+is the retry policy's decision (``max_retry_after``), not the parser's."""
 
 
 def _refuse_constant(name: str) -> Any:

@@ -78,7 +78,7 @@ class AsyncRunner:
         """A fresh flow per attempt, paced by ``limiters``, retried per the policy."""
 
         async def attempt() -> T:
-            return await run_async(self.sender, make_flow(), limiters)
+            return await run_async(self.sender, make_flow(), limiters, sleep=self._sleep)
 
         try:
             return await retry_async(attempt, self.policy, sleep=self._sleep)
@@ -112,7 +112,7 @@ class BlockingRunner:
         """A fresh flow per attempt, paced by ``limiters``, retried per the policy."""
 
         def attempt() -> T:
-            return run_sync(self.client, make_flow(), limiters)
+            return run_sync(self.client, make_flow(), limiters, sleep=self._sleep)
 
         try:
             return retry_sync(attempt, self.policy, sleep=self._sleep)

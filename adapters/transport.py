@@ -21,9 +21,11 @@ modules as possible keeps a future move to a compatible fork a small change.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
-from collections.abc import Generator, Sequence
+import time
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from functools import cache
 from typing import Any, Final, Protocol, TypeVar
 
@@ -273,14 +275,18 @@ def _cost(request: httpx.Request) -> int:
 
 
 def run_sync(
-    client: httpx.Client, flow: Flow[T], limiters: Sequence[SlidingWindowLimiter] = ()
+    client: httpx.Client,
+    flow: Flow[T],
+    limiters: Sequence[SlidingWindowLimiter] = (),
+    *,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> T:
     """Drive ``flow`` with a blocking client, pacing each request through ``limiters``."""
     try:
         request = next(flow)
         while True:
             for limiter in limiters:
-                limiter.acquire_blocking(_cost(request))
+                limiter.acquire_blocking(_cost(request), sleep=sleep)
             try:
                 response = client.send(request)
                 try:
@@ -304,15 +310,20 @@ async def run_async(
     sender: AsyncSender | httpx.AsyncClient,
     flow: Flow[T],
     limiters: Sequence[SlidingWindowLimiter] = (),
+    *,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> T:
-    """Drive ``flow`` with an async sender, pacing each request through ``limiters``."""
+    """Drive ``flow`` with an async sender, pacing each request through ``limiters``.
+
+    ``sleep`` waits at a limit (the client's, so tests can pass a fake one).
+    """
     if isinstance(sender, httpx.AsyncClient):
         sender = HttpxSender(sender)
     try:
         request = next(flow)
         while True:
             for limiter in limiters:
-                await limiter.acquire(_cost(request))
+                await limiter.acquire(_cost(request), sleep=sleep)
             try:
                 response = await sender.send(request)
             except ExchangeError as exc:

@@ -10,8 +10,10 @@ Rules, and why:
   429, 5xx): the same request can succeed later. Authentication, permission, invalid-request and
   invalid-response errors never are: repeating them cannot help and hammers the exchange with
   bad credentials, which is how keys get locked.
-* A ``Retry-After`` from the exchange is obeyed (capped by ``max_retry_after``) instead of our
-  own backoff: it is the exchange telling us when it will serve us again.
+* A ``Retry-After`` from the exchange is obeyed instead of our own backoff: it is the exchange
+  telling us when it will serve us again. Advice longer than ``max_retry_after`` (an IP ban
+  lasts minutes to days) ends the call at once with the error, which carries the advice:
+  coming back early would be refused again, and on some exchanges would lengthen the ban.
 * Otherwise the wait doubles per attempt up to ``max_delay``, with "equal jitter" (between half
   and all of that), so a fan-out over hundreds of accounts that all failed at once does not
   come back at once.
@@ -78,7 +80,7 @@ class RetryPolicy:
     """Longest backoff between two attempts (seconds)."""
 
     max_retry_after: float = attrs.field(default=60.0, validator=_at_least(0))
-    """Longest ``Retry-After`` obeyed (seconds); longer advice is shortened to this."""
+    """Longest ``Retry-After`` waited for (seconds); longer advice ends the call instead."""
 
     deadline: float = attrs.field(default=30.0, validator=_at_least(0.001))
     """Longest time for a whole call, attempts and waits included (seconds)."""
@@ -100,6 +102,8 @@ class RetryDecision:
     retry: bool
     delay: float
     reason: str
+    tell: bool = False
+    """Whether the reason belongs in the error the caller gets (why folio stopped trying)."""
 
 
 def decide(
@@ -117,16 +121,27 @@ def decide(
     if not isinstance(error, TransientError):
         return RetryDecision(False, 0.0, f"{type(error).__name__} is not retryable")
     if attempt >= policy.max_attempts:
-        return RetryDecision(False, 0.0, f"gave up after {attempt} attempts")
+        return RetryDecision(False, 0.0, f"gave up after {attempt} attempts", tell=attempt > 1)
     if isinstance(error, RateLimitedError) and error.retry_after is not None:
-        delay = min(error.retry_after, policy.max_retry_after)
+        if error.retry_after > policy.max_retry_after:
+            return RetryDecision(
+                False,
+                0.0,
+                f"the exchange asked to wait {error.retry_after:g} s, longer than "
+                f"max_retry_after ({policy.max_retry_after:g} s)",
+                tell=True,
+            )
+        delay = error.retry_after
         reason = f"exchange asked to retry after {error.retry_after:g} s"
     else:
         delay = policy.backoff(attempt, jitter)
         reason = f"backoff after attempt {attempt}"
     if elapsed + delay >= policy.deadline:
         return RetryDecision(
-            False, 0.0, f"a retry in {delay:.3g} s would pass the {policy.deadline:g} s deadline"
+            False,
+            0.0,
+            f"a retry in {delay:.3g} s would pass the {policy.deadline:g} s deadline",
+            tell=True,
         )
     return RetryDecision(True, delay, reason)
 
@@ -137,7 +152,7 @@ def _after_failure(
     """The wait before the next attempt; re-raises ``error`` (saying why) when there is none."""
     decision = decide(policy, error, attempt=attempt, elapsed=elapsed, jitter=jitter)
     if not decision.retry:
-        if attempt > 1 and isinstance(error, TransientError):
+        if decision.tell:
             error.detail += f" ({decision.reason})"
         raise error
     # The error's str() is built from names and codes only: safe to log.

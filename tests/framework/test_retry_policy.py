@@ -35,10 +35,11 @@ POLICY = RetryPolicy(max_attempts=4, base_delay=0.25, max_delay=1.0, max_retry_a
         (ExchangeUnavailableError("502", status=502), 3, 0.0, 0.0, True, 0.5),
         # 429 without advice backs off like any transient error
         (RateLimitedError("429"), 1, 0.0, 0.0, True, 0.125),
-        # 429 with Retry-After: obeyed exactly, no jitter, capped
+        # 429 with Retry-After: obeyed exactly, no jitter; longer than the cap: give up now
         (RateLimitedError("429", retry_after=2.0), 1, 0.0, 0.9, True, 2.0),
         (RateLimitedError("429", retry_after=0.0), 1, 0.0, 0.9, True, 0.0),
-        (RateLimitedError("429", retry_after=120.0), 1, 0.0, 0.0, True, 5.0),
+        (RateLimitedError("429", retry_after=5.0), 1, 0.0, 0.0, True, 5.0),
+        (RateLimitedError("418 ban", retry_after=120.0), 1, 0.0, 0.0, False, 0.0),
         # the last attempt is the last
         (TransportError("reset"), 4, 0.0, 0.0, False, 0.0),
         # a wait that would cross the deadline is not taken
@@ -73,6 +74,8 @@ def test_reasons_say_why() -> None:
                                 jitter=0).reason
     assert "retry after 2 s" in decide(POLICY, RateLimitedError("x", retry_after=2),
                                        attempt=1, elapsed=0, jitter=0).reason
+    assert "longer than max_retry_after (5 s)" in decide(
+        POLICY, RateLimitedError("x", retry_after=3600), attempt=1, elapsed=0, jitter=0).reason
 
 
 def test_no_retries_policy_stops_at_once() -> None:

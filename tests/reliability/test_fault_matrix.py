@@ -1,9 +1,9 @@
 """The fault matrix: each way the exchange fails, over real sockets, and what folio does.
 
 Every row runs against the simulator with the fault injected at its edge, through the async
-client with the default retry policy's shape (4 attempts) but millisecond waits, so nothing
-really sleeps. The same table is printed in docs/reliability.md; a test below keeps the two
-in step.
+client with the default retry policy; the client's sleeper is a fake that records each wait
+instead of waiting, so nothing really sleeps and the waits themselves are checked. The same
+table is printed in docs/reliability.md; a test below keeps the two in step.
 """
 
 from __future__ import annotations
@@ -40,9 +40,7 @@ from framework.models import WalletKind
 from framework.retry import RetryPolicy
 from framework.settings import HttpSettings
 
-FAST_RETRIES = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.005,
-                           max_retry_after=0.01, deadline=10.0)
-HTTP = HttpSettings(read_timeout=0.3, retry=FAST_RETRIES)
+HTTP = HttpSettings(read_timeout=0.3, retry=RetryPolicy())  # the default policy
 CASH = "cash/balance"
 DOCS = Path(__file__).parents[2] / "docs" / "reliability.md"
 
@@ -61,6 +59,8 @@ class Case:
     options: dict[str, Any] = attrs.field(factory=dict)
     clock_offset_ms: int = 0
     api_key: str = DEMO_API_KEY
+    waits: tuple[float, ...] | None = None
+    """The exact waits between attempts, where they are not jittered."""
 
 
 CASES = [
@@ -68,8 +68,11 @@ CASES = [
          "retried with backoff; succeeds", 3),
     Case("5xx outage (HTTP 503 on every try)", (Fault.http_status(503, route=CASH),),
          "ExchangeUnavailableError after 4 attempts", 4, ExchangeUnavailableError),
-    Case("429 with Retry-After", (Fault.rate_limited(retry_after=1, route=CASH, times=1),),
-         "waits as told (capped); succeeds", 2),
+    Case("429 with Retry-After", (Fault.rate_limited(retry_after=2, route=CASH, times=1),),
+         "waits as told; succeeds", 2, waits=(2.0,)),
+    Case("429 with a Retry-After past max_retry_after (a ban)",
+         (Fault.rate_limited(retry_after=3600, route=CASH),),
+         "RateLimitedError at once, keeping the advice", 1, RateLimitedError, waits=()),
     Case("429 without Retry-After",
          (Fault.rate_limited(route=CASH, times=2),),
          "retried with backoff; succeeds", 3),
@@ -80,8 +83,8 @@ CASES = [
          "retried; succeeds", 2),
     Case("timeout on every try", (Fault.latency(2_000, route=CASH),),
          "RequestTimeoutError after 4 attempts", 4, RequestTimeoutError),
-    Case("connection reset", (Fault.connection_reset(route=CASH, times=1),),
-         "retried; succeeds", 2),
+    Case("connection reset (twice)", (Fault.connection_reset(route=CASH, times=2),),
+         "resent; succeeds", 3),
     Case("truncated body (connection closes mid-body)",
          (Fault.truncated_body(route=CASH, times=1),),
          "retried; succeeds", 2),
@@ -109,7 +112,17 @@ CASES = [
 ]
 
 
-def client_for(case: Case, url: str) -> AsyncAscendexClient:
+class Waits:
+    """The client's sleeper: records each wait, returns at once."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+
+
+def client_for(case: Case, url: str, waits: Waits) -> AsyncAscendexClient:
     credentials = Credentials.from_strings(case.api_key, DEMO_API_SECRET)
     return AsyncAscendexClient(
         credentials,
@@ -117,6 +130,7 @@ def client_for(case: Case, url: str) -> AsyncAscendexClient:
         account="matrix",
         options=AscendexOptions.from_mapping(case.options),
         http=HTTP,
+        sleep=waits,
     )
 
 
@@ -129,7 +143,8 @@ async def test_fault_matrix(
     for fault in case.faults:
         simulator.faults.add(fault)
     simulator.set_clock_offset_ms(case.clock_offset_ms)
-    async with client_for(case, simulator.url) as client:
+    waits = Waits()
+    async with client_for(case, simulator.url, waits) as client:
         if case.error is None:
             snapshot = await client.balances(WalletKind.CASH)
             assert snapshot["BTC"].total == Decimal("22.1308675")  # the seed's numbers
@@ -144,10 +159,20 @@ async def test_fault_matrix(
             assert DEMO_API_SECRET not in repr(error)
             if case.cash_requests == 4:
                 assert "gave up after 4 attempts" in str(error)
+            if case.error is RateLimitedError and case.cash_requests == 1:
+                assert error.retry_after == 3600  # the host learns how long the ban lasts
+                assert "longer than max_retry_after" in str(error)
             if case.error is ExchangeError:
                 assert type(error) is ExchangeError
                 assert error.code == 987654
                 assert "Something new" in str(error)
+    if case.waits is not None:
+        assert tuple(waits.seconds) == case.waits
+    else:  # jittered backoff: at most one wait per resend, each within the policy's bounds
+        # (the pool itself resends at once, without a wait, when a kept-alive connection
+        # turns out to be closed: so there may be fewer waits than resends)
+        assert len(waits.seconds) <= max(case.cash_requests - 1, 0)
+        assert all(0 <= w <= HTTP.retry.max_delay for w in waits.seconds)
     stats = simulator.stats()
     # Requests cut by the client's read timeout are still held by the simulator's latency
     # fault (in flight, not yet counted): both are requests folio sent.
