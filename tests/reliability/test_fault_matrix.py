@@ -159,7 +159,7 @@ async def test_fault_matrix(
             assert DEMO_API_SECRET not in repr(error)
             if case.cash_requests == 4:
                 assert "gave up after 4 attempts" in str(error)
-            if case.error is RateLimitedError and case.cash_requests == 1:
+            if isinstance(error, RateLimitedError) and case.cash_requests == 1:
                 assert error.retry_after == 3600  # the host learns how long the ban lasts
                 assert "longer than max_retry_after" in str(error)
             if case.error is ExchangeError:
