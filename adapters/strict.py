@@ -188,11 +188,13 @@ class WireReader:
         converter.register_structure_hook(int, _exactly(int, "an integer"))
         converter.register_structure_hook(bool, _exactly(bool, "true or false"))
         converter.register_structure_hook(DecimalText, _amount)
-        sequences: list[Any] = list(top_level)
+        sequences: list[Any] = []
         for cls in wire_classes:
             for field in attrs.fields(cls):
                 sequences.extend(_sequence_types(field.type))
-        # Sequence hooks first: a class hook captures its fields' hooks when it is generated.
+        # A generated hook captures the hooks of what it contains when it is generated: field
+        # sequences before the classes that hold them, top-level sequences (``list[Row]``)
+        # after the classes they hold.
         for sequence in dict.fromkeys(sequences):  # unique, in order
             base = converter.get_structure_hook(sequence)
             converter.register_structure_hook_func(_is(sequence), _only(list, base))
@@ -202,6 +204,9 @@ class WireReader:
                 cls, converter, **renames  # type: ignore[arg-type]
             )
             converter.register_structure_hook(cls, _only(dict, hook))
+        for sequence in dict.fromkeys(top_level):
+            base = converter.get_structure_hook(sequence)
+            converter.register_structure_hook_func(_is(sequence), _only(list, base))
         return converter
 
     def structure(self, payload: Any, wire_type: Any, *, path: str = "$") -> Any:

@@ -21,16 +21,11 @@ The 2019 draft specification spells the total ``totalABalance``; every later sou
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, TypeVar
-
-import attrs
-import cattrs
-from cattrs.gen import make_dict_structure_fn, override
+from typing import Any, Final
 
 from adapters.ascendex.wire import (
     AccountInfoData,
@@ -41,6 +36,7 @@ from adapters.ascendex.wire import (
     MarginRiskData,
     ServerTimeData,
 )
+from adapters.strict import MAX_AMOUNT_DIGITS, WireReader, check_asset_codes
 from framework.errors import InvalidResponseError
 from framework.models import (
     NOT_APPLICABLE,
@@ -70,156 +66,29 @@ CUSHION_LIQUIDATION_LEVEL: Final = Decimal(1)
 """AscendEX starts liquidating a margin account when its cushion falls to 1."""
 
 _SENTINEL: Final = Decimal(-1)
-_DECIMAL_TEXT: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-"""ASCII digits only: ``\\d`` would also match fullwidth and other scripts' digits."""
-MAX_AMOUNT_DIGITS: Final = 100
-"""Most digits an amount may take written out plainly (``1e5`` takes 6). Real amounts take
-under 40; the bound keeps ``"1e999999999"`` (valid text, finite) from reaching arithmetic,
-where it overflows, or rendering, where it would print a billion zeros."""
-_MAX_AMOUNT_TEXT: Final = 2 * MAX_AMOUNT_DIGITS
 
-W = TypeVar("W")
-
-
-# -- strict primitive hooks -------------------------------------------------------------
+_READER: Final = WireReader(
+    EXCHANGE,
+    (CashBalanceRow, MarginBalanceRow, MarginRiskData, AccountInfoData, ServerTimeData,
+     ErrorBody),
+    top_level=(list[CashBalanceRow], list[MarginBalanceRow]),
+)
+_BALANCE_ROWS: Final = (list[CashBalanceRow], list[MarginBalanceRow])
+_MISSING_TOTAL: Final = re.compile(r"required field missing( @ \S*\.totalBalance\b)")
+_DRAFT_HINT: Final = r"required field missing (totalBalance, or the 2019 draft's totalABalance)\1"
 
 
-def _strict_str(value: Any, _type: Any) -> str:
-    if type(value) is not str:
-        msg = f"expected a string, got {_json_type(value)}"
-        raise TypeError(msg)
-    return value
+def _with_draft_totals(rows: list[Any]) -> list[Any]:
+    """Rows with the 2019 draft's ``totalABalance`` read as ``totalBalance``.
 
-
-def _decimal_text(value: Any, _type: Any) -> DecimalText:
-    if type(value) is not str:
-        msg = f"expected a decimal string, got {_json_type(value)}"
-        raise TypeError(msg)
-    if len(value) > _MAX_AMOUNT_TEXT or not _DECIMAL_TEXT.fullmatch(value):
-        msg = f"expected a decimal string, got {value[:40]!r}"
-        raise ValueError(msg)
-    amount = Decimal(value)
-    exponent = amount.adjusted() - len(amount.as_tuple().digits) + 1
-    if max(amount.adjusted() + 1, 1) + max(-exponent, 0) > MAX_AMOUNT_DIGITS:
-        msg = f"expected at most {MAX_AMOUNT_DIGITS} digits in plain notation, got {value[:40]!r}"
-        raise ValueError(msg)
-    return DecimalText(value)
-
-
-def _strict_int(value: Any, _type: Any) -> int:
-    if type(value) is not int:
-        msg = f"expected an integer, got {_json_type(value)}"
-        raise TypeError(msg)
-    return value
-
-
-def _strict_bool(value: Any, _type: Any) -> bool:
-    if type(value) is not bool:
-        msg = f"expected true or false, got {_json_type(value)}"
-        raise TypeError(msg)
-    return value
-
-
-_JSON_TYPE_NAMES: Final[Mapping[type, str]] = {
-    type(None): "null",
-    bool: "a boolean",
-    int: "an integer",
-    Decimal: "a number",
-    float: "a number",
-    str: "a string",
-    list: "a list",
-    dict: "an object",
-}
-
-
-def _json_type(value: object) -> str:
-    """How a JSON value would be described to a person (for error messages)."""
-    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
-_JSON_KEYS: Final[Mapping[str, str]] = {
-    # Field names whose JSON spelling is not plain camelCase of the attribute.
-    "available_balance_in_usdt": "availableBalanceInUSDT",
-    "net_balance_in_usdt": "netBalanceInUSDT",
-    "total_balance_in_usdt": "totalBalanceInUSDT",
-    "total_borrowed_in_usdt": "totalBorrowedInUSDT",
-    "total_interest_in_usdt": "totalInterestInUSDT",
-    "user_uid": "userUID",
-}
-
-
-def _json_key(name: str) -> str:
-    return _JSON_KEYS.get(name) or _camel(name)
-
-
-def _json_object(hook: Callable[[Any, Any], W], *, draft_total: bool) -> Callable[[Any, Any], W]:
-    """Require a JSON object; with ``draft_total``, read ``totalABalance`` as ``totalBalance``.
-
-    The 2019 draft's spelling is accepted only where the draft used it (balance rows).
+    Only where the draft used it (balance rows), and only when ``totalBalance`` is absent.
     """
-
-    def structure_object(value: Any, cls: Any) -> W:
-        if not isinstance(value, dict):
-            msg = f"expected an object, got {_json_type(value)}"
-            raise TypeError(msg)
-        if draft_total and "totalBalance" not in value and "totalABalance" in value:
-            value = {**value, "totalBalance": value["totalABalance"]}
-        return hook(value, cls)
-
-    return structure_object
-
-
-def _list_of(hook: Callable[[Any, Any], W]) -> Callable[[Any, Any], W]:
-    def structure_list(value: Any, cls: Any) -> W:
-        if not isinstance(value, list):
-            msg = f"expected a list, got {_json_type(value)}"
-            raise TypeError(msg)
-        return hook(value, cls)
-
-    return structure_list
-
-
-def _is_type(expected: Any) -> Callable[[Any], bool]:
-    def matches(candidate: Any) -> bool:
-        return bool(candidate == expected)
-
-    return matches
-
-
-def _build(detailed: bool) -> cattrs.Converter:
-    converter = cattrs.Converter(detailed_validation=detailed)
-    converter.register_structure_hook(str, _strict_str)
-    converter.register_structure_hook(DecimalText, _decimal_text)
-    converter.register_structure_hook(int, _strict_int)
-    converter.register_structure_hook(bool, _strict_bool)
-    wire_classes: tuple[type, ...] = (
-        CashBalanceRow,
-        MarginBalanceRow,
-        MarginRiskData,
-        AccountInfoData,
-        ServerTimeData,
-        ErrorBody,
-    )
-    for cls in wire_classes:
-        renames = {f.name: override(rename=_json_key(f.name)) for f in attrs.fields(cls)}
-        hook: Callable[[Any, Any], Any] = make_dict_structure_fn(
-            cls, converter, **renames  # type: ignore[arg-type]
-        )
-        draft = cls in (CashBalanceRow, MarginBalanceRow)
-        converter.register_structure_hook(cls, _json_object(hook, draft_total=draft))
-    for list_type in (list[CashBalanceRow], list[MarginBalanceRow]):
-        rows_hook = _list_of(converter.get_structure_hook(list_type))
-        converter.register_structure_hook_func(_is_type(list_type), rows_hook)
-    return converter
-
-
-_FAST: Final = _build(detailed=False)
-_DETAILED: Final = _build(detailed=True)
+    return [
+        {**row, "totalBalance": row["totalABalance"]}
+        if isinstance(row, dict) and "totalBalance" not in row and "totalABalance" in row
+        else row
+        for row in rows
+    ]
 
 
 def structure(payload: Any, wire_type: Any, *, path: str = "$.data") -> Any:
@@ -227,42 +96,13 @@ def structure(payload: Any, wire_type: Any, *, path: str = "$.data") -> Any:
 
     The error's message lists every problem with its JSON path; ``field`` is the first path.
     """
-    with contextlib.suppress(Exception):  # any failure is diagnosed by the detailed pass
-        return _FAST.structure(payload, wire_type)
+    if wire_type in _BALANCE_ROWS and isinstance(payload, list):
+        payload = _with_draft_totals(payload)
     try:
-        _DETAILED.structure(payload, wire_type)
-    except Exception as exc:
-        problems = (
-            [_json_path(line) for line in cattrs.transform_error(exc, path, _describe)]
-            if isinstance(exc, cattrs.BaseValidationError)
-            else [f"{_describe(exc, wire_type)} @ {path}"]
-        )
-        first = problems[0].rpartition(" @ ")[2] if problems else path
-        detail = "response does not match the documented schema: " + "; ".join(problems)
-        raise InvalidResponseError(detail, field=first, exchange=EXCHANGE) from None
-    msg = "response could not be read (the fast and the detailed reader disagree)"
-    raise InvalidResponseError(msg, field=path, exchange=EXCHANGE)
-
-
-def _describe(exc: BaseException, _type: Any) -> str:
-    """One problem in words: our hooks' own messages, or cattrs' for the rest."""
-    if isinstance(exc, KeyError):
-        return "required field missing"
-    if isinstance(exc, TypeError | ValueError) and exc.args and isinstance(exc.args[0], str):
-        return exc.args[0]
-    return cattrs.v.format_exception(exc, _type)
-
-
-_SEGMENT: Final = re.compile(r"\.([a-z][a-z0-9_]*)")
-
-
-def _json_path(line: str) -> str:
-    """Rewrite ``... @ $.data[0].total_balance`` with the JSON key: ``$.data[0].totalBalance``."""
-    message, _, path = line.rpartition(" @ ")
-    json_path = _SEGMENT.sub(lambda m: "." + _json_key(m.group(1)), path)
-    if message == "required field missing" and json_path.endswith(".totalBalance"):
-        message += " (totalBalance, or the 2019 draft's totalABalance)"
-    return f"{message} @ {json_path}"
+        return _READER.structure(payload, wire_type, path=path)
+    except InvalidResponseError as exc:
+        exc.detail = _MISSING_TOTAL.sub(_DRAFT_HINT, exc.detail)
+        raise
 
 
 # -- wire -> domain ---------------------------------------------------------------------
@@ -279,16 +119,9 @@ def _ratio(text: DecimalText, field: str) -> Ratio:
 
 
 def _check_assets(rows: Sequence[CashBalanceRow | MarginBalanceRow]) -> None:
-    """Each row names its asset, plainly, once: two rows for one asset would double a total."""
-    seen: set[str] = set()
-    for index, row in enumerate(rows):
-        if not row.asset or row.asset != row.asset.strip():
-            msg = f"asset code {row.asset[:40]!r} is empty or padded with whitespace"
-            raise InvalidResponseError(msg, field=f"$.data[{index}].asset", exchange=EXCHANGE)
-        if row.asset in seen:
-            msg = f"asset {row.asset[:40]!r} is listed twice; refusing to guess which row is right"
-            raise InvalidResponseError(msg, field=f"$.data[{index}].asset", exchange=EXCHANGE)
-        seen.add(row.asset)
+    check_asset_codes(
+        [row.asset for row in rows], path=lambda i: f"$.data[{i}].asset", exchange=EXCHANGE
+    )
 
 
 def balance_snapshot(

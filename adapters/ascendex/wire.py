@@ -3,15 +3,16 @@
 Amounts stay ``str`` here (typed :data:`DecimalText`, a string already checked to be an exact,
 finite decimal): the wire layer records what the exchange said, the converter in
 :mod:`adapters.ascendex.convert` decides what it means. Attribute names are snake_case; the
-converter maps them to the camelCase JSON keys. Keys the exchange adds later are ignored, not
-rejected: exchanges grow fields, and a new field must not take a portfolio offline.
+reader maps them to camelCase JSON keys, or to the key in a field's ``json`` metadata. Keys the
+exchange adds later are ignored, not rejected: exchanges grow fields, and a new field must not
+take a portfolio offline.
 """
 
 from __future__ import annotations
 
-from typing import NewType
-
 import attrs
+
+from adapters.strict import DecimalText
 
 __all__ = [
     "AccountInfoData",
@@ -22,10 +23,6 @@ __all__ = [
     "MarginRiskData",
     "ServerTimeData",
 ]
-
-DecimalText = NewType("DecimalText", str)
-"""A JSON string holding a finite decimal number, e.g. ``"1285.366663467"`` or ``"-1"``."""
-
 
 @attrs.frozen(slots=True)
 class CashBalanceRow:
@@ -53,16 +50,18 @@ class MarginRiskData:
     """The ``data`` object of ``GET|POST /<group>/api/pro/v1/margin/risk``."""
 
     account_max_leverage: DecimalText
-    available_balance_in_usdt: DecimalText
+    available_balance_in_usdt: DecimalText = attrs.field(
+        metadata={"json": "availableBalanceInUSDT"}
+    )
     current_leverage: DecimalText
     """total / net when net > 0, else ``"-1"``."""
     cushion: DecimalText
     """net / effective maintenance margin when both > 0, else ``"-1"``."""
-    net_balance_in_usdt: DecimalText
+    net_balance_in_usdt: DecimalText = attrs.field(metadata={"json": "netBalanceInUSDT"})
     points_balance: DecimalText
-    total_balance_in_usdt: DecimalText
-    total_borrowed_in_usdt: DecimalText
-    total_interest_in_usdt: DecimalText
+    total_balance_in_usdt: DecimalText = attrs.field(metadata={"json": "totalBalanceInUSDT"})
+    total_borrowed_in_usdt: DecimalText = attrs.field(metadata={"json": "totalBorrowedInUSDT"})
+    total_interest_in_usdt: DecimalText = attrs.field(metadata={"json": "totalInterestInUSDT"})
 
 
 @attrs.frozen(slots=True)
@@ -81,7 +80,7 @@ class AccountInfoData:
     cash_account: tuple[str, ...] = ()
     margin_account: tuple[str, ...] = ()
     futures_account: tuple[str, ...] = ()
-    user_uid: str | None = None
+    user_uid: str | None = attrs.field(default=None, metadata={"json": "userUID"})
     trade_permission: bool | None = None
     transfer_permission: bool | None = None
     view_permission: bool | None = None
