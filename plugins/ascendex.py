@@ -114,7 +114,9 @@ def _start_simulator(host: str, port: int) -> Iterator[SimulatorHandle]:
     # Imported here: hosts that never start a simulator do not pay for loading it.
     from adapters.ascendex.simulator import AscendexSimulator  # noqa: PLC0415
 
-    with AscendexSimulator.seed().serve(host=host, port=port) as running:
+    # Control routes on: a host under test can inject faults and read the request counters
+    # of a simulator it did not start itself (POST /__simulator__/faults, GET .../stats).
+    with AscendexSimulator.seed().serve(host=host, port=port, control=True) as running:
         yield _SimulatorHandle(running)
 
 

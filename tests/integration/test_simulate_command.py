@@ -103,6 +103,14 @@ def test_simulate_prints_a_url_and_a_config_that_folio_can_use(
         ("ETH", "0.6", "0.6"),
     ]
 
+    # The control routes are on: a test can read what a host sent and stage failures.
+    stats = httpx.get(url + "/__simulator__/stats", timeout=5).json()["data"]
+    assert stats["total"] == 2  # GET info, then GET cash/balance
+    added = httpx.post(url + "/__simulator__/faults", timeout=5,
+                       json={"kind": "http_status", "status": 503, "times": 1})
+    assert added.status_code == 200
+    assert httpx.get(url + "/api/pro/v1/exchange-info", timeout=5).status_code == 503
+
     simulator_process.send_signal(signal.SIGINT)
     rest, errors = simulator_process.communicate(timeout=WATCHDOG_S)
     assert simulator_process.returncode == 0, errors
