@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Self, TypeVar
 
 import httpx
 
-from adapters.transport import AsyncSender, Flow, run_async, run_sync
+from adapters.transport import AsyncSender, Flow, Pacing, run_async, run_sync
 from framework.credentials import Credentials
 from framework.errors import FolioError
-from framework.ratelimit import SlidingWindowLimiter
 from framework.retry import RetryPolicy, retry_async, retry_sync
 
 __all__ = ["AsyncRunner", "BlockingRunner", "ClosingAsync", "ClosingBlocking", "ErrorFinisher"]
@@ -73,7 +72,7 @@ class AsyncRunner:
         self._sleep = sleep
 
     async def run(
-        self, make_flow: Callable[[], Flow[T]], limiters: Sequence[SlidingWindowLimiter] = ()
+        self, make_flow: Callable[[], Flow[T]], limiters: Pacing = ()
     ) -> T:
         """A fresh flow per attempt, paced by ``limiters``, retried per the policy."""
 
@@ -107,7 +106,7 @@ class BlockingRunner:
         self._sleep = sleep
 
     def run(
-        self, make_flow: Callable[[], Flow[T]], limiters: Sequence[SlidingWindowLimiter] = ()
+        self, make_flow: Callable[[], Flow[T]], limiters: Pacing = ()
     ) -> T:
         """A fresh flow per attempt, paced by ``limiters``, retried per the policy."""
 

@@ -41,6 +41,7 @@ __all__ = [
     "ENDPOINT_EXTENSION",
     "AsyncSender",
     "Flow",
+    "Pacing",
     "async_client",
     "async_sender",
     "run_async",
@@ -60,6 +61,14 @@ ENDPOINT_EXTENSION: Final = "folio.endpoint"
 
 COST_EXTENSION: Final = "folio.cost"
 """Request extension with the request's cost ("weight") against rate limits; 1 if absent."""
+
+Pacing = Sequence[SlidingWindowLimiter] | Callable[[httpx.Request], Sequence[SlidingWindowLimiter]]
+"""The limiters a request waits for: the same for every request of a flow, or chosen per
+request (an exchange whose endpoints draw on different budgets)."""
+
+
+def _limiters_of(pacing: Pacing, request: httpx.Request) -> Sequence[SlidingWindowLimiter]:
+    return pacing(request) if callable(pacing) else pacing
 
 
 @cache
@@ -277,7 +286,7 @@ def _cost(request: httpx.Request) -> int:
 def run_sync(
     client: httpx.Client,
     flow: Flow[T],
-    limiters: Sequence[SlidingWindowLimiter] = (),
+    limiters: Pacing = (),
     *,
     sleep: Callable[[float], object] = time.sleep,
 ) -> T:
@@ -285,7 +294,7 @@ def run_sync(
     try:
         request = next(flow)
         while True:
-            for limiter in limiters:
+            for limiter in _limiters_of(limiters, request):
                 limiter.acquire_blocking(_cost(request), sleep=sleep)
             try:
                 response = client.send(request)
@@ -309,7 +318,7 @@ def run_sync(
 async def run_async(
     sender: AsyncSender | httpx.AsyncClient,
     flow: Flow[T],
-    limiters: Sequence[SlidingWindowLimiter] = (),
+    limiters: Pacing = (),
     *,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> T:
@@ -322,7 +331,7 @@ async def run_async(
     try:
         request = next(flow)
         while True:
-            for limiter in limiters:
+            for limiter in _limiters_of(limiters, request):
                 await limiter.acquire(_cost(request), sleep=sleep)
             try:
                 response = await sender.send(request)

@@ -22,13 +22,13 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
-from typing import TypedDict, Unpack
+from typing import Final, TypedDict, TypeVar, Unpack
 from urllib.parse import urlsplit
 
 import httpx
 
 from adapters.binance.convert import EXCHANGE
-from adapters.binance.endpoints import ACCOUNT, MARGIN_ACCOUNT, SERVER_TIME, Budget, Endpoint
+from adapters.binance.endpoints import ENDPOINTS, Budget, Endpoint
 from adapters.binance.options import DEFAULT_BASE_URL, BinanceOptions
 from adapters.binance.protocol import BinanceProtocol, utc_now
 from adapters.binance.signer import BinanceAuth
@@ -41,7 +41,7 @@ from adapters.runner import (
     ClosingBlocking,
     ErrorFinisher,
 )
-from adapters.transport import async_sender, sync_client
+from adapters.transport import ENDPOINT_EXTENSION, Flow, async_sender, sync_client
 from framework.credentials import Credentials
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
@@ -68,6 +68,11 @@ class ClientSettings(TypedDict, total=False):
     """Time source for ``fetched_at``."""
 
 
+T = TypeVar("T")
+
+_BY_LABEL: Final = {endpoint.label: endpoint for endpoint in ENDPOINTS}
+
+
 class _Budgets:
     """The process-wide limiter of each budget an endpoint draws on, for one host."""
 
@@ -75,6 +80,15 @@ class _Budgets:
         self._host = urlsplit(base_url).netloc.lower()
         self._limits = {Budget.API: options.weight_limit, Budget.SAPI: options.sapi_weight_limit}
         self._held: dict[str, SlidingWindowLimiter] = {}
+
+    def for_request(self, request: httpx.Request) -> tuple[SlidingWindowLimiter, ...]:
+        """The limiters of the endpoint ``request`` calls.
+
+        Every request pays its own budget: the server-time call inside a margin read is
+        charged to /api, not to the margin endpoint.
+        """
+        endpoint = _BY_LABEL.get(str(request.extensions.get(ENDPOINT_EXTENSION)))
+        return self.of(endpoint) if endpoint is not None else ()
 
     def of(self, endpoint: Endpoint) -> tuple[SlidingWindowLimiter, ...]:
         """The limiters ``endpoint`` waits for (none when its budget's limit is off)."""
@@ -131,9 +145,6 @@ class _ClientBase:
         """Weight Binance reported this IP used in the current minute, per budget (a copy)."""
         return dict(self.protocol.used_weight)
 
-    @staticmethod
-    def _endpoint_of(wallet: WalletKind) -> Endpoint:
-        return MARGIN_ACCOUNT if wallet is WalletKind.MARGIN else ACCOUNT
 
 
 class AsyncBinanceClient(_ClientBase, ClosingAsync):
@@ -156,33 +167,32 @@ class AsyncBinanceClient(_ClientBase, ClosingAsync):
             sleep=sleep,
         )
 
+    async def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
+        return await self._runner.run(make_flow, self.budgets.for_request)
+
     async def balances(self, wallet: WalletKind) -> BalanceSnapshot:
         """Read the spot (``CASH``) or cross-margin (``MARGIN``) wallet's balances."""
-        limits = self.budgets.of(self._endpoint_of(wallet))
-        return await self._runner.run(partial(self.protocol.balances, wallet), limits)
+        return await self._run(partial(self.protocol.balances, wallet))
 
     async def margin_risk(self) -> MarginRisk:
         """Read the cross-margin account's risk profile (totals in BTC)."""
-        limits = self.budgets.of(MARGIN_ACCOUNT)
-        return await self._runner.run(self.protocol.margin_risk, limits)
+        return await self._run(self.protocol.margin_risk)
 
     async def spot_account(self) -> SpotAccount:
         """The spot account as Binance sent it (permissions, commissions, balances)."""
-        return await self._runner.run(self.protocol.spot_account, self.budgets.of(ACCOUNT))
+        return await self._run(self.protocol.spot_account)
 
     async def margin_account(self) -> MarginAccount:
         """The cross-margin account as Binance sent it (flags, account type, totals)."""
-        limits = self.budgets.of(MARGIN_ACCOUNT)
-        return await self._runner.run(self.protocol.margin_account, limits)
+        return await self._run(self.protocol.margin_account)
 
     async def server_time(self) -> datetime:
         """Read the exchange's clock."""
-        return await self._runner.run(self.protocol.server_time, self.budgets.of(SERVER_TIME))
+        return await self._run(self.protocol.server_time)
 
     async def measure_clock_offset(self) -> int:
         """Measure and adopt the offset to the exchange's clock now (ms); see ``sync_clock``."""
-        limits = self.budgets.of(SERVER_TIME)
-        return await self._runner.run(self.protocol.measure_clock_offset, limits)
+        return await self._run(self.protocol.measure_clock_offset)
 
     # folio reader protocol
     async def fetch_balances(self, wallet: WalletKind) -> BalanceSnapshot:
@@ -218,30 +228,32 @@ class BinanceClient(_ClientBase, ClosingBlocking):
             sleep=sleep,
         )
 
+    def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
+        return self._runner.run(make_flow, self.budgets.for_request)
+
     def balances(self, wallet: WalletKind) -> BalanceSnapshot:
         """Read the spot (``CASH``) or cross-margin (``MARGIN``) wallet's balances."""
-        limits = self.budgets.of(self._endpoint_of(wallet))
-        return self._runner.run(partial(self.protocol.balances, wallet), limits)
+        return self._run(partial(self.protocol.balances, wallet))
 
     def margin_risk(self) -> MarginRisk:
         """Read the cross-margin account's risk profile (totals in BTC)."""
-        return self._runner.run(self.protocol.margin_risk, self.budgets.of(MARGIN_ACCOUNT))
+        return self._run(self.protocol.margin_risk)
 
     def spot_account(self) -> SpotAccount:
         """The spot account as Binance sent it (permissions, commissions, balances)."""
-        return self._runner.run(self.protocol.spot_account, self.budgets.of(ACCOUNT))
+        return self._run(self.protocol.spot_account)
 
     def margin_account(self) -> MarginAccount:
         """The cross-margin account as Binance sent it (flags, account type, totals)."""
-        return self._runner.run(self.protocol.margin_account, self.budgets.of(MARGIN_ACCOUNT))
+        return self._run(self.protocol.margin_account)
 
     def server_time(self) -> datetime:
         """Read the exchange's clock."""
-        return self._runner.run(self.protocol.server_time, self.budgets.of(SERVER_TIME))
+        return self._run(self.protocol.server_time)
 
     def measure_clock_offset(self) -> int:
         """Measure and adopt the offset to the exchange's clock now (ms); see ``sync_clock``."""
-        return self._runner.run(self.protocol.measure_clock_offset, self.budgets.of(SERVER_TIME))
+        return self._run(self.protocol.measure_clock_offset)
 
     def close(self) -> None:
         """Close the pooled connections."""

@@ -282,6 +282,25 @@ def test_each_endpoint_is_charged_its_weight_in_its_budget() -> None:
         assert sapi.try_acquire(15) == 0
 
 
+def test_the_clock_check_inside_a_margin_read_is_charged_to_the_api_budget() -> None:
+    rejected = iter([True])
+
+    def skewed_once(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/sapi/v1/margin/account" and next(rejected, False):
+            return _json(400, {"code": -1021, "msg": "Timestamp outside of the recvWindow."})
+        return _samples(request)
+
+    options = BinanceOptions(weight_limit=50, sapi_weight_limit=25)
+    with _client(skewed_once, options=options) as client:
+        client.balances(WalletKind.MARGIN)  # margin 10 (rejected), time 1, margin 10 again
+        (api,) = client.budgets.of(ACCOUNT)
+        (sapi,) = client.budgets.of(MARGIN_ACCOUNT)
+        assert api.try_acquire(50) > 0  # the time call's 1 sits in /api ...
+        assert api.try_acquire(49) == 0
+        assert sapi.try_acquire(6) > 0  # ... and the margin endpoint paid 20, not 21
+        assert sapi.try_acquire(5) == 0
+
+
 def test_clients_of_one_host_share_its_budget_and_a_zero_limit_is_off() -> None:
     url = _host()
     with _client(_samples, base_url=url) as first, _client(_samples, base_url=url) as second:
