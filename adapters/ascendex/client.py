@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import TypedDict, TypeVar, Unpack
@@ -30,15 +30,8 @@ from adapters.ascendex.convert import EXCHANGE
 from adapters.ascendex.options import DEFAULT_BASE_URL, AscendexOptions
 from adapters.ascendex.protocol import AccountInfo, AscendexProtocol, utc_now
 from adapters.ascendex.signer import AscendexAuth
+from adapters.clients import AsyncClientMixin, BlockingClientMixin, ExchangeClientBase
 from adapters.clock import ServerClock, wall_clock_ms
-from adapters.runner import (
-    AsyncRunner,
-    BlockingRunner,
-    ClosingAsync,
-    ClosingBlocking,
-    ErrorFinisher,
-)
-from adapters.transport import Flow, async_sender, sync_client
 from framework.credentials import Credentials
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
@@ -64,8 +57,11 @@ class ClientSettings(TypedDict, total=False):
     """Time source for ``fetched_at`` and key-expiry checks."""
 
 
-class _ClientBase:
+class _ClientBase(ExchangeClientBase):
     """Configuration shared by both clients; holds no connection itself."""
+
+    protocol: AscendexProtocol
+    auth: AscendexAuth
 
     def __init__(
         self,
@@ -79,31 +75,22 @@ class _ClientBase:
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         options = options or AscendexOptions()
-        self.clock = ServerClock(clock_ms)
-        self.protocol = AscendexProtocol(
-            base_url=base_url, account=account, options=options, now=now, clock=self.clock
+        clock = ServerClock(clock_ms)
+        protocol = AscendexProtocol(
+            base_url=base_url, account=account, options=options, now=now, clock=clock
         )
-        self.auth = AscendexAuth(credentials, clock_ms=self.clock)
-        self._http = http
-        self._finish = ErrorFinisher(self.protocol.locate, credentials)
+        auth = AscendexAuth(credentials, clock_ms=clock)
+        super().__init__(protocol, clock, auth, credentials, http)
         self.limiters = _limiters(options, credentials, base_url)
         """The rate limiters every request waits for (shared with every client of the key)."""
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(account={self.protocol.account!r}, "
-            f"base_url={self.protocol.base_url!r})"
-        )
 
     @property
     def account_group(self) -> int | None:
         """The account group in use (``None`` until discovered)."""
         return self.protocol.account_group
 
-    @property
-    def clock_offset_ms(self) -> int:
-        """The exchange's clock minus ours, as last measured (0 until the exchange objects)."""
-        return self.clock.offset_ms
+    def _pacing(self, request: httpx.Request) -> Sequence[SlidingWindowLimiter]:
+        return self.limiters
 
 
 def _limiters(
@@ -120,7 +107,7 @@ def _limiters(
     return tuple(limiters)
 
 
-class AsyncAscendexClient(_ClientBase, ClosingAsync):
+class AsyncAscendexClient(_ClientBase, AsyncClientMixin):
     """Async AscendEX client; also a folio ``BalanceReader`` and ``RiskReader``."""
 
     def __init__(
@@ -133,16 +120,8 @@ class AsyncAscendexClient(_ClientBase, ClosingAsync):
     ) -> None:
         """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
         super().__init__(credentials, **settings)
-        self._runner = AsyncRunner(
-            async_sender(self._http, self.auth, transport, self.protocol.base_url),
-            self._http.retry,
-            self._finish,
-            sleep=sleep,
-        )
+        self._start(transport, sleep)
         self._discovery = asyncio.Lock()
-
-    async def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
-        return await self._runner.run(make_flow, self.limiters)
 
     async def _discover_group(self) -> None:
         # Single flight: a fan-out's first calls on one client wait for one discovery.
@@ -169,29 +148,8 @@ class AsyncAscendexClient(_ClientBase, ClosingAsync):
         await self._discover_group()
         return await self._run(self.protocol.margin_risk)
 
-    async def server_time(self) -> datetime:
-        """Read the exchange's clock."""
-        return await self._run(self.protocol.server_time)
 
-    async def measure_clock_offset(self) -> int:
-        """Measure and adopt the offset to the exchange's clock now (ms); see ``sync_clock``."""
-        return await self._run(self.protocol.measure_clock_offset)
-
-    # folio reader protocol
-    async def fetch_balances(self, wallet: WalletKind) -> BalanceSnapshot:
-        """:class:`framework.providers.BalanceReader` entry point."""
-        return await self.balances(wallet)
-
-    async def fetch_margin_risk(self) -> MarginRisk:
-        """:class:`framework.providers.RiskReader` entry point."""
-        return await self.margin_risk()
-
-    async def aclose(self) -> None:
-        """Release the client's share of the connection pool."""
-        await self._runner.aclose()
-
-
-class AscendexClient(_ClientBase, ClosingBlocking):
+class AscendexClient(_ClientBase, BlockingClientMixin):
     """Blocking AscendEX client with the same methods as :class:`AsyncAscendexClient`."""
 
     def __init__(
@@ -204,16 +162,8 @@ class AscendexClient(_ClientBase, ClosingBlocking):
     ) -> None:
         """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
         super().__init__(credentials, **settings)
-        self._runner = BlockingRunner(
-            sync_client(self.protocol.base_url, self._http, self.auth, transport),
-            self._http.retry,
-            self._finish,
-            sleep=sleep,
-        )
+        self._start(transport, sleep)
         self._discovery = threading.Lock()
-
-    def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
-        return self._runner.run(make_flow, self.limiters)
 
     def _discover_group(self) -> None:
         # Single flight: threads sharing this client wait for one discovery.
@@ -237,15 +187,3 @@ class AscendexClient(_ClientBase, ClosingBlocking):
         """Read the margin account's risk profile."""
         self._discover_group()
         return self._run(self.protocol.margin_risk)
-
-    def server_time(self) -> datetime:
-        """Read the exchange's clock."""
-        return self._run(self.protocol.server_time)
-
-    def measure_clock_offset(self) -> int:
-        """Measure and adopt the offset to the exchange's clock now (ms); see ``sync_clock``."""
-        return self._run(self.protocol.measure_clock_offset)
-
-    def close(self) -> None:
-        """Close the pooled connections."""
-        self._runner.close()

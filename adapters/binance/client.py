@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Final, TypedDict, TypeVar, Unpack
@@ -33,15 +33,9 @@ from adapters.binance.options import DEFAULT_BASE_URL, BinanceOptions
 from adapters.binance.protocol import BinanceProtocol, utc_now
 from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import MarginAccount, SpotAccount
+from adapters.clients import AsyncClientMixin, BlockingClientMixin, ExchangeClientBase
 from adapters.clock import ServerClock, wall_clock_ms
-from adapters.runner import (
-    AsyncRunner,
-    BlockingRunner,
-    ClosingAsync,
-    ClosingBlocking,
-    ErrorFinisher,
-)
-from adapters.transport import ENDPOINT_EXTENSION, Flow, async_sender, sync_client
+from adapters.transport import ENDPOINT_EXTENSION
 from framework.credentials import Credentials
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
@@ -104,8 +98,11 @@ class _Budgets:
         return (limiter,)
 
 
-class _ClientBase:
+class _ClientBase(ExchangeClientBase):
     """Configuration shared by both clients; holds no connection itself."""
+
+    protocol: BinanceProtocol
+    auth: BinanceAuth
 
     def __init__(
         self,
@@ -119,35 +116,25 @@ class _ClientBase:
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         options = options or BinanceOptions()
-        self.clock = ServerClock(clock_ms)
-        self.protocol = BinanceProtocol(
-            base_url=base_url, account=account, options=options, now=now, clock=self.clock
+        clock = ServerClock(clock_ms)
+        protocol = BinanceProtocol(
+            base_url=base_url, account=account, options=options, now=now, clock=clock
         )
-        self.auth = BinanceAuth(credentials, recv_window=options.recv_window, clock_ms=self.clock)
-        self._http = http
-        self._finish = ErrorFinisher(self.protocol.locate, credentials)
+        auth = BinanceAuth(credentials, recv_window=options.recv_window, clock_ms=clock)
+        super().__init__(protocol, clock, auth, credentials, http)
         self.budgets = _Budgets(options, base_url)
         """The rate limiters requests wait for (shared with every client of the same host)."""
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(account={self.protocol.account!r}, "
-            f"base_url={self.protocol.base_url!r})"
-        )
-
-    @property
-    def clock_offset_ms(self) -> int:
-        """The exchange's clock minus ours, as last measured (0 until the exchange objects)."""
-        return self.clock.offset_ms
 
     @property
     def used_weight(self) -> dict[Budget, int]:
         """Weight Binance reported this IP used in the current minute, per budget (a copy)."""
         return dict(self.protocol.used_weight)
 
+    def _pacing(self, request: httpx.Request) -> Sequence[SlidingWindowLimiter]:
+        return self.budgets.for_request(request)
 
 
-class AsyncBinanceClient(_ClientBase, ClosingAsync):
+class AsyncBinanceClient(_ClientBase, AsyncClientMixin):
     """Async Binance client; also a folio ``BalanceReader`` and ``RiskReader``."""
 
     def __init__(
@@ -160,15 +147,7 @@ class AsyncBinanceClient(_ClientBase, ClosingAsync):
     ) -> None:
         """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
         super().__init__(credentials, **settings)
-        self._runner = AsyncRunner(
-            async_sender(self._http, self.auth, transport, self.protocol.base_url),
-            self._http.retry,
-            self._finish,
-            sleep=sleep,
-        )
-
-    async def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
-        return await self._runner.run(make_flow, self.budgets.for_request)
+        self._start(transport, sleep)
 
     async def balances(self, wallet: WalletKind) -> BalanceSnapshot:
         """Read the spot (``CASH``) or cross-margin (``MARGIN``) wallet's balances."""
@@ -186,29 +165,8 @@ class AsyncBinanceClient(_ClientBase, ClosingAsync):
         """The cross-margin account as Binance sent it (flags, account type, totals)."""
         return await self._run(self.protocol.margin_account)
 
-    async def server_time(self) -> datetime:
-        """Read the exchange's clock."""
-        return await self._run(self.protocol.server_time)
 
-    async def measure_clock_offset(self) -> int:
-        """Measure and adopt the offset to the exchange's clock now (ms); see ``sync_clock``."""
-        return await self._run(self.protocol.measure_clock_offset)
-
-    # folio reader protocol
-    async def fetch_balances(self, wallet: WalletKind) -> BalanceSnapshot:
-        """:class:`framework.providers.BalanceReader` entry point."""
-        return await self.balances(wallet)
-
-    async def fetch_margin_risk(self) -> MarginRisk:
-        """:class:`framework.providers.RiskReader` entry point."""
-        return await self.margin_risk()
-
-    async def aclose(self) -> None:
-        """Release the client's share of the connection pool."""
-        await self._runner.aclose()
-
-
-class BinanceClient(_ClientBase, ClosingBlocking):
+class BinanceClient(_ClientBase, BlockingClientMixin):
     """Blocking Binance client with the same methods as :class:`AsyncBinanceClient`."""
 
     def __init__(
@@ -221,15 +179,7 @@ class BinanceClient(_ClientBase, ClosingBlocking):
     ) -> None:
         """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
         super().__init__(credentials, **settings)
-        self._runner = BlockingRunner(
-            sync_client(self.protocol.base_url, self._http, self.auth, transport),
-            self._http.retry,
-            self._finish,
-            sleep=sleep,
-        )
-
-    def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
-        return self._runner.run(make_flow, self.budgets.for_request)
+        self._start(transport, sleep)
 
     def balances(self, wallet: WalletKind) -> BalanceSnapshot:
         """Read the spot (``CASH``) or cross-margin (``MARGIN``) wallet's balances."""
@@ -246,15 +196,3 @@ class BinanceClient(_ClientBase, ClosingBlocking):
     def margin_account(self) -> MarginAccount:
         """The cross-margin account as Binance sent it (flags, account type, totals)."""
         return self._run(self.protocol.margin_account)
-
-    def server_time(self) -> datetime:
-        """Read the exchange's clock."""
-        return self._run(self.protocol.server_time)
-
-    def measure_clock_offset(self) -> int:
-        """Measure and adopt the offset to the exchange's clock now (ms); see ``sync_clock``."""
-        return self._run(self.protocol.measure_clock_offset)
-
-    def close(self) -> None:
-        """Close the pooled connections."""
-        self._runner.close()
