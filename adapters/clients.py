@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -30,12 +30,60 @@ from adapters.transport import Flow, async_sender, sync_client
 from framework.credentials import Credentials
 from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.providers import AccountContext
 from framework.ratelimit import SlidingWindowLimiter
 from framework.settings import HttpSettings
 
-__all__ = ["AsyncClientMixin", "BlockingClientMixin", "ExchangeClientBase", "ExchangeProtocol"]
+__all__ = [
+    "AsyncClientMixin",
+    "BlockingClientMixin",
+    "ExchangeClientBase",
+    "ExchangeProtocol",
+    "account_client",
+]
 
 T = TypeVar("T")
+C = TypeVar("C", bound="AsyncClientMixin")
+
+
+class _Options(Protocol):
+    """An exchange's options class: validated from an account's ``options`` table."""
+
+    @classmethod
+    def from_mapping(
+        cls, options: Mapping[str, Any], *, account: str | None = None, source: str | None = None
+    ) -> Any:
+        """The options, or a ConfigurationError naming the file, account and key."""
+        ...
+
+
+def account_client(
+    context: AccountContext,
+    exchange: str,
+    client_type: Callable[..., C],
+    options_type: type[_Options],
+    default_url: str,
+) -> C:
+    """The account's async client, created on first use and shared by its readers.
+
+    A plugin's balance and risk hooks both return it: one connection pool share, one signing
+    clock per account, closed by the core when the host closes (``context.resource``).
+    """
+    account = context.account
+
+    def build() -> C:
+        options = options_type.from_mapping(
+            account.options, account=account.name, source=account.source
+        )
+        return client_type(
+            context.credentials(),
+            base_url=account.base_url or default_url,
+            account=account.name,
+            options=options,
+            http=context.http,
+        )
+
+    return context.resource(exchange, build)
 
 
 class ExchangeProtocol(Protocol):

@@ -16,7 +16,7 @@ from typing import Protocol, TypeVar, runtime_checkable
 
 import attrs
 
-from framework.config import AccountConfig
+from framework.config import AccountConfig, StaticCredentials
 from framework.credentials import Credentials
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
@@ -25,6 +25,7 @@ __all__ = [
     "AccountContext",
     "AsyncResource",
     "BalanceReader",
+    "DemoEndpoint",
     "ResourceStack",
     "RiskReader",
     "Simulator",
@@ -150,6 +151,44 @@ class SimulatorHandle(Protocol):
     def sample_environment(self) -> dict[str, str]:
         """Environment variables that ``sample_config`` refers to (test credentials only)."""
         ...
+
+
+@attrs.frozen(slots=True)
+class DemoEndpoint:
+    """A :class:`SimulatorHandle` for the usual case: one demo account on one simulator URL.
+
+    ``credentials`` are the simulator's own test credentials (never real ones): the demo
+    account uses them in memory, and ``sample_environment`` prints them for ``folio simulate``
+    under the variable names ``key_env`` and ``secret_env`` that ``sample_config`` refers to.
+    """
+
+    exchange: str
+    url: str
+    credentials: Credentials = attrs.field(repr=False)
+    key_env: str
+    secret_env: str
+
+    def demo_accounts(self) -> Sequence[AccountConfig]:
+        """One account, ``<exchange>-demo``, pointed at the simulator."""
+        demo = StaticCredentials(self.credentials)
+        return (AccountConfig(f"{self.exchange}-demo", self.exchange, demo, base_url=self.url),)
+
+    def sample_config(self) -> str:
+        """A ``folio.toml`` table for ``<exchange>-sim`` naming the two variables."""
+        return (
+            f"[accounts.{self.exchange}-sim]\n"
+            f'exchange = "{self.exchange}"\n'
+            f'api_key_env = "{self.key_env}"\n'
+            f'api_secret_env = "{self.secret_env}"\n'
+            f'base_url = "{self.url}"\n'
+        )
+
+    def sample_environment(self) -> dict[str, str]:
+        """The simulator's test credentials under the variable names of the sample config."""
+        return {
+            self.key_env: self.credentials.api_key.reveal(),
+            self.secret_env: self.credentials.api_secret.reveal(),
+        }
 
 
 @attrs.frozen(slots=True)

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from adapters.binance import DEFAULT_BASE_URL, AsyncBinanceClient, BinanceOptions
-from framework.config import AccountConfig, StaticCredentials
+from adapters.clients import account_client
 from framework.credentials import Credentials
 from framework.hookspecs import hookimpl
 from framework.models import WalletKind
-from framework.providers import AccountContext, Simulator, SimulatorHandle
-
-if TYPE_CHECKING:
-    from adapters.binance.simulator import RunningBinanceSimulator
+from framework.providers import AccountContext, DemoEndpoint, Simulator, SimulatorHandle
 
 EXCHANGE: Final = "binance"
 KEY_ENV: Final = "BINANCE_SIM_API_KEY"
@@ -29,22 +26,7 @@ SECRET_ENV: Final = "BINANCE_SIM_API_SECRET"  # noqa: S105 - a variable name
 
 
 def _client(context: AccountContext) -> AsyncBinanceClient:
-    """The account's client, created on first use and shared by both readers."""
-    account = context.account
-
-    def build() -> AsyncBinanceClient:
-        options = BinanceOptions.from_mapping(
-            account.options, account=account.name, source=account.source
-        )
-        return AsyncBinanceClient(
-            context.credentials(),
-            base_url=account.base_url or DEFAULT_BASE_URL,
-            account=account.name,
-            options=options,
-            http=context.http,
-        )
-
-    return context.resource(EXCHANGE, build)
+    return account_client(context, EXCHANGE, AsyncBinanceClient, BinanceOptions, DEFAULT_BASE_URL)
 
 
 @hookimpl
@@ -71,48 +53,18 @@ def folio_risk_reader(exchange: str, context: AccountContext) -> AsyncBinanceCli
     return _client(context) if exchange == EXCHANGE else None
 
 
-def _demo_credentials() -> Credentials:
-    from adapters.binance.simulator import DEMO_API_KEY, DEMO_API_SECRET  # noqa: PLC0415
-
-    return Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET)
-
-
-class _Handle:
-    """What ``folio demo`` and ``folio simulate`` need to know about a running simulator."""
-
-    def __init__(self, running: RunningBinanceSimulator) -> None:
-        self._running = running
-
-    @property
-    def url(self) -> str:
-        return self._running.url
-
-    def demo_accounts(self) -> Sequence[AccountConfig]:
-        demo = StaticCredentials(_demo_credentials())
-        return (AccountConfig("binance-demo", EXCHANGE, demo, base_url=self.url),)
-
-    def sample_config(self) -> str:
-        lines = (
-            "[accounts.binance-sim]",
-            f'exchange = "{EXCHANGE}"',
-            f'api_key_env = "{KEY_ENV}"',
-            f'api_secret_env = "{SECRET_ENV}"',
-            f'base_url = "{self.url}"',
-        )
-        return "\n".join(lines) + "\n"
-
-    def sample_environment(self) -> dict[str, str]:
-        credentials = _demo_credentials()
-        return {KEY_ENV: credentials.api_key.reveal(), SECRET_ENV: credentials.api_secret.reveal()}
-
-
 @contextmanager
 def _serve(host: str, port: int) -> Iterator[SimulatorHandle]:
     # Imported here: hosts that never start a simulator do not pay for loading it.
-    from adapters.binance.simulator import BinanceSimulator  # noqa: PLC0415
+    from adapters.binance.simulator import (  # noqa: PLC0415
+        DEMO_API_KEY,
+        DEMO_API_SECRET,
+        BinanceSimulator,
+    )
 
     with BinanceSimulator.seed().serve(host=host, port=port) as running:
-        yield _Handle(running)
+        credentials = Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET)
+        yield DemoEndpoint(EXCHANGE, running.url, credentials, KEY_ENV, SECRET_ENV)
 
 
 @hookimpl
