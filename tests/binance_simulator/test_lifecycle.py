@@ -23,12 +23,12 @@ from tests.simulator.test_accounts import imported_modules
 
 PACKAGE = Path(__file__).resolve().parents[2] / "adapters" / "binance" / "simulator"
 SHARED = {
-    # the exchange-neutral machinery of the AscendEX simulator, reused rather than copied
-    "adapters.ascendex.simulator.faults",
-    "adapters.ascendex.simulator.http11",
-    "adapters.ascendex.simulator.runtime",
-    "adapters.ascendex.simulator.server",
-    "adapters.ascendex.simulator.stats",
+    # the exchange-neutral simulator kit, reused rather than copied
+    "adapters.simkit.faults",
+    "adapters.simkit.http11",
+    "adapters.simkit.runtime",
+    "adapters.simkit.server",
+    "adapters.simkit.stats",
 }
 
 

@@ -189,12 +189,21 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("module", sorted(p.name for p in PACKAGE.glob("*.py")))
-def test_simulator_imports_only_the_standard_library(module: str) -> None:
-    allowed_third_party = {"pytest"} if module == "pytest_plugin.py" else set()
-    for name in imported_modules(PACKAGE / module):
+SIMKIT = PACKAGE.parents[1] / "simkit"
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*PACKAGE.glob("*.py"), *SIMKIT.glob("*.py")]),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_simulator_imports_only_the_standard_library(path: Path) -> None:
+    """The simulator and the shared kit under it import nothing of folio's client side."""
+    allowed_third_party = {"pytest"} if path.name == "pytest_plugin.py" else set()
+    for name in imported_modules(path):
         top = name.split(".")[0]
-        if name.startswith("adapters.ascendex.simulator") or top == "__future__":
+        own = name.startswith(("adapters.ascendex.simulator", "adapters.simkit"))
+        if own or top == "__future__":
             continue
         assert top in sys.stdlib_module_names or top in allowed_third_party, (
-            f"{module} imports {name}")
+            f"{path.name} imports {name}")

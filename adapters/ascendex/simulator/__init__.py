@@ -59,9 +59,9 @@ from adapters.ascendex.simulator.accounts import (
 from adapters.ascendex.simulator.auth import sign
 from adapters.ascendex.simulator.faults import ActiveFault, Fault, FaultError, FaultKind, FaultSet
 from adapters.ascendex.simulator.options import SimulatorOptions
-from adapters.ascendex.simulator.server import RunningSimulator
 from adapters.ascendex.simulator.simulator import AscendexSimulator, system_clock_ms
-from adapters.ascendex.simulator.stats import SimStats
+from adapters.simkit.server import RunningSimulator
+from adapters.simkit.stats import SimStats
 
 __all__ = [
     "DEMO_API_KEY",

@@ -22,10 +22,10 @@ import json
 from typing import Any
 
 from adapters.ascendex.simulator.faults import Fault, FaultError
-from adapters.ascendex.simulator.http11 import Request, Response
 from adapters.ascendex.simulator.payloads import encode_error, encode_ok
 from adapters.ascendex.simulator.routes import RouteKind
-from adapters.ascendex.simulator.runtime import Runtime
+from adapters.simkit.http11 import Request, Response
+from adapters.simkit.runtime import Runtime
 
 __all__ = ["handle_control"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from typing import Final
 
-from adapters.ascendex.simulator.http11 import Response, reason_phrase
+from adapters.simkit.http11 import Response, plain_text, reason_phrase
 
 __all__ = ["edge_error", "plain_text"]
 
@@ -31,11 +31,6 @@ _PLAIN_TEXT: Final = {
     405: "HTTP method not allowed.",
     414: "URI length exceeds the configured limit of 2048 characters",
 }
-
-
-def plain_text(status: int, text: str, *, close: bool = False) -> Response:
-    """A plain-text answer, as the Akka-HTTP origin sent for requests it rejected."""
-    return Response(status, text.encode("utf-8"), "text/plain; charset=UTF-8", close=close)
 
 
 def _cloudflare_page(status: int, ray: str) -> str:

@@ -24,8 +24,7 @@ from adapters.ascendex.simulator.auth import AuthError, authenticate
 from adapters.ascendex.simulator.catalog import Catalog
 from adapters.ascendex.simulator.control import handle_control
 from adapters.ascendex.simulator.edge import edge_error, plain_text
-from adapters.ascendex.simulator.faults import Fault, FaultKind, spoil
-from adapters.ascendex.simulator.http11 import Request, Response
+from adapters.ascendex.simulator.faults import FaultKind, spoil
 from adapters.ascendex.simulator.options import SimulatorOptions
 from adapters.ascendex.simulator.payloads import (
     encode_balances,
@@ -37,7 +36,9 @@ from adapters.ascendex.simulator.payloads import (
     is_zero_row,
 )
 from adapters.ascendex.simulator.routes import Match, Route, RouteKind, resolve
-from adapters.ascendex.simulator.runtime import Runtime
+from adapters.simkit.faults import Fault
+from adapters.simkit.http11 import Request, Response
+from adapters.simkit.runtime import Runtime
 
 __all__ = ["Exchange"]
 

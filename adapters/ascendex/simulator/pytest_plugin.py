@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from adapters.ascendex.simulator.server import RunningSimulator
 from adapters.ascendex.simulator.simulator import AscendexSimulator
+from adapters.simkit.server import RunningSimulator
 
 __all__ = ["ascendex_simulator", "ascendex_simulator_factory"]
 

@@ -15,8 +15,8 @@ from adapters.ascendex.simulator.accounts import (
 )
 from adapters.ascendex.simulator.handler import Exchange
 from adapters.ascendex.simulator.options import SimulatorOptions
-from adapters.ascendex.simulator.runtime import Runtime
-from adapters.ascendex.simulator.server import RunningSimulator, serve_forever
+from adapters.simkit.runtime import Runtime
+from adapters.simkit.server import RunningSimulator, serve_forever
 
 __all__ = ["AscendexSimulator", "system_clock_ms"]
 
@@ -95,7 +95,9 @@ class AscendexSimulator:
         ``control=True`` opens the ``/__simulator__/`` control routes (see
         :mod:`adapters.ascendex.simulator.control`).
         """
-        return RunningSimulator(self._exchange(control=control), host, port)
+        return RunningSimulator(
+            self._exchange(control=control), host, port, name="ascendex-simulator"
+        )
 
     async def serve_forever(
         self,

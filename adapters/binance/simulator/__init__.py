@@ -3,8 +3,8 @@
 An independent implementation of the exchange side of the three endpoints folio reads, from
 Binance's published documentation: it imports nothing of folio's client, so the client's signer,
 weights and parsing are checked against it rather than against themselves. The HTTP/1.1
-server, the fault engine, the counters and the per-server runtime are the AscendEX simulator's
-(:mod:`adapters.ascendex.simulator`), which are exchange-neutral; what is Binance lives here.
+server, the fault engine, the counters and the per-server runtime come from the shared
+simulator kit (:mod:`adapters.simkit`); what is Binance lives here.
 
 Quick use::
 
@@ -34,7 +34,6 @@ Modules: :mod:`~.accounts` (account state, the seed), :mod:`~.auth`, :mod:`~.rou
 :mod:`~.simulator`, :mod:`~.pytest_plugin` (fixtures).
 """
 
-from adapters.ascendex.simulator.stats import SimStats
 from adapters.binance.simulator.accounts import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
@@ -55,6 +54,7 @@ from adapters.binance.simulator.simulator import (
     RunningBinanceSimulator,
     system_clock_ms,
 )
+from adapters.simkit.stats import SimStats
 
 __all__ = [
     "DEMO_API_KEY",

@@ -1,7 +1,7 @@
 """Fault injection for the Binance simulator: the AscendEX simulator's fault engine, reused.
 
 The kinds, their parameters, their JSON form and the matching rules (route, API key, method,
-``times``, seeded ``probability``) are those of :mod:`adapters.ascendex.simulator.faults`, which
+``times``, seeded ``probability``) are those of :mod:`adapters.simkit.faults`, which
 knows nothing exchange-specific but the route names; :class:`Fault` only says which routes
 exist here (``account``, ``margin/account``, ``time``) and adds Binance's ban. What each kind
 *answers* is Binance's (see :mod:`.handler`):
@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Self
 
-from adapters.ascendex.simulator.faults import Fault as _GenericFault
-from adapters.ascendex.simulator.faults import FaultError, FaultKind, FaultSet
 from adapters.binance.simulator.routes import route_names
+from adapters.simkit.faults import Fault as _GenericFault
+from adapters.simkit.faults import FaultError, FaultKind, FaultSet
 
 __all__ = ["Fault", "FaultError", "FaultKind", "FaultSet"]
 

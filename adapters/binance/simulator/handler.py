@@ -20,10 +20,6 @@ from collections.abc import Mapping
 from typing import Final
 from urllib.parse import parse_qsl
 
-from adapters.ascendex.simulator.faults import Fault as GenericFault
-from adapters.ascendex.simulator.faults import spoil
-from adapters.ascendex.simulator.http11 import Request, Response, reason_phrase
-from adapters.ascendex.simulator.runtime import Runtime
 from adapters.binance.simulator.accounts import SimAccount
 from adapters.binance.simulator.auth import AuthError, authenticate
 from adapters.binance.simulator.faults import FaultKind
@@ -36,6 +32,10 @@ from adapters.binance.simulator.payloads import (
 )
 from adapters.binance.simulator.routes import MARGIN_ACCOUNT, ROUTES, TIME, Pool, Route
 from adapters.binance.simulator.weights import WeightMeter
+from adapters.simkit.faults import Fault as GenericFault
+from adapters.simkit.faults import spoil
+from adapters.simkit.http11 import Request, Response, reason_phrase
+from adapters.simkit.runtime import Runtime
 
 __all__ = ["BinanceExchange"]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from adapters.ascendex.simulator.runtime import Runtime
-from adapters.ascendex.simulator.server import RunningSimulator
 from adapters.binance.simulator.accounts import AccountsError, SimAccount, seed_account
 from adapters.binance.simulator.handler import BinanceExchange
 from adapters.binance.simulator.options import SimulatorOptions
 from adapters.binance.simulator.routes import ROUTES
+from adapters.simkit.runtime import Runtime
+from adapters.simkit.server import RunningSimulator
 
 __all__ = ["BinanceSimulator", "RunningBinanceSimulator", "system_clock_ms"]
 

@@ -12,9 +12,9 @@ import threading
 from collections import deque
 from collections.abc import Callable
 
-from adapters.ascendex.simulator.faults import FaultSet, Selection
-from adapters.ascendex.simulator.http11 import Request
-from adapters.ascendex.simulator.stats import StatsRecorder
+from adapters.simkit.faults import FaultSet, Selection
+from adapters.simkit.http11 import Request
+from adapters.simkit.stats import StatsRecorder
 
 __all__ = ["Runtime"]
 

@@ -269,3 +269,8 @@ def encode_head(
     ]
     lines.extend(f"{name}: {value}" for name, value in response.headers)
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def plain_text(status: int, text: str, *, close: bool = False) -> Response:
+    """A plain-text answer, as an HTTP server sends for requests it rejects."""
+    return Response(status, text.encode("utf-8"), "text/plain; charset=UTF-8", close=close)

@@ -23,17 +23,17 @@ from email.utils import formatdate
 from types import TracebackType
 from typing import Final, Protocol
 
-from adapters.ascendex.simulator.edge import plain_text
-from adapters.ascendex.simulator.faults import FaultSet
-from adapters.ascendex.simulator.http11 import (
+from adapters.simkit.faults import FaultSet
+from adapters.simkit.http11 import (
     HttpError,
     Request,
     Response,
     encode_head,
+    plain_text,
     read_request,
 )
-from adapters.ascendex.simulator.runtime import Runtime
-from adapters.ascendex.simulator.stats import SimStats
+from adapters.simkit.runtime import Runtime
+from adapters.simkit.stats import SimStats
 
 __all__ = ["HttpServer", "RunningSimulator", "ServerLimits", "Service"]
 
@@ -213,12 +213,12 @@ def _reset(writer: asyncio.StreamWriter) -> None:
 class RunningSimulator:
     """A simulator serving on a background thread with its own event loop.
 
-    Returned by :meth:`AscendexSimulator.serve` already listening; leaving the ``with``
+    Returned already listening by an exchange simulator's ``serve()``; leaving the ``with``
     block (or calling :meth:`stop`) shuts it down and joins the thread.
     """
 
     def __init__(
-        self, exchange: Service, host: str, port: int, *, name: str = "ascendex-simulator"
+        self, exchange: Service, host: str, port: int, *, name: str = "simulator"
     ) -> None:
         """Start serving ``exchange``; ``name`` prefixes the thread's name (``name-host:port``)."""
         self._exchange = exchange
