@@ -101,6 +101,17 @@ def _is_ratio(instance: object, attribute: attrs.Attribute[Any], value: object) 
         _is_exact_decimal(instance, attribute, value)
 
 
+def _is_reported_decimal(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """``None`` (the exchange does not report it) or a finite Decimal."""
+    if value is not None:
+        _is_exact_decimal(instance, attribute, value)
+
+
+def _is_reported_ratio(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _is_ratio(instance, attribute, value)
+
+
 def _is_utc(_instance: object, attribute: attrs.Attribute[Any], value: datetime) -> None:
     """Timestamps are aware and UTC: naive datetimes are how hosts get clocks wrong."""
     if value.utcoffset() != UTC.utcoffset(None):
@@ -256,18 +267,24 @@ class MarginRisk:
     positive. ``max_leverage`` is the platform's limit for the account. ``extras`` carries
     exchange-specific amounts (documented per exchange) that have no neutral meaning, so that
     nothing the exchange sent is lost and nothing exchange-specific leaks into the fields above.
+
+    ``None`` in ``available_value``, ``interest_value`` or ``max_leverage`` means *the exchange
+    does not report it*, which is not the same as zero (an invented zero or an upper bound
+    would be a wrong number on a dashboard) nor as :data:`NOT_APPLICABLE` (a value that is
+    undefined in the account's state). Where ``interest_value`` is ``None`` the interest is
+    included in ``borrowed_value``, so ``equity = total_value - borrowed_value`` still holds.
     """
 
     exchange: str
     account: str
     quote_asset: str
     total_value: Decimal = attrs.field(validator=_is_exact_decimal)
-    available_value: Decimal = attrs.field(validator=_is_exact_decimal)
+    available_value: Decimal | None = attrs.field(validator=_is_reported_decimal)
     borrowed_value: Decimal = attrs.field(validator=_is_exact_decimal)
-    interest_value: Decimal = attrs.field(validator=_is_exact_decimal)
+    interest_value: Decimal | None = attrs.field(validator=_is_reported_decimal)
     equity: Decimal = attrs.field(validator=_is_exact_decimal)
     leverage: Ratio = attrs.field(validator=_is_ratio)
-    max_leverage: Ratio = attrs.field(validator=_is_ratio)
+    max_leverage: Ratio | None = attrs.field(validator=_is_reported_ratio)
     health: MarginHealth
     fetched_at: datetime = attrs.field(validator=_is_utc)
     extras: Mapping[str, Decimal] = attrs.field(

@@ -39,6 +39,11 @@ def _amount(value: Decimal) -> str:
     return amount_text(value)
 
 
+def _reported(value: Ratio | None) -> str:
+    """A value the exchange may not report: ``-`` when it does not."""
+    return "-" if value is None else _ratio(value)
+
+
 def _ratio(value: Ratio) -> str:
     return "n/a" if not isinstance(value, Decimal) else amount_text(value)
 
@@ -87,8 +92,8 @@ def risk_table(fan_out: FanOut[MarginRisk]) -> str:
             state = f"{health.metric.value} n/a (nothing borrowed)"
         rows.append([
             account, risk.exchange, risk.quote_asset, _amount(risk.total_value),
-            _amount(risk.equity), _amount(risk.borrowed_value), _amount(risk.interest_value),
-            _amount(risk.available_value), _ratio(risk.leverage), _ratio(risk.max_leverage),
+            _amount(risk.equity), _amount(risk.borrowed_value), _reported(risk.interest_value),
+            _reported(risk.available_value), _ratio(risk.leverage), _reported(risk.max_leverage),
             state,
         ])
     return table(headers, rows, numeric=set(range(3, 10)))

@@ -12,10 +12,11 @@ answer means, and the checks that keep a wrong reading from becoming a wrong tot
   on a misread answer is worse than an error that names ``$.userAssets[i].netAsset``.
 * **Margin risk**: totals in BTC. ``totalLiabilityOfBtc`` is borrowed *plus* interest (the
   margin level divides by their sum), and Binance does not split it in BTC, so it is reported as
-  ``borrowed_value`` with ``interest_value`` 0; the per-asset interest is exact in the margin
-  balances. ``equity`` is ``totalAssetOfBtc - totalLiabilityOfBtc``; ``totalNetAssetOfBtc`` is
-  checked against it to one unit in the last digit (each total is rounded on its own) and a
-  larger gap is refused like a ``netAsset`` mismatch.
+  ``borrowed_value`` with ``interest_value`` ``None`` (not reported; the per-asset interest is
+  exact in the margin balances). ``available_value`` and ``max_leverage`` are ``None`` too: the
+  endpoint values neither. ``equity`` is ``totalAssetOfBtc - totalLiabilityOfBtc``;
+  ``totalNetAssetOfBtc`` is checked against it to one unit in the last digit (each total is
+  rounded on its own) and a larger gap is refused like a ``netAsset`` mismatch.
 * **Health**: Cross Margin Classic (``MARGIN_1``, and answers without ``accountType``) reports
   the margin level, total asset / (liability + interest), liquidated at 1.1. Cross Margin Pro
   (``MARGIN_2``) puts net equity over maintenance margin in the same field and is liquidated at
@@ -220,12 +221,12 @@ def margin_risk(
         account=account_name,
         quote_asset=QUOTE_ASSET,
         total_value=total,
-        available_value=total,
+        available_value=None,  # not reported in BTC: no invented upper bound
         borrowed_value=liability,
-        interest_value=Decimal(0),
+        interest_value=None,  # included in borrowed_value (totalLiabilityOfBtc)
         equity=equity,
         leverage=leverage,
-        max_leverage=NOT_APPLICABLE,
+        max_leverage=None,  # the endpoint does not report it
         health=_health(account, liability),
         fetched_at=fetched_at,
         extras=extras,

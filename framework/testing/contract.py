@@ -262,14 +262,16 @@ class ExchangePluginContract:
             conformance_target.exchange, conformance_target.account.name
         )
         assert risk.fetched_at.tzinfo is UTC
-        for name in ("total_value", "available_value", "borrowed_value", "interest_value",
-                     "equity"):
+        for name in ("total_value", "borrowed_value", "equity"):
             assert type(getattr(risk, name)) is Decimal, name
-        for name in ("leverage", "max_leverage"):
-            assert isinstance(getattr(risk, name), Decimal | NotApplicable), name
+        for name in ("available_value", "interest_value"):  # None: not reported
+            assert getattr(risk, name) is None or type(getattr(risk, name)) is Decimal, name
+        assert isinstance(risk.leverage, Decimal | NotApplicable)
+        assert risk.max_leverage is None or isinstance(risk.max_leverage, Decimal | NotApplicable)
         assert isinstance(risk.health.value, Decimal | NotApplicable)
         assert all(type(v) is Decimal for v in risk.extras.values())
-        assert risk.equity == risk.total_value - risk.borrowed_value - risk.interest_value
+        interest = risk.interest_value if risk.interest_value is not None else Decimal(0)
+        assert risk.equity == risk.total_value - risk.borrowed_value - interest
         if conformance_target.expected_equity is not None:
             assert _same_digits(risk.equity, conformance_target.expected_equity)
 

@@ -91,12 +91,12 @@ def test_margin_risk_sample(margin_sample: bytes) -> None:
     assert (risk.exchange, risk.account, risk.quote_asset) == ("binance", "main", "BTC")
     assert risk.total_value == Decimal("6.82728457")
     assert risk.borrowed_value == Decimal("0.58633215")  # liability: borrowed plus interest
-    assert risk.interest_value == 0
+    assert risk.interest_value is None  # not reported: inside the liability
     assert str(risk.equity) == "6.24095242"
-    assert risk.equity == risk.total_value - risk.borrowed_value - risk.interest_value
-    assert risk.available_value == risk.total_value
+    assert risk.equity == risk.total_value - risk.borrowed_value
+    assert risk.available_value is None  # Binance values no free part in BTC
     assert risk.leverage == Decimal("1.09394915")  # 6.82728457 / 6.24095242, 8 places
-    assert risk.max_leverage is NOT_APPLICABLE
+    assert risk.max_leverage is None  # not reported
     assert risk.health.metric is HealthMetric.MARGIN_LEVEL
     assert str(risk.health.value) == "11.64405625"
     assert risk.health.liquidation_threshold == CLASSIC_LIQUIDATION_LEVEL == Decimal("1.1")

@@ -305,6 +305,7 @@ def assert_risk(risk: MarginRisk, data: dict[str, Any]) -> None:
     exactly(risk.interest_value, data["totalInterestInUSDT"])
     exactly(risk.equity, data["netBalanceInUSDT"])
     exact_ratio(risk.leverage, data["currentLeverage"])
+    assert risk.max_leverage is not None  # AscendEX always reports it
     exact_ratio(risk.max_leverage, data["accountMaxLeverage"])
     exact_ratio(risk.health.value, data["cushion"])
     assert set(risk.extras) == {"points_balance"}
