@@ -45,7 +45,8 @@ class HttpSettings:
     """Time to wait for a free connection from the pool."""
 
     max_connections: int = attrs.field(default=10, validator=_positive)
-    """Connections one account may hold open; reads of one account rarely overlap."""
+    """Connections one account's blocking client may hold open (async reads share one pool per
+    event loop, bounded by ``max_concurrency``)."""
 
     keepalive_expiry: float = attrs.field(default=30.0, validator=_positive)
     """Idle seconds before a kept-alive connection is closed."""
