@@ -52,6 +52,11 @@ class PoolLease:
         """The shared session; valid until released."""
         return self._shared.session
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The event loop the session belongs to."""
+        return self._loop
+
     async def release(self) -> None:
         """Give the lease back; the last lease closes the session and its sockets."""
         if self._released:

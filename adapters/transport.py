@@ -168,6 +168,12 @@ class PooledSender:
         self._closed = False
 
     def _session(self) -> Any:
+        if self._lease is not None and self._lease.loop is not asyncio.get_running_loop():
+            msg = (
+                "this client's connections belong to the event loop it was first used on; "
+                "create one client per event loop (or use SyncFolio from blocking code)"
+            )
+            raise RuntimeError(msg)
         if self._lease is None:
             if self._closed:
                 msg = "this client has been closed"

@@ -99,3 +99,25 @@ async def test_a_closed_sender_refuses_to_send() -> None:
     await sender.aclose()
     with pytest.raises(RuntimeError, match="closed"):
         await sender.send(_request("http://127.0.0.1:1/"))
+
+
+def test_a_client_used_on_a_second_event_loop_says_so() -> None:
+    sender = PooledSender(DEFAULT_HTTP_SETTINGS, None)
+
+    async def lease_here() -> None:
+        sender._session()  # takes a lease on this loop
+
+    async def use_elsewhere() -> str:
+        try:
+            sender._session()
+        except RuntimeError as exc:
+            return str(exc)
+        return "no error"
+
+    async def close() -> None:
+        await sender.aclose()
+
+    with asyncio.Runner() as first:
+        first.run(lease_here())
+        assert "one client per event loop" in asyncio.run(use_elsewhere())
+        first.run(close())
