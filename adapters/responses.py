@@ -66,7 +66,7 @@ def parse_retry_after(
     text = value.strip()
     if not text:
         return None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # isdigit() alone accepts superscripts too
         return min(float(text), cap)
     try:
         when = parsedate_to_datetime(text)

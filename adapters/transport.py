@@ -34,6 +34,7 @@ import httpx
 from adapters import pool
 from framework.errors import ExchangeError, RequestTimeoutError, TransportError
 from framework.ratelimit import SlidingWindowLimiter
+from framework.retry import current_endpoint
 from framework.settings import HttpSettings
 
 __all__ = [
@@ -214,6 +215,8 @@ class PooledSender:
                 allow_redirects=False,
             ) as answer:
                 body = await answer.read()
+                # httpx decodes the body here, by its Content-Encoding (the pool does not):
+                # a corrupt gzip body fails now, like a broken connection would.
                 return httpx.Response(
                     answer.status, headers=answer.raw_headers, content=body, request=signed
                 )
@@ -221,7 +224,7 @@ class PooledSender:
         # an error tracker capturing locals would record. The exception type says what broke.
         except TimeoutError as exc:
             raise _timeout_error(type(exc).__name__, request) from None
-        except aiohttp.ClientError as exc:
+        except (aiohttp.ClientError, httpx.HTTPError) as exc:
             raise _connection_error(type(exc).__name__, request) from None
 
     async def aclose(self) -> None:
@@ -322,7 +325,7 @@ def run_sync(
 
 
 async def run_async(
-    sender: AsyncSender | httpx.AsyncClient,
+    sender: AsyncSender,
     flow: Flow[T],
     limiters: Pacing = (),
     *,
@@ -332,11 +335,10 @@ async def run_async(
 
     ``sleep`` waits at a limit (the client's, so tests can pass a fake one).
     """
-    if isinstance(sender, httpx.AsyncClient):
-        sender = HttpxSender(sender)
     try:
         request = next(flow)
         while True:
+            current_endpoint.set(request.extensions.get(ENDPOINT_EXTENSION))
             for limiter in _limiters_of(limiters, request):
                 await limiter.acquire(_cost(request), sleep=sleep)
             try:

@@ -31,6 +31,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -47,12 +48,18 @@ __all__ = [
     "NO_RETRIES",
     "RetryDecision",
     "RetryPolicy",
+    "current_endpoint",
     "decide",
     "retry_async",
     "retry_sync",
 ]
 
 log = logging.getLogger(__name__)
+
+current_endpoint: Final[ContextVar[str | None]] = ContextVar("folio_current_endpoint", default=None)
+"""The endpoint an attempt is calling right now, set by an adapter's driver before each
+request, so that an error raised around the attempt (the deadline) can still say which call
+it cut."""
 
 T = TypeVar("T")
 
@@ -155,8 +162,15 @@ def _after_failure(
         if decision.tell:
             error.detail += f" ({decision.reason})"
         raise error
-    # The error's str() is built from names and codes only: safe to log.
-    log.info("retrying in %.3f s (%s): %s", decision.delay, decision.reason, error)
+    # Type and location only: the detail may quote the exchange's own message, which may echo
+    # a credential; the client scrubs that from the error it raises, after this line.
+    log.info(
+        "retrying in %.3f s (%s): %s at %s",
+        decision.delay,
+        decision.reason,
+        type(error).__name__,
+        error.location or "an unnamed endpoint",
+    )
     return decision.delay
 
 
@@ -175,8 +189,9 @@ async def retry_async(
     """
     started = clock()
     number = 0
+    token = current_endpoint.set(None)
     try:
-        async with asyncio.timeout(policy.deadline):
+        async with asyncio.timeout(policy.deadline) as deadline:
             while True:
                 number += 1
                 try:
@@ -185,8 +200,13 @@ async def retry_async(
                     delay = _after_failure(policy, exc, number, clock() - started, jitter())
                 await sleep(delay)
     except TimeoutError:
-        msg = f"no answer within the {policy.deadline:g} s deadline ({number} attempts)"
-        raise RequestTimeoutError(msg) from None
+        if not deadline.expired():
+            raise  # a TimeoutError of the attempt's own, not the deadline
+        tries = "1 attempt" if number == 1 else f"{number} attempts"
+        msg = f"did not finish within the {policy.deadline:g} s deadline ({tries})"
+        raise RequestTimeoutError(msg, endpoint=current_endpoint.get()) from None
+    finally:
+        current_endpoint.reset(token)
 
 
 def retry_sync(

@@ -39,7 +39,8 @@ class HttpSettings:
     """Time to wait for each chunk of the response."""
 
     write_timeout: float = attrs.field(default=10.0, validator=_positive)
-    """Time to send the request."""
+    """Time to send the request (blocking client; an async send is bounded by the call's
+    deadline)."""
 
     pool_timeout: float = attrs.field(default=5.0, validator=_positive)
     """Time to wait for a free connection from the pool."""
@@ -52,7 +53,7 @@ class HttpSettings:
     """Idle seconds before a kept-alive connection is closed."""
 
     max_concurrency: int = attrs.field(default=256, validator=_positive)
-    """Accounts a fan-out reads at the same time; the rest wait their turn (host-wide)."""
+    """Accounts one host (``Folio``) reads at the same time in a fan-out; the rest wait."""
 
     retry: RetryPolicy = DEFAULT_RETRY_POLICY
     """When a failed read is tried again; see :mod:`framework.retry`."""

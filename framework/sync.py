@@ -14,6 +14,7 @@ async code uses :class:`~framework.host.Folio` directly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import Coroutine, Iterable, Sequence
@@ -55,7 +56,10 @@ class _PrivateLoop:
             try:
                 return loop.run_until_complete(task)
             except BaseException:
-                task.cancel()  # Ctrl-C: nothing of this call keeps running in the next one
+                if not task.done():  # Ctrl-C: end this call here, not during the next one
+                    task.cancel()
+                    with contextlib.suppress(BaseException):
+                        loop.run_until_complete(task)
                 raise
 
     def stop(self) -> None:
@@ -74,7 +78,7 @@ class SyncFolio:
         http: HttpSettings = DEFAULT_HTTP_SETTINGS,
     ) -> None:
         self._async = Folio(accounts, plugins=plugins, http=http)
-        self._thread: _PrivateLoop | None = _PrivateLoop()
+        self._loop: _PrivateLoop | None = _PrivateLoop()
 
     @classmethod
     def from_config(
@@ -82,12 +86,17 @@ class SyncFolio:
         config: FolioConfig | str | os.PathLike[str] = "folio.toml",
         *,
         extra_plugins: Iterable[tuple[str, object]] = (),
-        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
+        http: HttpSettings | None = None,
     ) -> SyncFolio:
-        """Build a blocking host from a config object or a TOML file path."""
+        """Build a blocking host from a config object or a TOML file path.
+
+        ``http`` replaces the configuration's ``[network]`` defaults, as for ``Folio``.
+        """
         loaded = config if isinstance(config, FolioConfig) else load_config(config)
         plugins = Plugins(loaded.plugins, extra=extra_plugins)
-        return cls(loaded.accounts, plugins=plugins, http=http)
+        return cls(
+            loaded.accounts, plugins=plugins, http=loaded.network if http is None else http
+        )
 
     @property
     def plugins(self) -> Plugins:
@@ -100,11 +109,11 @@ class SyncFolio:
         return self._async.accounts
 
     def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        if self._thread is None:
+        if self._loop is None:
             coroutine.close()
             msg = "this SyncFolio has been closed"
             raise RuntimeError(msg)
-        return self._thread.run(coroutine)
+        return self._loop.run(coroutine)
 
     def balances(self, account: str, wallet: WalletKind = WalletKind.CASH) -> BalanceSnapshot:
         """Read every balance of one wallet of one account (see :meth:`Folio.balances`)."""
@@ -126,7 +135,7 @@ class SyncFolio:
 
     def close(self) -> None:
         """Close every connection, then stop the private loop. Safe to call twice."""
-        thread, self._thread = self._thread, None
+        thread, self._loop = self._loop, None
         if thread is None:
             return
         try:

@@ -162,9 +162,10 @@ def balance_snapshot(
 def _fast_amount(value: object) -> Decimal | None:
     """The amount of a well-formed decimal string, parsed once; ``None`` on any doubt.
 
-    Accepts exactly what :func:`_decimal_text` accepts (for the common shapes), without its
-    regular expression: ``Decimal()`` also takes whitespace, ``_``, non-ASCII digits, NaN and
-    infinities, and those are refused here first; exponents and long texts go the slow way.
+    Accepts exactly what the strict reader's amount check (:mod:`adapters.strict`) accepts,
+    for the common shapes, without its regular expression: ``Decimal()`` also takes
+    whitespace, ``_``, non-ASCII digits, NaN and infinities, and those are refused here first;
+    exponents and long texts go the slow way.
     """
     if type(value) is not str or not value.isascii() or len(value) > MAX_AMOUNT_DIGITS:
         return None

@@ -206,8 +206,8 @@ class AscendexProtocol:
         data = yield from self._call(INFO)
         info = _account_info(self._structure(data, AccountInfoData, INFO, "GET"))
         self.info = info
+        self._check_key(info)  # before caching the group: a bad key is said on every call
         self._group = info.account_group
-        self._check_key(info)
         return info
 
     def _check_key(self, info: AccountInfo) -> None:

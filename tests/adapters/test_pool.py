@@ -121,3 +121,27 @@ def test_a_client_used_on_a_second_event_loop_says_so() -> None:
         first.run(lease_here())
         assert "one client per event loop" in asyncio.run(use_elsewhere())
         first.run(close())
+
+
+@pytest.mark.anyio
+async def test_a_corrupt_compressed_body_is_a_transport_error() -> None:
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        body = b"garbage!"  # announced as gzip, is not
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Content-Encoding: gzip\r\nContent-Length: 8\r\n\r\n" + body)
+        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    sender = PooledSender(DEFAULT_HTTP_SETTINGS, None)
+    try:
+        with pytest.raises(TransportError, match="DecodingError") as caught:
+            await sender.send(_request(f"http://127.0.0.1:{port}/"))
+    finally:
+        await sender.aclose()
+        server.close()
+        await server.wait_closed()
+    assert caught.value.endpoint == "GET test"

@@ -117,6 +117,14 @@ def test_429_retry_after_seconds() -> None:
     assert caught.value.retry_after == 7.0
 
 
+@pytest.mark.parametrize("advice", ["\u00b2", "\u0661", "7s", "-3", ""])
+def test_429_with_unreadable_retry_after_is_still_rate_limiting(advice: str) -> None:
+    # '²' is what httpx makes of the latin-1 byte 0xB2; str.isdigit() accepts it, float() not
+    with pytest.raises(RateLimitedError) as caught:
+        read_data(429, {"content-type": "text/html", "retry-after": advice}, b"<html/>")
+    assert caught.value.retry_after is None
+
+
 @pytest.mark.parametrize("status", [500, 502, 521, 524])
 def test_5xx_html_is_exchange_unavailable(status: int) -> None:
     with pytest.raises(ExchangeUnavailableError) as caught:

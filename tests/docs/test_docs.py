@@ -8,9 +8,10 @@ Conventions the documentation follows (and this module enforces):
 * a ```toml block is parsed, with ``framework.parse_config`` when it configures accounts or
   plugins, and AscendEX options are checked by the AscendEX options parser;
 * a ```console block's ``$ folio ...`` lines are run against a seed simulator, with a
-  ``folio.toml`` naming the account ``main`` in the working directory; lines after a command
-  are its expected output. A console line without ``$`` must be one of the README's two
-  quick-start commands.
+  ``folio.toml`` naming the account ``main`` in the working directory (``#`` starts a
+  comment); lines after a command are its expected output. A console line without ``$`` must
+  be one of the README's two quick-start commands;
+* the README's blocks follow the same rules; Python blocks also find that ``folio.toml``.
 
 Port numbers and timestamps are normalized on both sides before comparing.
 """
@@ -38,6 +39,7 @@ from framework.config import parse_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
+README = ROOT / "README.md"
 FOLIO = Path(sys.executable).with_name("folio")
 ENV = {"ASCENDEX_API_KEY": DEMO_API_KEY, "ASCENDEX_API_SECRET": DEMO_API_SECRET}
 
@@ -90,13 +92,18 @@ def test_docs_exist() -> None:
         assert required in names
 
 
-@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+@pytest.mark.parametrize("page", [*PAGES, README], ids=[*_ids(PAGES), "README.md"])
 def test_python_examples_run_and_print_what_the_page_says(
     page: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
+    with _workspace(tmp_path):  # a folio.toml naming `main`, on a seed simulator
+        _run_python_blocks(page)
+
+
+def _run_python_blocks(page: Path) -> None:
     page_blocks = blocks(page)
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     for position, block in enumerate(page_blocks):
@@ -178,7 +185,7 @@ def _run_simulate(command: list[str], env: dict[str, str], cwd: Path) -> None:
     assert "api_key_env" in text
 
 
-@pytest.mark.parametrize("page", [*PAGES, ROOT / "README.md"], ids=[*_ids(PAGES), "README.md"])
+@pytest.mark.parametrize("page", [*PAGES, README], ids=[*_ids(PAGES), "README.md"])
 def test_console_examples_reproduce(page: Path, tmp_path: Path) -> None:
     quick_start = _readme_commands()
     with _workspace(tmp_path) as env:
@@ -191,7 +198,7 @@ def test_console_examples_reproduce(page: Path, tmp_path: Path) -> None:
                         assert line in quick_start, f"{page.name}:{block.line} {line}"
                 continue
             for command, expected in _console_commands(block.text):
-                argv = shlex.split(command)
+                argv = shlex.split(command, comments=True)
                 assert argv[0] == "folio", command
                 argv[0] = str(FOLIO)
                 if argv[1] == "simulate":

@@ -9,6 +9,7 @@ from framework.errors import ConfigurationError
 from framework.host import Folio
 from framework.retry import DEFAULT_RETRY_POLICY
 from framework.settings import DEFAULT_HTTP_SETTINGS, NETWORK_KEYS, HttpSettings
+from framework.sync import SyncFolio
 from tests.framework.helpers import cash_plugin
 
 CONFIG = """
@@ -92,3 +93,12 @@ def test_every_network_key_is_a_setting_or_a_retry_field() -> None:
     for key in NETWORK_KEYS:
         assert hasattr(DEFAULT_HTTP_SETTINGS, key) or hasattr(DEFAULT_RETRY_POLICY, key)
     assert "retry" not in NETWORK_KEYS
+
+
+def test_the_blocking_host_takes_the_files_network_defaults_too() -> None:
+    plugin = cash_plugin("alpha")
+    with SyncFolio.from_config(parse_config(CONFIG), extra_plugins=[("alpha", plugin)]) as folio:
+        folio.all_balances()
+    by_account = {r.context.account.name: r.context.http for r in plugin.readers}
+    assert by_account["plain"].connect_timeout == 2  # from [network]
+    assert by_account["slow"].read_timeout == 45.5  # the account's own override

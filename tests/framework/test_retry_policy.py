@@ -18,7 +18,14 @@ from framework.errors import (
     RequestTimeoutError,
     TransportError,
 )
-from framework.retry import NO_RETRIES, RetryPolicy, decide, retry_async, retry_sync
+from framework.retry import (
+    NO_RETRIES,
+    RetryPolicy,
+    current_endpoint,
+    decide,
+    retry_async,
+    retry_sync,
+)
 
 POLICY = RetryPolicy(max_attempts=4, base_delay=0.25, max_delay=1.0, max_retry_after=5.0,
                      deadline=10.0)
@@ -202,7 +209,38 @@ async def test_async_loop_cuts_a_hanging_attempt_at_the_deadline() -> None:
         return "never"
 
     policy = RetryPolicy(deadline=0.05)
-    with pytest.raises(RequestTimeoutError, match=r"0\.05 s deadline \(1 attempts\)"):
-        await retry_async(attempt, policy)
+    token = current_endpoint.set(None)
+    try:
+        async def named_attempt() -> str:
+            current_endpoint.set("GET cash/balance")  # as an adapter's driver does
+            return await attempt()
+
+        with pytest.raises(RequestTimeoutError, match=r"0\.05 s deadline \(1 attempt\)") as caught:
+            await retry_async(named_attempt, policy)
+    finally:
+        current_endpoint.reset(token)
+    assert caught.value.endpoint == "GET cash/balance"  # the error says which call it cut
+
+
+@pytest.mark.anyio
+async def test_a_timeout_error_of_the_attempt_itself_is_not_taken_for_the_deadline() -> None:
+    async def attempt() -> str:
+        raise TimeoutError("the attempt's own")
+
+    with pytest.raises(TimeoutError, match="the attempt's own"):
+        await retry_async(attempt, RetryPolicy(deadline=30))
+
+
+def test_the_retry_log_names_the_error_but_never_quotes_its_detail(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    echoed = RateLimitedError("too many requests for key SECRETKEY123", code=100014)
+    echoed.located(exchange="x", account="main", endpoint="GET cash/balance")
+    script = Script(echoed)
+    with caplog.at_level("INFO", logger="framework.retry"):
+        retry_sync(script, POLICY, sleep=FakeTime().sleep, jitter=half)
+    (record,) = caplog.records
+    assert "RateLimitedError at x account 'main' GET cash/balance" in record.getMessage()
+    assert "SECRETKEY123" not in record.getMessage()
 
 

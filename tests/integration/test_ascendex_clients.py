@@ -226,6 +226,10 @@ async def test_key_problems_are_typed_and_explained(
     assert type(error) is case.error  # exactly: not a parse error, not a clock problem
     assert case.says in error.detail
     assert_located_without_secret(error, "keyed", case.endpoint, case.credentials)
+    with pytest.raises(ExchangeError) as again:  # the same clear answer on the next call
+        await client.balances(WalletKind.CASH)
+    assert type(again.value) is case.error
+    assert case.says in again.value.detail
 
 
 # -- faults ------------------------------------------------------------------------------------
