@@ -63,6 +63,17 @@ ENDPOINT_EXTENSION: Final = "folio.endpoint"
 COST_EXTENSION: Final = "folio.cost"
 """Request extension with the request's cost ("weight") against rate limits; 1 if absent."""
 
+ON_SEND_EXTENSION: Final = "folio.on_send"
+"""Request extension holding a callable the drivers call right before the request leaves,
+after any rate-limit wait: how a flow that measures a round trip (clock skew) learns when its
+request really went out."""
+
+
+def _on_send(request: httpx.Request) -> None:
+    hook = request.extensions.get(ON_SEND_EXTENSION)
+    if hook is not None:
+        hook()
+
 Pacing = Sequence[SlidingWindowLimiter] | Callable[[httpx.Request], Sequence[SlidingWindowLimiter]]
 """The limiters a request waits for: the same for every request of a flow, or chosen per
 request (an exchange whose endpoints draw on different budgets)."""
@@ -202,13 +213,16 @@ class PooledSender:
 
     async def send(self, request: httpx.Request) -> httpx.Response:
         import aiohttp  # noqa: PLC0415 - already loaded by _session
+        import yarl  # noqa: PLC0415 - aiohttp's URL type, loaded with it
 
         session = self._session()
         signed = self._signed(request)
         try:
             async with session.request(
                 signed.method,
-                str(signed.url),
+                # encoded=True: the bytes sent are the bytes signed (yarl would re-quote the
+                # query, turning %2C into ',', and the exchange would see another signature)
+                yarl.URL(str(signed.url), encoded=True),
                 headers=list(signed.headers.multi_items()),
                 data=signed.content or None,
                 timeout=self._timeout,
@@ -305,6 +319,7 @@ def run_sync(
         while True:
             for limiter in _limiters_of(limiters, request):
                 limiter.acquire_blocking(_cost(request), sleep=sleep)
+            _on_send(request)
             try:
                 response = client.send(request)
                 try:
@@ -341,6 +356,7 @@ async def run_async(
             current_endpoint.set(request.extensions.get(ENDPOINT_EXTENSION))
             for limiter in _limiters_of(limiters, request):
                 await limiter.acquire(_cost(request), sleep=sleep)
+            _on_send(request)
             try:
                 response = await sender.send(request)
             except ExchangeError as exc:

@@ -52,7 +52,7 @@ from adapters.ascendex.wire import (
     ServerTimeData,
 )
 from adapters.clock import ServerClock
-from adapters.transport import ENDPOINT_EXTENSION, Flow
+from adapters.transport import ENDPOINT_EXTENSION, ON_SEND_EXTENSION, Flow
 from framework.errors import (
     AccountStateError,
     AuthenticationError,
@@ -292,12 +292,16 @@ class AscendexProtocol:
 
     def _server_time_ms(self) -> Flow[tuple[int, int, int]]:
         """(exchange receive time, local send time, local receive time), all UTC ms."""
-        sent = self.clock.local_ms()
-        response = yield self._request(SERVER_TIME, params={"requestTime": str(sent)})
+        sent = [self.clock.local_ms()]
+        request = self._request(SERVER_TIME, params={"requestTime": str(sent[0])})
+        # Stamped when the request really leaves, after any rate-limit wait: a wait must not
+        # count as half a round trip, or the measured offset is off by half of it.
+        request.extensions[ON_SEND_EXTENSION] = lambda: sent.__setitem__(0, self.clock.local_ms())
+        response = yield request
         received = self.clock.local_ms()
         data = self._read(response, SERVER_TIME, "GET")
         wire: ServerTimeData = self._structure(data, ServerTimeData, SERVER_TIME, "GET")
-        return wire.request_receive_at, sent, received
+        return wire.request_receive_at, sent[0], received
 
     def server_time(self) -> Flow[datetime]:
         """The exchange's clock (``requestReceiveAt``)."""

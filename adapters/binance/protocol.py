@@ -35,7 +35,7 @@ from adapters.binance.responses import read_payload
 from adapters.binance.signer import SIGNED_EXTENSION
 from adapters.binance.wire import MarginAccount, ServerTime, SpotAccount
 from adapters.clock import ServerClock
-from adapters.transport import COST_EXTENSION, ENDPOINT_EXTENSION, Flow
+from adapters.transport import COST_EXTENSION, ENDPOINT_EXTENSION, ON_SEND_EXTENSION, Flow
 from framework.errors import ClockSkewError, FolioError, UnsupportedCapabilityError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 
@@ -185,12 +185,16 @@ class BinanceProtocol:
 
     def _server_time_ms(self) -> Flow[tuple[int, int, int]]:
         """(exchange time, local send time, local receive time), all UTC ms."""
-        sent = self.clock.local_ms()
-        response = yield self._request(SERVER_TIME)
+        sent = [self.clock.local_ms()]
+        request = self._request(SERVER_TIME)
+        # Stamped when the request really leaves, after any rate-limit wait: a wait must not
+        # count as half a round trip, or the measured offset is off by half of it.
+        request.extensions[ON_SEND_EXTENSION] = lambda: sent.__setitem__(0, self.clock.local_ms())
+        response = yield request
         received = self.clock.local_ms()
         payload = self._read(response, SERVER_TIME)
         wire: ServerTime = self._structure(payload, ServerTime, SERVER_TIME)
-        return wire.server_time, sent, received
+        return wire.server_time, sent[0], received
 
     def server_time(self) -> Flow[datetime]:
         """The exchange's clock (``serverTime``)."""
