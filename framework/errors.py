@@ -16,6 +16,7 @@
         │   ├── TransportError        connection refused / reset / protocol garbage
         │   ├── RequestTimeoutError
         │   ├── RateLimitedError      .retry_after seconds when the exchange said so
+        │   │   └── BannedError       banned for a while: never retried
         │   └── ExchangeUnavailableError   5xx, maintenance
         └── PermanentError            retrying the same request cannot help
             ├── AuthenticationError   bad key, bad signature, expired key
@@ -38,6 +39,7 @@ from typing import TypedDict, Unpack
 __all__ = [
     "AccountStateError",
     "AuthenticationError",
+    "BannedError",
     "ClockSkewError",
     "ConfigurationError",
     "ExchangeError",
@@ -269,6 +271,14 @@ class RateLimitedError(TransientError):
     ) -> None:
         super().__init__(detail, **context)
         self.retry_after = retry_after
+
+
+class BannedError(RateLimitedError):
+    """The exchange banned this IP address or key for a while (e.g. Binance's HTTP 418).
+
+    Never retried by folio: every early request is refused again and, on some exchanges,
+    lengthens the ban. ``retry_after`` says how long, when the exchange said so.
+    """
 
 
 class ExchangeUnavailableError(TransientError):

@@ -37,6 +37,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from framework.errors import (
+    BannedError,
     FolioError,
     RateLimitedError,
     RequestTimeoutError,
@@ -127,6 +128,8 @@ def decide(
     """
     if not isinstance(error, TransientError):
         return RetryDecision(False, 0.0, f"{type(error).__name__} is not retryable")
+    if isinstance(error, BannedError):
+        return RetryDecision(False, 0.0, "banned by the exchange: retrying early lengthens bans")
     if attempt >= policy.max_attempts:
         return RetryDecision(False, 0.0, f"gave up after {attempt} attempts", tell=attempt > 1)
     if isinstance(error, RateLimitedError) and error.retry_after is not None:

@@ -26,6 +26,7 @@ from adapters.binance.errors import ERROR_CODES, advice, error_class
 from adapters.binance.wire import ErrorBody
 from adapters.responses import decode_json, parse_retry_after
 from framework.errors import (
+    BannedError,
     ExchangeError,
     ExchangeUnavailableError,
     InvalidRequestError,
@@ -34,11 +35,7 @@ from framework.errors import (
     RateLimitedError,
 )
 
-__all__ = ["LONGEST_BAN", "read_payload"]
-
-LONGEST_BAN: Final = 3 * 24 * 3600.0
-"""The longest IP ban Binance documents (3 days): a 418's ``Retry-After`` is kept up to this,
-so the error tells the truth about a long ban instead of a capped guess."""
+__all__ = ["read_payload"]
 
 _STATUS_ONLY: Final[Mapping[int, tuple[type[ExchangeError], str]]] = {
     401: (PermissionDeniedError, "the exchange refused the API key (HTTP 401)"),
@@ -75,15 +72,17 @@ def _coded(body: ErrorBody, status: int) -> ExchangeError:
 def _throttled(
     status: int, headers: Mapping[str, str], body: ErrorBody | None, now: Callable[[], float]
 ) -> RateLimitedError:
+    retry_after = parse_retry_after(headers.get("retry-after"), now)
+    kind: type[RateLimitedError]
     if status == 418:
-        retry_after = parse_retry_after(headers.get("retry-after"), now, cap=LONGEST_BAN)
+        kind = BannedError  # never retried: an early request lengthens the ban
         what = "the IP address is banned for going on after HTTP 429 (HTTP 418)"
     else:
-        retry_after = parse_retry_after(headers.get("retry-after"), now)
+        kind = RateLimitedError
         what = "rate limited: the IP address went over a request-weight limit (HTTP 429)"
     advice_text = f"; retry after {retry_after:g} s" if retry_after is not None else ""
     said = f": {body.msg}" if body is not None and body.msg else ""
-    return RateLimitedError(
+    return kind(
         f"{what}{advice_text}{said}",
         retry_after=retry_after,
         status=status,

@@ -12,9 +12,10 @@ import pytest
 
 from adapters.binance.convert import structure
 from adapters.binance.errors import ERROR_CODES, advice, error_class
-from adapters.binance.responses import LONGEST_BAN, read_payload
+from adapters.binance.responses import read_payload
 from framework.errors import (
     AuthenticationError,
+    BannedError,
     ClockSkewError,
     ExchangeError,
     ExchangeUnavailableError,
@@ -23,6 +24,7 @@ from framework.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
+from framework.retry import RetryPolicy, decide
 
 JSON = {"content-type": "application/json;charset=UTF-8"}
 HTML = {"content-type": "text/html"}
@@ -130,15 +132,23 @@ def test_429_without_a_json_body_is_still_rate_limited() -> None:
 
 @pytest.mark.parametrize(
     ("retry_after", "expected"),
-    [("7200", 7200.0), (str(4 * 24 * 3600), LONGEST_BAN)],
-    ids=["two-hours-kept-whole", "four-days-capped-at-three"],
+    [("7200", 7200.0), (str(3 * 24 * 3600), 3 * 24 * 3600.0), ("", None)],
+    ids=["two-hours", "three-days-kept-whole", "no-advice"],
 )
-def test_418_is_a_ban_whose_length_is_kept(retry_after: str, expected: float) -> None:
+def test_418_is_a_ban_whose_length_is_kept(retry_after: str, expected: float | None) -> None:
     body = {"code": -1003, "msg": "Way too much request weight used; IP banned until 1."}
     error = _error(418, body, {**JSON, "retry-after": retry_after})
-    assert isinstance(error, RateLimitedError)
+    assert isinstance(error, BannedError)  # never retried, with or without advice
     assert (error.retry_after, error.status) == (expected, 418)
     assert "banned" in error.detail
+
+
+def test_a_ban_is_never_retried() -> None:
+    body = {"code": -1003, "msg": "IP banned until 1."}
+    error = _error(418, body, JSON)
+    decision = decide(RetryPolicy(max_attempts=10), error, attempt=1, elapsed=0, jitter=0)
+    assert not decision.retry
+    assert "banned" in decision.reason
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from adapters.binance.simulator.pytest_plugin import BinanceSimulatorFactory
 from framework.credentials import Credentials
 from framework.errors import (
     AuthenticationError,
+    BannedError,
     ClockSkewError,
     ExchangeError,
     ExchangeUnavailableError,
@@ -134,7 +135,7 @@ FAULTS = {
         Fault.rate_limited(retry_after=3), RateLimitedError,
         {"status": 429, "retry_after": 3.0, "code": -1003}, "retry after 3 s"),
     "418-ip-ban": FaultCase(
-        Fault.banned(retry_after=600), RateLimitedError,
+        Fault.banned(retry_after=600), BannedError,
         {"status": 418, "retry_after": 600.0, "code": -1003}, "banned"),
     "500": FaultCase(Fault.http_status(500), ExchangeUnavailableError,
                      {"status": 500, "code": -1001}, "HTTP 500"),
