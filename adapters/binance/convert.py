@@ -108,6 +108,17 @@ def _invalid(detail: str, field: str) -> InvalidResponseError:
 # -- balances --------------------------------------------------------------------------------
 
 
+def _not_negative(text: str, field: str) -> Decimal:
+    """An amount that can only be zero or more: a holding, a debt, a total.
+
+    A negative one is refused at ``field``: it would be shown as a wrong number.
+    """
+    amount = Decimal(text)
+    if amount < 0:
+        raise _invalid(f"a negative amount where only zero or more makes sense: {text}", field)
+    return amount
+
+
 def _checked_assets(rows: Sequence[SpotBalance | MarginAsset], key: str) -> None:
     codes = [row.asset for row in rows]
     check_asset_codes(codes, path=lambda i: f"$.{key}[{i}].asset", exchange=EXCHANGE)
@@ -120,8 +131,13 @@ def spot_snapshot(
     _checked_assets(account.balances, "balances")
     with _exact():
         balances = [
-            AssetBalance(row.asset, Decimal(row.free) + Decimal(row.locked), Decimal(row.free))
-            for row in account.balances
+            AssetBalance(
+                row.asset,
+                _not_negative(row.free, f"$.balances[{i}].free")
+                + _not_negative(row.locked, f"$.balances[{i}].locked"),
+                Decimal(row.free),
+            )
+            for i, row in enumerate(account.balances)
         ]
     return BalanceSnapshot(EXCHANGE, account_name, WalletKind.CASH, balances, fetched_at)
 
@@ -134,12 +150,14 @@ def _is_empty(row: MarginAsset) -> bool:
 
 
 def _margin_balance(row: MarginAsset, index: int) -> AssetBalance:
+    at = f"$.userAssets[{index}]"
+    free = _not_negative(row.free, f"{at}.free")
     balance = AssetBalance(
         asset=row.asset,
-        total=Decimal(row.free) + Decimal(row.locked),
-        available=Decimal(row.free),
-        borrowed=Decimal(row.borrowed),
-        interest=Decimal(row.interest),
+        total=free + _not_negative(row.locked, f"{at}.locked"),
+        available=free,
+        borrowed=_not_negative(row.borrowed, f"{at}.borrowed"),
+        interest=_not_negative(row.interest, f"{at}.interest"),
     )
     if balance.net != Decimal(row.net_asset):
         raise _invalid(
@@ -188,9 +206,9 @@ def margin_risk(
     account: MarginAccount, *, account_name: str, fetched_at: datetime
 ) -> MarginRisk:
     """The cross-margin account's risk profile, in BTC (see the module docstring)."""
-    total = Decimal(account.total_asset_of_btc)
-    liability = Decimal(account.total_liability_of_btc)
-    stated_net = Decimal(account.total_net_asset_of_btc)
+    total = _not_negative(account.total_asset_of_btc, "$.totalAssetOfBtc")
+    liability = _not_negative(account.total_liability_of_btc, "$.totalLiabilityOfBtc")
+    stated_net = Decimal(account.total_net_asset_of_btc)  # may be negative: debt over assets
     with _exact():
         equity = total - liability
         gap = abs(stated_net - equity)

@@ -306,3 +306,32 @@ def test_sums_are_exact_beyond_the_default_precision() -> None:
                                 "locked": "0.0000000000000001"}]})
     (row,) = spot_snapshot(wire, account_name="main", fetched_at=NOW).balances
     assert str(row.total) == "12345678901234.1234567890123457"
+
+
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [("spot", "free"), ("spot", "locked"), ("margin", "free"), ("margin", "locked"),
+     ("margin", "borrowed"), ("margin", "interest")],
+)
+def test_a_negative_holding_or_debt_is_refused_at_its_field(
+    spot_sample: bytes, margin_sample: bytes, kind: str, field: str
+) -> None:
+    document = json.loads(spot_sample if kind == "spot" else margin_sample)
+    key = "balances" if kind == "spot" else "userAssets"
+    document[key][0][field] = "-0.5"
+    with pytest.raises(InvalidResponseError) as caught:
+        if kind == "spot":
+            spot_snapshot(_spot(document), account_name="main", fetched_at=NOW)
+        else:
+            margin_snapshot(_margin(document), account_name="main", fetched_at=NOW)
+    assert caught.value.field == f"$.{key}[0].{field}"
+    assert "negative" in str(caught.value)
+
+
+@pytest.mark.parametrize("field", ["totalAssetOfBtc", "totalLiabilityOfBtc"])
+def test_a_negative_btc_total_is_refused(margin_sample: bytes, field: str) -> None:
+    document = json.loads(margin_sample)
+    document[field] = "-" + document[field]
+    with pytest.raises(InvalidResponseError) as caught:
+        _risk(document)
+    assert caught.value.field == f"$.{field}"
