@@ -319,11 +319,10 @@ def test_a_negative_holding_or_debt_is_refused_at_its_field(
     document = json.loads(spot_sample if kind == "spot" else margin_sample)
     key = "balances" if kind == "spot" else "userAssets"
     document[key][0][field] = "-0.5"
+    read = spot_snapshot if kind == "spot" else margin_snapshot
+    wire = _spot(document) if kind == "spot" else _margin(document)
     with pytest.raises(InvalidResponseError) as caught:
-        if kind == "spot":
-            spot_snapshot(_spot(document), account_name="main", fetched_at=NOW)
-        else:
-            margin_snapshot(_margin(document), account_name="main", fetched_at=NOW)
+        read(wire, account_name="main", fetched_at=NOW)  # type: ignore[arg-type]
     assert caught.value.field == f"$.{key}[0].{field}"
     assert "negative" in str(caught.value)
 
