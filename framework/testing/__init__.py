@@ -19,10 +19,13 @@ own simulator), the numbers it must read, and how to make the exchange misbehave
             )
 
 The inherited tests check discovery through the ``folio`` entry point, the declared
-capabilities (which decide what else runs), exact ``Decimal`` amounts, the model invariants,
-error mapping (bad credentials, rate limiting, a garbled answer), that no secret shows up in any
-``repr``, message or log line, and that every socket is closed when the host closes. Install
-with the ``testing`` extra (``pip install 'folio[testing]'``).
+capabilities (which decide what else runs), the amounts read against the expected ones digit
+for digit (``expected_totals``, ``expected_rows``, ``expected_risk``), what the domain models
+cannot check themselves (available within total, no debt outside margin, a leverage that means
+total / equity), error mapping (bad credentials, rate limiting, a garbled answer), that no
+credential, not even a rejected one, shows up in any ``repr``, message or log line, and that
+every socket is closed when the host closes. Install with the ``testing`` extra
+(``pip install 'folio[testing]'``).
 """
 
 from framework.testing.contract import ConformanceTarget, ExchangePluginContract, Scenario

@@ -39,5 +39,15 @@ class TestBinanceContract(ExchangePluginContract):
                 WalletKind.MARGIN: {"BTC": "0.00499500", "BNB": "2346.50000000"},
             },
             expected_equity="6.24095242",
+            expected_rows={
+                WalletKind.CASH: {"LTC": {"available": "4763368.68006011"}},
+                WalletKind.MARGIN: {"BNB": {"available": "2346.50000000",
+                                            "borrowed": "201.66666672",
+                                            "interest": "0.00000000"}},
+            },
+            expected_risk={"total_value": "6.82728457", "available_value": None,
+                           "borrowed_value": "0.58633215", "interest_value": None,
+                           "leverage": "1.09394915", "max_leverage": None,
+                           "health": "11.64405625"},
             inject=inject,
         )

@@ -45,5 +45,13 @@ class TestAscendexContract(ExchangePluginContract):
                 WalletKind.MARGIN: {"USDT": "11200", "ETH": "20"},
             },
             expected_equity="17715.8175",
+            expected_rows={
+                WalletKind.CASH: {"BTC": {"available": "16.1308675"}},
+                WalletKind.MARGIN: {"USDT": {"available": "11200", "borrowed": "0",
+                                             "interest": "0"}},
+            },
+            expected_risk={"total_value": "17715.8175", "available_value": "17715.8175",
+                           "borrowed_value": "0", "interest_value": "0", "leverage": "1",
+                           "max_leverage": "10", "health": "n/a"},
             inject=inject,
         )

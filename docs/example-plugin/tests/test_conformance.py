@@ -41,5 +41,6 @@ class TestPaperexContract(ExchangePluginContract):
                 base_url=paperex.url,
             ),
             expected_totals={WalletKind.CASH: {"BTC": "1.50000000", "USD": "1000.25"}},
+            expected_rows={WalletKind.CASH: {"BTC": {"available": "1.25000000"}}},
             inject=inject,
         )
