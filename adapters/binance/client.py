@@ -67,11 +67,19 @@ T = TypeVar("T")
 _BY_LABEL: Final = {endpoint.label: endpoint for endpoint in ENDPOINTS}
 
 
+def _host_of(base_url: str) -> str:
+    """The host a budget belongs to: ``https://API.binance.com:443/`` is ``api.binance.com``."""
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").lower()
+    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
+    return host if parts.port in (None, default) else f"{host}:{parts.port}"
+
+
 class _Budgets:
     """The process-wide limiter of each budget an endpoint draws on, for one host."""
 
     def __init__(self, options: BinanceOptions, base_url: str) -> None:
-        self._host = urlsplit(base_url).netloc.lower()
+        self._host = _host_of(base_url)
         self._limits = {Budget.API: options.weight_limit, Budget.SAPI: options.sapi_weight_limit}
         self._held: dict[str, SlidingWindowLimiter] = {}
 

@@ -90,7 +90,8 @@ ERROR_CODES: Final[Mapping[int, tuple[type[ExchangeError], str]]] = MappingProxy
 """code -> (folio error class, the documentation's name for the code)."""
 
 _ADVICE: Final[Mapping[int, str]] = MappingProxyType({
-    -1021: "the local clock is off by more than recvWindow allows",
+    -1021: "the request's timestamp is outside what Binance accepts (too old for recvWindow, or "
+    "1 s or more ahead of its clock)",
     -1022: "check the API secret",
     -2014: "check the API key: it is not in Binance's format",
     -2015: "check the API key, the key's IP allow-list and that it has 'Enable Reading'",

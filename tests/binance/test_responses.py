@@ -68,7 +68,7 @@ def test_every_documented_code_maps_to_its_class(
 @pytest.mark.parametrize(
     ("code", "status", "cls", "says"),
     [
-        (-1021, 400, ClockSkewError, "local clock is off"),
+        (-1021, 400, ClockSkewError, "outside what Binance accepts"),
         (-1022, 400, AuthenticationError, "check the API secret"),
         (-2014, 401, AuthenticationError, "not in Binance's format"),
         (-2015, 401, PermissionDeniedError, "IP allow-list and that it has 'Enable Reading'"),
