@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -89,7 +90,7 @@ def _rows(response: httpx.Response) -> list[AssetBalance]:
         raise ExchangeError(f"unexpected HTTP {status}", status=status, endpoint=ENDPOINT)
     try:
         document = json.loads(response.content, parse_float=Decimal)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise _invalid("the body is not JSON", "$") from None
     rows = document.get("balances") if isinstance(document, dict) else None
     if not isinstance(rows, list):
@@ -107,21 +108,23 @@ def _row(row: Any, path: str) -> AssetBalance:
     if not isinstance(row, dict) or not isinstance(row.get("asset"), str):
         raise _invalid("expected an object with an 'asset' string", path)
     amounts = {name: _amount(row.get(name), f"{path}.{name}") for name in ("total", "available")}
+    if amounts["available"] > amounts["total"]:
+        raise _invalid("available is more than total", f"{path}.available")
     return AssetBalance(asset=row["asset"], total=amounts["total"],
                         available=amounts["available"])
 
 
+_AMOUNT = re.compile(r"[0-9]{1,40}(\.[0-9]{1,40})?")
+"""PaperEx writes holdings as plain, non-negative decimals: nothing else is accepted."""
+
+
 def _amount(value: object, path: str) -> Decimal:
-    # Amounts must be decimal strings: a JSON number may already have lost digits.
-    if not isinstance(value, str):
-        raise _invalid("expected a decimal string", path)
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise _invalid(f"not a decimal number: {value[:20]!r}", path) from None
-    if not amount.is_finite():
-        raise _invalid("not a finite number", path)
-    return amount
+    # Amounts must be decimal strings: a JSON number may already have lost digits. Decimal()
+    # alone would also take " 5 ", "1_000", "-1" and "1E+999999"; the pattern refuses them.
+    if not isinstance(value, str) or not _AMOUNT.fullmatch(value):
+        shown = value[:20] if isinstance(value, str) else type(value).__name__
+        raise _invalid(f"expected a plain decimal string, got {shown!r}", path)
+    return Decimal(value)
 
 
 def _invalid(detail: str, field: str) -> FolioError:
