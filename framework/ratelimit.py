@@ -50,9 +50,10 @@ class RateLimit:
     limit: int = attrs.field(validator=attrs.validators.gt(0))
     window: float = attrs.field(validator=attrs.validators.gt(0))
     scope: Scope = Scope.KEY
-    margin: float = attrs.field(default=0.1, validator=attrs.validators.ge(0))
-    """Extra fraction of the window kept free, so that requests bunched by network jitter on
-    their way still arrive inside the exchange's limit."""
+    margin: float = attrs.field(default=0.2, validator=attrs.validators.ge(0))
+    """Extra fraction of the window kept free, so that requests bunched on their way (network
+    jitter, a burst of new connections being set up) still arrive inside the exchange's limit.
+    A fifth of a one-second window is 200 ms of such delay."""
 
     def describe(self) -> str:
         """E.g. ``100 per 1 s per key``."""

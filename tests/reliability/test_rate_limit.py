@@ -23,7 +23,11 @@ from framework.settings import HttpSettings
 
 ACCOUNTS = 100
 CLIENT_LIMIT = 50  # per second, per key
-SERVER_LIMIT = (55, 1_000)
+# The simulated edge counts arrivals; here it shares the test process (and its GIL) with the
+# client, so a burst of 50 new connections can arrive a few hundred ms after folio released
+# it, more than a network adds. The slack above folio's limit absorbs that, and the control
+# below shows the edge still refuses a fan-out that folio does not pace.
+SERVER_LIMIT = (65, 1_000)
 
 
 async def fan_out_on_one_key(client_limit: int) -> tuple[int, int]:
