@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
-__all__ = ["ServerClock", "wall_clock_ms"]
+import httpx
+
+from adapters.transport import ON_SEND_EXTENSION, Flow
+
+__all__ = ["ClockSync", "RoundTrip", "ServerClock", "wall_clock_ms"]
 
 
 def wall_clock_ms() -> int:
@@ -47,3 +52,49 @@ class ServerClock:
         self.offset_ms = server_ms - (sent_ms + received_ms) // 2
         self.corrections += 1
         return self.offset_ms
+
+
+class RoundTrip:
+    """The local times around one server-time request, for :meth:`ServerClock.correct`.
+
+    The send time is stamped when the request really leaves (the drivers call the request's
+    send hook after any rate-limit wait): a wait must not count as half a round trip, or the
+    measured offset is off by half of it.
+    """
+
+    def __init__(self, clock: ServerClock, request: httpx.Request) -> None:
+        self._clock = clock
+        self.sent_ms = clock.local_ms()
+        self.received_ms = self.sent_ms
+        request.extensions[ON_SEND_EXTENSION] = self._left
+
+    def _left(self) -> None:
+        self.sent_ms = self._clock.local_ms()
+
+    def arrived(self) -> None:
+        """Stamp the answer's arrival; call it as soon as the flow receives the response."""
+        self.received_ms = self._clock.local_ms()
+
+    def correct(self, server_ms: int) -> int:
+        """Adopt the offset this round trip measured against ``server_ms``; return it."""
+        return self._clock.correct(server_ms, self.sent_ms, self.received_ms)
+
+
+class ClockSync:
+    """The server-time reads an exchange protocol offers, given its one server-time flow."""
+
+    clock: ServerClock
+
+    def _server_time_ms(self) -> Flow[tuple[int, RoundTrip]]:
+        """The exchange's time (UTC ms) and the round trip that read it."""
+        raise NotImplementedError
+
+    def server_time(self) -> Flow[datetime]:
+        """The exchange's clock."""
+        server_ms, _ = yield from self._server_time_ms()
+        return datetime.fromtimestamp(server_ms / 1000, UTC)
+
+    def measure_clock_offset(self) -> Flow[int]:
+        """Measure the exchange's clock against ours, correct the signing clock, return ms."""
+        server_ms, trip = yield from self._server_time_ms()
+        return trip.correct(server_ms)

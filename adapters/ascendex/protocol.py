@@ -51,8 +51,8 @@ from adapters.ascendex.wire import (
     MarginRiskData,
     ServerTimeData,
 )
-from adapters.clock import ServerClock
-from adapters.transport import ENDPOINT_EXTENSION, ON_SEND_EXTENSION, Flow
+from adapters.clock import ClockSync, RoundTrip, ServerClock
+from adapters.transport import ENDPOINT_EXTENSION, Flow
 from framework.errors import (
     AccountStateError,
     AuthenticationError,
@@ -106,7 +106,7 @@ def _account_info(data: AccountInfoData) -> AccountInfo:
     )
 
 
-class AscendexProtocol:
+class AscendexProtocol(ClockSync):
     """Request building, group caching and response reading for one AscendEX account."""
 
     def __init__(
@@ -290,25 +290,12 @@ class AscendexProtocol:
         except FolioError as exc:
             raise self._located(exc, MARGIN_RISK, method) from None
 
-    def _server_time_ms(self) -> Flow[tuple[int, int, int]]:
-        """(exchange receive time, local send time, local receive time), all UTC ms."""
-        sent = [self.clock.local_ms()]
-        request = self._request(SERVER_TIME, params={"requestTime": str(sent[0])})
-        # Stamped when the request really leaves, after any rate-limit wait: a wait must not
-        # count as half a round trip, or the measured offset is off by half of it.
-        request.extensions[ON_SEND_EXTENSION] = lambda: sent.__setitem__(0, self.clock.local_ms())
+    def _server_time_ms(self) -> Flow[tuple[int, RoundTrip]]:
+        """The exchange's receive time (UTC ms) and the round trip that read it."""
+        request = self._request(SERVER_TIME, params={"requestTime": str(self.clock.local_ms())})
+        trip = RoundTrip(self.clock, request)
         response = yield request
-        received = self.clock.local_ms()
+        trip.arrived()
         data = self._read(response, SERVER_TIME, "GET")
         wire: ServerTimeData = self._structure(data, ServerTimeData, SERVER_TIME, "GET")
-        return wire.request_receive_at, sent[0], received
-
-    def server_time(self) -> Flow[datetime]:
-        """The exchange's clock (``requestReceiveAt``)."""
-        server_ms, _, _ = yield from self._server_time_ms()
-        return datetime.fromtimestamp(server_ms / 1000, UTC)
-
-    def measure_clock_offset(self) -> Flow[int]:
-        """Measure the exchange's clock against ours, correct the signing clock, return ms."""
-        server_ms, sent, received = yield from self._server_time_ms()
-        return self.clock.correct(server_ms, sent, received)
+        return wire.request_receive_at, trip

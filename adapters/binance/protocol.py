@@ -34,8 +34,8 @@ from adapters.binance.options import BinanceOptions
 from adapters.binance.responses import read_payload
 from adapters.binance.signer import SIGNED_EXTENSION
 from adapters.binance.wire import MarginAccount, ServerTime, SpotAccount
-from adapters.clock import ServerClock
-from adapters.transport import COST_EXTENSION, ENDPOINT_EXTENSION, ON_SEND_EXTENSION, Flow
+from adapters.clock import ClockSync, RoundTrip, ServerClock
+from adapters.transport import COST_EXTENSION, ENDPOINT_EXTENSION, Flow
 from framework.errors import ClockSkewError, FolioError, UnsupportedCapabilityError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 
@@ -49,7 +49,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class BinanceProtocol:
+class BinanceProtocol(ClockSync):
     """Request building, clock correction and answer reading for one Binance account."""
 
     def __init__(
@@ -183,25 +183,12 @@ class BinanceProtocol:
         except FolioError as exc:
             raise self.locate(exc, endpoint) from None
 
-    def _server_time_ms(self) -> Flow[tuple[int, int, int]]:
-        """(exchange time, local send time, local receive time), all UTC ms."""
-        sent = [self.clock.local_ms()]
+    def _server_time_ms(self) -> Flow[tuple[int, RoundTrip]]:
+        """The exchange's time (``serverTime``, UTC ms) and the round trip that read it."""
         request = self._request(SERVER_TIME)
-        # Stamped when the request really leaves, after any rate-limit wait: a wait must not
-        # count as half a round trip, or the measured offset is off by half of it.
-        request.extensions[ON_SEND_EXTENSION] = lambda: sent.__setitem__(0, self.clock.local_ms())
+        trip = RoundTrip(self.clock, request)
         response = yield request
-        received = self.clock.local_ms()
+        trip.arrived()
         payload = self._read(response, SERVER_TIME)
         wire: ServerTime = self._structure(payload, ServerTime, SERVER_TIME)
-        return wire.server_time, sent[0], received
-
-    def server_time(self) -> Flow[datetime]:
-        """The exchange's clock (``serverTime``)."""
-        server_ms, _, _ = yield from self._server_time_ms()
-        return datetime.fromtimestamp(server_ms / 1000, UTC)
-
-    def measure_clock_offset(self) -> Flow[int]:
-        """Measure the exchange's clock against ours, correct the signing clock, return ms."""
-        server_ms, sent, received = yield from self._server_time_ms()
-        return self.clock.correct(server_ms, sent, received)
+        return wire.server_time, trip
