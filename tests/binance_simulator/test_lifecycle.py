@@ -25,6 +25,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "adapters" / "binance" / "simula
 SHARED = {
     # the exchange-neutral simulator kit, reused rather than copied
     "adapters.simkit.faults",
+    "adapters.simkit.fixtures",
     "adapters.simkit.http11",
     "adapters.simkit.runtime",
     "adapters.simkit.server",

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from adapters.ascendex.simulator.simulator import AscendexSimulator
+from adapters.simkit.fixtures import stopped_after
 from adapters.simkit.server import RunningSimulator
 
 __all__ = ["ascendex_simulator", "ascendex_simulator_factory"]
@@ -26,19 +27,12 @@ SimulatorFactory = Callable[..., RunningSimulator]
 @pytest.fixture
 def ascendex_simulator_factory() -> Iterator[SimulatorFactory]:
     """Start simulators on loopback ports; all are stopped when the test ends."""
-    started: list[RunningSimulator] = []
 
     def start(simulator: AscendexSimulator | None = None, **serve: Any) -> RunningSimulator:
         serve.setdefault("control", True)
-        running = (simulator or AscendexSimulator.seed()).serve(**serve)
-        started.append(running)
-        return running
+        return (simulator or AscendexSimulator.seed()).serve(**serve)
 
-    try:
-        yield start
-    finally:
-        for running in reversed(started):
-            running.stop()
+    yield from stopped_after(start)
 
 
 @pytest.fixture

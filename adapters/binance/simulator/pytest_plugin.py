@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from adapters.binance.simulator.simulator import BinanceSimulator, RunningBinanceSimulator
+from adapters.simkit.fixtures import stopped_after
 
 __all__ = ["BinanceSimulatorFactory", "binance_simulator", "binance_simulator_factory"]
 
@@ -25,18 +26,11 @@ BinanceSimulatorFactory = Callable[..., RunningBinanceSimulator]
 @pytest.fixture
 def binance_simulator_factory() -> Iterator[BinanceSimulatorFactory]:
     """Start simulators on loopback ports; all are stopped when the test ends."""
-    started: list[RunningBinanceSimulator] = []
 
     def start(simulator: BinanceSimulator | None = None, **serve: Any) -> RunningBinanceSimulator:
-        running = (simulator or BinanceSimulator.seed()).serve(**serve)
-        started.append(running)
-        return running
+        return (simulator or BinanceSimulator.seed()).serve(**serve)
 
-    try:
-        yield start
-    finally:
-        for running in reversed(started):
-            running.stop()
+    yield from stopped_after(start)
 
 
 @pytest.fixture
