@@ -20,12 +20,13 @@ keys from one IP address: AscendEX.Net documented 6000 requests per minute per h
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Final, Literal
 
 import attrs
 
 from adapters.ascendex.endpoints import PathStyle
-from framework.errors import ConfigurationError
+from adapters.options import Rule, checked_options, flag, one_of, whole
 
 __all__ = ["DEFAULT_BASE_URL", "AscendexOptions"]
 
@@ -59,43 +60,22 @@ class AscendexOptions:
         source: str | None = None,
     ) -> AscendexOptions:
         """Validate an account's ``options`` table; errors name the file, account and key."""
-
-        def fail(key: str, detail: str) -> ConfigurationError:
-            return ConfigurationError(
-                detail, path=source, account=account, key=f"options.{key}"
-            )
-
-        known = {f.name for f in attrs.fields(cls)}
-        for key in options:
-            if key not in known:
-                raise fail(key, f"unknown AscendEX option (expected one of {sorted(known)})")
-        group = options.get("account_group")
-        if group is not None and (type(group) is not int or group < 0):
-            raise fail("account_group", "must be a non-negative integer (0 is valid)")
-        style = options.get("path_style", PathStyle.V1.value)
-        if style not in {s.value for s in PathStyle}:
-            raise fail("path_style", "must be 'v1' or 'legacy'")
-        method = options.get("risk_method", "GET")
-        if method not in ("GET", "POST"):
-            raise fail("risk_method", "must be 'GET' or 'POST'")
-        flags: dict[str, bool] = {}
-        for key, default in (("show_all", False), ("sync_clock", True)):
-            flag = options.get(key, default)
-            if type(flag) is not bool:
-                raise fail(key, "must be true or false")
-            flags[key] = flag
-        limits: dict[str, int] = {}
-        for key, default_limit in (("rate_limit", 100), ("host_rate_limit", 0)):
-            limit = options.get(key, default_limit)
-            if type(limit) is not int or limit < 0:
-                raise fail(key, "must be a non-negative integer (requests per second; 0: off)")
-            limits[key] = limit
-        return cls(
-            account_group=group,
-            path_style=PathStyle(style),
-            risk_method=method,
-            show_all=flags["show_all"],
-            sync_clock=flags["sync_clock"],
-            rate_limit=limits["rate_limit"],
-            host_rate_limit=limits["host_rate_limit"],
+        values = checked_options(
+            options, _RULES, exchange="AscendEX", account=account, source=source
         )
+        if "path_style" in values:
+            values["path_style"] = PathStyle(values["path_style"])
+        return cls(**values)
+
+
+_PER_SECOND: Final = "must be a non-negative integer (requests per second; 0: off)"
+_RULES: Final[Mapping[str, Rule]] = MappingProxyType({
+    "account_group": (whole(0), "must be a non-negative integer (0 is valid)"),
+    "path_style": (one_of(*(style.value for style in PathStyle)), "must be 'v1' or 'legacy'"),
+    "risk_method": (one_of("GET", "POST"), "must be 'GET' or 'POST'"),
+    "show_all": (flag, "must be true or false"),
+    "sync_clock": (flag, "must be true or false"),
+    "rate_limit": (whole(0), _PER_SECOND),
+    "host_rate_limit": (whole(0), _PER_SECOND),
+})
+"""Option name -> (accepts the TOML value, what to say when it does not)."""

@@ -16,13 +16,13 @@ IP address use the API too: Binance counts per IP, not per key.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
-from framework.errors import ConfigurationError
+from adapters.options import Rule, checked_options, flag, whole
 
 __all__ = ["DEFAULT_BASE_URL", "MAX_RECV_WINDOW", "BinanceOptions"]
 
@@ -55,41 +55,21 @@ class BinanceOptions:
         source: str | None = None,
     ) -> BinanceOptions:
         """Validate an account's ``options`` table; errors name the file, account and key."""
-        values: dict[str, Any] = {}
-        for key, value in options.items():
-            rule = _RULES.get(key)
-            if rule is None:
-                problem = f"unknown Binance option (expected one of {sorted(_RULES)})"
-            else:
-                accepts, problem = rule
-                if accepts(value):
-                    values[key] = value
-                    continue
-            raise ConfigurationError(problem, path=source, account=account, key=f"options.{key}")
-        return cls(**values)
+        return cls(
+            **checked_options(options, _RULES, exchange="Binance", account=account, source=source)
+        )
 
 
-def _flag(value: object) -> bool:
-    return type(value) is bool
-
-
-def _whole(low: int, high: int | None = None) -> Callable[[object], bool]:
-    def accepts(value: object) -> bool:
-        return type(value) is int and value >= low and (high is None or value <= high)
-
-    return accepts
-
-
-_RULES: Final[Mapping[str, tuple[Callable[[object], bool], str]]] = MappingProxyType({
+_RULES: Final[Mapping[str, Rule]] = MappingProxyType({
     "recv_window": (
-        _whole(1, MAX_RECV_WINDOW),
+        whole(1, MAX_RECV_WINDOW),
         f"must be an integer from 1 to {MAX_RECV_WINDOW} (milliseconds)",
     ),
-    "omit_zero_balances": (_flag, "must be true or false"),
-    "sync_clock": (_flag, "must be true or false"),
-    "weight_limit": (_whole(0), "must be a non-negative integer (weight per minute; 0: off)"),
+    "omit_zero_balances": (flag, "must be true or false"),
+    "sync_clock": (flag, "must be true or false"),
+    "weight_limit": (whole(0), "must be a non-negative integer (weight per minute; 0: off)"),
     "sapi_weight_limit": (
-        _whole(0), "must be a non-negative integer (weight per minute; 0: off)"
+        whole(0), "must be a non-negative integer (weight per minute; 0: off)"
     ),
 })
 """Option name -> (accepts the TOML value, what to say when it does not)."""
