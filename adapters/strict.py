@@ -254,14 +254,26 @@ def check_asset_codes(
 ) -> None:
     """Each row names its asset plainly and once; two rows for one asset would double a total.
 
+    Codes that differ only in case (``BTC`` and ``btc``) count as one asset named twice: no
+    exchange lists two assets that way, and a host that sums by upper-cased code would add
+    them up, while one that does not would show two holdings of what is one coin.
+
     ``path(i)`` is the JSON path of row ``i``'s asset code, for the error.
     """
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for index, code in enumerate(codes):
         if not code or code != code.strip():
             msg = f"asset code {code[:40]!r} is empty or padded with whitespace"
             raise InvalidResponseError(msg, field=path(index), exchange=exchange)
-        if code in seen:
+        folded = code.casefold()
+        earlier = seen.get(folded)
+        if earlier == code:
             msg = f"asset {code[:40]!r} is listed twice; refusing to guess which row is right"
             raise InvalidResponseError(msg, field=path(index), exchange=exchange)
-        seen.add(code)
+        if earlier is not None:
+            msg = (
+                f"assets {earlier[:40]!r} and {code[:40]!r} differ only in case; refusing to "
+                "guess whether they are one asset"
+            )
+            raise InvalidResponseError(msg, field=path(index), exchange=exchange)
+        seen[folded] = code

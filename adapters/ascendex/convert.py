@@ -1,6 +1,6 @@
 """JSON -> AscendEX wire classes -> folio domain models, exactly, or a typed error naming the field.
 
-Built once at import and reused. Three rules, each there because getting it wrong loses money:
+Built once at import and reused. Four rules, each there because getting it wrong loses money:
 
 * **Strict primitives.** cattrs' default hooks coerce (``str(1.5)``, ``int("7")``); a number
   where the exchange always sends a string means the payload is not what we think, so every
@@ -11,6 +11,11 @@ Built once at import and reused. Three rules, each there because getting it wron
 * **Every problem named.** A failed structure is re-run with cattrs' detailed validation and
   rendered with :func:`cattrs.transform_error`, so the error says ``$.data[1].availableBalance``
   rather than "bad response". The fast path (no detailed validation) serves every valid payload.
+* **Impossible balances are refused.** A cash or margin row whose total, available amount,
+  ``borrowed`` or ``interest`` is negative, or whose available amount exceeds its total (a
+  negative ``locked``), cannot be a true ledger; it is refused at that field, e.g.
+  ``$.data[2].availableBalance``, and so are asset codes that differ only in case. Why each
+  holds on AscendEX: docs/exchanges/ascendex.md, "Validation".
 * **Sentinels become states.** ``"-1"`` for ``currentLeverage`` and ``cushion`` means "not
   defined" (nothing borrowed, or no positive equity); it becomes
   :data:`framework.models.NOT_APPLICABLE`, never a negative ratio.
@@ -124,6 +129,37 @@ def _check_assets(rows: Sequence[CashBalanceRow | MarginBalanceRow]) -> None:
     )
 
 
+def _impossible(balance: AssetBalance) -> str | None:
+    """The JSON key of the first amount that cannot be true of a cash or margin row, or None.
+
+    What is held (``totalBalance``, ``availableBalance``) and what is owed (``borrowed``,
+    ``interest``) are each zero or more, and what is available is part of the total (else
+    ``locked`` would be negative). Debt is carried in ``borrowed`` and ``interest``, never as a
+    negative holding (docs/exchanges/ascendex.md, "Validation").
+    """
+    if balance.total < 0:
+        return "totalBalance"
+    if balance.available < 0 or balance.available > balance.total:
+        return "availableBalance"
+    if balance.borrowed < 0:
+        return "borrowed"
+    if balance.interest < 0:
+        return "interest"
+    return None
+
+
+def _refuse_impossible(balance: AssetBalance, index: int) -> None:
+    key = _impossible(balance)
+    if key is None:
+        return
+    msg = (
+        f"impossible balance of {balance.asset[:40]!r}: total {balance.total}, available "
+        f"{balance.available}, borrowed {balance.borrowed}, interest {balance.interest} "
+        "(amounts held or owed are never negative, and available is part of the total)"
+    )
+    raise InvalidResponseError(msg, field=f"$.data[{index}].{key}", exchange=EXCHANGE)
+
+
 def balance_snapshot(
     rows: Sequence[CashBalanceRow] | Sequence[MarginBalanceRow],
     *,
@@ -131,10 +167,14 @@ def balance_snapshot(
     account: str,
     fetched_at: datetime,
 ) -> BalanceSnapshot:
-    """Build the domain snapshot of a cash or margin balance answer."""
+    """Build the domain snapshot of a cash or margin balance answer.
+
+    An impossible row (see :func:`_impossible`) is refused naming its field.
+    """
     _check_assets(rows)
     balances: list[AssetBalance] = []
-    for row in rows:
+    read: Sequence[CashBalanceRow | MarginBalanceRow] = rows
+    for index, row in enumerate(read):
         if isinstance(row, MarginBalanceRow):
             balance = AssetBalance(
                 asset=row.asset,
@@ -149,6 +189,7 @@ def balance_snapshot(
                 total=Decimal(row.total_balance),
                 available=Decimal(row.available_balance),
             )
+        _refuse_impossible(balance, index)
         balances.append(balance)
     return BalanceSnapshot(
         exchange=EXCHANGE,
@@ -178,6 +219,23 @@ def _fast_amount(value: object) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
+def _fast_balance(asset: str, row: dict[str, Any], *, margin: bool) -> AssetBalance | None:
+    """One row of :func:`fast_balance_snapshot`, or ``None`` when it is not ordinary."""
+    total = _fast_amount(row.get("totalBalance", row.get("totalABalance")))
+    available = _fast_amount(row.get("availableBalance"))
+    if total is None or available is None:
+        return None
+    if margin:
+        borrowed = _fast_amount(row.get("borrowed"))
+        interest = _fast_amount(row.get("interest"))
+        if borrowed is None or interest is None:
+            return None
+        balance = AssetBalance(asset, total, available, borrowed, interest)
+    else:
+        balance = AssetBalance(asset, total, available)
+    return None if _impossible(balance) is not None else balance
+
+
 def fast_balance_snapshot(
     data: object, *, wallet: WalletKind, account: str, fetched_at: datetime
 ) -> BalanceSnapshot | None:
@@ -187,7 +245,9 @@ def fast_balance_snapshot(
     :func:`balance_snapshot`). Every answer an exchange normally sends is read here: each
     amount parsed once, no wire objects in between. Anything unusual (a missing or odd field,
     an exponent, a repeated asset) returns ``None``, and the strict route accepts it or says
-    exactly what is wrong.
+    exactly what is wrong. It applies the same rules as the strict route, so the two always
+    agree on what is accepted (``totalBalance`` before the draft's ``totalABalance``,
+    impossible amounts and case-differing codes left to the strict route to refuse).
     """
     if type(data) is not list:
         return None
@@ -198,21 +258,15 @@ def fast_balance_snapshot(
         if type(row) is not dict:
             return None
         asset = row.get("asset")
-        if type(asset) is not str or not asset or asset in seen or asset != asset.strip():
+        if type(asset) is not str or not asset or asset != asset.strip():
             return None
-        seen.add(asset)
-        total = _fast_amount(row.get("totalBalance", row.get("totalABalance")))
-        available = _fast_amount(row.get("availableBalance"))
-        if total is None or available is None:
+        if asset.casefold() in seen:  # repeated, or repeated but for case: the strict route's
             return None
-        if margin:
-            borrowed = _fast_amount(row.get("borrowed"))
-            interest = _fast_amount(row.get("interest"))
-            if borrowed is None or interest is None:
-                return None
-            balances.append(AssetBalance(asset, total, available, borrowed, interest))
-        else:
-            balances.append(AssetBalance(asset, total, available))
+        seen.add(asset.casefold())
+        balance = _fast_balance(asset, row, margin=margin)
+        if balance is None:
+            return None
+        balances.append(balance)
     return BalanceSnapshot(
         exchange=EXCHANGE,
         account=account,

@@ -236,9 +236,13 @@ class ExchangePluginContract:
         assert snapshot.fetched_at.tzinfo is UTC
         # (Decimal types, unique assets and net = total - borrowed - interest are the model's
         # own guarantees; the checks below are what a plugin can get wrong.)
+        folded = [balance.asset.casefold() for balance in snapshot.balances]
+        assert len(set(folded)) == len(folded), f"codes differing only in case: {snapshot.assets}"
         for balance in snapshot.balances:
             if conformance_target.available_within_total:
                 assert balance.available <= balance.total, balance.asset
+            assert balance.borrowed >= 0, f"{balance.asset}: negative borrowed"
+            assert balance.interest >= 0, f"{balance.asset}: negative interest"
             if wallet is not WalletKind.MARGIN:
                 assert balance.borrowed == balance.interest == 0, f"{balance.asset}: debt"
         expected = conformance_target.expected_totals.get(wallet)

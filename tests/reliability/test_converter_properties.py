@@ -222,10 +222,26 @@ def expect_rows(kind: Kind, data: object) -> Expected:
     seen: set[str] = set()
     for index, row in enumerate(data):
         asset = row["asset"]
-        if not asset or asset != asset.strip() or asset in seen:
-            return refused(f"$.data[{index}].asset")
-        seen.add(asset)
+        if not asset or asset != asset.strip() or asset.casefold() in seen:
+            return refused(f"$.data[{index}].asset")  # repeated, or repeated but for case
+        seen.add(asset.casefold())
+    for index, row in enumerate(data):
+        impossible = impossible_amounts(kind, row)
+        if impossible:
+            return refused(*(f"$.data[{index}].{key}" for key in impossible))
     return Accepted(data)
+
+
+def impossible_amounts(kind: Kind, row: dict[str, Any]) -> set[str]:
+    """The keys of a row that no true ledger sends: a negative holding or debt, or more
+    available than the total (docs/exchanges/ascendex.md, "Validation")."""
+    total = Decimal(row["totalBalance"] if "totalBalance" in row else row["totalABalance"])
+    available = Decimal(row["availableBalance"])
+    keys = {"totalBalance"} if total < 0 else set()
+    if available < 0 or available > total:
+        keys.add("availableBalance")
+    keys.update(key for key in ROW_AMOUNTS[kind][1:] if Decimal(row[key]) < 0)
+    return keys
 
 
 def expect_risk(data: object) -> Expected:
@@ -442,12 +458,16 @@ def valid_documents(
     else:
         codes_ = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=8)
         names = draw(st.lists(codes_, unique=True, max_size=6))
-        keys = ("availableBalance", *ROW_AMOUNTS[kind])
-        data = [
-            {"asset": name, draw(st.sampled_from(["totalBalance", "totalABalance"])): draw(amounts),
-             **{key: draw(amounts) for key in keys}}
-            for name in names
-        ]
+        held = amounts.map(lambda text: text.lstrip("-"))  # holdings and debts: zero or more
+        data = []
+        for name in names:
+            total, available = sorted((draw(held), draw(held)), key=Decimal, reverse=True)
+            data.append({
+                "asset": name,
+                draw(st.sampled_from(["totalBalance", "totalABalance"])): total,
+                "availableBalance": available,
+                **{key: draw(held) for key in ROW_AMOUNTS[kind][1:]},
+            })
     return {"code": 0, "data": data}
 
 
@@ -682,7 +702,7 @@ ACCEPTED_SPELLINGS: Final = ["1e5", "1E-8", "+1", "-0", "1.", ".5", "007", "0.00
 
 @pytest.mark.parametrize("text", ACCEPTED_SPELLINGS, ids=lambda text: text[:24])
 def test_odd_but_exact_spellings_are_read_exactly(text: str) -> None:
-    snapshot = read("cash", cash_body(totalBalance=text))
+    snapshot = read("cash", cash_body(totalBalance=text, availableBalance="0"))
     assert isinstance(snapshot, BalanceSnapshot)
     exactly(snapshot["BTC"].total, text)
 
@@ -728,8 +748,8 @@ def test_a_wrong_content_type_is_refused(content_type: str, words: str) -> None:
 )
 def test_every_odd_value_is_judged_as_the_oracle_says(value: object) -> None:
     """The named values, one by one, through the reader: accepted exactly when documented."""
-    result = outcome("cash", cash_body(totalBalance=value))
-    if is_amount(value):
+    result = outcome("cash", cash_body(totalBalance=value, availableBalance="0"))
+    if is_amount(value) and Decimal(str(value)) >= 0:
         assert isinstance(result, BalanceSnapshot)
         exactly(result["BTC"].total, str(value))
     else:
