@@ -164,6 +164,11 @@ class WireReader:
         top_level: Sequence[Any] = (),
     ) -> None:
         self.exchange = exchange
+        # Under ``from __future__ import annotations`` a field's type is a string until it is
+        # resolved; resolved first, every ``tuple[X, ...]`` field is found below and gets the
+        # list-only hook in both converters (else a JSON string "AB" became ("A", "B")).
+        for cls in wire_classes:
+            attrs.resolve_types(cls)
         self._keys = self._json_keys(wire_classes)
         self._fast = self._build(wire_classes, top_level, detailed=False)
         self._detailed = self._build(wire_classes, top_level, detailed=True)

@@ -1,0 +1,318 @@
+"""Every rule adapters/strict.py documents, each pinned by a test that fails when it breaks.
+
+The rules (module docstring of :mod:`adapters.strict`): ``str``, ``int`` and ``bool`` arrive as
+exactly that JSON type; an amount is a JSON string holding a finite decimal in ASCII digits,
+exponent accepted, at most ``MAX_AMOUNT_DIGITS`` digits written out and at most twice that many
+characters; objects are objects and sequences lists; keys come from the ``json`` metadata or
+the camelCase of the attribute, unknown keys are ignored; every problem is named by its JSON
+path, the error's ``field`` being the first; asset codes are plain and unique, case aside.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+import pytest
+
+from adapters.strict import (
+    MAX_AMOUNT_DIGITS,
+    DecimalText,
+    WireReader,
+    check_asset_codes,
+    json_key,
+    json_type,
+)
+from framework.errors import InvalidResponseError
+
+
+@attrs.frozen
+class Inner:
+    amount: DecimalText
+
+
+@attrs.frozen
+class Row:
+    asset: str
+    count: int
+    flag: bool
+    amount: DecimalText
+    usd_value: DecimalText = attrs.field(metadata={"json": "valueInUSD"})
+    maybe: DecimalText | None = None
+    tags: tuple[str, ...] = ()
+    inner: Inner | None = None
+
+
+READER: Final = WireReader("x", (Inner, Row), top_level=(list[Row],))
+GOOD: Final[dict[str, Any]] = {
+    "asset": "BTC", "count": 3, "flag": True, "amount": "1.5", "valueInUSD": "2",
+}
+
+
+def read(**changes: Any) -> Row:
+    row: Row = READER.structure({**GOOD, **changes}, Row)
+    return row
+
+
+def refused(**changes: Any) -> InvalidResponseError:
+    with pytest.raises(InvalidResponseError) as caught:
+        READER.structure({**GOOD, **changes}, Row)
+    assert caught.value.exchange == "x"
+    return caught.value
+
+
+# -- exact primitive types -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "described"),
+    [
+        ("count", True, "expected an integer, got a boolean"),  # true is no integer
+        ("count", False, "expected an integer, got a boolean"),
+        ("count", "3", "expected an integer, got a string"),
+        ("count", Decimal(3), "expected an integer, got a number"),
+        ("count", 3.0, "expected an integer, got a number"),
+        ("count", None, "expected an integer, got null"),
+        ("flag", 1, "expected true or false, got an integer"),
+        ("flag", "true", "expected true or false, got a string"),
+        ("asset", 7, "expected a string, got an integer"),
+        ("asset", ["BTC"], "expected a string, got a list"),
+        ("asset", None, "expected a string, got null"),
+    ],
+)
+def test_primitives_must_be_exactly_their_json_type(key: str, value: Any, described: str) -> None:
+    error = refused(**{key: value})
+    assert error.field == f"$.{key}"
+    assert described in error.detail
+
+
+def test_exact_primitives_are_kept_as_sent() -> None:
+    row = read(count=0, flag=False, asset="")
+    assert (row.count, row.flag, row.asset) == (0, False, "")
+    assert type(row.count) is int
+    assert type(row.flag) is bool
+
+
+# -- amounts ---------------------------------------------------------------------------------
+
+REFUSED_AMOUNTS: Final = [
+    (1.5, "expected a decimal string, got a number"),
+    (Decimal("1.5"), "expected a decimal string, got a number"),
+    (15, "expected a decimal string, got an integer"),
+    (True, "expected a decimal string, got a boolean"),
+    (None, "expected a decimal string, got null"),
+    ({"v": "1"}, "expected a decimal string, got an object"),
+    ("", "expected a decimal string"),
+    ("NaN", "expected a decimal string"),
+    ("-Infinity", "expected a decimal string"),
+    ("inf", "expected a decimal string"),
+    ("1_000", "expected a decimal string"),
+    (" 1", "expected a decimal string"),
+    ("1 ", "expected a decimal string"),
+    ("1\n", "expected a decimal string"),
+    ("\uff11", "expected a decimal string"),  # fullwidth 1
+    ("\u0661", "expected a decimal string"),  # Arabic-Indic 1
+    ("1,5", "expected a decimal string"),
+    ("0x10", "expected a decimal string"),
+    ("1e", "expected a decimal string"),
+    ("e5", "expected a decimal string"),
+    (".", "expected a decimal string"),
+    ("--1", "expected a decimal string"),
+    ("1e999999999", "at most 100 digits"),
+    ("0e-999999999", "at most 100 digits"),
+    ("1e100", "at most 100 digits"),  # 101 digits written out
+    ("9" * (MAX_AMOUNT_DIGITS + 1), "at most 100 digits"),
+    ("0." + "0" * (MAX_AMOUNT_DIGITS - 1) + "1", "at most 100 digits"),  # 1 + 100 digits
+    ("0" * (2 * MAX_AMOUNT_DIGITS + 1), "expected a decimal string"),  # 201 characters
+]
+
+
+@pytest.mark.parametrize(("value", "words"), REFUSED_AMOUNTS, ids=lambda v: repr(v)[:20])
+def test_an_amount_that_is_not_a_short_finite_ascii_decimal_string_is_refused(
+    value: Any, words: str
+) -> None:
+    error = refused(amount=value)
+    assert error.field == "$.amount"
+    assert words in error.detail
+
+
+ACCEPTED_AMOUNTS: Final = [
+    "0", "-0", "+1", "1.", ".5", "007", "1.50", "-12.000000001", "1e5", "1E-8", "1e+2",
+    "1e99",  # 100 digits written out
+    "9" * MAX_AMOUNT_DIGITS,
+    "0." + "0" * (MAX_AMOUNT_DIGITS - 2) + "1",  # 1 + 99 digits
+    "0" * (2 * MAX_AMOUNT_DIGITS),  # 200 characters, one digit written out
+    "+" + "0" * (2 * MAX_AMOUNT_DIGITS - 1),
+]
+
+
+@pytest.mark.parametrize("value", ACCEPTED_AMOUNTS, ids=lambda v: v[:20])
+def test_an_exact_amount_is_kept_as_the_text_sent(value: str) -> None:
+    row = read(amount=value)
+    assert row.amount == value
+    assert type(row.amount) is str
+
+
+def test_a_refused_text_is_quoted_at_most_40_characters() -> None:
+    error = refused(amount="x" * 150)
+    assert "x" * 40 in error.detail
+    assert "x" * 41 not in error.detail
+
+
+# -- shapes, keys and paths ------------------------------------------------------------------
+
+
+def test_keys_come_from_metadata_or_camel_case() -> None:
+    fields = {f.name: f for f in attrs.fields(Row)}
+    assert json_key(fields["usd_value"]) == "valueInUSD"
+    assert json_key(fields["asset"]) == "asset"
+
+    @attrs.frozen
+    class Snake:
+        total_balance_in_usdt: str
+
+    assert json_key(attrs.fields(Snake).total_balance_in_usdt) == "totalBalanceInUsdt"
+
+
+def test_a_renamed_key_is_read_only_under_its_json_name() -> None:
+    assert read().usd_value == "2"
+    payload = {key: value for key, value in GOOD.items() if key != "valueInUSD"}
+    with pytest.raises(InvalidResponseError) as caught:
+        READER.structure({**payload, "usd_value": "2"}, Row)
+    assert caught.value.field == "$.valueInUSD"
+    assert "required field missing" in caught.value.detail
+
+
+def test_unknown_keys_are_ignored() -> None:
+    assert read(newField=[1, {"a": None}]) == read()
+
+
+def test_optional_fields_take_null_or_their_type() -> None:
+    assert read(maybe=None).maybe is None
+    assert read(maybe="2").maybe == "2"
+    assert refused(maybe=2).field == "$.maybe"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"tags": "AB"}, "$.tags", "expected a list, got a string"),  # not iterated as a list
+        ({"tags": {"a": "b"}}, "$.tags", "expected a list, got an object"),
+        ({"tags": ["a", 1]}, "$.tags[1]", "expected a string, got an integer"),
+        ({"inner": ["1"]}, "$.inner", "expected an object, got a list"),
+        ({"inner": {"amount": 1}}, "$.inner.amount", "expected a decimal string"),
+    ],
+)
+def test_objects_are_objects_and_sequences_lists(
+    changes: dict[str, Any], field: str, words: str
+) -> None:
+    error = refused(**changes)
+    assert error.field == field
+    assert words in error.detail
+
+
+def test_a_nested_object_and_a_list_are_read() -> None:
+    row = read(tags=["a", "b"], inner={"amount": "3"})
+    assert row.tags == ("a", "b")
+    assert row.inner == Inner(DecimalText("3"))
+
+
+def test_every_problem_is_listed_and_the_first_is_the_field() -> None:
+    with pytest.raises(InvalidResponseError) as caught:
+        READER.structure([GOOD, {**GOOD, "count": "1", "amount": 2}], list[Row])
+    error = caught.value
+    assert error.field == "$[1].count"
+    assert "$[1].count" in error.detail
+    assert "$[1].amount" in error.detail
+    assert "$[0]" not in error.detail
+    assert error.detail.startswith("response does not match the documented schema: ")
+
+
+def test_a_top_level_list_must_be_a_list() -> None:
+    with pytest.raises(InvalidResponseError) as caught:
+        READER.structure(GOOD, list[Row])
+    assert caught.value.field == "$"
+
+
+def test_the_path_prefix_is_the_callers() -> None:
+    with pytest.raises(InvalidResponseError) as caught:
+        READER.structure({**GOOD, "count": "1"}, Row, path="$.data")
+    assert caught.value.field == "$.data.count"
+
+
+def test_two_attributes_of_one_name_must_not_map_to_two_keys() -> None:
+    @attrs.frozen
+    class A:
+        value: str
+
+    @attrs.frozen
+    class B:
+        value: str = attrs.field(metadata={"json": "Value"})
+
+    with pytest.raises(ValueError, match="maps to two JSON keys"):
+        WireReader("x", (A, B))
+
+
+@pytest.mark.parametrize(
+    ("value", "described"),
+    [(None, "null"), (True, "a boolean"), (1, "an integer"), (1.5, "a number"),
+     (Decimal(1), "a number"), ("a", "a string"), ([], "a list"), ({}, "an object")],
+)
+def test_json_types_are_described_in_words(value: object, described: str) -> None:
+    assert json_type(value) == described
+
+
+# -- asset codes -----------------------------------------------------------------------------
+
+
+def _codes(*codes: str) -> InvalidResponseError | None:
+    try:
+        check_asset_codes(list(codes), path=lambda i: f"$.rows[{i}].asset", exchange="x")
+    except InvalidResponseError as exc:
+        return exc
+    return None
+
+
+@pytest.mark.parametrize(
+    ("codes", "field", "words"),
+    [
+        (("BTC", ""), "$.rows[1].asset", "empty or padded"),
+        (("BTC", " ETH"), "$.rows[1].asset", "empty or padded"),
+        (("BTC\n",), "$.rows[0].asset", "empty or padded"),
+        (("BTC", "ETH", "BTC"), "$.rows[2].asset", "listed twice"),
+        (("BTC", "ETH", "btc"), "$.rows[2].asset", "differ only in case"),
+        (("eth", "ETH"), "$.rows[1].asset", "differ only in case"),
+        (("Stra\u00dfe", "STRASSE"), "$.rows[1].asset", "differ only in case"),  # casefold
+    ],
+)
+def test_asset_codes_are_plain_and_named_once_whatever_the_case(
+    codes: tuple[str, ...], field: str, words: str
+) -> None:
+    error = _codes(*codes)
+    assert error is not None
+    assert (error.field, error.exchange) == (field, "x")
+    assert words in error.detail
+
+
+def test_distinct_codes_pass() -> None:
+    assert _codes() is None
+    assert _codes("BTC", "ETH", "USDT", "1INCH", "BTCUP") is None
+
+
+def test_the_exchanges_wire_sequences_refuse_a_string_on_the_fast_path() -> None:
+    """The wire modules use string annotations; their ``tuple[...]`` fields must still be
+    list-only on the fast converter (a JSON ``"SPOT"`` once became ``("S", "P", "O", "T")``)."""
+    from adapters.ascendex.convert import structure as ascendex  # noqa: PLC0415
+    from adapters.ascendex.wire import AccountInfoData  # noqa: PLC0415
+    from adapters.binance.convert import structure as binance  # noqa: PLC0415
+    from adapters.binance.wire import SpotAccount  # noqa: PLC0415
+
+    with pytest.raises(InvalidResponseError) as caught:
+        binance({"balances": [], "permissions": "SPOT"}, SpotAccount)
+    assert caught.value.field == "$.permissions"
+    with pytest.raises(InvalidResponseError) as caught:
+        ascendex({"accountGroup": 6, "allowedIps": "1.2.3.4"}, AccountInfoData)
+    assert caught.value.field == "$.data.allowedIps"
+    info = ascendex({"accountGroup": 6, "allowedIps": ["1.2.3.4"]}, AccountInfoData)
+    assert info.allowed_ips == ("1.2.3.4",)
