@@ -12,6 +12,7 @@ The file is TOML (``folio.toml`` by default)::
     api_key_env = "ASCENDEX_API_KEY"        # names of environment variables,
     api_secret_env = "ASCENDEX_API_SECRET"  # never the secrets themselves
     base_url = "https://ascendex.com"       # optional: the plugin's default otherwise
+    allow_insecure_http = false             # true: accept http:// to a host not on this machine
 
     [accounts.main.options]      # optional, exchange-specific, checked by the exchange's plugin
     account_group = 6
@@ -21,29 +22,40 @@ The file is TOML (``folio.toml`` by default)::
 
     [accounts.vault]             # credentials from a file only its owner can read
     exchange = "ascendex"
-    credentials_file = "~/.config/folio/vault.toml"   # api_key = "...", api_secret = "..."
+    credentials_file = "vault.toml"   # api_key = "...", api_secret = "..."; relative to this file
 
     [network]                    # optional: every account's defaults (see framework.settings)
     connect_timeout = 3
     max_attempts = 3
 
 Secrets stay out of the file so that the file can be committed, shared and printed; a
-``credentials_file`` holds them apart, and a warning says so when others may read it. Keys are
-checked strictly: a misspelt key is a typo that would otherwise be silently ignored, so it is an
-error naming the file, the account and the key. Hosts can build the same objects in Python.
+``credentials_file`` holds them apart and is refused when others may read it (as ssh refuses
+such a key). Keys are checked strictly: a misspelt key is a typo that would otherwise be
+silently ignored, so it is an error naming the file, the account and the key. Hosts can build
+the same objects in Python, checked by the same rules.
+
+What loading refuses, so that no bad value first fails inside a plugin (where it would look like
+a plugin bug, or like a wrong signature), is listed in docs/configuration.md: keys and secrets
+that are not printable ASCII without spaces (a pasted line break), a ``base_url`` that is not a
+plain ``http(s)://host[:port][/path]`` URL, and ``http://`` to a host that is not this machine
+unless the account sets ``allow_insecure_http``. A value that may be a secret is never quoted
+in a message or a ``repr``: variable names are shown only when they look like conventional
+names (:func:`shown_variable`).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+import shlex
 import stat
 import tomllib
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -57,17 +69,92 @@ __all__ = [
     "EnvCredentials",
     "FileCredentials",
     "FolioConfig",
-    "InsecureCredentialsWarning",
     "PluginPolicy",
     "StaticCredentials",
     "load_config",
     "parse_config",
+    "shown_variable",
 ]
 
 DEFAULT_CONFIG_PATH: Final = "folio.toml"
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_CONVENTIONAL_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,63}$")
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9]+")
+SECRET_RUN_LENGTH: Final = 16
+"""A run of letters and digits this long, mixing both, is taken for a key or secret."""
+
+
+def _looks_like_a_secret(value: str) -> bool:
+    """A run of 16 or more letters and digits that mixes both: an API key, not a name.
+
+    Variable names are words joined by ``_`` (``ASCENDEX_API_KEY``, ``DESK2_SECRET``);
+    exchange keys and secrets are 20-90 random characters (hex in either case, base64 or its
+    URL-safe form with ``_`` and ``-``), so some stretch of 16 without a separator mixes
+    letters and digits. Telling them apart keeps a secret pasted into ``api_secret_env`` out of
+    every message.
+    """
+    return any(
+        len(run) >= SECRET_RUN_LENGTH
+        and any(c.isdigit() for c in run)
+        and any(c.isalpha() for c in run)
+        for run in _TOKEN_RUN.findall(value)
+    )
+
+
+def shown_variable(name: str) -> str | None:
+    """``name`` if it may be printed: a conventional variable name, else ``None``.
+
+    Conventional means upper-case letters, digits and ``_``, at most 64 characters, not
+    starting with a digit, and not looking like a key (:func:`_looks_like_a_secret`). Anything
+    else may be a secret pasted where a name belongs, so messages and ``repr`` say which
+    account and key instead (docs/configuration.md, "Secrets never live in the file").
+    """
+    if _CONVENTIONAL_ENV_NAME.match(name) and not _looks_like_a_secret(name):
+        return name
+    return None
+
+
+def _unusable(value: str) -> str | None:
+    """Why ``value`` cannot be an exchange-issued key or secret; ``None`` if it can be.
+
+    Exchanges issue keys and secrets in printable ASCII without spaces. Anything else is a
+    copying accident (a trailing line break, a CRLF file) that would otherwise fail later as a
+    wrong signature, or inside the HTTP library as what looks like a plugin bug. The reason
+    never quotes the value.
+    """
+    if not value:
+        return "is empty"
+    if value != value.strip():
+        return "has leading or trailing whitespace (a copied line break?)"
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in value):
+        return "contains a control character (a line break, tab, NUL ...)"
+    if any(c.isspace() for c in value):
+        return "contains a space"
+    if not value.isascii():
+        return "contains a non-ASCII character"
+    return None
+
+
+def _checked(
+    values: Sequence[Secret],
+    account: str,
+    keys: Sequence[str],
+    places: Sequence[str] = ("", ""),
+    path: str | None = None,
+) -> None:
+    """Raise an error naming the account and key if the key or secret cannot be used.
+
+    ``places`` say where each value came from (" in environment variable X").
+    """
+    for value, key, place, what in zip(
+        values, keys, places, ("API key", "API secret"), strict=True
+    ):
+        problem = _unusable(value.reveal())
+        if problem is not None:
+            msg = f"the {what}{place} {problem}; it is not shown"
+            raise ConfigurationError(msg, path=path, account=account, key=key)
 
 
 @attrs.frozen(slots=True)
@@ -77,11 +164,21 @@ class EnvCredentials:
     api_key_env: str
     api_secret_env: str
 
-    def resolve(self, account: str, environ: Mapping[str, str] | None = None) -> Credentials:
-        """Read both variables; a missing or empty one is a configuration error naming it.
+    def __repr__(self) -> str:
+        # A name that may be a pasted secret is not shown (see shown_variable).
+        key, secret = (
+            shown_variable(name) or "<not shown>"
+            for name in (self.api_key_env, self.api_secret_env)
+        )
+        return f"EnvCredentials(api_key_env={key!r}, api_secret_env={secret!r})"
 
-        Values are wrapped in :class:`Secret` as they are read and the environment is never
-        bound to a local name, so an error tracker that records frame locals records no secret.
+    def resolve(self, account: str, environ: Mapping[str, str] | None = None) -> Credentials:
+        """Read both variables; a missing, empty or unusable one is a configuration error.
+
+        The error names the account and the key (``api_secret_env``), and the variable only when
+        :func:`shown_variable` allows it. Values are wrapped in :class:`Secret` as they are read
+        and the environment is never bound to a local name, so an error tracker that records
+        frame locals records no secret.
         """
         wanted = (
             ("api_key_env", self.api_key_env, "API key"),
@@ -92,9 +189,18 @@ class EnvCredentials:
         del environ  # the caller's mapping holds secrets: not kept in a frame that raises
         for (key, var, what), value in zip(wanted, values, strict=True):
             if not value:
-                msg = f"environment variable {var} is not set (it should hold the {what})"
+                msg = f"{_variable(var, key)} is not set (it should hold the {what})"
                 raise ConfigurationError(msg, account=account, key=key)
+        places = [f" in {_variable(var, key)}" for key, var, _ in wanted]
+        _checked(values, account, [key for key, _, _ in wanted], places)
         return Credentials(values[0], values[1])
+
+
+def _variable(name: str, key: str) -> str:
+    shown = shown_variable(name)
+    if shown is not None:
+        return f"environment variable {shown}"
+    return f"the environment variable named by {key} (its name is not shown: it may be a secret)"
 
 
 @attrs.frozen(slots=True)
@@ -104,12 +210,13 @@ class StaticCredentials:
     credentials: Credentials
 
     def resolve(self, account: str, environ: Mapping[str, str] | None = None) -> Credentials:
-        """Return the held credentials; the signature matches :class:`EnvCredentials`."""
-        return self.credentials
+        """Return the held credentials, checked as the other sources check theirs.
 
-
-class InsecureCredentialsWarning(UserWarning):
-    """A credentials file can be read by users other than its owner."""
+        The signature matches :class:`EnvCredentials`.
+        """
+        held = self.credentials
+        _checked((held.api_key, held.api_secret), account, ("api_key", "api_secret"))
+        return held
 
 
 @attrs.frozen(slots=True)
@@ -117,34 +224,25 @@ class FileCredentials:
     """Credentials read from a TOML file (``api_key = "..."``, ``api_secret = "..."``).
 
     For hosts where environment variables leak (process listings, crash reports). The file
-    should be readable by its owner only (``chmod 600``); otherwise a warning names the file.
+    must be accessible to its owner only (``chmod 600``): a file that group or other users may
+    read or change is refused, as ssh refuses such a private key, since its secrets may
+    already be known to them (docs/configuration.md).
     """
 
     path: str
+    """Where the file is; ``parse_config`` makes a relative path relative to the config file."""
 
     def resolve(self, account: str, environ: Mapping[str, str] | None = None) -> Credentials:
-        """Read the file; a missing file or key is a configuration error naming it."""
+        """Read the file; a missing, unsafe or broken file or key is an error naming it."""
         del environ  # unused; may hold secrets, so not kept in a frame that raises
-        where = Path(self.path).expanduser()
+        where = _expanded(self.path)
 
         def fail(detail: str, key: str = "credentials_file") -> ConfigurationError:
             return ConfigurationError(detail, path=str(where), account=account, key=key)
 
-        try:
-            mode = where.stat().st_mode
-        except OSError as exc:
-            raise fail(f"cannot read the credentials file: {exc.strerror}") from None
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            warnings.warn(
-                f"{where} (credentials of account {account!r}) is accessible to other users; "
-                "restrict it with 'chmod 600'",
-                InsecureCredentialsWarning,
-                stacklevel=2,
-            )
         fields = _secret_fields(where)
-        if fields is None:
-            # The parser quotes the offending line, which may hold the secret: not repeated.
-            raise fail("the credentials file is not valid TOML")
+        if isinstance(fields, str):
+            raise fail(fields)
         values: list[Secret] = []
         for key in ("api_key", "api_secret"):
             value = fields.get(key)
@@ -154,25 +252,54 @@ class FileCredentials:
         unknown = sorted(set(fields) - {"api_key", "api_secret"})
         if unknown:
             raise fail("unknown key in the credentials file", unknown[0])
+        place = " in the credentials file"
+        _checked(values, account, ("api_key", "api_secret"), (place, place), str(where))
         return Credentials(values[0], values[1])
 
 
-def _secret_fields(path: Path) -> dict[str, object] | None:
-    """The file's top-level keys, string values wrapped in Secret; ``None`` if not TOML.
+def _secret_fields(path: Path) -> dict[str, object] | str:
+    """The file's top-level keys, string values wrapped in Secret; else what is wrong.
 
-    The plain text never outlives this function: no frame that raises holds it in a local.
+    The file is opened once and its permissions are checked on the open descriptor, before
+    anything is read, so what is checked is what is read. The plain text never outlives this
+    function, and no frame that raises holds it in a local: problems are returned, not raised.
     """
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError:
-        return None
+        with path.open("rb") as file:
+            mode = stat.S_IMODE(os.fstat(file.fileno()).st_mode)
+            if os.name != "nt" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+                return (
+                    f"other users may read or change the credentials file (mode {mode:04o}); "
+                    f"make it private with: chmod 600 {shlex.quote(str(path))}"
+                )
+            raw = file.read()
     except OSError as exc:
-        msg = f"cannot read the credentials file: {exc.strerror}"
-        raise ConfigurationError(msg, path=str(path), key="credentials_file") from None
+        return f"cannot read the credentials file: {exc.strerror}"
+    except ValueError:  # a NUL in the path
+        return "cannot read the credentials file: the path is not valid"
+    try:
+        document = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "the credentials file is not UTF-8 text"
+    except tomllib.TOMLDecodeError:
+        # The parser quotes the offending line, which may hold the secret: not repeated.
+        return "the credentials file is not valid TOML"
     return {
         key: Secret(value) if isinstance(value, str) else type(value).__name__
         for key, value in document.items()
     }
+
+
+def _expanded(path: str) -> Path:
+    """``path`` with a leading ``~`` expanded; unchanged if there is no such home directory.
+
+    An unknown ``~user`` then fails as a file that cannot be read, naming the path, instead
+    of as the ``RuntimeError`` that ``Path.expanduser`` raises.
+    """
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        return Path(path)
 
 
 CredentialSource = EnvCredentials | StaticCredentials | FileCredentials
@@ -189,6 +316,61 @@ def _check_name(_instance: object, _attribute: attrs.Attribute[Any], value: str)
 
 def _lower(value: str) -> str:
     return value.lower()
+
+
+_LOOPBACK_NAMES: Final = frozenset({"localhost"})
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine: ``localhost``, 127.0.0.0/8 or ``::1``."""
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _base_url_problem(url: object, allow_insecure_http: bool) -> str | None:
+    """What is wrong with a ``base_url``, without quoting it; ``None`` if it can be used.
+
+    The adapters append endpoint paths to it, so it must be a plain
+    ``http(s)://host[:port][/path]``: no query, fragment or user name (which ``repr`` and
+    errors would show). ``http://`` carries the API key and signatures in clear text, so it is
+    accepted for this machine only (the simulators) unless the account opts in.
+    """
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        return "must be an http:// or https:// URL"
+    problem, host = _url_shape(url)
+    if problem is None and url.startswith("http://") and not allow_insecure_http and (
+        not _is_loopback(host)
+    ):
+        problem = (
+            "http:// sends the API key and signatures in clear text to a host that is not this "
+            "machine; use https://, or set allow_insecure_http = true for this account"
+        )
+    return problem
+
+
+def _url_shape(url: str) -> tuple[str | None, str]:
+    """(what is wrong with the URL's form or ``None``, its host)."""
+    bad_host = "must be a URL with a valid host and port (1-65535)"
+    if not url.isascii() or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
+        return "must be a URL without spaces, control characters or non-ASCII characters", ""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return bad_host, ""
+    checks = (
+        (not parts.hostname or port == 0, bad_host),
+        ("@" in parts.netloc, "must not hold a user name or password"),
+        (
+            bool(parts.query or parts.fragment) or url.endswith(("?", "#")),
+            "must not have a query (?...) or fragment (#...): endpoint paths are appended",
+        ),
+    )
+    return next((msg for failed, msg in checks if failed), None), parts.hostname or ""
 
 
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -213,6 +395,15 @@ class AccountConfig:
     """The file the account was read from, for error messages."""
     network: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
     """Overrides of the host's network settings for this account (keys of NETWORK_KEYS)."""
+    allow_insecure_http: bool = False
+    """Accept an ``http://`` ``base_url`` to a host that is not this machine (clear text)."""
+
+    def __attrs_post_init__(self) -> None:
+        # After every field is set: the URL rule depends on allow_insecure_http.
+        if self.base_url is not None:
+            problem = _base_url_problem(self.base_url, self.allow_insecure_http is True)
+            if problem is not None:
+                raise self.config_error(problem, key="base_url")
 
     def http_settings(self, defaults: HttpSettings) -> HttpSettings:
         """The host's ``defaults`` with this account's ``network`` overrides applied."""
@@ -295,10 +486,12 @@ class FolioConfig:
 
 
 _ACCOUNT_KEYS: Final = frozenset(
-    {"exchange", "api_key_env", "api_secret_env", "credentials_file", "base_url", "options",
-     "network"}
+    {"exchange", "api_key_env", "api_secret_env", "credentials_file", "base_url",
+     "allow_insecure_http", "options", "network"}
 )
-_INTEGER_NETWORK_KEYS: Final = frozenset({"max_attempts", "max_connections", "max_concurrency"})
+_INTEGER_NETWORK_KEYS: Final = frozenset(
+    {"max_attempts", "max_connections", "max_concurrency", "max_body_bytes"}
+)
 _PLUGIN_KEYS: Final = frozenset({"block", "external", "strict"})
 
 
@@ -336,8 +529,10 @@ def parse_config(text: str, *, source: str | None = None) -> FolioConfig:
     accounts_table = document.get("accounts", {})
     if not isinstance(accounts_table, dict):
         raise ConfigurationError("'accounts' must be a table", path=source, key="accounts")
+    # A relative credentials_file is relative to the file that names it, as a reader expects.
+    folder = Path(source).parent if source is not None else Path()
     accounts = [
-        _parse_account(name, table, source) for name, table in accounts_table.items()
+        _parse_account(name, table, source, folder) for name, table in accounts_table.items()
     ]
     return FolioConfig(accounts=tuple(accounts), plugins=policy, source=source, network=network)
 
@@ -384,26 +579,15 @@ def _parse_plugins(table: object, source: str | None) -> PluginPolicy:
     return PluginPolicy(block=frozenset(block), **flags)
 
 
-def _looks_like_a_secret(value: str) -> bool:
-    """A long mixed-case token with digits and no underscore: an API key, not a name.
-
-    Variable names are conventionally upper case words joined by ``_`` (``ASCENDEX_API_KEY``);
-    exchange keys and secrets are 20-90 random letters and digits. Telling them apart keeps a
-    secret pasted into ``api_secret_env`` out of every message.
-    """
-    return (
-        len(value) >= 16
-        and "_" not in value
-        and any(c.islower() for c in value)
-        and any(c.isupper() for c in value)
-        and any(c.isdigit() for c in value)
-    )
-
-
 def _parse_credentials(
-    table: Mapping[str, Any], fail: Callable[[str, str], ConfigurationError]
+    table: Mapping[str, Any], fail: Callable[[str, str], ConfigurationError], folder: Path
 ) -> CredentialSource:
-    """Where the account's secrets come from: two environment variables, or a file."""
+    """Where the account's secrets come from: two environment variables, or a file.
+
+    A relative ``credentials_file`` is taken from ``folder`` (the config file's directory) and
+    stored absolute, so a later change of the working directory cannot change which file is
+    read.
+    """
     from_file = "credentials_file" in table
     if from_file and ({"api_key_env", "api_secret_env"} & set(table)):
         raise fail("give either credentials_file or api_key_env/api_secret_env", "credentials_file")
@@ -425,11 +609,15 @@ def _parse_credentials(
             raise fail(msg, key)
         strings[key] = value
     if from_file:
-        return FileCredentials(strings["credentials_file"])
+        if "\0" in strings["credentials_file"]:
+            raise fail("must be a path (it holds a NUL character)", "credentials_file")
+        return FileCredentials(os.path.abspath(folder / _expanded(strings["credentials_file"])))
     return EnvCredentials(strings["api_key_env"], strings["api_secret_env"])
 
 
-def _parse_account(name: str, table: object, source: str | None) -> AccountConfig:
+def _parse_account(
+    name: str, table: object, source: str | None, folder: Path
+) -> AccountConfig:
     def fail(detail: str, key: str | None = None) -> ConfigurationError:
         return ConfigurationError(detail, path=source, account=name, key=key)
 
@@ -447,12 +635,15 @@ def _parse_account(name: str, table: object, source: str | None) -> AccountConfi
         raise fail("required key is missing", "exchange")
     if not isinstance(exchange, str) or not exchange:
         raise fail("must be a non-empty string", "exchange")
-    credentials = _parse_credentials(table, fail)
+    credentials = _parse_credentials(table, fail, folder)
+    insecure = table.get("allow_insecure_http", False)
+    if not isinstance(insecure, bool):
+        raise fail("must be true or false", "allow_insecure_http")
     base_url = table.get("base_url")
-    if base_url is not None and (
-        not isinstance(base_url, str) or not base_url.startswith(("http://", "https://"))
-    ):
-        raise fail("must be an http:// or https:// URL", "base_url")
+    if base_url is not None:
+        problem = _base_url_problem(base_url, insecure)
+        if problem is not None:
+            raise fail(problem, "base_url")
     options = table.get("options", {})
     if not isinstance(options, dict):
         raise fail("must be a table", "options")
@@ -465,6 +656,7 @@ def _parse_account(name: str, table: object, source: str | None) -> AccountConfi
         options=options,
         source=source,
         network=network,
+        allow_insecure_http=insecure,
     )
     account.http_settings(DEFAULT_HTTP_SETTINGS)  # range errors now, not at the first call
     return account

@@ -8,6 +8,7 @@
     │   ├── PluginLoadError           it failed to import or register (strict mode)
     │   └── PluginContractError       it returned something the hook spec does not allow
     ├── UnknownAccountError           no account of that name is configured
+    ├── OutOfMemoryError              the process ran out of memory reading an account
     ├── UnsupportedError              nothing installed can serve the request
     │   ├── UnknownExchangeError
     │   └── UnsupportedCapabilityError
@@ -47,6 +48,7 @@ __all__ = [
     "FolioError",
     "InvalidRequestError",
     "InvalidResponseError",
+    "OutOfMemoryError",
     "PermanentError",
     "PermissionDeniedError",
     "PluginContractError",
@@ -181,6 +183,15 @@ class PluginContractError(PluginError):
 
 class UnknownAccountError(FolioError):
     """The host asked for an account name that is not configured."""
+
+
+class OutOfMemoryError(FolioError):
+    """The process ran out of memory while reading one account (a ``MemoryError`` there).
+
+    Not a plugin bug and not an exchange's answer: the host reports it for that account, and
+    a fan-out still reports the others, since the memory the read held is free again once the
+    error has left it. Not retried. The ``MemoryError`` is the ``__cause__``.
+    """
 
 
 class UnsupportedError(FolioError):

@@ -33,7 +33,6 @@ from framework.config import (
     EnvCredentials,
     FileCredentials,
     FolioConfig,
-    InsecureCredentialsWarning,
     StaticCredentials,
 )
 from framework.credentials import Credentials
@@ -358,16 +357,15 @@ def credentials_file(path: Path, mode: int, text: str | None = None) -> Path:
     return path
 
 
-@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
-def test_a_file_others_may_read_warns_naming_the_file_only(tmp_path: Path, mode: int) -> None:
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660, 0o620, 0o602])
+def test_a_file_others_may_read_is_refused_naming_the_file_only(tmp_path: Path, mode: int) -> None:
     path = credentials_file(tmp_path / "vault.toml", mode)
-    with pytest.warns(InsecureCredentialsWarning) as caught:
-        resolved = FileCredentials(str(path)).resolve("vault")
-    assert resolved == credentials()
-    message = str(caught[0].message)
-    assert str(path) in message
-    assert "chmod 600" in message
-    assert_clean(message + repr(caught[0]), "the warning")
+    error = resolve_error(FileCredentials(str(path)))
+    assert error.key == "credentials_file"
+    message = str(error)
+    assert f"chmod 600 {path}" in message
+    assert f"mode {mode:04o}" in message
+    assert_clean(error_text(error), "the refusal")
 
 
 def test_an_owner_only_file_does_not_warn(tmp_path: Path) -> None:
@@ -420,7 +418,7 @@ def test_credential_errors_hold_no_secret_in_frame_locals(tmp_path: Path, source
     assert_clean(error_text(error), "the credentials error with its frames' locals")
 
 
-def test_cli_with_credentials_files_warns_and_errs_without_echo(
+def test_cli_with_credentials_files_refuses_and_errs_without_echo(
     cli: Cli, logs: pytest.LogCaptureFixture
 ) -> None:
     shared = credentials_file(cli.folder / "shared.toml", 0o644)
@@ -436,10 +434,10 @@ exchange = "ascendex"
 credentials_file = "{broken}"
 base_url = "{{url}}"
 """
-    with pytest.warns(InsecureCredentialsWarning, match="shared.toml"):
-        codes, output = cli.run(["balances", "--json"], extra_accounts=accounts)
+    codes, output = cli.run(["balances", "--json"], extra_accounts=accounts)
     assert codes == [1]
-    assert '"account": "shared",\n      "ok": true' in output
+    assert f"chmod 600 {shared}" in output
+    assert '"account": "main",\n      "ok": true' in output
     assert "the credentials file is not valid TOML" in output
     assert_clean(output, "the command's output")
     assert_logs_clean(logs)
