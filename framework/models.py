@@ -26,6 +26,7 @@ __all__ = [
     "BalanceSnapshot",
     "Capability",
     "HealthMetric",
+    "HealthState",
     "MarginHealth",
     "MarginRisk",
     "NotApplicable",
@@ -228,21 +229,133 @@ class HealthMetric(enum.StrEnum):
     """Total asset value / total liability (Binance). Liquidation at the exchange's call level."""
 
 
+class HealthState(enum.StrEnum):
+    """What a margin account's health means, in words a host can act on.
+
+    The state is decided from the account's amounts, not from the ratio alone, because
+    exchanges send one sentinel for opposite situations: AscendEX's cushion is ``-1`` both when
+    nothing is borrowed (nothing can be called) and when the net value is not positive (the
+    account is already underwater). Reading both as "no ratio, so nothing to worry about" shows
+    an insolvent account as the safest one (docs/exchanges/ascendex.md). A host checks
+    ``health.state``, never ``health.value is None``.
+    """
+
+    OK = "ok"
+    """Something is borrowed, the net value is positive, the ratio is above the liquidation
+    threshold."""
+
+    AT_RISK = "at_risk"
+    """The ratio is at or below the liquidation threshold: the exchange is liquidating or about
+    to."""
+
+    INSOLVENT = "insolvent"
+    """Something is borrowed and the net value (equity) is zero or below: the debt exceeds what
+    the account holds. No ratio is shown (``value`` is :data:`NOT_APPLICABLE`)."""
+
+    NOT_APPLICABLE = "not_applicable"
+    """Nothing is borrowed, so nothing can be liquidated. No ratio is shown."""
+
+    UNRATED = "unrated"
+    """Something is borrowed and the net value is positive, but the exchange's liquidation
+    threshold for this kind of account is not known, so folio cannot say whether the ratio is
+    safe. The ratio is shown; treat the account as not known to be safe."""
+
+
+_RATIO_STATES: Final = frozenset({HealthState.OK, HealthState.AT_RISK, HealthState.UNRATED})
+"""States that carry a ratio; the others have none to show (:data:`NOT_APPLICABLE`)."""
+
+
+def _health_is_consistent(instance: MarginHealth) -> None:
+    """Refuse a health whose state contradicts its ratio or threshold (a wrong meaning)."""
+    state, value, threshold = instance.state, instance.value, instance.liquidation_threshold
+    if state not in _RATIO_STATES:
+        if value is not NOT_APPLICABLE:
+            msg = f"a {state.value} health carries no ratio (value must be NOT_APPLICABLE)"
+            raise ValueError(msg)
+        return
+    if not isinstance(value, Decimal):
+        msg = f"a {state.value} health needs its ratio, got NOT_APPLICABLE"
+        raise ValueError(msg)
+    if state is HealthState.UNRATED:
+        if threshold is not None:
+            msg = "an unrated health has no known liquidation threshold"
+            raise ValueError(msg)
+        return
+    if threshold is None:
+        msg = f"a {state.value} health needs the liquidation threshold it was judged against"
+        raise ValueError(msg)
+    if (value > threshold) != (state is HealthState.OK):
+        msg = (
+            f"state {state.value} contradicts {instance.metric.value} {value} against the "
+            f"liquidation threshold {threshold}"
+        )
+        raise ValueError(msg)
+
+
 @attrs.frozen(slots=True)
 class MarginHealth:
-    """The account's margin ratio, named by metric, with the level at which it is liquidated."""
+    """The account's margin state, with the ratio behind it and its liquidation threshold.
+
+    Build it with :meth:`assess`, which decides the state from the account's amounts; the
+    constructor refuses a state that contradicts ``value`` and ``liquidation_threshold``.
+    """
 
     metric: HealthMetric
+    state: HealthState
     value: Ratio = attrs.field(validator=_is_ratio)
+    """The ratio (see ``metric``) when the state has one, else :data:`NOT_APPLICABLE`."""
     liquidation_threshold: Decimal | None = attrs.field(
         default=None,
         validator=attrs.validators.optional(_is_exact_decimal),
     )
 
+    def __attrs_post_init__(self) -> None:
+        _health_is_consistent(self)
+
+    @classmethod
+    def assess(
+        cls,
+        *,
+        metric: HealthMetric,
+        ratio: Decimal | None,
+        liquidation_threshold: Decimal | None,
+        equity: Decimal,
+        debt: Decimal,
+    ) -> MarginHealth:
+        """The health of an account from its amounts and the exchange's ratio.
+
+        ``debt`` is everything owed (borrowed plus interest) and ``equity`` the net value, in
+        one currency; ``ratio`` is the exchange's figure, ``None`` where it sent a sentinel.
+        Nothing borrowed is :attr:`HealthState.NOT_APPLICABLE`; debt without positive equity
+        is :attr:`HealthState.INSOLVENT`, whatever the ratio says. Otherwise the ratio is
+        needed: ``ValueError`` when it is missing (the answer contradicts itself, and the
+        adapter reports it at the ratio's field).
+        """
+        if debt < 0:
+            msg = f"debt must not be negative, got {debt}"
+            raise ValueError(msg)
+        if debt == 0:
+            return cls(metric, HealthState.NOT_APPLICABLE, NOT_APPLICABLE, liquidation_threshold)
+        if equity <= 0:
+            return cls(metric, HealthState.INSOLVENT, NOT_APPLICABLE, liquidation_threshold)
+        if ratio is None:
+            msg = (
+                f"no {metric.value} for an account that borrows {debt} with a positive net "
+                f"value of {equity}"
+            )
+            raise ValueError(msg)
+        if liquidation_threshold is None:
+            state = HealthState.UNRATED
+        elif ratio > liquidation_threshold:
+            state = HealthState.OK
+        else:
+            state = HealthState.AT_RISK
+        return cls(metric, state, ratio, liquidation_threshold)
+
     @property
     def applicable(self) -> bool:
-        """False when the ratio is undefined, e.g. nothing is borrowed so nothing can be called."""
-        return self.value is not NOT_APPLICABLE
+        """Whether anything is borrowed (an insolvent account is applicable, and has no ratio)."""
+        return self.state is not HealthState.NOT_APPLICABLE
 
 
 def _frozen_extras(value: Mapping[str, Decimal] | None) -> Mapping[str, Decimal]:
@@ -290,3 +403,29 @@ class MarginRisk:
     extras: Mapping[str, Decimal] = attrs.field(
         factory=dict, converter=_frozen_extras, validator=_decimal_values
     )
+
+    @property
+    def debt(self) -> Decimal:
+        """Everything owed, in ``quote_asset``: borrowed plus interest (where reported apart)."""
+        if self.interest_value is None:
+            return self.borrowed_value
+        return EXACT.add(self.borrowed_value, self.interest_value)
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a health state that the amounts contradict: a wrong meaning is a wrong number."""
+        for name in ("total_value", "borrowed_value", "interest_value"):
+            amount = getattr(self, name)
+            if amount is not None and amount < 0:
+                msg = f"{name} must not be negative, got {amount}"
+                raise ValueError(msg)
+        debt, state = self.debt, self.health.state
+        if (state is HealthState.NOT_APPLICABLE) != (debt == 0):
+            msg = f"health state {state.value} contradicts a debt of {debt} {self.quote_asset}"
+            raise ValueError(msg)
+        insolvent = debt > 0 and self.equity <= 0
+        if (state is HealthState.INSOLVENT) != insolvent:
+            msg = (
+                f"health state {state.value} contradicts equity {self.equity} and debt {debt} "
+                f"{self.quote_asset}"
+            )
+            raise ValueError(msg)

@@ -11,12 +11,19 @@ from decimal import Decimal
 from typing import Any
 
 from framework.loading import PluginRecord
-from framework.models import BalanceSnapshot, MarginRisk, Ratio
+from framework.models import BalanceSnapshot, HealthState, MarginRisk, Ratio
 from framework.registry import ExchangeSupport
 from framework.results import AssetTotals, FanOut
 from framework.serialize import amount_text
 
-__all__ = ["balances_table", "errors_block", "plugins_table", "risk_table", "totals_table"]
+__all__ = [
+    "balances_table",
+    "errors_block",
+    "health_text",
+    "plugins_table",
+    "risk_table",
+    "totals_table",
+]
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
@@ -77,19 +84,37 @@ def totals_table(totals: AssetTotals) -> str:
     return f"{text}\n({note})"
 
 
+def health_text(risk: MarginRisk) -> str:
+    """The account's margin state in words, the alarming ones in capitals.
+
+    An insolvent account is said with its figures, never as "n/a": a reader skimming the table
+    for danger must find it (see :class:`framework.models.HealthState`).
+    """
+    health = risk.health
+    quote = risk.quote_asset
+    ratio = f"{health.metric.value} {_ratio(health.value)}"
+    threshold = health.liquidation_threshold
+    if health.state is HealthState.INSOLVENT:
+        return (
+            f"INSOLVENT: net value {_amount(risk.equity)} {quote}, "
+            f"debt {_amount(risk.debt)} {quote}"
+        )
+    if health.state is HealthState.NOT_APPLICABLE:
+        return "n/a: nothing borrowed"
+    if health.state is HealthState.AT_RISK:
+        return f"AT RISK: {ratio}, liquidation at {threshold}"
+    if health.state is HealthState.UNRATED:
+        return f"unrated: {ratio}, liquidation level unknown"
+    return f"ok: {ratio} (liquidation at {threshold})"
+
+
 def risk_table(fan_out: FanOut[MarginRisk]) -> str:
     """One row per successful account's margin risk profile."""
     headers = ["ACCOUNT", "EXCHANGE", "QUOTE", "TOTAL", "EQUITY", "BORROWED", "INTEREST",
                "AVAILABLE", "LEVERAGE", "MAX LEV", "HEALTH"]
     rows: list[list[str]] = []
     for account, risk in fan_out.values.items():
-        health = risk.health
-        if health.applicable:
-            state = f"{health.metric.value} {_ratio(health.value)}"
-            if health.liquidation_threshold is not None:
-                state += f" (liquidation at {health.liquidation_threshold})"
-        else:
-            state = f"{health.metric.value} n/a (nothing borrowed)"
+        state = health_text(risk)
         rows.append([
             account, risk.exchange, risk.quote_asset, _amount(risk.total_value),
             _amount(risk.equity), _amount(risk.borrowed_value), _reported(risk.interest_value),

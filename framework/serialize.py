@@ -20,6 +20,7 @@ from framework.models import (
     AssetBalance,
     BalanceSnapshot,
     HealthMetric,
+    HealthState,
     NotApplicable,
     WalletKind,
 )
@@ -44,6 +45,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(datetime, lambda d: d.isoformat().replace("+00:00", "Z"))
     converter.register_unstructure_hook(WalletKind, lambda w: w.value)
     converter.register_unstructure_hook(HealthMetric, lambda m: m.value)
+    converter.register_unstructure_hook(HealthState, lambda m: m.value)
 
     def asset_balance(row: AssetBalance) -> dict[str, Any]:
         return {

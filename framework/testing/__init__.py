@@ -28,6 +28,11 @@ every socket is closed when the host closes. Install with the ``testing`` extra
 (``pip install 'folio[testing]'``).
 """
 
-from framework.testing.contract import ConformanceTarget, ExchangePluginContract, Scenario
+from framework.testing.contract import (
+    REQUIRED_RISK_STATES,
+    ConformanceTarget,
+    ExchangePluginContract,
+    Scenario,
+)
 
-__all__ = ["ConformanceTarget", "ExchangePluginContract", "Scenario"]
+__all__ = ["REQUIRED_RISK_STATES", "ConformanceTarget", "ExchangePluginContract", "Scenario"]

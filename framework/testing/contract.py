@@ -37,8 +37,10 @@ from framework.errors import (
 from framework.host import Folio, Plugins
 from framework.loading import PluginStatus
 from framework.models import (
+    NOT_APPLICABLE,
     BalanceSnapshot,
     Capability,
+    HealthState,
     MarginRisk,
     NotApplicable,
     WalletKind,
@@ -46,7 +48,12 @@ from framework.models import (
 from framework.retry import NO_RETRIES
 from framework.settings import HttpSettings
 
-__all__ = ["ConformanceTarget", "ExchangePluginContract", "Scenario"]
+__all__ = ["REQUIRED_RISK_STATES", "ConformanceTarget", "ExchangePluginContract", "Scenario"]
+
+REQUIRED_RISK_STATES: Final = frozenset(
+    {HealthState.INSOLVENT, HealthState.NOT_APPLICABLE, HealthState.OK}
+)
+"""The health states every plugin that serves margin risk must show it reads correctly."""
 
 T = TypeVar("T")
 
@@ -90,6 +97,12 @@ class ConformanceTarget:
     """Risk values to check exactly: any of ``total_value``, ``available_value``,
     ``borrowed_value``, ``interest_value``, ``leverage``, ``max_leverage``, ``health``
     (the health value); ``None`` for "not reported", ``"n/a"`` for NOT_APPLICABLE."""
+    risk_states: Mapping[HealthState, AccountConfig] = attrs.field(factory=dict)
+    """Accounts (on the same simulator, say) whose margin risk must read as each state. A
+    plugin that serves margin risk stages at least :data:`REQUIRED_RISK_STATES`: an insolvent
+    account (debt above its holdings), one that borrows nothing, and one that borrows safely.
+    These are the readings that tell a dashboard whether an account is in danger; an exchange
+    sentinel read the wrong way shows an insolvent account as the safest one."""
 
     @property
     def exchange(self) -> str:
@@ -286,6 +299,33 @@ class ExchangePluginContract:
             else:
                 assert isinstance(value, Decimal), f"{name}: {value}, expected {text}"
                 assert _same_digits(value, text), f"{name}: {value} != {text}"
+
+    def test_margin_risk_states_are_read_from_the_amounts(
+        self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
+    ) -> None:
+        self._require(declared, Capability.MARGIN_RISK)
+        staged = conformance_target.risk_states
+        missing = sorted(state.value for state in REQUIRED_RISK_STATES - set(staged))
+        assert not missing, (
+            f"ConformanceTarget.risk_states must stage an account in each of {missing}: a "
+            "plugin that serves margin risk has to show it tells them apart"
+        )
+        for state, account in staged.items():
+            risk = _run(_read_risk(account))
+            health = risk.health
+            assert health.state is state, (
+                f"account {account.name!r}: health {health.state.value}, expected {state.value} "
+                f"(equity {risk.equity}, debt {risk.debt} {risk.quote_asset})"
+            )
+            if state in (HealthState.INSOLVENT, HealthState.NOT_APPLICABLE):
+                assert health.value is NOT_APPLICABLE, f"{state.value} shows a ratio"
+            else:
+                assert isinstance(health.value, Decimal), f"{state.value} needs its ratio"
+            if state is HealthState.INSOLVENT:
+                assert risk.debt > 0, "insolvent without debt"
+                assert risk.equity <= 0, "insolvent with a positive net value"
+            if state is HealthState.NOT_APPLICABLE:
+                assert risk.debt == 0, "not_applicable with debt"
 
     # -- errors -------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from adapters.binance.convert import (
 )
 from adapters.binance.wire import MarginAccount, ServerTime, SpotAccount
 from framework.errors import InvalidResponseError
-from framework.models import NOT_APPLICABLE, HealthMetric, MarginRisk, WalletKind
+from framework.models import NOT_APPLICABLE, HealthMetric, HealthState, MarginRisk, WalletKind
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -160,7 +160,56 @@ def test_no_equity_means_no_leverage(margin_document: dict[str, Any]) -> None:
     risk = _risk(underwater)
     assert risk.equity == Decimal("-0.1")
     assert risk.leverage is NOT_APPLICABLE
-    assert risk.health.value == Decimal("0.83333333")
+    # Debt above the holdings: insolvent, whatever the (still positive) margin level says.
+    assert risk.health.state is HealthState.INSOLVENT
+    assert risk.health.value is NOT_APPLICABLE
+
+
+def test_zero_equity_is_insolvent_with_no_leverage(margin_document: dict[str, Any]) -> None:
+    # total / equity would divide by zero: leverage is undefined, not an untyped error.
+    even = {**margin_document, "totalAssetOfBtc": "0.60000000",
+            "totalLiabilityOfBtc": "0.60000000", "totalNetAssetOfBtc": "0.00000000",
+            "marginLevel": "1.00000000"}
+    risk = _risk(even)
+    assert risk.equity == 0
+    assert risk.leverage is NOT_APPLICABLE
+    assert risk.health.state is HealthState.INSOLVENT
+
+
+@pytest.mark.parametrize(
+    ("account_type", "level", "state"),
+    [
+        pytest.param("MARGIN_1", "1.10000001", HealthState.OK, id="classic-above"),
+        pytest.param("MARGIN_1", "1.10000000", HealthState.AT_RISK, id="classic-at-call"),
+        pytest.param("MARGIN_2", "1.00000001", HealthState.OK, id="pro-above"),
+        pytest.param("MARGIN_2", "1.00000000", HealthState.AT_RISK, id="pro-at-call"),
+        pytest.param("MARGIN_9", "50.00000000", HealthState.UNRATED, id="unknown-type"),
+    ],
+)
+def test_margin_level_states_follow_the_account_type(
+    margin_document: dict[str, Any], account_type: str, level: str, state: HealthState
+) -> None:
+    risk = _risk({**margin_document, "accountType": account_type, "marginLevel": level})
+    assert risk.health.state is state
+    assert risk.health.value == Decimal(level)
+
+
+def test_no_debt_is_not_applicable_whatever_the_sentinel(margin_document: dict[str, Any]) -> None:
+    free = {**margin_document, "totalAssetOfBtc": "1.00000000", "totalLiabilityOfBtc": "0",
+            "totalNetAssetOfBtc": "1.00000000", "marginLevel": "999.00000000"}
+    risk = _risk(free)
+    assert risk.health.state is HealthState.NOT_APPLICABLE
+    assert risk.health.value is NOT_APPLICABLE
+
+
+@pytest.mark.parametrize("stated", ["6.24095244", "6.24095240", "6.2409524"])
+def test_total_net_asset_more_than_one_digit_off_is_refused(
+    margin_document: dict[str, Any], stated: str
+) -> None:
+    # equity is 6.24095242: two units in the last digit (or one in a coarser digit) is too far.
+    with pytest.raises(InvalidResponseError) as caught:
+        _risk({**margin_document, "totalNetAssetOfBtc": stated})
+    assert caught.value.field == "$.totalNetAssetOfBtc"
 
 
 def test_total_net_asset_may_differ_by_its_last_digit(margin_document: dict[str, Any]) -> None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
 from adapters.binance.simulator import Fault, RunningBinanceSimulator
+from adapters.binance.simulator.accounts import MarginRow, SimAccount, seed_account
+from adapters.binance.simulator.pytest_plugin import BinanceSimulatorFactory
+from adapters.binance.simulator.simulator import BinanceSimulator
 from framework.config import AccountConfig, StaticCredentials
-from framework.models import WalletKind
+from framework.credentials import Credentials
+from framework.models import HealthState, WalletKind
 from framework.testing import ConformanceTarget, ExchangePluginContract, Scenario
 from tests.binance_integration.conftest import DEMO
 
@@ -19,7 +24,35 @@ STAGED = {
 }
 
 
+# Cross-margin accounts in each health state; the simulator computes the BTC totals and the
+# margin level (total asset / liability) from the rows.
+RISK_STATES = {
+    # 0.5 held, 0.6 owed: level 0.83333333, net -0.1
+    HealthState.INSOLVENT: [MarginRow("BTC", "0.50000000", borrowed="0.60000000")],
+    HealthState.NOT_APPLICABLE: [MarginRow("BTC", "1.00000000")],
+    HealthState.OK: [MarginRow("BTC", "2.00000000", borrowed="1.00000000")],  # level 2
+    HealthState.AT_RISK: [MarginRow("BTC", "1.10000000", borrowed="1.00000000")],  # level 1.1
+}
+
+
+def _key(state: HealthState) -> str:
+    """A key in Binance's format (64 letters and digits), one per state."""
+    return hashlib.sha256(state.value.encode()).hexdigest()
+
+
+def _state_account(state: HealthState) -> SimAccount:
+    return SimAccount(_key(state), f"risk-secret-{state.value}", margin=RISK_STATES[state])
+
+
 class TestBinanceContract(ExchangePluginContract):
+    @pytest.fixture
+    def binance_simulator(
+        self, binance_simulator_factory: BinanceSimulatorFactory
+    ) -> RunningBinanceSimulator:
+        """The seed account, and one cross-margin account per health state."""
+        accounts = [seed_account(), *(_state_account(state) for state in RISK_STATES)]
+        return binance_simulator_factory(BinanceSimulator(accounts))
+
     @pytest.fixture
     def conformance_target(self, binance_simulator: RunningBinanceSimulator) -> ConformanceTarget:
         @contextmanager
@@ -50,4 +83,13 @@ class TestBinanceContract(ExchangePluginContract):
                            "leverage": "1.09394915", "max_leverage": None,
                            "health": "11.64405625"},
             inject=inject,
+            risk_states={
+                state: AccountConfig(
+                    f"risk-{state.value}", "binance",
+                    StaticCredentials(Credentials.from_strings(
+                        _key(state), f"risk-secret-{state.value}")),
+                    base_url=binance_simulator.url,
+                )
+                for state in RISK_STATES
+            },
         )

@@ -7,10 +7,21 @@ from contextlib import contextmanager
 
 import pytest
 
-from adapters.ascendex.simulator import DEMO_API_KEY, DEMO_API_SECRET, Fault, RunningSimulator
+from adapters.ascendex.simulator import (
+    DEMO_API_KEY,
+    DEMO_API_SECRET,
+    AscendexSimulator,
+    ComputedRisk,
+    Fault,
+    MarginRow,
+    RunningSimulator,
+    SimAccount,
+)
+from adapters.ascendex.simulator.accounts import seed_account
+from adapters.ascendex.simulator.pytest_plugin import SimulatorFactory
 from framework.config import AccountConfig, StaticCredentials
 from framework.credentials import Credentials
-from framework.models import WalletKind
+from framework.models import HealthState, WalletKind
 from framework.testing import ConformanceTarget, ExchangePluginContract, Scenario
 
 STAGED = {
@@ -19,7 +30,34 @@ STAGED = {
 }
 
 
+# Margin accounts in each health state, computed by the simulator from their rows as the
+# exchange does (cushion = net / maintenance margin when both are positive, else -1).
+RISK_STATES = {
+    # net 100 - 150 - 1.5 = -51.5 with debt: the cushion is -1, as for "nothing borrowed"
+    HealthState.INSOLVENT: [MarginRow("USDT", "100", "100", borrowed="150", interest="1.5")],
+    HealthState.NOT_APPLICABLE: [MarginRow("USDT", "100", "100")],
+    # net 900, maintenance 10: cushion 90
+    HealthState.OK: [MarginRow("USDT", "1000", "1000", borrowed="100")],
+    # net 5, maintenance 10: cushion 0.5
+    HealthState.AT_RISK: [MarginRow("USDT", "100", "100", borrowed="95")],
+}
+
+
+def _state_account(state: HealthState) -> SimAccount:
+    emm = "10" if state is HealthState.AT_RISK else None
+    return SimAccount(
+        api_key=f"risk-{state.value}", api_secret=f"risk-secret-{state.value}", account_group=3,
+        margin=RISK_STATES[state], risk=ComputedRisk(effective_maintenance_margin=emm),
+    )
+
+
 class TestAscendexContract(ExchangePluginContract):
+    @pytest.fixture
+    def ascendex_simulator(self, ascendex_simulator_factory: SimulatorFactory) -> RunningSimulator:
+        """The seed account, and one margin account per health state."""
+        accounts = [seed_account("seed"), *(_state_account(state) for state in RISK_STATES)]
+        return ascendex_simulator_factory(AscendexSimulator(accounts))
+
     @pytest.fixture
     def conformance_target(self, ascendex_simulator: RunningSimulator) -> ConformanceTarget:
         @contextmanager
@@ -54,4 +92,14 @@ class TestAscendexContract(ExchangePluginContract):
                            "borrowed_value": "0", "interest_value": "0", "leverage": "1",
                            "max_leverage": "10", "health": "n/a"},
             inject=inject,
+            risk_states={
+                state: AccountConfig(
+                    name=f"risk-{state.value}",
+                    exchange="ascendex",
+                    credentials=StaticCredentials(Credentials.from_strings(
+                        f"risk-{state.value}", f"risk-secret-{state.value}")),
+                    base_url=ascendex_simulator.url,
+                )
+                for state in RISK_STATES
+            },
         )

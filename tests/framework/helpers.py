@@ -79,19 +79,29 @@ def margin_risk(
     leverage: Ratio = NOT_APPLICABLE,
     cushion: Ratio = NOT_APPLICABLE,
 ) -> MarginRisk:
-    """A margin profile; by default one that borrowed nothing, so its ratios do not apply."""
+    """A margin profile; by default one that borrowed nothing, so its ratios do not apply.
+
+    With a ``cushion``, the account borrows (1,000 USDT), so the cushion has a state.
+    """
+    borrowed = Decimal(0) if cushion is NOT_APPLICABLE else Decimal(1000)
     return MarginRisk(
         exchange=exchange,
         account=account,
         quote_asset="USDT",
         total_value=Decimal("17715.8175"),
         available_value=Decimal("17715.8175"),
-        borrowed_value=Decimal(0),
+        borrowed_value=borrowed,
         interest_value=Decimal(0),
-        equity=Decimal("17715.8175"),
+        equity=Decimal("17715.8175") - borrowed,
         leverage=leverage,
         max_leverage=Decimal(10),
-        health=MarginHealth(HealthMetric.CUSHION, cushion, Decimal(1)),
+        health=MarginHealth.assess(
+            metric=HealthMetric.CUSHION,
+            ratio=None if cushion is NOT_APPLICABLE else cushion,
+            liquidation_threshold=Decimal(1),
+            equity=Decimal("17715.8175") - borrowed,
+            debt=borrowed,
+        ),
         fetched_at=FETCHED_AT,
         extras={"points_balance": Decimal(0)},
     )

@@ -15,6 +15,7 @@ from framework.models import (
     BalanceSnapshot,
     Capability,
     HealthMetric,
+    HealthState,
     MarginHealth,
     WalletKind,
 )
@@ -23,7 +24,10 @@ from tests.framework.helpers import FETCHED_AT, margin_risk, row, snapshot
 MODELS = [
     pytest.param(row("BTC", "1"), id="AssetBalance"),
     pytest.param(snapshot(), id="BalanceSnapshot"),
-    pytest.param(MarginHealth(HealthMetric.CUSHION, Decimal("1.5")), id="MarginHealth"),
+    pytest.param(
+        MarginHealth(HealthMetric.CUSHION, HealthState.OK, Decimal("1.5"), Decimal(1)),
+        id="MarginHealth",
+    ),
     pytest.param(margin_risk(), id="MarginRisk"),
 ]
 
@@ -75,9 +79,12 @@ def test_margin_risk_extras_are_decimals_and_read_only() -> None:
 
 
 def test_health_threshold_is_optional_but_exact() -> None:
-    assert MarginHealth(HealthMetric.MARGIN_LEVEL, Decimal("1.1")).liquidation_threshold is None
+    unrated = MarginHealth(HealthMetric.MARGIN_LEVEL, HealthState.UNRATED, Decimal("1.1"))
+    assert unrated.liquidation_threshold is None
     with pytest.raises(TypeError, match="liquidation_threshold"):
-        MarginHealth(HealthMetric.MARGIN_LEVEL, Decimal(2), 1.1)  # type: ignore[arg-type]
+        MarginHealth(
+            HealthMetric.MARGIN_LEVEL, HealthState.OK, Decimal(2), 1.1  # type: ignore[arg-type]
+        )
 
 
 def test_locked_and_net_are_derived_exactly() -> None:

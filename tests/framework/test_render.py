@@ -93,8 +93,8 @@ def test_risk_shows_ratios_that_do_not_apply_as_n_a() -> None:
         )),
     ])
     header, calm, geared = risk_table(fan_out).splitlines()
-    assert calm.endswith("  cushion n/a (nothing borrowed)")
-    assert geared.endswith("  cushion 3.20 (liquidation at 1)")
+    assert calm.endswith("  n/a: nothing borrowed")
+    assert geared.endswith("  ok: cushion 3.20 (liquidation at 1)")
     end = _column_end(header, "LEVERAGE")
     assert calm[:end].endswith(" n/a")
     assert geared[:end].endswith(" 1.503759398")

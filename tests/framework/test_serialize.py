@@ -77,7 +77,9 @@ def test_margin_risk_writes_ratios_that_do_not_apply_as_null() -> None:
     document = _no_numbers(dumps(margin_risk()))
     assert document["leverage"] is None
     assert document["max_leverage"] == "10"
-    assert document["health"] == {"metric": "cushion", "value": None, "liquidation_threshold": "1"}
+    assert document["health"] == {
+        "metric": "cushion", "state": "not_applicable", "value": None, "liquidation_threshold": "1"
+    }
     assert document["extras"] == {"points_balance": "0"}
     applicable = to_jsonable(margin_risk(leverage=Decimal("1.50"), cushion=Decimal("3.2E+1")))
     assert (applicable["leverage"], applicable["health"]["value"]) == ("1.50", "32")

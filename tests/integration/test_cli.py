@@ -101,7 +101,9 @@ def test_risk_json(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (entry,) = _json(capsys)["accounts"]
     value = entry["value"]
     assert value["equity"] == "17715.8175"
-    assert value["health"] == {"metric": "cushion", "value": None, "liquidation_threshold": "1"}
+    assert value["health"] == {
+        "metric": "cushion", "state": "not_applicable", "value": None, "liquidation_threshold": "1"
+    }
     assert value["extras"] == {"points_balance": "0"}
 
 
