@@ -23,7 +23,12 @@ from typing import Self, TypeVar
 import pluggy
 
 from framework.config import AccountConfig, FolioConfig, PluginPolicy, load_config
-from framework.errors import FolioError, PluginContractError, UnknownAccountError
+from framework.errors import (
+    FolioError,
+    OutOfMemoryError,
+    PluginContractError,
+    UnknownAccountError,
+)
 from framework.loading import (
     PluginRecord,
     PluginStatus,
@@ -117,6 +122,7 @@ class Folio:
         self._risk_readers: dict[str, RiskReader] = {}
         self._closed = False
         self._limit: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
     def from_config(
@@ -184,6 +190,24 @@ class Folio:
             msg = f"no account named {name!r} is configured (configured: {known})"
             raise UnknownAccountError(msg, account=name) from None
 
+    def _on_own_loop(self) -> None:
+        """Refuse a call from another event loop than the first call's.
+
+        Readers hold connections, locks and rate limiters of the loop they were first used on;
+        on another loop they fail deep inside a plugin, which would read as a plugin bug. The
+        fix is the host's: one Folio per event loop, or SyncFolio from blocking code.
+        """
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif loop is not self._loop:
+            msg = (
+                "this Folio was first used on another event loop, which owns its connections; "
+                "create one Folio per event loop (inside the code that asyncio.run runs), or "
+                "use framework.sync.SyncFolio from blocking code"
+            )
+            raise RuntimeError(msg)
+
     def _context(self, name: str) -> AccountContext:
         if self._closed:
             msg = "this Folio has been closed"
@@ -203,6 +227,7 @@ class Folio:
         :raises framework.errors.FolioError: a subclass saying what went wrong and where.
         """
         wallet = WalletKind(wallet)
+        self._on_own_loop()
         key = (account, wallet)
         reader = self._balance_readers.get(key)
         if reader is None:
@@ -216,6 +241,7 @@ class Folio:
 
     async def risk(self, account: str) -> MarginRisk:
         """Read the margin risk profile of one account."""
+        self._on_own_loop()
         reader = self._risk_readers.get(account)
         if reader is None:
             context = self._context(account)
@@ -240,6 +266,7 @@ class Folio:
     async def _fan_out(
         self, read: Callable[[str], Awaitable[T]], accounts: Iterable[str] | None
     ) -> FanOut[T]:
+        self._on_own_loop()
         names = list(self._accounts if accounts is None else accounts)
         if self._limit is None:
             self._limit = asyncio.Semaphore(self._http.max_concurrency)
@@ -265,6 +292,13 @@ def _plugin_bug(account: AccountConfig, what: str) -> PluginContractError:
     return PluginContractError(msg, exchange=account.exchange, account=account.name)
 
 
+def _out_of_memory(account: AccountConfig, exc: MemoryError) -> OutOfMemoryError:
+    # Not a plugin bug: any code can be where the allocation that failed happened to be.
+    said = f" ({exc})" if str(exc) else ""
+    msg = f"the process ran out of memory (MemoryError{said}) while reading this account"
+    return OutOfMemoryError(msg, exchange=account.exchange, account=account.name)
+
+
 def _located(build: Callable[[], T], context: AccountContext) -> T:
     """Run ``build``; errors leave it typed and completed with the account's location."""
     account = context.account
@@ -273,6 +307,8 @@ def _located(build: Callable[[], T], context: AccountContext) -> T:
     except FolioError as exc:
         exc.located(exchange=account.exchange, account=account.name)
         raise
+    except MemoryError as exc:
+        raise _out_of_memory(account, exc) from exc
     except Exception as exc:
         raise _plugin_bug(account, f"failed to build a reader: {type(exc).__name__}") from exc
 
@@ -291,6 +327,8 @@ async def _located_async(
     except FolioError as exc:
         exc.located(exchange=account.exchange, account=account.name)
         raise
+    except MemoryError as exc:
+        raise _out_of_memory(account, exc) from exc
     except Exception as exc:
         raise _plugin_bug(account, f"failed with {type(exc).__name__}") from exc
     if not isinstance(result, expected):

@@ -157,7 +157,7 @@ def test_unusable_keys_and_secrets_are_refused_from_every_source(
     escaped = [_toml_escaped(v) for v in (key, secret)]
     vault.write_text(f'api_key = "{escaped[0]}"\napi_secret = "{escaped[1]}"\n', encoding="utf-8")
     vault.chmod(0o600)
-    sources = {
+    sources: dict[str, EnvCredentials | StaticCredentials | FileCredentials] = {
         f"api_{which}_env": EnvCredentials("ALPHA_KEY", "ALPHA_SECRET"),
         f"api_{which}": StaticCredentials(Credentials.from_strings(key, secret)),
         f"api_{which} ": FileCredentials(str(vault)),

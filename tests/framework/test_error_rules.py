@@ -105,8 +105,7 @@ def test_the_message_names_whatever_location_is_known(fields: dict[str, str], te
 
 @pytest.mark.parametrize("field", ["exchange", "account", "endpoint"])
 def test_located_never_overwrites_a_known_field(field: str) -> None:
-    known = {"exchange": "binance", "account": "desk", "endpoint": "GET sapi"}
-    error = ExchangeError("x", **known)
+    error = ExchangeError("x", exchange="binance", account="desk", endpoint="GET sapi")
     returned = error.located(**{field: "other"})
     assert returned is error
     assert (error.exchange, error.account, error.endpoint) == ("binance", "desk", "GET sapi")
