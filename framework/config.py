@@ -46,6 +46,7 @@ names (:func:`shown_variable`).
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 import shlex
@@ -409,6 +410,10 @@ class AccountConfig:
         """The host's ``defaults`` with this account's ``network`` overrides applied."""
         if not self.network:
             return defaults
+        for key, value in self.network.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                msg = f"{key} must be a finite number of seconds"
+                raise self.config_error(msg, key="network")
         try:
             return defaults.with_overrides(self.network)
         except (ValueError, TypeError) as exc:
@@ -556,6 +561,9 @@ def _parse_network(
         if isinstance(value, bool) or not isinstance(value, int if integral else (int, float)):
             kind = "an integer" if integral else "a number of seconds"
             raise fail(f"must be {kind}", f"{where}.{key}")
+        if not math.isfinite(value):
+            # TOML has inf and nan; an infinite timeout fails deep inside the HTTP library.
+            raise fail("must be a finite number of seconds", f"{where}.{key}")
     return dict(table)
 
 

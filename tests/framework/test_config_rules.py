@@ -415,3 +415,20 @@ def test_other_account_names_are_refused_in_the_file_and_in_python(name: str) ->
     assert "account name must be 1-64" in str(error)
     with pytest.raises(ConfigurationError, match="must be 1-64"):
         AccountConfig(name, "alpha", CREDENTIALS)
+
+
+# -- network values --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "+inf"])
+@pytest.mark.parametrize("key", ["connect_timeout", "pool_timeout", "keepalive_expiry", "deadline"])
+def test_non_finite_network_numbers_are_refused_at_loading(value: str, key: str) -> None:
+    error = _error(account_table(network=f"{{ {key} = {value} }}"))
+    assert (error.account, error.key) == ("main", f"network.{key}")
+    error = _error(f"[network]\n{key} = {value}\n")
+    assert error.key == f"network.{key}"
+    with pytest.raises(ConfigurationError, match=f"{key} must be a finite number") as caught:
+        AccountConfig("main", "alpha", CREDENTIALS, network={key: float(value)}).http_settings(
+            parse_config("").network
+        )
+    assert caught.value.key == "network"
