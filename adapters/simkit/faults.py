@@ -5,7 +5,7 @@ only for one route name, one API key (the ``x-auth-key`` header as sent: the edg
 verify it either) and one HTTP method; at most ``times`` times; with ``probability`` drawn
 from a per-fault RNG seeded with ``seed``, so a failing test replays identically.
 
-Kinds (the AscendEX simulator checklist's items 22-24; each exchange's handler decides how an
+Kinds (each exchange's handler decides how an
 error page or envelope looks for it):
 
 * ``latency`` (``latency_ms``): the answer is delayed by an ``asyncio`` sleep, which never

@@ -3,7 +3,7 @@
 Written by hand rather than borrowed from ``http.server`` because the simulator must serve a
 thousand keep-alive connections from one event loop (``http.server`` is thread-per-request),
 must answer garbage the way the real edge did (plain-text 400/414 with Akka-HTTP wording, see
-research notes 6.3) and must be able to misbehave on purpose (truncated bodies, resets).
+docs/exchanges/ascendex.md) and must be able to misbehave on purpose (truncated bodies, resets).
 
 Only what AscendEX clients send is supported: ``Content-Length`` bodies, keep-alive,
 ``Connection: close``, ``Expect: 100-continue`` and pipelining (requests on one connection are

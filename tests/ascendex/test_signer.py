@@ -1,7 +1,7 @@
-"""The signer against the vectors published in AscendEX's documentation (research file 2.5).
+"""The signer against the vectors published in AscendEX's documentation.
 
 The expected signatures below were published by the exchange (or computed with openssl from
-the documented algorithm by the research notes), not produced by our own code.
+the documented algorithm, docs/exchanges/ascendex.md), not produced by our own code.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from typing import Any
 from adapters.ascendex.simulator import DEMO_API_KEY, DEMO_API_SECRET
 
 VECTOR_TIME = 1608133910000
-"""Timestamp of the published signature vectors (research notes 2.5)."""
+"""Timestamp of the published signature vectors (docs/exchanges/ascendex.md)."""
 
 
 def signature(secret: str, timestamp: str, api_path: str) -> str:

@@ -97,10 +97,11 @@ def test_file_accounts_are_served(
         assert (risk["netBalanceInUSDT"], risk["currentLeverage"], risk["cushion"]) == (
             "23997", "1.25", "16")
         bob = client_for(running.port, key="bob-key", secret="bob-secret")
-        # seed mode without verbatim text: compact, with the seed draft's spelling
+        # seed mode without verbatim text: compact, in the seed's key order, with the
+        # exchange's spelling unless a row asks for the draft's (total_key)
         assert bob.get("/4/api/pro/cash/balance", "balance").body == (
             b'{"code":0,"data":[{"asset":"ETH","availableBalance":"0.6",'
-            b'"totalABalance":"0.6"}]}')
+            b'"totalBalance":"0.6"}]}')
 
 
 def test_bare_list_is_accepted(tmp_path: Path) -> None:
@@ -172,8 +173,11 @@ def test_constructor_validation() -> None:
 def test_seed_account_rows_match_the_seed_samples() -> None:
     account = AscendexSimulator.seed().accounts[0]
     assert [row.asset for row in account.cash] == ["USDT", "BTC", "ETH"]
-    assert account.cash[1] == CashRow("BTC", "22.1308675", "16.1308675", "totalABalance")
-    assert account.margin[1].total_key == "totalBalance"
+    assert account.cash[1] == CashRow("BTC", "22.1308675", "16.1308675", "totalBalance")
+    assert {row.total_key for row in (*account.cash, *account.margin)} == {"totalBalance"}
+    draft = AscendexSimulator.seed(draft_field_names=True).accounts[0]
+    assert draft.cash[1] == CashRow("BTC", "22.1308675", "16.1308675", "totalABalance")
+    assert [row.total_key for row in draft.margin] == ["totalABalance", "totalBalance"]
     live = AscendexSimulator.seed(mode="live").accounts[0]
     assert live.verbatim == {}
 

@@ -1,4 +1,7 @@
-"""Exchange-side authentication: checklist items 7-14 and the published vectors (notes 2.5)."""
+"""Exchange-side authentication, in the exchange's order, and the published vectors.
+
+Both are in docs/exchanges/ascendex.md ("How the simulator answers").
+"""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ def send(client: Client, path: str, signature: str, *, timestamp: str = str(VECT
     return client.request(method, path, headers=headers)
 
 
-# Published vectors, and signatures computed by the research notes with openssl ------------
+# Published vectors, and signatures computed with openssl from the documented algorithm ---
 
 @pytest.mark.parametrize(
     ("path", "expected_signature"),

@@ -1,4 +1,4 @@
-"""Fault injection (checklist 22-24): every kind, scoping, counts and seeded probability."""
+"""Fault injection: every kind, scoping, counts and seeded probability."""
 
 from __future__ import annotations
 
@@ -143,7 +143,7 @@ def test_truncated_body_declares_full_length_then_closes(
     seed_server.faults.add(Fault.truncated_body(times=1))
     with pytest.raises(http.client.IncompleteRead) as caught:
         client.get(CASH, "balance")
-    assert caught.value.expected == 243  # the other half of the 486-byte seed body
+    assert caught.value.expected == 242  # the other half of the 483-byte seed body
     client.close()  # the server closed its side; a new connection works again
     assert cash(client) == 200
 

@@ -1,4 +1,4 @@
-"""The hand-written HTTP/1.1 layer: garbage, limits, keep-alive, pipelining (checklist 23)."""
+"""The hand-written HTTP/1.1 layer: garbage, limits, keep-alive, pipelining."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Routing, groups, headers and the server-time endpoint (checklist 1-6, 25)."""
+"""Routing, groups, headers and the server-time endpoint."""
 
 from __future__ import annotations
 

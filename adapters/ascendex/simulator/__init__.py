@@ -2,9 +2,9 @@
 
 The exchange closed in 2026; this package is the counterpart every folio test and the demo
 talk to, and that users can point their own applications at offline. It is an independent
-implementation of the exchange side from the research notes (``/work/shared/research/
-ascendex-api.md`` section 11): it imports only the standard library and nothing of folio's
-client, so the client's signer is checked against it rather than against itself.
+implementation of the exchange side as docs/exchanges/ascendex.md describes it ("The
+simulator", "How the simulator answers"): it imports only the standard library and nothing of
+folio's client, so the client's signer is checked against it rather than against itself.
 
 Quick use::
 

@@ -3,14 +3,15 @@
 ::
 
     python -m adapters.ascendex.simulator [--accounts FILE] [--host 127.0.0.1] [--port 0]
-                                          [--no-control]
+                                          [--no-control] [--draft-field-names]
 
 ``--accounts`` reads the accounts file (format: :mod:`adapters.ascendex.simulator.accounts`);
-without it the seed account is served. Once the socket accepts connections one line,
-``listening on http://HOST:PORT``, is printed and flushed, so a parent process can read the
-URL from the child's standard output. The ``/__simulator__/`` control routes are on unless
-``--no-control`` is given: an out-of-process simulator can only be driven over HTTP. SIGTERM
-and Ctrl-C stop it cleanly (exit code 0).
+without it the seed account is served, with the exchange's field names, or with the 2019
+draft's ``totalABalance`` under ``--draft-field-names`` (docs/exchanges/ascendex.md). Once
+the socket accepts connections one line, ``listening on http://HOST:PORT``, is printed and
+flushed, so a parent process can read the URL from the child's standard output. The
+``/__simulator__/`` control routes are on unless ``--no-control`` is given: an out-of-process
+simulator can only be driven over HTTP. SIGTERM and Ctrl-C stop it cleanly (exit code 0).
 
 This is how the benchmarks start it: in a process of its own, the simulator's event loop
 never shares a core's time slice with the loop being measured.
@@ -45,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
     parser.add_argument("--no-control", action="store_true",
                         help="do not serve the /__simulator__/ control routes")
+    parser.add_argument("--draft-field-names", action="store_true",
+                        help="seed account only: spell the total totalABalance, as the 2019 "
+                        "draft did (default: totalBalance, as the exchange does)")
     return parser
 
 
@@ -63,11 +67,15 @@ async def _serve(simulator: AscendexSimulator, host: str, port: int, control: bo
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the simulator; returns the exit code (2 for an unusable accounts file)."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.accounts and args.draft_field_names:
+        parser.error("--draft-field-names applies to the seed account; in an accounts file, "
+                     'give a row "total_key": "totalABalance" (and "mode": "seed")')
     try:
         simulator = (
             AscendexSimulator.from_file(args.accounts) if args.accounts
-            else AscendexSimulator.seed()
+            else AscendexSimulator.seed(draft_field_names=args.draft_field_names)
         )
     except (AccountsFileError, OSError) as exc:
         print(f"simulator: {exc}", file=sys.stderr)  # noqa: T201

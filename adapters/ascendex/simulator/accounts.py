@@ -41,7 +41,8 @@ Accounts file format (``AscendexSimulator.from_file``), JSON, UTF-8::
 (``#`` comments are explanation only; JSON has none.) A bare list of account objects is
 accepted too. Amounts must be JSON strings: a JSON number would already have lost its exact
 text in most parsers, which defeats the point. Rows may carry ``"total_key"`` to choose the
-total's field name in seed mode (default ``"totalABalance"``, the seed draft's spelling).
+total's field name in seed mode (default ``"totalBalance"``, the exchange's spelling;
+``"totalABalance"`` is the 2019 draft's, see docs/exchanges/ascendex.md, "Known quirks").
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ __all__ = [
 ]
 
 DEMO_API_KEY: Final = "CEcrjGyipqt0OflgdQQSRGdrDXdDUY2x"
-"""The API key of AscendEX's documentation examples (research notes 2.5)."""
+"""The API key of AscendEX's documentation examples (docs/exchanges/ascendex.md, "The
+simulator"): the signatures the documentation publishes were made with it."""
 DEMO_API_SECRET: Final = "hV8FgjyJtpvVeAcMAgzgAFQCN36wmbWuN7o3WPcYcYhFd8qvE43gzFGVsFcCqMNk"  # noqa: S105
 """The secret of the documentation examples: the published signature vectors use it."""
 SEED_ACCOUNT_GROUP: Final = 6
@@ -125,8 +127,8 @@ class CashRow:
     total: str
     available: str
     total_key: str | None = None
-    """Field name of the total in seed mode (``None``: ``totalABalance``); live mode always
-    writes ``totalBalance``."""
+    """Field name of the total in seed mode (``None``: ``totalBalance``; ``totalABalance`` for
+    the 2019 draft's spelling); live mode always writes ``totalBalance``."""
 
     def __post_init__(self) -> None:
         _check_amount(self.total, f"cash {self.asset} total")
@@ -180,7 +182,7 @@ class FixedRisk:
 
 @dataclass(frozen=True, slots=True)
 class ComputedRisk:
-    """A risk profile computed from the margin rows (research notes 4.3, checklist 20).
+    """A risk profile computed from the margin rows (formulas: docs/exchanges/ascendex.md).
 
     Reference prices are in USDT per unit; USDT itself is 1 unless configured otherwise.
     """
@@ -297,26 +299,33 @@ def seed_bytes(route: str) -> bytes:
     return (resources.files(__package__) / "data" / SEED_FILES[route]).read_bytes()
 
 
-def seed_account(mode: AccountMode = "seed") -> SimAccount:
+def seed_account(mode: AccountMode = "seed", *, draft_field_names: bool = False) -> SimAccount:
     """The demo account: documentation key and secret, group 6, the seed's three samples.
 
     The rows are read back from the sample files so that filtered answers (``asset=BTC``)
-    agree with the verbatim unfiltered ones; in seed mode each row remembers whether the
-    sample spelt its total ``totalABalance`` (all cash rows, margin USDT) or ``totalBalance``
-    (margin ETH).
+    agree with the verbatim unfiltered ones. The samples come from the 2019 draft, which spelt
+    the total ``totalABalance`` (all cash rows, margin USDT); the exchange and every client
+    say ``totalBalance``, so that is what is served, byte for byte the sample otherwise.
+    ``draft_field_names=True`` (seed mode) serves the draft's spelling, row by row as the
+    samples have it, for testing how a client copes with it.
     """
     cash_doc = json.loads(seed_bytes("cash/balance"))
     margin_doc = json.loads(seed_bytes("margin/balance"))
     risk_doc = json.loads(seed_bytes("margin/risk"))
+    key_of = _total_key_of if draft_field_names else (lambda _row: "totalBalance")
     cash = [
-        CashRow(row["asset"], _total_of(row), row["availableBalance"], _total_key_of(row))
+        CashRow(row["asset"], _total_of(row), row["availableBalance"], key_of(row))
         for row in cash_doc["data"]
     ]
     margin = [
         MarginRow(row["asset"], _total_of(row), row["availableBalance"], row["borrowed"],
-                  row["interest"], _total_key_of(row))
+                  row["interest"], key_of(row))
         for row in margin_doc["data"]
     ]
+    verbatim = {route: seed_bytes(route) for route in SEED_FILES}
+    if not draft_field_names:
+        verbatim = {route: body.replace(b'"totalABalance"', b'"totalBalance"')
+                    for route, body in verbatim.items()}
     return SimAccount(
         api_key=DEMO_API_KEY,
         api_secret=DEMO_API_SECRET,
@@ -327,7 +336,7 @@ def seed_account(mode: AccountMode = "seed") -> SimAccount:
         margin=margin,
         risk=FixedRisk(risk_doc["data"]),
         mode=mode,
-        verbatim={route: seed_bytes(route) for route in SEED_FILES} if mode == "seed" else {},
+        verbatim=verbatim if mode == "seed" else {},
     )
 
 

@@ -1,10 +1,12 @@
 """The exchange side of request signing: header, key, timestamp and signature checks.
 
-This is an independent implementation of the documented algorithm (research notes 2.3):
+This is an independent implementation of the documented algorithm ("Known quirks" in
+docs/exchanges/ascendex.md):
 ``base64(HMAC-SHA256(key = secret as UTF-8, msg = "<timestamp as sent>+<api-path>"))``.
 It deliberately shares no code with folio's client signer, so each checks the other.
 
-Checks run in the order of checklist items 7-13 and the first failure answers:
+Checks run in this order, the exchange's (docs/exchanges/ascendex.md, "How the simulator
+answers"), and the first failure answers:
 
 1. a missing ``x-auth-key``/``x-auth-timestamp``/``x-auth-signature`` -> 100009;
 2. an unknown key -> 200001;
@@ -48,7 +50,7 @@ class AuthError:
 
     @property
     def reason(self) -> str:
-        """The UPPER_SNAKE reason of the code (research notes 6.2)."""
+        """The UPPER_SNAKE reason of the code (docs/exchanges/ascendex.md, "Errors")."""
         return _REASONS[self.code]
 
 
@@ -60,7 +62,7 @@ def sign(secret: str, timestamp: str, api_path: str) -> str:
 
 
 def legacy_signatures(secret: str, timestamp: str, api_path: str) -> tuple[str, ...]:
-    """Signatures real clients produced instead of the documented one (research notes 2.6).
+    """Signatures real clients produced instead of the documented one (docs/exchanges/ascendex.md).
 
     The official Python demo keyed the HMAC with the base64-decoded secret; Hummingbot signed
     ``<ts><path>`` as hex; XChange signed ``<ts><path>`` as base64; plus ``+`` with hex.

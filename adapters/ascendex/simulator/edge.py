@@ -1,9 +1,9 @@
 """What the Cloudflare edge in front of AscendEX answered when it, not the origin, replied.
 
-Clients met these as non-JSON bodies (research notes 6.3): rate limiting was an HTTP 429
-HTML page ("Access denied | ascendex.com used Cloudflare to restrict access"), origin
-trouble 502/521/524 HTML pages, and the Akka origin's own rejections (400, 405, 414) were
-plain text. A client must cope with all of them without trying to parse JSON.
+Clients met these as non-JSON bodies (docs/exchanges/ascendex.md, "Known quirks"): rate
+limiting was an HTTP 429 HTML page ("Access denied | ascendex.com used Cloudflare to restrict
+access"), origin trouble 502/521/524 HTML pages, and the Akka origin's own rejections (400,
+405, 414) were plain text. A client must cope with all of them without trying to parse JSON.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ through Cloudflare to the origin:
 1. control routes (when enabled), which bypass everything else;
 2. faults (edge behaviour: latency, error pages, resets, clock offsets);
 3. unknown path -> 404 JSON; known path with another method -> 405 plain text;
-4. authentication (checklist 7-13) for signed routes;
-5. account group in the URL vs the key's group -> 200006 (checklist 4);
+4. authentication (:mod:`~.auth`, in the exchange's order) for signed routes;
+5. account group in the URL vs the key's group -> 200006;
 6. the payload.
 
 Public routes (server time, the market catalog of :mod:`~.catalog`) skip steps 4 and 5.

@@ -1,6 +1,6 @@
-"""Behaviours the sources leave open (checklist items marked ◇), as explicit settings.
+"""Behaviours the exchange's documentation leaves open, as explicit settings.
 
-Every default is the choice documented in ``/work/shared/research/ascendex-api.md`` section 11;
+Every default is the reading docs/exchanges/ascendex.md ("How the simulator answers") gives;
 a test that wants the other reading flips one field instead of patching the simulator.
 """
 
@@ -19,7 +19,7 @@ class SimulatorOptions:
     timestamp_window_ms: int = 30_000
     """Accepted |server time - x-auth-timestamp|; the documented 30 seconds, both ways."""
     lenient_signatures: bool = False
-    """Also accept the legacy signing variants of research notes 2.6 (base64-decoded secret
+    """Also accept the legacy signing variants real clients used (base64-decoded secret
     as HMAC key; no ``+`` separator; hex digest). Off: only the documented algorithm."""
     ip_denied_code: Literal[200014, 200015] = 200015
     """Code for a caller outside a non-empty ``allowedIps``: 200015 PERMISSION_DENIED or

@@ -34,7 +34,8 @@ __all__ = [
     "is_zero_row",
 ]
 
-SEED_TOTAL_KEY: Final = "totalABalance"
+SEED_TOTAL_KEY: Final = "totalBalance"
+"""The total's key in seed mode when a row names none (``total_key``): the exchange's."""
 
 
 def dumps(document: Any) -> bytes:
@@ -99,7 +100,7 @@ def format_decimal(value: Decimal) -> str:
 
 
 def compute_risk(margin: Sequence[MarginRow], config: ComputedRisk) -> dict[str, str]:
-    """The risk profile of research notes 4.3 from the margin rows and reference prices.
+    """The risk profile from the margin rows and reference prices (docs/exchanges/ascendex.md).
 
     ``netBalanceInUSDT = total - borrowed - interest``; ``currentLeverage = total / net`` if
     net > 0 else ``"-1"``; ``cushion = net / EMM`` if both > 0 else ``"-1"`` (undefined: no
@@ -152,7 +153,7 @@ def encode_risk(account: SimAccount) -> bytes:
 
 
 def encode_info(account: SimAccount) -> bytes:
-    """The account-info answer (research notes 1.3), ``accountGroup`` as a JSON number."""
+    """The account-info answer, ``accountGroup`` as a JSON number (as the exchange sends it)."""
     return encode_ok({
         "accountGroup": account.account_group,
         "email": account.email,

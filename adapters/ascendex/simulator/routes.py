@@ -1,7 +1,8 @@
 """The routing table: both path styles, the group segment, and the api-path each one signs.
 
 The api-path is written down per route, never derived from the URL: both balances sign
-``balance`` while the risk profile signs ``margin/risk`` (research notes 2.4), and deriving
+``balance`` while the risk profile signs ``margin/risk`` (docs/exchanges/ascendex.md), and
+deriving
 it is exactly the client bug this simulator must catch (CCXT #9233).
 
 Two generations of paths are served: ``/api/pro/v1/...`` (documented since 2019-12) and the
@@ -90,7 +91,7 @@ _CASH: Final = Route("cash/balance", RouteKind.CASH_BALANCE, ("GET",), "balance"
 _MARGIN: Final = Route("margin/balance", RouteKind.MARGIN_BALANCE, ("GET",), "balance",
                        group_scoped=True, needs_view=True)
 # The docs say POST, every client (and the official demo) uses GET: accept both on both path
-# styles; a 405 fault rejects either method when a test needs that (research notes 4.3).
+# styles; a 405 fault rejects either method when a test needs that (docs/exchanges/ascendex.md).
 _RISK: Final = Route("margin/risk", RouteKind.MARGIN_RISK, ("GET", "POST"), "margin/risk",
                      group_scoped=True, needs_view=True)
 

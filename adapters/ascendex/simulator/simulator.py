@@ -59,15 +59,20 @@ class AscendexSimulator:
         cls,
         *,
         mode: AccountMode = "seed",
+        draft_field_names: bool = False,
         clock: Callable[[], int] | None = None,
         options: SimulatorOptions | None = None,
     ) -> AscendexSimulator:
         """One account with the documentation's key and secret, group 6 and the seed samples.
 
         In the default seed-fidelity mode the three sample responses are served byte for
-        byte (``totalABalance`` and all); ``mode="live"`` writes ``totalBalance`` instead.
+        byte, but with the exchange's ``totalBalance`` where the 2019 draft wrote
+        ``totalABalance``: a client pointed at the simulator reads the field the exchange
+        sends. ``draft_field_names=True`` serves the draft's spelling, untouched;
+        ``mode="live"`` writes every answer compactly in the live key order.
         """
-        return cls([seed_account(mode)], clock, options=options)
+        return cls([seed_account(mode, draft_field_names=draft_field_names)], clock,
+                   options=options)
 
     @classmethod
     def from_file(
