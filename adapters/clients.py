@@ -6,19 +6,34 @@ that the protocol corrects, the account's HTTP settings and an
 :class:`~adapters.runner.ErrorFinisher`; they differ only in how flows are driven. The
 exchange-specific subclass adds its own reads (balances, risk, account details) and says which
 rate limiters each request waits for (:meth:`ExchangeClientBase._pacing`).
+
+Clock correction lives here, not in the flows, because it is shared across accounts: when the
+exchange rejects a request's timestamp (:class:`~framework.errors.ClockSkewError`) and the
+account's ``sync_clock`` option is on, the client reads the exchange's time through the runner,
+like any read (same retry policy, within the same call's deadline), adopts the offset for
+every client of the host (:func:`adapters.clock.shared_clock`) and repeats the request once.
+Concurrent rejections share one server-time read (:class:`SingleFlight`); a rejection of a
+request signed *after* the latest measurement measures again. A server-time read that keeps
+failing ends the call with its own, typed error (e.g. ``RateLimitedError``, retryable), never
+with ``ClockSkewError``, which is kept for a corrected request that the exchange still refuses
+(docs/reliability.md).
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
+import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import weakref
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
+import attrs
 import httpx
 
-from adapters.clock import ServerClock
+from adapters.clock import ClockOffset, ServerClock
 from adapters.runner import (
     AsyncRunner,
     BlockingRunner,
@@ -28,7 +43,7 @@ from adapters.runner import (
 )
 from adapters.transport import Flow, async_sender, sync_client
 from framework.credentials import Credentials
-from framework.errors import FolioError
+from framework.errors import ClockSkewError, FolioError, RequestTimeoutError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.providers import AccountContext
 from framework.ratelimit import SlidingWindowLimiter
@@ -39,6 +54,7 @@ __all__ = [
     "BlockingClientMixin",
     "ExchangeClientBase",
     "ExchangeProtocol",
+    "SingleFlight",
     "account_client",
 ]
 
@@ -111,6 +127,139 @@ class ExchangeProtocol(Protocol):
         """The flow measuring and adopting the offset to the exchange's clock."""
         ...
 
+    @property
+    def sync_clock(self) -> bool:
+        """Whether a rejected timestamp is corrected from the exchange's time (an option)."""
+        ...
+
+
+def _always() -> bool:
+    return True
+
+
+class _Flight(Generic[T]):
+    """One blocking run in progress: its outcome, once ``done`` is set."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.result: T | None = None
+        self.error: BaseException | None = None
+
+
+class SingleFlight(Generic[T]):
+    """One run of some work at a time; every caller arriving meanwhile shares its outcome.
+
+    Success *or* failure is shared: callers that waited for a run that failed get its error
+    and do not start another run each in turn (which would add their deadlines up against a
+    dead host). A caller arriving after the run ended starts a new one if ``needed()`` says so.
+
+    Async runs are per event loop (a task and its waiters belong to one loop; ``SyncFolio``
+    runs its own), and go on as a task, so a waiter cut by its own deadline does not cancel
+    the others' run. Blocking runs are shared between threads. A shared error object is
+    raised to every caller; callers that change it (locate it for their account) copy it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tasks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task[T]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._blocking: _Flight[T] | None = None
+        self.runs = 0
+        """How many runs were started (for tests and diagnostics)."""
+        self.waiting = 0
+        """Callers waiting for a run that another caller started."""
+
+    async def run(
+        self,
+        work: Callable[[], Coroutine[Any, Any, T]],
+        *,
+        needed: Callable[[], bool] = _always,
+    ) -> T | None:
+        """Join the run in progress on this loop, or start ``work()`` if ``needed()``.
+
+        Returns the run's result (``None`` when no run was needed) or raises its error.
+        """
+        loop = asyncio.get_running_loop()
+        task = self._tasks.get(loop)
+        if task is None:
+            if not needed():
+                return None
+            self.runs += 1
+            task = loop.create_task(work())
+            self._tasks[loop] = task
+            task.add_done_callback(self._landed)
+            return await asyncio.shield(task)
+        self.waiting += 1
+        try:
+            return await asyncio.shield(task)
+        finally:
+            self.waiting -= 1
+
+    def _landed(self, task: asyncio.Task[T]) -> None:
+        loop = task.get_loop()
+        if self._tasks.get(loop) is task:
+            del self._tasks[loop]
+        if not task.cancelled():
+            task.exception()  # retrieved here too: every waiter may have gone (deadlines)
+
+    def run_blocking(
+        self,
+        work: Callable[[], T],
+        *,
+        needed: Callable[[], bool] = _always,
+        timeout: float | None = None,
+    ) -> T | None:
+        """The blocking twin of :meth:`run`.
+
+        A waiter gives up after ``timeout`` seconds with ``TimeoutError``; the run goes on for
+        the others.
+        """
+        with self._lock:
+            flight = self._blocking
+            leader = flight is None
+            if flight is None:
+                if not needed():
+                    return None
+                self.runs += 1
+                flight = self._blocking = _Flight()
+        if leader:
+            try:
+                flight.result = work()
+            except BaseException as exc:
+                flight.error = exc
+                raise
+            finally:
+                with self._lock:
+                    self._blocking = None
+                flight.done.set()
+            return flight.result
+        with self._lock:
+            self.waiting += 1
+        try:
+            finished = flight.done.wait(timeout)
+        finally:
+            with self._lock:
+                self.waiting -= 1
+        if not finished:
+            raise TimeoutError
+        if flight.error is not None:
+            raise flight.error
+        return flight.result
+
+
+_PROBES: weakref.WeakKeyDictionary[ClockOffset, SingleFlight[int]] = weakref.WeakKeyDictionary()
+_PROBES_LOCK = threading.Lock()
+
+
+def _probe_flight(clock: ServerClock) -> SingleFlight[int]:
+    """The one server-time read in flight for ``clock``'s host (shared like its offset)."""
+    with _PROBES_LOCK:
+        flight = _PROBES.get(clock.shared)
+        if flight is None:
+            flight = _PROBES[clock.shared] = SingleFlight()
+        return flight
+
 
 class ExchangeClientBase:
     """Configuration shared by an exchange's two clients; holds no connection itself."""
@@ -144,6 +293,34 @@ class ExchangeClientBase:
         """The rate limiters ``request`` waits for; the exchange's client says which."""
         raise NotImplementedError
 
+    def _own(self, error: FolioError) -> FolioError:
+        """A copy, for this caller, of an error shared by a :class:`SingleFlight` run.
+
+        The run may have been another account's (the clock is per host): the copy names this
+        account, and every caller gets its own object and traceback.
+        """
+        try:
+            clone = copy.copy(error)
+        except Exception:  # an exotic subclass that cannot be copied: keep the original
+            return self._finish(error)
+        clone.account = None
+        return self._finish(clone)
+
+    def _deadline_error(self) -> FolioError:
+        deadline = self._http.retry.deadline
+        msg = (
+            f"did not finish within the {deadline:g} s deadline "
+            "(the exchange's clock was read to correct a rejected timestamp meanwhile)"
+        )
+        return self._finish(RequestTimeoutError(msg))
+
+    @staticmethod
+    def _refused_again(error: ClockSkewError) -> ClockSkewError:
+        error.detail += (
+            " (refused again after the signing clock was corrected from the exchange's time)"
+        )
+        return error
+
 
 class AsyncClientMixin(ExchangeClientBase, ClosingAsync):
     """The async client's driving: one runner on the shared pool, retries, limits."""
@@ -163,8 +340,57 @@ class AsyncClientMixin(ExchangeClientBase, ClosingAsync):
             sleep=sleep,
         )
 
-    async def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
-        return await self._runner.run(make_flow, self._pacing)
+    async def _run(self, make_flow: Callable[[], Flow[T]], *, started: float | None = None) -> T:
+        """Run a fresh flow per attempt; correct the clock once if the exchange asks for it.
+
+        ``started`` (the event loop's time) is when the call began, if it already did work
+        before this flow (an account-group discovery): the rest stays within its deadline.
+        """
+        seen = self.clock.corrections
+        fresh = started is None
+        began = asyncio.get_running_loop().time() if started is None else started
+        try:
+            if fresh:  # the runner's own deadline is the call's
+                return await self._runner.run(make_flow, self._pacing)
+            return await self._within(began, self._runner.run(make_flow, self._pacing))
+        except ClockSkewError:
+            if not self.protocol.sync_clock:
+                raise
+        return await self._within(began, self._corrected(make_flow, seen))
+
+    async def _corrected(self, make_flow: Callable[[], Flow[T]], seen: int) -> T:
+        await self._measure_once(seen)
+        try:
+            return await self._runner.run(make_flow, self._pacing)
+        except ClockSkewError as exc:
+            raise self._refused_again(exc) from exc.__cause__
+
+    async def _measure_once(self, seen: int) -> None:
+        """Read the exchange's time unless someone did since measurement ``seen``.
+
+        A read already in flight on this host is joined instead of starting another.
+        """
+
+        def probe() -> Coroutine[Any, Any, int]:
+            return self._runner.run(self.protocol.measure_clock_offset, self._pacing)
+
+        try:
+            await _probe_flight(self.clock).run(
+                probe, needed=lambda: self.clock.corrections == seen
+            )
+        except FolioError as exc:
+            raise self._own(exc) from None
+
+    async def _within(self, started: float, work: Awaitable[T]) -> T:
+        """``work``, cut where the call's deadline ends (it began at ``started``)."""
+        cut = asyncio.timeout_at(started + self._http.retry.deadline)
+        try:
+            async with cut:
+                return await work
+        except TimeoutError:
+            if not cut.expired():
+                raise
+            raise self._deadline_error() from None
 
     async def balances(self, wallet: WalletKind) -> BalanceSnapshot:
         """Read one wallet's balances (each exchange's client implements it)."""
@@ -206,6 +432,7 @@ class BlockingClientMixin(ExchangeClientBase, ClosingBlocking):
         sleep: Callable[[float], object] = time.sleep,
     ) -> None:
         """Create the runner on a pooled ``httpx.Client`` (or one on ``transport``)."""
+        self._sleep = sleep
         self._runner = BlockingRunner(
             sync_client(self.protocol.base_url, self._http, self.auth, transport),
             self._http.retry,
@@ -213,8 +440,50 @@ class BlockingClientMixin(ExchangeClientBase, ClosingBlocking):
             sleep=sleep,
         )
 
-    def _run(self, make_flow: Callable[[], Flow[T]]) -> T:
-        return self._runner.run(make_flow, self._pacing)
+    def _run(self, make_flow: Callable[[], Flow[T]], *, started: float | None = None) -> T:
+        """The blocking twin of :meth:`AsyncClientMixin._run` (``started``: ``time.monotonic``).
+
+        A blocking attempt cannot be cut, so the rest of a call runs with what is left of its
+        deadline as the deadline of its retries.
+        """
+        seen = self.clock.corrections
+        began = time.monotonic() if started is None else started
+        try:
+            if started is None:
+                return self._runner.run(make_flow, self._pacing)
+            return self._rest_of(began).run(make_flow, self._pacing)
+        except ClockSkewError:
+            if not self.protocol.sync_clock:
+                raise
+        self._measure_once(seen, began)
+        try:
+            return self._rest_of(began).run(make_flow, self._pacing)
+        except ClockSkewError as exc:
+            raise self._refused_again(exc) from exc.__cause__
+
+    def _rest_of(self, started: float) -> BlockingRunner:
+        """A runner whose retries end where the call's deadline (begun at ``started``) ends."""
+        left = self._http.retry.deadline - (time.monotonic() - started)
+        if left < 0.001:  # RetryPolicy's smallest deadline
+            raise self._deadline_error()
+        policy = attrs.evolve(self._http.retry, deadline=left)
+        return BlockingRunner(self._runner.client, policy, self._finish, sleep=self._sleep)
+
+    def _measure_once(self, seen: int, started: float) -> None:
+        """The blocking twin of :meth:`AsyncClientMixin._measure_once`."""
+
+        def probe() -> int:
+            return self._rest_of(started).run(self.protocol.measure_clock_offset, self._pacing)
+
+        left = self._http.retry.deadline - (time.monotonic() - started)
+        try:
+            _probe_flight(self.clock).run_blocking(
+                probe, needed=lambda: self.clock.corrections == seen, timeout=max(left, 0.0)
+            )
+        except TimeoutError:
+            raise self._deadline_error() from None
+        except FolioError as exc:
+            raise self._own(exc) from None
 
     def server_time(self) -> datetime:
         """Read the exchange's clock."""

@@ -3,21 +3,41 @@
 Exchanges reject a signed request whose timestamp is too far from their own clock (AscendEX:
 30 s either way; Binance: the ``recvWindow``). A host with a drifting clock (a laptop after
 sleep, a VM without NTP) would fail every call. :class:`ServerClock` adds a measured offset to
-the local clock; an adapter measures it when the exchange rejects a timestamp, from a
-server-time answer, and retries once with the corrected clock.
+the local clock; when the exchange rejects a timestamp, the client measures the offset from a
+server-time answer and repeats the request once with the corrected clock
+(:mod:`adapters.clients`, docs/reliability.md "Clock skew").
+
+The offset belongs to the exchange's host, not to an account: every account on one host sees
+the same clock. :func:`shared_clock` hands all clients of one exchange host (and one local
+clock) the same :class:`ClockOffset`, so 20 accounts that meet the same skew measure it once,
+and an account created later signs with the known offset from its first request.
+``ClockOffset.corrections`` counts the measurements: a client that remembers the count it
+signed with can tell whether a rejection happened before or after the latest measurement.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Final
+from urllib.parse import urlsplit
 
 import httpx
 
 from adapters.transport import ON_SEND_EXTENSION, Flow
 
-__all__ = ["ClockSync", "RoundTrip", "ServerClock", "wall_clock_ms"]
+__all__ = [
+    "ClockOffset",
+    "ClockSync",
+    "RoundTrip",
+    "ServerClock",
+    "host_of",
+    "shared_clock",
+    "wall_clock_ms",
+]
 
 
 def wall_clock_ms() -> int:
@@ -25,19 +45,55 @@ def wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-class ServerClock:
-    """The local clock (UTC ms) plus the offset last measured against the exchange."""
+class ClockOffset:
+    """The offset to one exchange host's clock, and how often it was measured.
 
-    def __init__(self, local_ms: Callable[[], int] = wall_clock_ms) -> None:
-        self.local_ms = local_ms
+    Shared by every :class:`ServerClock` of the host (see :func:`shared_clock`); updated under
+    a lock, since blocking clients correct it from several threads.
+    """
+
+    __slots__ = ("__weakref__", "_lock", "corrections", "offset_ms")
+
+    def __init__(self) -> None:
         self.offset_ms = 0
         """Exchange clock minus local clock, as last measured (0 until a measurement)."""
         self.corrections = 0
         """How many times the offset was measured: a steadily growing count means drift."""
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"ClockOffset(offset_ms={self.offset_ms}, corrections={self.corrections})"
+
+    def adopt(self, offset_ms: int) -> None:
+        """Take a new measurement."""
+        with self._lock:
+            self.offset_ms = offset_ms
+            self.corrections += 1
+
+
+class ServerClock:
+    """The local clock (UTC ms) plus the offset last measured against the exchange."""
+
+    def __init__(
+        self, local_ms: Callable[[], int] = wall_clock_ms, *, shared: ClockOffset | None = None
+    ) -> None:
+        self.local_ms = local_ms
+        self.shared = shared if shared is not None else ClockOffset()
+        """The offset this clock adds: its own, or its host's (:func:`shared_clock`)."""
+
+    @property
+    def offset_ms(self) -> int:
+        """Exchange clock minus local clock, as last measured (0 until a measurement)."""
+        return self.shared.offset_ms
+
+    @property
+    def corrections(self) -> int:
+        """How many times the offset was measured: a steadily growing count means drift."""
+        return self.shared.corrections
 
     def __call__(self) -> int:
         """The current time on the exchange's clock, as best known."""
-        return self.local_ms() + self.offset_ms
+        return self.local_ms() + self.shared.offset_ms
 
     def __repr__(self) -> str:
         return f"ServerClock(offset_ms={self.offset_ms})"
@@ -49,9 +105,46 @@ class ServerClock:
         ``received_ms`` are local times around the round trip. Assuming the two legs took
         equally long, the server's instant corresponds to their midpoint.
         """
-        self.offset_ms = server_ms - (sent_ms + received_ms) // 2
-        self.corrections += 1
-        return self.offset_ms
+        offset = server_ms - (sent_ms + received_ms) // 2
+        self.shared.adopt(offset)
+        return offset
+
+
+_DEFAULT_PORTS: Final = {"https": 443, "http": 80}
+
+
+def host_of(base_url: str) -> str:
+    """The host whose clock ``base_url`` reaches: ``https://API.x.com:443/`` is ``https://api.x.com``."""
+    parts = urlsplit(base_url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    return f"{scheme}://{host}" if port in (None, _DEFAULT_PORTS.get(scheme)) else (
+        f"{scheme}://{host}:{port}"
+    )
+
+
+_SHARED: weakref.WeakValueDictionary[tuple[str, str, Callable[[], int]], ClockOffset] = (
+    weakref.WeakValueDictionary()
+)
+_SHARED_LOCK: Final = threading.Lock()
+
+
+def shared_clock(
+    exchange: str, base_url: str, local_ms: Callable[[], int] = wall_clock_ms
+) -> ServerClock:
+    """A signing clock sharing its offset with every client of the same exchange host.
+
+    The offset is "their clock minus *this* local clock", so clients share it only when they
+    also share ``local_ms`` (tests that inject their own clock get their own offset). The
+    offset lives as long as some client of the host does.
+    """
+    key = (exchange, host_of(base_url), local_ms)
+    with _SHARED_LOCK:
+        offset = _SHARED.get(key)
+        if offset is None:
+            offset = _SHARED[key] = ClockOffset()
+    return ServerClock(local_ms, shared=offset)
 
 
 class RoundTrip:

@@ -11,17 +11,21 @@ clock). Every call is paced by the process-wide rate limiters of its API key (an
 configured) and retried per the :class:`~framework.retry.RetryPolicy` in its ``http`` settings;
 each attempt is a new flow, so it is signed again with a fresh timestamp. Close the client, or
 use it as a context manager, to release its sockets.
+
+The account group is discovered once per client, single-flight: concurrent first reads of one
+account (cash, margin, risk) wait for one ``GET info`` and share its outcome, success or
+failure, within their own deadlines (docs/exchanges/ascendex.md). The signing clock's offset is
+shared by every client of the host (:func:`adapters.clock.shared_clock`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime
 from functools import partial
-from typing import TypedDict, TypeVar, Unpack
+from typing import Any, TypedDict, TypeVar, Unpack
 from urllib.parse import urlsplit
 
 import httpx
@@ -30,9 +34,15 @@ from adapters.ascendex.convert import EXCHANGE
 from adapters.ascendex.options import DEFAULT_BASE_URL, AscendexOptions
 from adapters.ascendex.protocol import AccountInfo, AscendexProtocol, utc_now
 from adapters.ascendex.signer import AscendexAuth
-from adapters.clients import AsyncClientMixin, BlockingClientMixin, ExchangeClientBase
-from adapters.clock import ServerClock, wall_clock_ms
+from adapters.clients import (
+    AsyncClientMixin,
+    BlockingClientMixin,
+    ExchangeClientBase,
+    SingleFlight,
+)
+from adapters.clock import ServerClock, shared_clock, wall_clock_ms
 from framework.credentials import Credentials
+from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
@@ -54,7 +64,7 @@ class ClientSettings(TypedDict, total=False):
     clock_ms: Callable[[], int]
     """Local clock for signatures (UTC ms); the measured offset to the exchange is added."""
     now: Callable[[], datetime]
-    """Time source for ``fetched_at`` and key-expiry checks."""
+    """Time source for ``fetched_at``."""
 
 
 class _ClientBase(ExchangeClientBase):
@@ -75,7 +85,11 @@ class _ClientBase(ExchangeClientBase):
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         options = options or AscendexOptions()
-        clock = ServerClock(clock_ms)
+        # With sync_clock off the local clock is used as it is, never another client's offset.
+        clock = (
+            shared_clock(EXCHANGE, base_url, clock_ms) if options.sync_clock
+            else ServerClock(clock_ms)
+        )
         protocol = AscendexProtocol(
             base_url=base_url, account=account, options=options, now=now, clock=clock
         )
@@ -121,14 +135,27 @@ class AsyncAscendexClient(_ClientBase, AsyncClientMixin):
         """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
         super().__init__(credentials, **settings)
         self._start(transport, sleep)
-        self._discovery = asyncio.Lock()
+        self._discovery: SingleFlight[AccountInfo] = SingleFlight()
 
-    async def _discover_group(self) -> None:
-        # Single flight: a fan-out's first calls on one client wait for one discovery.
+    async def _discover_group(self) -> float:
+        """Discover the group unless known; return when the call began (loop time).
+
+        Single flight: a fan-out's first calls on one client wait for one discovery and share
+        its outcome, each within its own call's deadline.
+        """
+        started = asyncio.get_running_loop().time()
         if self.protocol.account_group is None:
-            async with self._discovery:
-                if self.protocol.account_group is None:
-                    await self._run(self.protocol.account_info)
+
+            def discover() -> Coroutine[Any, Any, AccountInfo]:
+                return self._run(self.protocol.account_info, started=started)
+
+            try:
+                await self._within(started, self._discovery.run(
+                    discover, needed=lambda: self.protocol.account_group is None
+                ))
+            except FolioError as exc:
+                raise self._own(exc) from None
+        return started
 
     async def account_info(self) -> AccountInfo:
         """Read the key's account group, permissions and expiry."""
@@ -138,15 +165,16 @@ class AsyncAscendexClient(_ClientBase, AsyncClientMixin):
         self, wallet: WalletKind, *, asset: str | None = None, show_all: bool | None = None
     ) -> BalanceSnapshot:
         """Read the cash or margin wallet's balances."""
-        await self._discover_group()
+        started = await self._discover_group()
         return await self._run(
-            partial(self.protocol.balances, wallet, asset=asset, show_all=show_all)
+            partial(self.protocol.balances, wallet, asset=asset, show_all=show_all),
+            started=started,
         )
 
     async def margin_risk(self) -> MarginRisk:
         """Read the margin account's risk profile."""
-        await self._discover_group()
-        return await self._run(self.protocol.margin_risk)
+        started = await self._discover_group()
+        return await self._run(self.protocol.margin_risk, started=started)
 
 
 class AscendexClient(_ClientBase, BlockingClientMixin):
@@ -163,14 +191,28 @@ class AscendexClient(_ClientBase, BlockingClientMixin):
         """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
         super().__init__(credentials, **settings)
         self._start(transport, sleep)
-        self._discovery = threading.Lock()
+        self._discovery: SingleFlight[AccountInfo] = SingleFlight()
 
-    def _discover_group(self) -> None:
-        # Single flight: threads sharing this client wait for one discovery.
+    def _discover_group(self) -> float:
+        """The blocking twin of :meth:`AsyncAscendexClient._discover_group`.
+
+        Threads sharing this client share one discovery; returns ``time.monotonic()`` at the
+        call's start.
+        """
+        started = time.monotonic()
         if self.protocol.account_group is None:
-            with self._discovery:
-                if self.protocol.account_group is None:
-                    self._run(self.protocol.account_info)
+            left = self._http.retry.deadline
+            try:
+                self._discovery.run_blocking(
+                    lambda: self._run(self.protocol.account_info, started=started),
+                    needed=lambda: self.protocol.account_group is None,
+                    timeout=left,
+                )
+            except TimeoutError:
+                raise self._deadline_error() from None
+            except FolioError as exc:
+                raise self._own(exc) from None
+        return started
 
     def account_info(self) -> AccountInfo:
         """Read the key's account group, permissions and expiry."""
@@ -180,10 +222,13 @@ class AscendexClient(_ClientBase, BlockingClientMixin):
         self, wallet: WalletKind, *, asset: str | None = None, show_all: bool | None = None
     ) -> BalanceSnapshot:
         """Read the cash or margin wallet's balances."""
-        self._discover_group()
-        return self._run(partial(self.protocol.balances, wallet, asset=asset, show_all=show_all))
+        started = self._discover_group()
+        return self._run(
+            partial(self.protocol.balances, wallet, asset=asset, show_all=show_all),
+            started=started,
+        )
 
     def margin_risk(self) -> MarginRisk:
         """Read the margin account's risk profile."""
-        self._discover_group()
-        return self._run(self.protocol.margin_risk)
+        started = self._discover_group()
+        return self._run(self.protocol.margin_risk, started=started)

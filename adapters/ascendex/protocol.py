@@ -8,12 +8,17 @@ This module decides *what* to send and *what the answer means*; the clients in
 * a group pinned in the options skips discovery;
 * when the exchange answers ``200006 ACCOUNT_ERROR`` (a request to a group the key does not
   belong to), the group is discovered again, once, and the request repeated;
-* discovery also reads the key's permissions and expiry, so a key without the View permission
-  or past its expiry gets an error that says so instead of a cryptic code later.
+* discovery also reads the key's permissions, so a key without the View permission gets an
+  error that says so instead of a cryptic code later. It reads the key's expiry too
+  (:attr:`AccountInfo.expires_at`, for a host that warns ahead), but whether the key has
+  expired is the exchange's call, on its own clock: it answered this very request, so the key
+  is valid, and a host clock running ahead would otherwise declare a valid key expired. An
+  expired key gets ``200001 "API key is expired."`` from the exchange.
 
-It also keeps the signing clock honest: when the exchange rejects a timestamp (``100011``), the
-offset to the exchange's clock is measured with the unsigned server-time endpoint and the
-request is signed again and repeated, once (option ``sync_clock``).
+A rejected timestamp (``100011``) is a :class:`~framework.errors.ClockSkewError` here; the
+client measures the offset to the exchange's clock with the unsigned server-time endpoint,
+shared by every account on the host, and repeats the flow once (option ``sync_clock``; see
+:mod:`adapters.clients`).
 """
 
 from __future__ import annotations
@@ -55,8 +60,6 @@ from adapters.clock import ClockSync, RoundTrip, ServerClock
 from adapters.transport import ENDPOINT_EXTENSION, Flow
 from framework.errors import (
     AccountStateError,
-    AuthenticationError,
-    ClockSkewError,
     FolioError,
     PermissionDeniedError,
     UnsupportedCapabilityError,
@@ -132,6 +135,11 @@ class AscendexProtocol(ClockSync):
         """The group in use: pinned, discovered, or ``None`` before the first call."""
         return self._group
 
+    @property
+    def sync_clock(self) -> bool:
+        """Whether a rejected timestamp is corrected from the exchange's time."""
+        return self.options.sync_clock
+
     # -- building -----------------------------------------------------------------------
 
     def _request(
@@ -185,19 +193,11 @@ class AscendexProtocol(ClockSync):
         group: int | None = None,
         params: Mapping[str, str] | None = None,
     ) -> Flow[Any]:
-        """Send one signed request and read its data; correct the clock once if it is off."""
-        response = yield self._request(endpoint, method, group=group, params=params)
-        try:
-            return self._read(response, endpoint, method)
-        except ClockSkewError as exc:
-            if not self.options.sync_clock:
-                raise
-            skew_error = exc
-        try:
-            yield from self.measure_clock_offset()
-        except FolioError:
-            skew_error.detail += " (and the server time could not be read to correct it)"
-            raise skew_error from None
+        """Send one signed request and read its data.
+
+        A rejected timestamp (100011) raises :class:`~framework.errors.ClockSkewError`; the
+        client corrects the clock and repeats the whole flow (:mod:`adapters.clients`).
+        """
         response = yield self._request(endpoint, method, group=group, params=params)
         return self._read(response, endpoint, method)
 
@@ -211,10 +211,7 @@ class AscendexProtocol(ClockSync):
         return info
 
     def _check_key(self, info: AccountInfo) -> None:
-        if info.expires_at is not None and info.expires_at <= self._now():
-            when = info.expires_at.isoformat().replace("+00:00", "Z")
-            msg = f"the API key expired at {when}; create a new key (with View permission)"
-            raise self._located(AuthenticationError(msg), INFO, "GET")
+        # No expiry check: the exchange just accepted the key (module docstring).
         if info.can_view is False:
             msg = "the API key lacks the View permission needed to read balances and risk"
             raise self._located(PermissionDeniedError(msg), INFO, "GET")

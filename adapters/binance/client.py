@@ -34,7 +34,7 @@ from adapters.binance.protocol import BinanceProtocol, utc_now
 from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import MarginAccount, SpotAccount
 from adapters.clients import AsyncClientMixin, BlockingClientMixin, ExchangeClientBase
-from adapters.clock import ServerClock, wall_clock_ms
+from adapters.clock import ServerClock, shared_clock, wall_clock_ms
 from adapters.transport import ENDPOINT_EXTENSION
 from framework.credentials import Credentials
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
@@ -124,7 +124,11 @@ class _ClientBase(ExchangeClientBase):
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         options = options or BinanceOptions()
-        clock = ServerClock(clock_ms)
+        # With sync_clock off the local clock is used as it is, never another client's offset.
+        clock = (
+            shared_clock(EXCHANGE, base_url, clock_ms) if options.sync_clock
+            else ServerClock(clock_ms)
+        )
         protocol = BinanceProtocol(
             base_url=base_url, account=account, options=options, now=now, clock=clock
         )

@@ -5,9 +5,10 @@ This module decides *what* to send and *what the answer means*; the clients in
 catalog and reading answers, it keeps two pieces of state for its account:
 
 * **the signing clock.** When Binance rejects a timestamp (``-1021``: outside ``recvWindow``, or
-  more than 1 s ahead of its clock), the offset to the exchange's clock is measured with the
-  unsigned ``GET /api/v3/time`` and the request is signed again and repeated, once (option
-  ``sync_clock``);
+  more than 1 s ahead of its clock), the flow raises :class:`~framework.errors.ClockSkewError`;
+  the client measures the offset to the exchange's clock with the unsigned
+  ``GET /api/v3/time`` (once for every account on the host) and repeats the flow once (option
+  ``sync_clock``; see :mod:`adapters.clients`);
 * **the weight Binance says this IP has used** in the current minute, from the
   ``X-MBX-USED-WEIGHT-1M`` (``/api/``) and ``X-SAPI-USED-IP-WEIGHT-1M`` (``/sapi/``) headers of
   the latest answers: :attr:`BinanceProtocol.used_weight`. It counts every program on the same
@@ -36,7 +37,7 @@ from adapters.binance.signer import SIGNED_EXTENSION
 from adapters.binance.wire import MarginAccount, ServerTime, SpotAccount
 from adapters.clock import ClockSync, RoundTrip, ServerClock
 from adapters.transport import COST_EXTENSION, ENDPOINT_EXTENSION, Flow
-from framework.errors import ClockSkewError, FolioError, UnsupportedCapabilityError
+from framework.errors import FolioError, UnsupportedCapabilityError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 
 __all__ = ["BinanceProtocol", "utc_now"]
@@ -70,6 +71,11 @@ class BinanceProtocol(ClockSync):
         self.used_weight: dict[Budget, int] = {}
         """Weight the exchange says this IP used in the current minute, per budget, as of the
         latest answer that said so (empty until then)."""
+
+    @property
+    def sync_clock(self) -> bool:
+        """Whether a rejected timestamp is corrected from the exchange's time."""
+        return self.options.sync_clock
 
     # -- building and reading -------------------------------------------------------------
 
@@ -120,19 +126,11 @@ class BinanceProtocol(ClockSync):
             raise self.locate(exc, endpoint) from None
 
     def _call(self, endpoint: Endpoint, params: Mapping[str, str] | None = None) -> Flow[Any]:
-        """Send one request and read its payload; correct the clock once if it is off."""
-        response = yield self._request(endpoint, params)
-        try:
-            return self._read(response, endpoint)
-        except ClockSkewError as exc:
-            if not self.options.sync_clock:
-                raise
-            skew_error = exc
-        try:
-            yield from self.measure_clock_offset()
-        except FolioError:
-            skew_error.detail += " (and the server time could not be read to correct it)"
-            raise skew_error from None
+        """Send one request and read its payload.
+
+        A rejected timestamp (-1021) raises :class:`~framework.errors.ClockSkewError`; the
+        client corrects the clock and repeats the whole flow (:mod:`adapters.clients`).
+        """
         response = yield self._request(endpoint, params)
         return self._read(response, endpoint)
 

@@ -106,6 +106,14 @@ CASES = [
     Case("skewed clock (server 60 s ahead)", (),
          "measures the offset, corrects, succeeds", 2, options={"account_group": 6},
          clock_offset_ms=60_000),
+    Case("throttled clock probe (server 60 s ahead, 429 on server time)",
+         (Fault.rate_limited(route="exchange-info", times=1),),
+         "server-time read retried like any read; corrects, succeeds", 2,
+         options={"account_group": 6}, clock_offset_ms=60_000),
+    Case("clock probe throttled on every try (server 60 s ahead)",
+         (Fault.rate_limited(route="exchange-info"),),
+         "RateLimitedError of the server-time read (retryable), not ClockSkewError", 1,
+         RateLimitedError, options={"account_group": 6}, clock_offset_ms=60_000),
     Case("skewed clock, sync_clock = false", (),
          "ClockSkewError, not retried", 1, ClockSkewError,
          options={"account_group": 6, "sync_clock": False}, clock_offset_ms=60_000),
@@ -162,7 +170,10 @@ async def test_fault_matrix(
             assert DEMO_API_SECRET not in repr(error)
             if case.cash_requests == 4:
                 assert "gave up after 4 attempts" in str(error)
-            if isinstance(error, RateLimitedError) and case.cash_requests == 1:
+            if any(f.route == "exchange-info" for f in case.faults):  # the server-time read's
+                assert error.endpoint == "GET exchange-info"
+                assert "gave up after 4 attempts" in str(error)
+            elif isinstance(error, RateLimitedError) and case.cash_requests == 1:
                 assert error.retry_after == 3600  # the host learns how long the ban lasts
                 assert "longer than max_retry_after" in str(error)
             if case.error is ExchangeError:
@@ -174,7 +185,8 @@ async def test_fault_matrix(
     else:  # jittered backoff: at most one wait per resend, each within the policy's bounds
         # (the pool itself resends at once, without a wait, when a kept-alive connection
         # turns out to be closed: so there may be fewer waits than resends)
-        assert len(waits.seconds) <= max(case.cash_requests - 1, 0)
+        probe_resends = max(simulator.stats().count(route="exchange-info") - 1, 0)
+        assert len(waits.seconds) <= max(case.cash_requests - 1, 0) + probe_resends
         assert all(0 <= w <= HTTP.retry.max_delay for w in waits.seconds)
     stats = simulator.stats()
     # Requests cut by the client's read timeout are still held by the simulator's latency
@@ -182,7 +194,8 @@ async def test_fault_matrix(
     assert stats.count(route=CASH) + stats.in_flight == case.cash_requests
     if case.clock_offset_ms and case.error is None:
         assert abs(client.clock_offset_ms - case.clock_offset_ms) < 1_000
-        assert simulator.stats().count(route="exchange-info") == 1
+        probes = 1 + sum(f.times or 0 for f in case.faults if f.route == "exchange-info")
+        assert simulator.stats().count(route="exchange-info") == probes
 
 
 def _table_rows(markdown: str) -> list[tuple[str, ...]]:
