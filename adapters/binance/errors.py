@@ -1,10 +1,19 @@
 """Binance error codes -> folio's typed errors, as one declarative table.
 
-Source: the Spot API's "Error codes" page (10xx general server or network issues, 11xx request
-issues, 20xx API-key and order rejections), which ``/sapi/`` endpoints share. Order-entry codes
-cannot occur on the read-only endpoints folio calls; the ones listed are there so a misrouted
-request is still reported precisely. A code missing from the table becomes a plain
-:class:`framework.errors.ExchangeError` that keeps the code and ``msg`` verbatim.
+Sources: the Spot API's "Error codes" page (10xx general server or network issues, 11xx request
+issues, 20xx API-key and order rejections), which ``/sapi/`` endpoints share, and the Margin
+Trading "Error codes" page for the 3xxx margin codes of ``/sapi/`` (docs/exchanges/binance.md).
+Order-entry, borrow and transfer codes cannot occur on the read-only endpoints folio calls; the
+ones listed are there so a misrouted request is still reported precisely. A code missing from
+the table becomes a plain :class:`framework.errors.ExchangeError` that keeps the code and
+``msg`` verbatim.
+
+The 3xxx classes follow what the user can do: ``-3003`` (no margin account opened: a spot-only
+user) is :class:`~framework.errors.AccountStateError`, whose message says so; bans on the
+account are :class:`~framework.errors.PermissionDeniedError` ("account restricted");
+``-3000``, ``-3037`` and ``-3044`` (internal error, profit-and-loss clearing, busy) pass and
+are :class:`~framework.errors.ExchangeUnavailableError`; the rest reject a request's
+parameters or amounts (:class:`~framework.errors.InvalidRequestError`).
 
 Two codes are ambiguous by design and the table picks the reading a user can act on:
 
@@ -23,6 +32,7 @@ from types import MappingProxyType
 from typing import Final
 
 from framework.errors import (
+    AccountStateError,
     AuthenticationError,
     ClockSkewError,
     ExchangeError,
@@ -32,11 +42,20 @@ from framework.errors import (
     RateLimitedError,
 )
 
-__all__ = ["ERROR_CODES", "INVALID_TIMESTAMP", "TOO_MANY_REQUESTS", "advice", "error_class"]
+__all__ = [
+    "ERROR_CODES",
+    "INVALID_TIMESTAMP",
+    "NO_MARGIN_ACCOUNT",
+    "TOO_MANY_REQUESTS",
+    "advice",
+    "error_class",
+]
 
 INVALID_TIMESTAMP: Final = -1021
 """The timestamp is outside ``recvWindow`` or more than 1 s ahead of the exchange's clock."""
 TOO_MANY_REQUESTS: Final = -1003
+NO_MARGIN_ACCOUNT: Final = -3003
+"""NO_OPENED_MARGIN_ACCOUNT: the key's user has not opened a cross-margin account."""
 
 _TABLE: dict[int, tuple[type[ExchangeError], str]] = {
     # 10xx general server or network issues
@@ -84,6 +103,46 @@ _TABLE: dict[int, tuple[type[ExchangeError], str]] = {
     -2013: (InvalidRequestError, "NO_SUCH_ORDER"),
     -2014: (AuthenticationError, "BAD_API_KEY_FMT"),
     -2015: (PermissionDeniedError, "REJECTED_MBX_KEY"),
+    # 3xxx margin (/sapi/)
+    -3000: (ExchangeUnavailableError, "INNER_FAILURE"),
+    -3001: (PermissionDeniedError, "NEED_ENABLE_2FA"),
+    -3002: (InvalidRequestError, "ASSET_DEFICIENCY"),
+    -3003: (AccountStateError, "NO_OPENED_MARGIN_ACCOUNT"),
+    -3004: (PermissionDeniedError, "TRADE_NOT_ALLOWED"),
+    -3005: (PermissionDeniedError, "TRANSFER_OUT_NOT_ALLOWED"),
+    -3006: (InvalidRequestError, "EXCEED_MAX_BORROWABLE"),
+    -3007: (InvalidRequestError, "HAS_PENDING_TRANSACTION"),
+    -3008: (PermissionDeniedError, "BORROW_NOT_ALLOWED"),
+    -3009: (InvalidRequestError, "ASSET_NOT_MORTGAGEABLE"),
+    -3010: (PermissionDeniedError, "REPAY_NOT_ALLOWED"),
+    -3011: (InvalidRequestError, "BAD_DATE_RANGE"),
+    -3012: (InvalidRequestError, "ASSET_ADMIN_BAN_BORROW"),
+    -3013: (InvalidRequestError, "LT_MIN_BORROWABLE"),
+    -3014: (PermissionDeniedError, "ACCOUNT_BAN_BORROW"),
+    -3015: (InvalidRequestError, "REPAY_EXCEED_LIABILITY"),
+    -3016: (InvalidRequestError, "LT_MIN_REPAY"),
+    -3017: (InvalidRequestError, "ASSET_ADMIN_BAN_MORTGAGE"),
+    -3018: (PermissionDeniedError, "ACCOUNT_BAN_MORTGAGE"),
+    -3019: (PermissionDeniedError, "ACCOUNT_BAN_ROLLOUT"),
+    -3020: (InvalidRequestError, "EXCEED_MAX_ROLLOUT"),
+    -3021: (InvalidRequestError, "PAIR_ADMIN_BAN_TRADE"),
+    -3022: (PermissionDeniedError, "ACCOUNT_BAN_TRADE"),
+    -3023: (InvalidRequestError, "WARNING_MARGIN_LEVEL"),
+    -3024: (InvalidRequestError, "FEW_LIABILITY_LEFT"),
+    -3025: (InvalidRequestError, "INVALID_EFFECTIVE_TIME"),
+    -3026: (InvalidRequestError, "VALIDATION_FAILED"),
+    -3027: (InvalidRequestError, "NOT_VALID_MARGIN_ASSET"),
+    -3028: (InvalidRequestError, "NOT_VALID_MARGIN_PAIR"),
+    -3029: (InvalidRequestError, "TRANSFER_FAILED"),
+    -3036: (PermissionDeniedError, "ACCOUNT_BAN_REPAY"),
+    -3037: (ExchangeUnavailableError, "PNL_CLEARING"),
+    -3038: (InvalidRequestError, "LISTEN_KEY_NOT_FOUND"),
+    -3041: (InvalidRequestError, "BALANCE_NOT_CLEARED"),
+    -3042: (InvalidRequestError, "PRICE_INDEX_NOT_FOUND"),
+    -3043: (PermissionDeniedError, "TRANSFER_IN_NOT_ALLOWED"),
+    -3044: (ExchangeUnavailableError, "SYSTEM_BUSY"),
+    -3045: (InvalidRequestError, "SYSTEM"),
+    -3999: (PermissionDeniedError, "NOT_WHITELIST_USER"),
 }
 
 ERROR_CODES: Final[Mapping[int, tuple[type[ExchangeError], str]]] = MappingProxyType(_TABLE)
@@ -95,6 +154,9 @@ _ADVICE: Final[Mapping[int, str]] = MappingProxyType({
     -1022: "check the API secret",
     -2014: "check the API key: it is not in Binance's format",
     -2015: "check the API key, the key's IP allow-list and that it has 'Enable Reading'",
+    -3003: "this Binance account has no cross-margin account (spot only), so it has no margin "
+    "wallet or margin risk to read; open a margin account on Binance, or read the spot "
+    "wallet only",
 })
 
 

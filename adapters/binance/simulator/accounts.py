@@ -152,6 +152,9 @@ class SimAccount:
     allowed_ips: Sequence[str] = ()
     """Non-empty: only these peers may use the key (others get -2015)."""
     uid: int = 0
+    has_margin: bool = True
+    """Whether a cross-margin account was opened; without one (a spot-only user) the margin
+    endpoint answers -3003 "Margin account does not exist." (HTTP 400)."""
     verbatim: Mapping[str, bytes] = field(default_factory=dict)
     """Exact bodies per route name, served instead of building them (the seed account)."""
 

@@ -7,7 +7,7 @@ Order of decisions, outermost first:
 3. request weight: a request that would pass its budget's limit for the caller's IP gets 429,
    ``{"code":-1003,...}`` and ``Retry-After`` (seconds to the next window);
 4. authentication of signed routes (:mod:`.auth`);
-5. the payload.
+5. the payload, or -3003 from the margin route for an account without margin (spot only).
 
 Every answer on a known route, errors included, carries the IP's used weight of the route's
 budget (``X-MBX-USED-WEIGHT-1M`` or ``X-SAPI-USED-IP-WEIGHT-1M``), as Binance's do.
@@ -49,6 +49,7 @@ _BANNED: Final = (
 )
 _INTERNAL: Final = "Internal error; unable to process your request. Please try again."
 _UNKNOWN: Final = "An unknown error occurred while processing the request."
+_NO_MARGIN_ACCOUNT: Final = "Margin account does not exist."
 
 
 def _json(status: int, body: bytes, headers: list[tuple[str, str]] | None = None) -> Response:
@@ -133,6 +134,8 @@ class BinanceExchange:
         if isinstance(account, AuthError):
             return _json(account.status, encode_error(account.code, account.msg))
         if route is MARGIN_ACCOUNT:
+            if not account.has_margin:
+                return _json(400, encode_error(-3003, _NO_MARGIN_ACCOUNT))
             return _json(200, encode_margin_account(account))
         return _json(200, self._spot(account, request.query))
 
