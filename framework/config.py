@@ -74,6 +74,7 @@ __all__ = [
     "StaticCredentials",
     "load_config",
     "parse_config",
+    "plain_http_to_another_host",
     "shown_variable",
 ]
 
@@ -330,6 +331,18 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def plain_http_to_another_host(url: str) -> bool:
+    """Whether ``url`` is ``http://`` to a host that is not this machine.
+
+    Such a ``base_url`` needs ``allow_insecure_http = true`` (see :func:`_base_url_problem`);
+    a simulator served on ``0.0.0.0`` for another machine is reached this way.
+    """
+    if not url.startswith("http://"):
+        return False
+    _problem, host = _url_shape(url)
+    return not _is_loopback(host)
 
 
 def _base_url_problem(url: object, allow_insecure_http: bool) -> str | None:

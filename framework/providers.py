@@ -16,7 +16,7 @@ from typing import Protocol, TypeVar, runtime_checkable
 
 import attrs
 
-from framework.config import AccountConfig, StaticCredentials
+from framework.config import AccountConfig, StaticCredentials, plain_http_to_another_host
 from framework.credentials import Credentials
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
@@ -174,14 +174,22 @@ class DemoEndpoint:
         return (AccountConfig(f"{self.exchange}-demo", self.exchange, demo, base_url=self.url),)
 
     def sample_config(self) -> str:
-        """A ``folio.toml`` table for ``<exchange>-sim`` naming the two variables."""
-        return (
+        """A ``folio.toml`` table for ``<exchange>-sim`` naming the two variables.
+
+        A simulator served for other machines (``--host 0.0.0.0``) is plain ``http://`` to a
+        host that is not loopback, which folio refuses without the account's opt-in: the
+        fragment then carries ``allow_insecure_http = true`` (simulator credentials only).
+        """
+        table = (
             f"[accounts.{self.exchange}-sim]\n"
             f'exchange = "{self.exchange}"\n'
             f'api_key_env = "{self.key_env}"\n'
             f'api_secret_env = "{self.secret_env}"\n'
             f'base_url = "{self.url}"\n'
         )
+        if plain_http_to_another_host(self.url):
+            table += "allow_insecure_http = true  # a simulator: test credentials only\n"
+        return table
 
     def sample_environment(self) -> dict[str, str]:
         """The simulator's test credentials under the variable names of the sample config."""

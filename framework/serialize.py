@@ -95,7 +95,7 @@ def error_to_dict(error: FolioError) -> dict[str, Any]:
         "endpoint": error.endpoint,
         "retryable": bool(getattr(error, "retryable", False)),
     }
-    for extra in ("code", "reason", "field", "retry_after"):
+    for extra in ("code", "reason", "field", "retry_after", "status", "path", "key"):
         value = getattr(error, extra, None)
         if value is not None:
             data[extra] = value

@@ -38,3 +38,15 @@ def test_its_repr_shows_no_credential() -> None:
     text = repr(endpoint())
     assert KEY not in text
     assert SECRET not in text
+
+
+def test_a_simulator_served_for_other_machines_gets_the_plain_http_opt_in() -> None:
+    # ``folio simulate --host 0.0.0.0``: plain http:// to a host that is not loopback is
+    # refused unless the account opts in, so the printed fragment must carry the opt-in.
+    shared = DemoEndpoint("alpha", "http://0.0.0.0:4242",
+                          Credentials.from_strings(KEY, SECRET), "ALPHA_KEY", "ALPHA_SECRET")
+    (account,) = parse_config(shared.sample_config()).accounts
+    assert account.allow_insecure_http is True
+    (local,) = parse_config(endpoint().sample_config()).accounts
+    assert local.allow_insecure_http is False
+    assert "allow_insecure_http" not in endpoint().sample_config()

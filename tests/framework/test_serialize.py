@@ -10,6 +10,8 @@ import pytest
 
 from framework.errors import (
     AuthenticationError,
+    ConfigurationError,
+    ExchangeUnavailableError,
     FolioError,
     InvalidResponseError,
     RateLimitedError,
@@ -94,6 +96,7 @@ def test_margin_risk_writes_ratios_that_do_not_apply_as_null() -> None:
         (InvalidResponseError("not a decimal", field="$.data[1].availableBalance"),
          {"field": "$.data[1].availableBalance", "retryable": False}),
         (FolioError("plain"), {"retryable": False}),
+        (ExchangeUnavailableError("down", status=503), {"status": 503, "retryable": True}),
     ],
 )
 def test_errors_are_written_with_their_type_location_and_codes(
@@ -142,3 +145,12 @@ async def test_failed_accounts_serialise_without_their_secrets() -> None:
     crash = json.loads(text)[0]
     assert crash["error"]["type"] == "PluginContractError"
     assert "RuntimeError" in crash["error"]["message"]
+
+
+def test_configuration_errors_name_the_file_and_key_in_json() -> None:
+    error = ConfigurationError("is not set", path="folio.toml", account="main",
+                               key="api_secret_env")
+    data = error_to_dict(error)
+    assert (data["path"], data["key"], data["account"]) == (
+        "folio.toml", "api_secret_env", "main")
+    assert data["message"] == "folio.toml [accounts.main] key 'api_secret_env': is not set"
