@@ -13,10 +13,16 @@ about one round trip (docs/performance.md). Given an httpx transport (tests use
 ``httpx.MockTransport``), the sender is an ``httpx.AsyncClient`` instead.
 
 Transport failures are mapped here to folio's retryable errors; the endpoint is taken from the
-request's ``folio.endpoint`` extension so the error says which call failed. Before each send the
-drivers wait for the client-side rate limiters (:mod:`framework.ratelimit`), charging the cost
-in the request's ``folio.cost`` extension (1 by default). Keeping every httpx import in as few
-modules as possible keeps a future move to a compatible fork a small change.
+request's ``folio.endpoint`` extension so the error says which call failed. Every sender reads a
+body through one bounded reader (:func:`_aread_bounded`, :func:`_read_bounded`): a
+``Content-Length`` above ``max_body_bytes`` is refused before any byte of the body is read, and
+a chunked (or lying) body is cut as soon as what arrived, or what it decodes to, passes the
+limit, so an endless answer costs at most that much memory (docs/reliability.md, "Bounded
+answers"). The error is a :class:`~adapters.responses.BodyTooLargeError`, never retried.
+
+Before each send the drivers wait for the client-side rate limiters (:mod:`framework.ratelimit`),
+charging the cost in the request's ``folio.cost`` extension (1 by default). Keeping every httpx
+import in as few modules as possible keeps a future move to a compatible fork a small change.
 """
 
 from __future__ import annotations
@@ -25,13 +31,22 @@ import asyncio
 import logging
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Generator, Sequence
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    Sequence,
+)
 from functools import cache
 from typing import Any, Final, Protocol, TypeVar
 
 import httpx
 
 from adapters import pool
+from adapters.responses import DEFAULT_MAX_BODY_BYTES, BodyTooLargeError
 from framework.errors import ExchangeError, RequestTimeoutError, TransportError
 from framework.ratelimit import SlidingWindowLimiter
 from framework.retry import current_endpoint
@@ -122,14 +137,130 @@ def async_client(
     )
 
 
+class BoundedClient(httpx.Client):
+    """An ``httpx.Client`` that knows the largest body :func:`run_sync` may read through it."""
+
+    def __init__(self, *, max_body_bytes: int, **options: Any) -> None:
+        super().__init__(**options)
+        self.max_body_bytes = max_body_bytes
+
+
 def sync_client(
     base_url: str,
     settings: HttpSettings,
     auth: httpx.Auth | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> httpx.Client:
-    """The blocking twin of :func:`async_client`."""
-    return httpx.Client(base_url=base_url, transport=transport, **_client_options(settings, auth))
+    """The blocking twin of :func:`async_client`, bounded to ``settings.max_body_bytes``."""
+    return BoundedClient(
+        max_body_bytes=settings.max_body_bytes,
+        base_url=base_url,
+        transport=transport,
+        **_client_options(settings, auth),
+    )
+
+
+_SLICE: Final = 16 * 1024
+"""Largest piece of a body handed to the decoder at once. gzip and deflate inflate a piece at
+most about 1,000-fold, so even a compression bomb decodes in steps of about 16 MiB, each
+counted against ``max_body_bytes`` before the next is decoded."""
+
+
+def _slices(chunk: bytes) -> Iterator[bytes]:
+    for start in range(0, len(chunk), _SLICE):
+        yield chunk[start : start + _SLICE]
+
+
+class _SlicedStream(httpx.AsyncByteStream, httpx.SyncByteStream):
+    """A response body stream cut into pieces of at most ``_SLICE`` bytes (see there)."""
+
+    def __init__(
+        self,
+        inner: AsyncIterable[bytes] | httpx.SyncByteStream,
+        aclose: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self._inner = inner
+        self._aclose = aclose
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._inner, httpx.SyncByteStream)
+        for chunk in self._inner:
+            yield from _slices(chunk)
+
+    def close(self) -> None:
+        if isinstance(self._inner, httpx.SyncByteStream):
+            self._inner.close()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert not isinstance(self._inner, httpx.SyncByteStream)
+        async for chunk in self._inner:
+            for piece in _slices(chunk):
+                yield piece
+
+    async def aclose(self) -> None:
+        if self._aclose is not None:
+            await self._aclose()
+
+
+def _too_large(
+    request: httpx.Request, limit: int, declared: int | None = None
+) -> BodyTooLargeError:
+    endpoint = request.extensions.get(ENDPOINT_EXTENSION)
+    host = request.url.host
+    if declared is not None:
+        detail = (
+            f"the answer from {host} declares {declared} bytes, more than max_body_bytes "
+            f"({limit} bytes); refused without reading it"
+        )
+    else:
+        detail = (
+            f"the answer from {host} is larger than max_body_bytes ({limit} bytes); "
+            "refused while reading it"
+        )
+    return BodyTooLargeError(detail, limit=limit, endpoint=endpoint)
+
+
+def _refuse_declared(response: httpx.Response, limit: int, request: httpx.Request) -> None:
+    """Refuse a body whose ``Content-Length`` is above ``limit`` before reading any of it."""
+    declared = response.headers.get("content-length", "").strip()
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise _too_large(request, limit, int(declared))
+
+
+def _keep(response: httpx.Response, body: list[bytes]) -> None:
+    # What Response.read()/aread() would have stored: the decoded body, read in full.
+    response._content = b"".join(body)
+
+
+def _read_bounded(response: httpx.Response, limit: int, request: httpx.Request) -> None:
+    """Read ``response``'s body, refusing it once it (or its decoding) passes ``limit``."""
+    _refuse_declared(response, limit, request)
+    if isinstance(response.stream, httpx.SyncByteStream):
+        response.stream = _SlicedStream(response.stream)
+    body: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit or response.num_bytes_downloaded > limit:
+            raise _too_large(request, limit)
+        body.append(chunk)
+    _keep(response, body)
+
+
+async def _aread_bounded(response: httpx.Response, limit: int, request: httpx.Request) -> None:
+    """The async twin of :func:`_read_bounded`."""
+    _refuse_declared(response, limit, request)
+    stream = response.stream
+    if isinstance(stream, httpx.AsyncByteStream) and not isinstance(stream, _SlicedStream):
+        response.stream = _SlicedStream(stream, stream.aclose)
+    body: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit or response.num_bytes_downloaded > limit:
+            raise _too_large(request, limit)
+        body.append(chunk)
+    _keep(response, body)
 
 
 class AsyncSender(Protocol):
@@ -147,14 +278,17 @@ class AsyncSender(Protocol):
 class HttpxSender:
     """Sends through an ``httpx.AsyncClient`` (which signs with its own ``auth``)."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    ) -> None:
         self.client = client
+        self.max_body_bytes = max_body_bytes
 
     async def send(self, request: httpx.Request) -> httpx.Response:
         try:
-            response = await self.client.send(request)
+            response = await self.client.send(request, stream=True)
             try:
-                await response.aread()
+                await _aread_bounded(response, self.max_body_bytes, request)
             finally:
                 await response.aclose()
         except httpx.HTTPError as exc:
@@ -228,12 +362,21 @@ class PooledSender:
                 timeout=self._timeout,
                 allow_redirects=False,
             ) as answer:
-                body = await answer.read()
+                limit = self._settings.max_body_bytes
                 # httpx decodes the body here, by its Content-Encoding (the pool does not):
                 # a corrupt gzip body fails now, like a broken connection would.
-                return httpx.Response(
-                    answer.status, headers=answer.raw_headers, content=body, request=signed
+                response = httpx.Response(
+                    answer.status,
+                    headers=answer.raw_headers,
+                    stream=_SlicedStream(answer.content.iter_chunked(_SLICE)),
+                    request=signed,
                 )
+                try:
+                    await _aread_bounded(response, limit, request)
+                except BodyTooLargeError:
+                    answer.close()  # the rest is never read: the connection cannot be reused
+                    raise
+                return response
         # No cause is chained: aiohttp's frames hold the signed headers in their locals, which
         # an error tracker capturing locals would record. The exception type says what broke.
         except TimeoutError as exc:
@@ -256,7 +399,8 @@ def async_sender(
 ) -> AsyncSender:
     """The sender for one account: the shared pool, or an httpx client on ``transport``."""
     if transport is not None:
-        return HttpxSender(async_client(base_url, settings, auth, transport))
+        client = async_client(base_url, settings, auth, transport)
+        return HttpxSender(client, settings.max_body_bytes)
     return PooledSender(settings, auth)
 
 
@@ -313,7 +457,12 @@ def run_sync(
     *,
     sleep: Callable[[float], object] = time.sleep,
 ) -> T:
-    """Drive ``flow`` with a blocking client, pacing each request through ``limiters``."""
+    """Drive ``flow`` with a blocking client, pacing each request through ``limiters``.
+
+    Bodies are bounded by the client's ``max_body_bytes`` (a :class:`BoundedClient`, as
+    :func:`sync_client` makes), or by the default bound for any other client.
+    """
+    limit = client.max_body_bytes if isinstance(client, BoundedClient) else DEFAULT_MAX_BODY_BYTES
     try:
         request = next(flow)
         while True:
@@ -321,15 +470,18 @@ def run_sync(
                 limiter.acquire_blocking(_cost(request), sleep=sleep)
             _on_send(request)
             try:
-                response = client.send(request)
+                response = client.send(request, stream=True)
                 try:
-                    response.read()
+                    _read_bounded(response, limit, request)
                 finally:
                     response.close()
             except httpx.HTTPError as exc:
                 error = _transport_error(exc, request)
                 _log_failure(request, error)
                 raise error from exc
+            except BodyTooLargeError as exc:
+                _log_failure(request, exc)
+                raise
             _log_exchange(request, response)
             request = flow.send(response)
     except StopIteration as done:

@@ -328,7 +328,10 @@ class InvalidResponseError(PermanentError):
     """The response does not match the documented schema.
 
     ``field`` is the JSON path of the offending value (``$.data[1].availableBalance``) when a
-    single field is to blame; the message lists every problem found.
+    single field is to blame; the message lists every problem found. ``garbled`` is true when
+    the body could not be read at all (not JSON, cut short): reads are idempotent and a re-read
+    is validated again, so such an answer is :attr:`retryable` (re-read within the retry
+    policy), while a well-formed answer that fails the schema is not (docs/reliability.md).
     """
 
     def __init__(
@@ -336,7 +339,14 @@ class InvalidResponseError(PermanentError):
         detail: str,
         *,
         field: str | None = None,
+        garbled: bool = False,
         **context: Unpack[ExchangeContext],
     ) -> None:
         super().__init__(detail, **context)
         self.field = field
+        self.garbled = garbled
+
+    @property
+    def retryable(self) -> bool:
+        """Only a garbled answer is worth reading again (see the class docstring)."""
+        return self.garbled

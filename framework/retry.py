@@ -6,10 +6,16 @@ clocks. The two small loops (:func:`retry_async`, :func:`retry_sync`) only apply
 
 Rules, and why:
 
-* Only :class:`~framework.errors.TransientError` is retried (connection failures, timeouts,
-  429, 5xx): the same request can succeed later. Authentication, permission, invalid-request and
-  invalid-response errors never are: repeating them cannot help and hammers the exchange with
-  bad credentials, which is how keys get locked.
+* Only an :class:`~framework.errors.ExchangeError` whose ``retryable`` is true is retried:
+  every :class:`~framework.errors.TransientError` (connection failures, timeouts, 429, 5xx), as
+  the same request can succeed later, and an answer that could not be read at all (not JSON,
+  cut short: an ``InvalidResponseError`` marked ``garbled``), because a read is idempotent
+  and a re-read is validated again, so it can never produce a wrong number. Authentication,
+  permission, invalid-request errors and well-formed answers that fail the schema never are:
+  repeating them cannot help and hammers the exchange with bad credentials, which is how keys
+  get locked. A bare ``ExchangeError`` (an unknown exchange code) is not known to be harmless
+  to repeat, so it is not retried either. Being a property of the error (``retryable``), not
+  a list here, a plugin's own error classes take part without changing this module.
 * A ``Retry-After`` from the exchange is obeyed instead of our own backoff: it is the exchange
   telling us when it will serve us again. Advice longer than ``max_retry_after`` (an IP ban
   lasts minutes to days) ends the call at once with the error, which carries the advice:
@@ -38,10 +44,11 @@ import attrs
 
 from framework.errors import (
     BannedError,
+    ExchangeError,
     FolioError,
+    InvalidResponseError,
     RateLimitedError,
     RequestTimeoutError,
-    TransientError,
 )
 
 __all__ = [
@@ -126,7 +133,7 @@ def decide(
 
     ``elapsed`` is the time since the call started; ``jitter`` is a draw from [0, 1).
     """
-    if not isinstance(error, TransientError):
+    if not (isinstance(error, ExchangeError) and error.retryable):
         return RetryDecision(False, 0.0, f"{type(error).__name__} is not retryable")
     if isinstance(error, BannedError):
         return RetryDecision(False, 0.0, "banned by the exchange: retrying early lengthens bans")
@@ -146,6 +153,8 @@ def decide(
     else:
         delay = policy.backoff(attempt, jitter)
         reason = f"backoff after attempt {attempt}"
+        if isinstance(error, InvalidResponseError):  # retryable only when garbled
+            reason = f"re-reading an unreadable answer, {reason}"
     if elapsed + delay >= policy.deadline:
         return RetryDecision(
             False,

@@ -55,6 +55,12 @@ class HttpSettings:
     max_concurrency: int = attrs.field(default=256, validator=_positive)
     """Accounts one host (``Folio``) reads at the same time in a fan-out; the rest wait."""
 
+    max_body_bytes: int = attrs.field(default=8 * 1024 * 1024, validator=_positive)
+    """Largest answer body read (bytes, as received and as decoded), 8 MiB by default: more
+    than ten times the largest real answer (docs/reliability.md, "Bounded answers"). It is
+    enforced while reading, so an endless or oversized body costs at most this much memory
+    and ends the read with a non-retried error naming the endpoint and the limit."""
+
     retry: RetryPolicy = DEFAULT_RETRY_POLICY
     """When a failed read is tried again; see :mod:`framework.retry`."""
 

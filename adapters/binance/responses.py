@@ -8,43 +8,35 @@ Codes"):
 * **429**: the IP went over a request-weight limit; ``Retry-After`` says how long to back off.
 * **418**: the IP kept sending after 429s and is banned, from 2 minutes up to 3 days;
   ``Retry-After`` says until when. Both are :class:`~framework.errors.RateLimitedError`.
-* **403**: the web application firewall refused the request.
+* **403**: the web application firewall refused the request; **401** without a JSON body: the
+  key was refused. Statuses without a Binance error body are mapped by the table shared with
+  AscendEX (:func:`adapters.responses.unreadable_status_error`).
 * **5xx**: a problem on Binance's side; the execution status is unknown, so it is always
   :class:`~framework.errors.ExchangeUnavailableError` (with the code if the body has one).
 
 Checks happen in the order that keeps the diagnosis honest: a 429 whose body is an HTML page is
-throttling, not "invalid JSON"; a ``-2015`` is a key problem, not a schema error.
+throttling, not "invalid JSON"; a ``-2015`` is a key problem, not a schema error. A 200 whose
+body cannot be read at all is marked ``garbled`` and re-read by the retry policy.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import Any
 
 from adapters.binance.errors import ERROR_CODES, advice, error_class
 from adapters.binance.wire import ErrorBody
-from adapters.responses import decode_json, parse_retry_after
+from adapters.responses import decode_json, parse_retry_after, unreadable_status_error
 from framework.errors import (
     BannedError,
     ExchangeError,
     ExchangeUnavailableError,
-    InvalidRequestError,
     InvalidResponseError,
-    PermissionDeniedError,
     RateLimitedError,
 )
 
 __all__ = ["read_payload"]
-
-_STATUS_ONLY: Final[Mapping[int, tuple[type[ExchangeError], str]]] = {
-    401: (PermissionDeniedError, "the exchange refused the API key (HTTP 401)"),
-    403: (PermissionDeniedError, "the exchange's firewall refused the request (HTTP 403)"),
-    404: (InvalidRequestError, "no such endpoint (HTTP 404): check the base URL"),
-    405: (InvalidRequestError, "method not allowed (HTTP 405)"),
-    414: (InvalidRequestError, "request URI too long (HTTP 414)"),
-}
-
 
 def _error_body(payload: Any, structure: Callable[..., Any]) -> ErrorBody | None:
     """The payload as an error body, if it is one (``code`` and ``msg``, nothing of a success)."""
@@ -124,12 +116,13 @@ def read_payload(
     if coded is not None:
         raise _coded(coded, status)
     if status != 200:
-        by_status = _STATUS_ONLY.get(status)
-        if by_status is not None:
-            cls, words = by_status
-            raise cls(words, status=status)
-        msg = f"HTTP {status} without a Binance error body"
-        raise InvalidResponseError(msg, field="$", status=status)
+        # An edge's page (the WAF's 403) or no error body: the status says what happened.
+        detail = failure.detail if failure is not None else "not a Binance error body"
+        error = unreadable_status_error(status, detail)
+        if type(error) is InvalidResponseError:
+            msg = f"HTTP {status} without a Binance error body"
+            raise InvalidResponseError(msg, field="$", status=status)
+        raise error
     if failure is not None:
         failure.status = status
         raise failure

@@ -26,6 +26,11 @@ error page or envelope looks for it):
   JSON: ``body`` if given, else the first half of the real answer.
 * ``truncated_body``: the real answer's headers with its full ``Content-Length``, half the
   body, then the connection closes.
+* ``endless_body``: the real answer's status and headers, then a chunked body that starts like
+  the real one and never ends: the server writes until the client hangs up (a client that
+  buffers whole bodies grows without bound).
+* ``oversize_body`` (optional ``length``, default 1 GiB): the real answer's headers with a
+  ``Content-Length`` of ``length`` bytes, the real body, then the connection closes.
 * ``connection_reset``: the request is read, then the TCP connection is reset (RST) with no
   answer at all.
 
@@ -71,10 +76,15 @@ class FaultKind(enum.StrEnum):
     JSON_ERROR = "json_error"
     MALFORMED_BODY = "malformed_body"
     TRUNCATED_BODY = "truncated_body"
+    ENDLESS_BODY = "endless_body"
+    OVERSIZE_BODY = "oversize_body"
     CONNECTION_RESET = "connection_reset"
 
 
 MODIFIERS: Final = frozenset({FaultKind.LATENCY, FaultKind.CLOCK_OFFSET})
+
+OVERSIZE_LENGTH: Final = 1 << 30
+"""The Content-Length an ``oversize_body`` fault declares by default (1 GiB)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +110,8 @@ class Fault:
     reason: str | None = None
     body: str | None = None
     limit: int | None = None
+    length: int | None = None
+    """``oversize_body``: the Content-Length declared (default :data:`OVERSIZE_LENGTH`)."""
 
     def __post_init__(self) -> None:
         try:
@@ -138,6 +150,8 @@ class Fault:
             self.code is None or not (self.status is None or 100 <= self.status <= 599)
         ):
             problem = "json_error needs a code (and an HTTP status within 100..599 if given)"
+        elif kind is FaultKind.OVERSIZE_BODY and self.length is not None and self.length < 1:
+            problem = "oversize_body needs length >= 1 (or none for 1 GiB)"
         elif self.retry_after is not None and self.retry_after < 0:
             problem = "retry_after must be >= 0 seconds"
         if problem:
@@ -204,6 +218,16 @@ class Fault:
         return cls(FaultKind.TRUNCATED_BODY, **scope)
 
     @classmethod
+    def endless_body(cls, **scope: Any) -> Self:
+        """A chunked body that never ends (written until the client hangs up)."""
+        return cls(FaultKind.ENDLESS_BODY, **scope)
+
+    @classmethod
+    def oversize_body(cls, length: int | None = None, **scope: Any) -> Self:
+        """A ``Content-Length`` of ``length`` bytes (1 GiB by default) over the real body."""
+        return cls(FaultKind.OVERSIZE_BODY, length=length, **scope)
+
+    @classmethod
     def connection_reset(cls, **scope: Any) -> Self:
         """Reset the connection without answering."""
         return cls(FaultKind.CONNECTION_RESET, **scope)
@@ -225,7 +249,7 @@ class Fault:
             msg = "a fault needs a 'kind'"
             raise FaultError(msg)
         integers = {"times", "seed", "latency_ms", "offset_ms", "status", "retry_after",
-                    "code", "limit"}
+                    "code", "limit", "length"}
         for name, value in document.items():
             if value is None and name != "kind":
                 continue
@@ -379,11 +403,17 @@ class FaultSet:
 def spoil(response: Response, fault: Fault) -> Response:
     """Apply a body fault to a real answer.
 
-    ``truncated_body`` cuts it on the wire; the other kinds replace the body with ``fault.body``
-    or, without one, with its first half.
+    ``truncated_body`` cuts it on the wire, ``endless_body`` and ``oversize_body`` make it
+    endless or declare it huge there; the other kinds replace the body with ``fault.body`` or,
+    without one, with its first half.
     """
     if fault.kind is FaultKind.TRUNCATED_BODY:
         response.truncate = True
+    elif fault.kind is FaultKind.ENDLESS_BODY:
+        response.endless = True
+    elif fault.kind is FaultKind.OVERSIZE_BODY:
+        response.declared_length = fault.length or OVERSIZE_LENGTH
+        response.close = True
     elif fault.body is not None:
         response.body = fault.body.encode("utf-8")
     else:

@@ -105,6 +105,10 @@ class Response:
     """Declare the full Content-Length, send only half the body, then close."""
     reset: bool = False
     """Send nothing; reset the TCP connection."""
+    endless: bool = False
+    """Send the body chunked, repeated without end, until the client hangs up."""
+    declared_length: int | None = None
+    """Declare this Content-Length instead of the body's (then close after the body)."""
     now_ms: int | None = None
     """Server time the answer was made at (for the ``Date`` header); ``None``: now."""
 
@@ -257,14 +261,17 @@ async def _read_headers(reader: asyncio.StreamReader) -> dict[str, str]:
 
 
 def encode_head(
-    response: Response, *, keep_alive: bool, date: str, length: int
+    response: Response, *, keep_alive: bool, date: str, length: int | None
 ) -> bytes:
-    """The status line and headers of ``response`` (``length`` = declared Content-Length)."""
+    """The status line and headers of ``response``.
+
+    ``length`` is the declared Content-Length; ``None`` declares a chunked body instead.
+    """
     lines = [
         f"HTTP/1.1 {response.status} {reason_phrase(response.status)}",
         f"Date: {date}",
         f"Content-Type: {response.content_type}",
-        f"Content-Length: {length}",
+        f"Content-Length: {length}" if length is not None else "Transfer-Encoding: chunked",
         "Connection: keep-alive" if keep_alive else "Connection: close",
     ]
     lines.extend(f"{name}: {value}" for name, value in response.headers)

@@ -193,12 +193,33 @@ class HttpServer:
         if now_ms is None:
             now_ms = self.exchange.runtime.now_ms()
         body = response.body
+        if response.endless:
+            await _send_endless(writer, encode_head(
+                response, keep_alive=False, date=self._dates.text(now_ms), length=None), body)
+            return
+        length = len(body) if response.declared_length is None else response.declared_length
         head = encode_head(response, keep_alive=keep_alive, date=self._dates.text(now_ms),
-                           length=len(body))
+                           length=length)
         if response.truncate:
             body = body[: len(body) // 2]
         writer.write(head + body)
         await writer.drain()
+
+
+async def _send_endless(writer: asyncio.StreamWriter, head: bytes, body: bytes) -> None:
+    """``head``, then chunks that start like ``body`` and never end (an ``endless_body`` fault).
+
+    Only a client that hangs up (the write fails) or the server closing ends it; each chunk
+    yields to the loop, so other connections are served meanwhile.
+    """
+    start = body[: max(len(body) // 2, 1)] or b"["
+    filler = b" " * 65_536
+    writer.write(head + b"%x\r\n%b\r\n" % (len(start), start))
+    chunk = b"%x\r\n%b\r\n" % (len(filler), filler)
+    while True:
+        writer.write(chunk)
+        await writer.drain()
+        await asyncio.sleep(0)
 
 
 def _reset(writer: asyncio.StreamWriter) -> None:

@@ -176,7 +176,7 @@ def test_5xx_is_always_unavailable(
     ("status", "cls", "says"),
     [
         (403, PermissionDeniedError, "firewall"),
-        (401, PermissionDeniedError, "refused the API key"),
+        (401, AuthenticationError, "refused the API key"),
         (404, InvalidRequestError, "check the base URL"),
         (405, InvalidRequestError, "method not allowed"),
         (414, InvalidRequestError, "URI too long"),

@@ -58,6 +58,11 @@ POLICY = RetryPolicy(max_attempts=4, base_delay=0.25, max_delay=1.0, max_retry_a
         (PermissionDeniedError("no view"), 1, 0.0, 0.0, False, 0.0),
         (InvalidRequestError("bad param"), 1, 0.0, 0.0, False, 0.0),
         (InvalidResponseError("garbage", field="$"), 1, 0.0, 0.0, False, 0.0),
+        # ... but an answer that could not be read at all is re-read, within attempts and deadline
+        (InvalidResponseError("cut short", field="$", garbled=True), 1, 0.0, 0.0, True, 0.125),
+        (InvalidResponseError("cut short", field="$", garbled=True), 3, 0.0, 1.0, True, 1.0),
+        (InvalidResponseError("cut short", field="$", garbled=True), 4, 0.0, 0.0, False, 0.0),
+        (InvalidResponseError("cut short", field="$", garbled=True), 1, 9.9, 0.0, False, 0.0),
         # an unknown exchange code is not known to be transient
         (ExchangeError("code 999999", code=999999), 1, 0.0, 0.0, False, 0.0),
         (ValueError("a bug"), 1, 0.0, 0.0, False, 0.0),

@@ -24,6 +24,7 @@ from adapters.ascendex.simulator import (
     Fault,
     RunningSimulator,
 )
+from adapters.responses import BodyTooLargeError
 from framework.credentials import Credentials
 from framework.errors import (
     AccountStateError,
@@ -91,9 +92,19 @@ CASES = [
     Case("truncated body (connection closes mid-body)",
          (Fault.truncated_body(route=CASH, times=1),),
          "retried; succeeds", 2),
-    Case("garbage body (complete answer, not JSON)",
+    Case("garbled body once (complete answer, not JSON)",
          (Fault.malformed_body("<html>oops</html>", route=CASH, times=1),),
-         "InvalidResponseError, not retried", 1, InvalidResponseError),
+         "re-read; succeeds", 2),
+    Case("garbled body on every try",
+         (Fault.malformed_body(route=CASH),),
+         "InvalidResponseError after 4 attempts", 4, InvalidResponseError),
+    Case("valid JSON in the wrong shape",
+         (Fault.malformed_body('{"code":0,"data":{"unexpected":true}}', route=CASH),),
+         "InvalidResponseError naming the field, not re-read", 1, InvalidResponseError),
+    Case("endless body (chunked, never ends)", (Fault.endless_body(route=CASH),),
+         "InvalidResponseError at max_body_bytes, not retried", 1, BodyTooLargeError),
+    Case("oversize Content-Length (1 GiB declared)", (Fault.oversize_body(route=CASH),),
+         "InvalidResponseError before reading the body, not retried", 1, BodyTooLargeError),
     Case("unknown error code", (Fault.json_error(987654, "Something new", "NEW_THING",
                                                  route=CASH, times=1),),
          "ExchangeError keeping code and message, not retried", 1, ExchangeError),
@@ -176,6 +187,8 @@ async def test_fault_matrix(
             elif isinstance(error, RateLimitedError) and case.cash_requests == 1:
                 assert error.retry_after == 3600  # the host learns how long the ban lasts
                 assert "longer than max_retry_after" in str(error)
+            if case.error is BodyTooLargeError:
+                assert f"max_body_bytes ({HTTP.max_body_bytes} bytes)" in str(error)
             if case.error is ExchangeError:
                 assert type(error) is ExchangeError
                 assert error.code == 987654

@@ -114,10 +114,12 @@ async def test_soak_no_wrong_numbers_no_lost_accounts_no_leaks() -> None:
                     assert all(str(got[k]) == str(v) for k, v in truth[result.account].items())
                     outcomes["ok"] += 1
         stats = running.stats()
+        garbled = sum(a.fired for a in running.faults.active() if a.fault.kind == "malformed_body")
     assert sum(outcomes.values()) == ACCOUNTS * ROUNDS
     injected = stats.statuses.get(502, 0) + stats.resets + stats.statuses.get(429, 0)
     assert injected > ACCOUNTS * ROUNDS * 0.05  # the faults really fired
     assert outcomes["ok"] > ACCOUNTS * ROUNDS * 0.95  # retries absorbed the transient ones
-    assert outcomes["InvalidResponseError"] > 0  # garbage is reported, not retried into luck
+    # garbage is re-read (and the re-read validated again, above): few reads end garbled
+    assert outcomes["InvalidResponseError"] < garbled
     assert stats.throttled == 0  # folio never crossed the exchange's per-key limit
     assert open_fds() == fds_before  # every socket closed, client and server side
