@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import traceback
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Self, TypeVar
@@ -32,12 +33,19 @@ Locate = Callable[[FolioError], object]
 
 
 class ErrorFinisher:
-    """Completes an error leaving a client: its location, and no echoed credential.
+    """Completes an error leaving a client: its location, and no reachable credential.
 
     folio never writes a credential into an error, but an exchange may quote one back in its
     own message ("Invalid API key <key>"). Such text is replaced by ``***``; the frames below
-    the client then hold that answer in their locals, so the traceback is cut at the client
-    and no error tracker that records locals sees it.
+    the client then hold that answer in their locals, so the traceback is cut at the client.
+
+    Even without an echo, the frames below the client held the signed request in their locals
+    (the signer adds the key and the signature to it in place: headers, and Binance's query),
+    and so did the third-party exceptions chained to the error (an aiohttp or httpx error and
+    its own frames). An error tracker that records locals would collect them. So every
+    finished frame of the traceback has its locals cleared (file and line stay, for
+    debugging) and the chained ``__cause__``/``__context__`` is dropped: a folio error's
+    message already says what broke (tests/reliability/test_traceback_secrets.py).
     """
 
     def __init__(self, locate: Locate, credentials: Credentials) -> None:
@@ -48,7 +56,14 @@ class ErrorFinisher:
         self._locate(error)
         before = str(error)
         error.redact(self._credentials.api_key.reveal(), self._credentials.api_secret.reveal())
-        return error.with_traceback(None) if str(error) != before else error
+        if str(error) != before:
+            error = error.with_traceback(None)
+        # Frames still running (the runner's own) are skipped by clear_frames.
+        traceback.clear_frames(error.__traceback__)
+        error.__cause__ = None
+        error.__context__ = None
+        error.__suppress_context__ = True
+        return error
 
 
 class AsyncRunner:
@@ -82,7 +97,7 @@ class AsyncRunner:
         try:
             return await retry_async(attempt, self.policy, sleep=self._sleep)
         except FolioError as exc:
-            raise self._finish(exc) from exc.__cause__
+            raise self._finish(exc) from None
 
     async def aclose(self) -> None:
         """Release the sender's connections (its share of the pool)."""
@@ -116,7 +131,7 @@ class BlockingRunner:
         try:
             return retry_sync(attempt, self.policy, sleep=self._sleep)
         except FolioError as exc:
-            raise self._finish(exc) from exc.__cause__
+            raise self._finish(exc) from None
 
     def close(self) -> None:
         """Close the pooled connections."""
