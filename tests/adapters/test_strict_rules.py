@@ -14,12 +14,14 @@ from decimal import Decimal
 from typing import Any, Final
 
 import attrs
+import cattrs
 import pytest
 
-from adapters.strict import (
+from adapters.strict import (  # _describe: the one private helper pinned here
     MAX_AMOUNT_DIGITS,
     DecimalText,
     WireReader,
+    _describe,
     check_asset_codes,
     json_key,
     json_type,
@@ -42,6 +44,8 @@ class Row:
     maybe: DecimalText | None = None
     tags: tuple[str, ...] = ()
     inner: Inner | None = None
+    counts: tuple[int, ...] | None = None
+    """An optional sequence of a type no other field has: its list-only hook is its own."""
 
 
 READER: Final = WireReader("x", (Inner, Row), top_level=(list[Row],))
@@ -201,6 +205,8 @@ def test_optional_fields_take_null_or_their_type() -> None:
         ({"tags": {"a": "b"}}, "$.tags", "expected a list, got an object"),
         ({"tags": ["a", 1]}, "$.tags[1]", "expected a string, got an integer"),
         ({"inner": ["1"]}, "$.inner", "expected an object, got a list"),
+        ({"counts": "12"}, "$.counts", "expected a list, got a string"),  # optional sequence
+        ({"counts": {"1": 2}}, "$.counts", "expected a list, got an object"),
         ({"inner": {"amount": 1}}, "$.inner.amount", "expected a decimal string"),
     ],
 )
@@ -213,9 +219,41 @@ def test_objects_are_objects_and_sequences_lists(
 
 
 def test_a_nested_object_and_a_list_are_read() -> None:
-    row = read(tags=["a", "b"], inner={"amount": "3"})
+    row = read(tags=["a", "b"], inner={"amount": "3"}, counts=[1, 2])
     assert row.tags == ("a", "b")
     assert row.inner == Inner(DecimalText("3"))
+    assert row.counts == (1, 2)
+    assert read(counts=None).counts is None
+
+
+def test_when_the_two_readers_disagree_the_answer_is_refused_not_guessed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuses(_value: object, _type: object) -> Row:
+        raise ValueError
+
+    broken = cattrs.Converter()
+    broken.register_structure_hook(Row, refuses)
+    reader = WireReader("x", (Inner, Row))
+    monkeypatch.setattr(reader, "_fast", broken)  # fails where the detailed pass succeeds
+    with pytest.raises(InvalidResponseError) as caught:
+        reader.structure(GOOD, Row, path="$.data")
+    assert (caught.value.field, caught.value.exchange) == ("$.data", "x")
+    assert "disagree" in caught.value.detail
+
+
+@pytest.mark.parametrize(
+    ("exc", "described"),
+    [(KeyError("k"), "required field missing"),
+     (TypeError("expected a string, got null"), "expected a string, got null"),
+     (ValueError("expected a decimal string"), "expected a decimal string"),
+     (TypeError(5), "invalid value for type, expected int"),  # not our words: cattrs'
+     (RuntimeError("boom"), "unknown error (boom)")],
+)
+def test_a_problem_is_described_in_the_hooks_words_or_in_cattrs(
+    exc: BaseException, described: str
+) -> None:
+    assert _describe(exc, int) == described
 
 
 def test_every_problem_is_listed_and_the_first_is_the_field() -> None:

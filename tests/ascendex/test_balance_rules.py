@@ -281,3 +281,14 @@ def test_the_fast_path_declines_a_margin_row_without_its_debt(wallet: WalletKind
 @pytest.mark.parametrize("data", [None, {}, {"asset": "BTC"}, ["BTC"], [None], "x"])
 def test_the_fast_path_declines_other_shapes(data: Any) -> None:
     assert fast_balance_snapshot(data, wallet=WalletKind.CASH, account="m", fetched_at=NOW) is None
+
+
+def test_the_fast_path_reads_amounts_of_up_to_100_characters() -> None:
+    longest = "9" * 50 + "." + "9" * 49  # 100 characters, 99 digits
+    snapshot = fast([row("BTC", longest, "1")], WalletKind.CASH)
+    assert snapshot is not None
+    assert str(snapshot["BTC"].total) == longest
+    assert fast([row("BTC", longest + "9", "1")], WalletKind.CASH) is None  # the slow way
+    result = through_protocol([row("BTC", longest + "9", "1")], WalletKind.CASH)
+    assert isinstance(result, BalanceSnapshot)
+    assert str(result["BTC"].total) == longest + "9"
