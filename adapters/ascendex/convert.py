@@ -17,8 +17,10 @@ Built once at import and reused. Four rules, each there because getting it wrong
   ``$.data[2].availableBalance``, and so are asset codes that differ only in case. Why each
   holds on AscendEX: docs/exchanges/ascendex.md, "Validation".
 * **Sentinels become states.** ``"-1"`` for ``currentLeverage`` and ``cushion`` means "not
-  defined" (nothing borrowed, or no positive equity); it becomes
-  :data:`framework.models.NOT_APPLICABLE`, never a negative ratio.
+  defined"; it becomes :data:`framework.models.NOT_APPLICABLE`, never a negative ratio. For the
+  cushion, *why* it is undefined is decided from the amounts: nothing borrowed is
+  ``not_applicable``, debt without a positive net value is ``insolvent``
+  (:class:`framework.models.HealthState`).
 
 The 2019 draft specification spells the total ``totalABalance``; every later source says
 ``totalBalance``. Both are accepted (``totalBalance`` wins when both are present).
@@ -44,6 +46,7 @@ from adapters.ascendex.wire import (
 from adapters.strict import MAX_AMOUNT_DIGITS, WireReader, check_asset_codes
 from framework.errors import InvalidResponseError
 from framework.models import (
+    EXACT,
     NOT_APPLICABLE,
     AssetBalance,
     BalanceSnapshot,
@@ -276,24 +279,65 @@ def fast_balance_snapshot(
     )
 
 
+def _health(data: MarginRiskData, equity: Decimal, debt: Decimal) -> MarginHealth:
+    """The cushion read as a state: the ``-1`` sentinel means opposite things by the amounts.
+
+    AscendEX defines the cushion only when both net asset value and effective maintenance
+    margin are positive, and sends ``-1`` otherwise (docs/exchanges/ascendex.md): with nothing
+    borrowed that is the safest state there is, with debt and no positive net value it is an
+    insolvent account. A cushion sent for a non-positive net value, or ``-1`` for an account
+    that borrows and has a positive net value, contradicts that definition and is refused.
+    """
+    cushion = _ratio(data.cushion, "$.data.cushion")
+    ratio = None if cushion is NOT_APPLICABLE else cushion
+    if ratio is not None and equity <= 0:
+        msg = (
+            f"a cushion of {data.cushion} for a net asset value of {data.net_balance_in_usdt}; "
+            "AscendEX defines it only for a positive net value"
+        )
+        raise InvalidResponseError(msg, field="$.data.cushion", exchange=EXCHANGE)
+    try:
+        return MarginHealth.assess(
+            metric=HealthMetric.CUSHION,
+            ratio=ratio,
+            liquidation_threshold=CUSHION_LIQUIDATION_LEVEL,
+            equity=equity,
+            debt=debt,
+        )
+    except ValueError as exc:
+        raise InvalidResponseError(
+            f"{exc}; refusing an answer that contradicts itself",
+            field="$.data.cushion",
+            exchange=EXCHANGE,
+        ) from None
+
+
+def _risk_amount(text: DecimalText, field: str) -> Decimal:
+    amount = Decimal(text)
+    if amount < 0:
+        msg = f"a negative amount where only zero or more makes sense: {text}"
+        raise InvalidResponseError(msg, field=field, exchange=EXCHANGE)
+    return amount
+
+
 def margin_risk(data: MarginRiskData, *, account: str, fetched_at: datetime) -> MarginRisk:
     """Build the domain risk profile; AscendEX's health metric is the cushion."""
+    total = _risk_amount(data.total_balance_in_usdt, "$.data.totalBalanceInUSDT")
+    borrowed = _risk_amount(data.total_borrowed_in_usdt, "$.data.totalBorrowedInUSDT")
+    interest = _risk_amount(data.total_interest_in_usdt, "$.data.totalInterestInUSDT")
+    equity = Decimal(data.net_balance_in_usdt)  # negative when debt exceeds the holdings
     return MarginRisk(
         exchange=EXCHANGE,
         account=account,
         quote_asset=QUOTE_ASSET,
-        total_value=Decimal(data.total_balance_in_usdt),
+        total_value=total,
         available_value=Decimal(data.available_balance_in_usdt),
-        borrowed_value=Decimal(data.total_borrowed_in_usdt),
-        interest_value=Decimal(data.total_interest_in_usdt),
-        equity=Decimal(data.net_balance_in_usdt),
+        borrowed_value=borrowed,
+        interest_value=interest,
+        equity=equity,
         leverage=_ratio(data.current_leverage, "$.data.currentLeverage"),
         max_leverage=_ratio(data.account_max_leverage, "$.data.accountMaxLeverage"),
-        health=MarginHealth(
-            metric=HealthMetric.CUSHION,
-            value=_ratio(data.cushion, "$.data.cushion"),
-            liquidation_threshold=CUSHION_LIQUIDATION_LEVEL,
-        ),
+        health=_health(data, equity, EXACT.add(borrowed, interest)),
         fetched_at=fetched_at,
         extras={"points_balance": Decimal(data.points_balance)},
     )

@@ -20,8 +20,10 @@ answer means, and the checks that keep a wrong reading from becoming a wrong tot
 * **Health**: Cross Margin Classic (``MARGIN_1``, and answers without ``accountType``) reports
   the margin level, total asset / (liability + interest), liquidated at 1.1. Cross Margin Pro
   (``MARGIN_2``) puts net equity over maintenance margin in the same field and is liquidated at
-  1.0, which is folio's *cushion* metric. Without debt there is nothing to liquidate and Binance
-  sends a sentinel (``"999"``): the value is :data:`~framework.models.NOT_APPLICABLE`.
+  1.0, which is folio's *cushion* metric. The state (:class:`~framework.models.HealthState`)
+  comes from the amounts: without debt there is nothing to liquidate and Binance sends a
+  sentinel (``"999"``), so the state is ``not_applicable``; debt without positive net assets is
+  ``insolvent``; an unknown account type has no known threshold and is ``unrated``.
 
 Arithmetic runs in a local decimal context that traps inexact results, so a sum is exact or an
 error, never silently rounded; the process-wide context is never touched.
@@ -191,15 +193,25 @@ def _last_digit(*amounts: Decimal) -> Decimal:
     return Decimal(1).scaleb(min(finest, 0))
 
 
-def _health(account: MarginAccount, liability: Decimal) -> MarginHealth:
+def _health(account: MarginAccount, liability: Decimal, equity: Decimal) -> MarginHealth:
+    """The margin level read as a state, decided from the amounts (``framework.models``).
+
+    Without debt the level is a division by zero and Binance fills in a large sentinel
+    (``"999"``): not applicable. With debt and no positive net value the account is insolvent,
+    whatever the level says (a Classic level is still a positive number then, below 1).
+    """
     known = _HEALTH.get(account.account_type)
     metric, threshold = known if known is not None else (HealthMetric.MARGIN_LEVEL, None)
     level = Decimal(account.margin_level)
     if level < 0:
         raise _invalid(f"a negative margin level: {account.margin_level}", "$.marginLevel")
-    # Without debt the level is a division by zero; Binance fills in a large sentinel.
-    value: Ratio = NOT_APPLICABLE if liability == 0 else level
-    return MarginHealth(metric=metric, value=value, liquidation_threshold=threshold)
+    return MarginHealth.assess(
+        metric=metric,
+        ratio=level,
+        liquidation_threshold=threshold,
+        equity=equity,
+        debt=liability,
+    )
 
 
 def margin_risk(
@@ -245,7 +257,7 @@ def margin_risk(
         equity=equity,
         leverage=leverage,
         max_leverage=None,  # the endpoint does not report it
-        health=_health(account, liability),
+        health=_health(account, liability, equity),
         fetched_at=fetched_at,
         extras=extras,
     )

@@ -65,7 +65,7 @@ def test_risk_exit_codes(
     selected = [arg for name in accounts for arg in ("--account", name)]
     assert main(["--config", config, "risk", *selected]) == code
     out = capsys.readouterr().out
-    assert "cushion n/a (nothing borrowed)" in out
+    assert "n/a: nothing borrowed" in out
     assert ("FAILED broken: AuthenticationError" in out) is (code == 1)
 
 

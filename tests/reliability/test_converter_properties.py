@@ -39,7 +39,14 @@ from framework.errors import (
     InvalidResponseError,
     RateLimitedError,
 )
-from framework.models import NOT_APPLICABLE, BalanceSnapshot, MarginRisk, Ratio, WalletKind
+from framework.models import (
+    NOT_APPLICABLE,
+    BalanceSnapshot,
+    HealthState,
+    MarginRisk,
+    Ratio,
+    WalletKind,
+)
 
 settings.register_profile(
     "reliability",
@@ -245,15 +252,43 @@ def impossible_amounts(kind: Kind, row: dict[str, Any]) -> set[str]:
     return keys
 
 
+NON_NEGATIVE_RISK: Final = ("totalBalanceInUSDT", "totalBorrowedInUSDT", "totalInterestInUSDT")
+"""Risk totals no true ledger sends negative (the net value may be negative: debt over assets)."""
+
+
 def expect_risk(data: object) -> Expected:
     if type(data) is not dict:
         return refused("$.data")
     problems = {f"$.data.{key}" for key in RISK_AMOUNTS if not is_amount(data.get(key))}
     if not problems:
+        problems = {f"$.data.{key}" for key in NON_NEGATIVE_RISK if Decimal(data[key]) < 0}
+    if not problems:
         problems = {
             f"$.data.{key}" for key in RATIOS if Decimal(data[key]) < 0 and Decimal(data[key]) != -1
         }
+    if not problems and cushion_contradicts(data):
+        problems = {"$.data.cushion"}
     return Refused(frozenset(problems)) if problems else Accepted(data)
+
+
+def cushion_contradicts(data: dict[str, Any]) -> bool:
+    """AscendEX defines the cushion only when net value and maintenance margin are positive,
+    and there is a maintenance margin exactly when something is owed (docs/exchanges/ascendex.md):
+    a cushion for a non-positive net value, or -1 for a solvent debtor, contradicts that."""
+    undefined = Decimal(data["cushion"]) == -1
+    owes = Decimal(data["totalBorrowedInUSDT"]) + Decimal(data["totalInterestInUSDT"]) > 0
+    solvent = Decimal(data["netBalanceInUSDT"]) > 0
+    return (not undefined and not solvent) or (undefined and owes and solvent)
+
+
+def expected_state(data: dict[str, Any]) -> HealthState:
+    """The health state an independent reading of the amounts gives."""
+    owes = Decimal(data["totalBorrowedInUSDT"]) + Decimal(data["totalInterestInUSDT"]) > 0
+    if not owes:
+        return HealthState.NOT_APPLICABLE
+    if Decimal(data["netBalanceInUSDT"]) <= 0:
+        return HealthState.INSOLVENT
+    return HealthState.OK if Decimal(data["cushion"]) > 1 else HealthState.AT_RISK
 
 
 # -- checking a result against the oracle ----------------------------------------------------------
@@ -324,7 +359,12 @@ def assert_risk(risk: MarginRisk, data: dict[str, Any]) -> None:
     exact_ratio(risk.leverage, data["currentLeverage"])
     assert risk.max_leverage is not None  # AscendEX always reports it
     exact_ratio(risk.max_leverage, data["accountMaxLeverage"])
-    exact_ratio(risk.health.value, data["cushion"])
+    state = expected_state(data)
+    assert risk.health.state is state, (risk.health, data)
+    if state in (HealthState.NOT_APPLICABLE, HealthState.INSOLVENT):
+        assert risk.health.value is NOT_APPLICABLE
+    else:
+        exact_ratio(risk.health.value, data["cushion"])
     assert set(risk.extras) == {"points_balance"}
     exactly(risk.extras["points_balance"], data["pointsBalance"])
 
@@ -454,8 +494,17 @@ def valid_documents(
 ) -> dict[str, Any]:
     """Envelopes the exchange could really send, with amounts from ``amounts``."""
     if kind == "risk":
-        ratio = st.one_of(st.just("-1"), amounts.map(lambda text: text.lstrip("-")))
+        held = amounts.map(lambda text: text.lstrip("-"))
+        ratio = st.one_of(st.just("-1"), held)
         data: Any = {key: draw(ratio if key in RATIOS else amounts) for key in RISK_AMOUNTS}
+        for key in NON_NEGATIVE_RISK:
+            data[key] = draw(held)
+        # The cushion is defined exactly when something is owed and the net value is positive.
+        owes = Decimal(data["totalBorrowedInUSDT"]) + Decimal(data["totalInterestInUSDT"]) > 0
+        if Decimal(data["netBalanceInUSDT"]) <= 0:
+            data["cushion"] = "-1"
+        elif owes:
+            data["cushion"] = draw(held)
     else:
         codes_ = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=8)
         names = draw(st.lists(codes_, unique=True, max_size=6))

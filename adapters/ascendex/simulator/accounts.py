@@ -180,6 +180,12 @@ class FixedRisk:
         object.__setattr__(self, "values", {name: self.values[name] for name in RISK_FIELDS})
 
 
+DEFAULT_MAINTENANCE_RATE: Final = "0.1"
+"""Maintenance margin per unit of debt when an account file names none. AscendEX's REST API
+does not publish its per-asset rates (docs/exchanges/ascendex.md); any positive rate keeps the
+simulator's answers consistent (debt means a positive maintenance margin, hence a cushion)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ComputedRisk:
     """A risk profile computed from the margin rows (formulas: docs/exchanges/ascendex.md).
@@ -188,8 +194,10 @@ class ComputedRisk:
     """
 
     prices: Mapping[str, str] = field(default_factory=dict)
-    effective_maintenance_margin: str = "0"
-    """Effective maintenance margin in USDT; 0 (nothing borrowed) makes ``cushion`` -1."""
+    effective_maintenance_margin: str | None = None
+    """Effective maintenance margin in USDT. ``None``: :data:`DEFAULT_MAINTENANCE_RATE` of the
+    debt (borrowed + interest), so an account that borrows has a margin requirement, as on the
+    exchange; nothing borrowed makes it 0 and ``cushion`` -1."""
     account_max_leverage: str = "10"
     points_balance: str = "0"
     ratio_places: int = 4
@@ -198,7 +206,8 @@ class ComputedRisk:
     def __post_init__(self) -> None:
         for asset, price in self.prices.items():
             _check_amount(price, f"risk price of {asset}")
-        _check_amount(self.effective_maintenance_margin, "risk effective_maintenance_margin")
+        if self.effective_maintenance_margin is not None:
+            _check_amount(self.effective_maintenance_margin, "risk effective_maintenance_margin")
         _check_amount(self.account_max_leverage, "risk account_max_leverage")
         _check_amount(self.points_balance, "risk points_balance")
         if not 0 <= self.ratio_places <= 18:

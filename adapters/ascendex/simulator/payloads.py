@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any, Final
 
 from adapters.ascendex.simulator.accounts import (
+    DEFAULT_MAINTENANCE_RATE,
     RISK_FIELDS,
     CashRow,
     ComputedRisk,
@@ -116,7 +117,11 @@ def compute_risk(margin: Sequence[MarginRow], config: ComputedRisk) -> dict[str,
             borrowed += Decimal(row.borrowed) * price
             interest += Decimal(row.interest) * price
         net = total - borrowed - interest
-        emm = Decimal(config.effective_maintenance_margin)
+        emm = (
+            (borrowed + interest) * Decimal(DEFAULT_MAINTENANCE_RATE)
+            if config.effective_maintenance_margin is None
+            else Decimal(config.effective_maintenance_margin)
+        )
         quantum = Decimal(1).scaleb(-config.ratio_places)
         leverage = (
             format_decimal((total / net).quantize(quantum, ROUND_HALF_EVEN)) if net > 0 else "-1"
