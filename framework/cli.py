@@ -4,6 +4,9 @@ Exit codes: 0 every account was read; 1 at least one account failed, for whateve
 (an exchange error, a missing credential, an exchange no installed plugin serves: the others
 are still shown); 2 the command could not run at all (bad configuration file, unknown account
 name, bad arguments).
+
+With ``--json``, stdout always holds one JSON document: the results, or, when the command could
+not run, ``{"error": {"type": ..., "message": ...}}`` (the same line also goes to stderr).
 """
 
 from __future__ import annotations
@@ -126,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except FolioError as exc:
+        if getattr(args, "json", False):
+            _emit({"error": {"type": type(exc).__name__, "message": str(exc)}})
         print(f"folio: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
@@ -180,11 +185,14 @@ def _plugins(args: argparse.Namespace) -> int:
 
 
 def _policy_from(path: str) -> Any:
-    """The plugin policy of the config file if there is one; plugins need no accounts."""
-    try:
-        return load_config(path).plugins
-    except FolioError:
+    """The plugin policy of the config file if there is one; plugins need no accounts.
+
+    A file that exists but cannot be used is an error, not ignored: its ``[plugins]`` table
+    may block a plugin, and listing that plugin as loaded would tell the operator otherwise.
+    """
+    if not os.path.lexists(path):
         return None
+    return load_config(path).plugins
 
 
 def _accounts(args: argparse.Namespace) -> list[str] | None:

@@ -36,9 +36,11 @@ the same objects in Python, checked by the same rules.
 
 What loading refuses, so that no bad value first fails inside a plugin (where it would look like
 a plugin bug, or like a wrong signature), is listed in docs/configuration.md: keys and secrets
-that are not printable ASCII without spaces (a pasted line break), a ``base_url`` that is not a
-plain ``http(s)://host[:port][/path]`` URL, and ``http://`` to a host that is not this machine
-unless the account sets ``allow_insecure_http``. A value that may be a secret is never quoted
+that are not printable ASCII without spaces (a pasted line break) or longer than any issued
+key, an ``exchange`` that is not a name, a ``base_url`` that is not a plain lower-case
+``http(s)://host[:port][/path]`` URL with a connectable host, ``http://`` to a host that is not
+this machine unless the account sets ``allow_insecure_http``, and a credentials file that is
+not a private regular file of the user running folio. A value that may be a secret is never quoted
 in a message or a ``repr``: variable names are shown only when they look like conventional
 names (:func:`shown_variable`).
 """
@@ -50,6 +52,7 @@ import math
 import os
 import re
 import shlex
+import socket
 import stat
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -59,6 +62,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 import attrs
+import idna
 
 from framework.credentials import Credentials, Secret
 from framework.errors import ConfigurationError
@@ -86,6 +90,11 @@ _CONVENTIONAL_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,63}$")
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9]+")
 SECRET_RUN_LENGTH: Final = 16
 """A run of letters and digits this long, mixing both, is taken for a key or secret."""
+MAX_SECRET_LENGTH: Final = 1024
+"""Longest API key or secret accepted; exchanges issue 32-90 characters (docs/configuration.md)."""
+MAX_CREDENTIALS_FILE_BYTES: Final = 64 * 1024
+"""Largest credentials file read; it holds two short lines (docs/configuration.md)."""
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 
 
 def _looks_like_a_secret(value: str) -> bool:
@@ -118,6 +127,18 @@ def shown_variable(name: str) -> str | None:
     return None
 
 
+def _shown_key(key: str) -> str:
+    """A TOML key as an error may quote it: ``key``, unless it may be a pasted secret.
+
+    Keys are words (``api_secret_env``, ``read_timeout``); a key that is not shaped like one,
+    or that looks like a key or secret (:func:`_looks_like_a_secret`), is replaced by a
+    placeholder, so a secret pasted on the wrong side of ``=`` is not echoed.
+    """
+    if _KEY.match(key) and not _looks_like_a_secret(key):
+        return key
+    return "<not shown: it may be a secret>"
+
+
 def _unusable(value: str) -> str | None:
     """Why ``value`` cannot be an exchange-issued key or secret; ``None`` if it can be.
 
@@ -128,15 +149,18 @@ def _unusable(value: str) -> str | None:
     """
     if not value:
         return "is empty"
-    if value != value.strip():
-        return "has leading or trailing whitespace (a copied line break?)"
-    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in value):
-        return "contains a control character (a line break, tab, NUL ...)"
-    if any(c.isspace() for c in value):
-        return "contains a space"
-    if not value.isascii():
-        return "contains a non-ASCII character"
-    return None
+    if len(value) > MAX_SECRET_LENGTH:  # before scanning a value of any length further
+        return f"is longer than any exchange-issued key or secret ({MAX_SECRET_LENGTH} characters)"
+    checks = (
+        (value != value.strip(), "has leading or trailing whitespace (a copied line break?)"),
+        (
+            any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in value),
+            "contains a control character (a line break, tab, NUL ...)",
+        ),
+        (any(c.isspace() for c in value), "contains a space"),
+        (not value.isascii(), "contains a non-ASCII character"),
+    )
+    return next((reason for failed, reason in checks if failed), None)
 
 
 def _checked(
@@ -226,9 +250,11 @@ class FileCredentials:
     """Credentials read from a TOML file (``api_key = "..."``, ``api_secret = "..."``).
 
     For hosts where environment variables leak (process listings, crash reports). The file
-    must be accessible to its owner only (``chmod 600``): a file that group or other users may
-    read or change is refused, as ssh refuses such a private key, since its secrets may
-    already be known to them (docs/configuration.md).
+    must be a regular file of the user running folio (or of root), accessible to its owner
+    only (``chmod 600``): a file that group or other users may read or change, or that another
+    user owns (and so may rewrite), is refused, as ssh refuses such a private key, since its
+    secrets may already be known to them (docs/configuration.md). A FIFO or device is refused
+    before anything is read from it: reading one would block or never end.
     """
 
     path: str
@@ -253,7 +279,7 @@ class FileCredentials:
             values.append(value)
         unknown = sorted(set(fields) - {"api_key", "api_secret"})
         if unknown:
-            raise fail("unknown key in the credentials file", unknown[0])
+            raise fail("unknown key in the credentials file", _shown_key(unknown[0]))
         place = " in the credentials file"
         _checked(values, account, ("api_key", "api_secret"), (place, place), str(where))
         return Credentials(values[0], values[1])
@@ -262,23 +288,15 @@ class FileCredentials:
 def _secret_fields(path: Path) -> dict[str, object] | str:
     """The file's top-level keys, string values wrapped in Secret; else what is wrong.
 
-    The file is opened once and its permissions are checked on the open descriptor, before
-    anything is read, so what is checked is what is read. The plain text never outlives this
-    function, and no frame that raises holds it in a local: problems are returned, not raised.
+    The file is opened once, without blocking (a FIFO would otherwise wait for a writer
+    forever), and its kind, owner and permissions are checked on the open descriptor before
+    anything is read, so what is checked is what is read. At most
+    :data:`MAX_CREDENTIALS_FILE_BYTES` are read. The plain text never outlives this function,
+    and no frame that raises holds it in a local: problems are returned, not raised.
     """
-    try:
-        with path.open("rb") as file:
-            mode = stat.S_IMODE(os.fstat(file.fileno()).st_mode)
-            if os.name != "nt" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-                return (
-                    f"other users may read or change the credentials file (mode {mode:04o}); "
-                    f"make it private with: chmod 600 {shlex.quote(str(path))}"
-                )
-            raw = file.read()
-    except OSError as exc:
-        return f"cannot read the credentials file: {exc.strerror}"
-    except ValueError:  # a NUL in the path
-        return "cannot read the credentials file: the path is not valid"
+    raw = _private_bytes(path)
+    if isinstance(raw, str):
+        return raw
     try:
         document = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -290,6 +308,45 @@ def _secret_fields(path: Path) -> dict[str, object] | str:
         key: Secret(value) if isinstance(value, str) else type(value).__name__
         for key, value in document.items()
     }
+
+
+def _private_bytes(path: Path) -> bytes | str:
+    """The bytes of the credentials file at ``path``, or why they must not be read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        with os.fdopen(os.open(path, flags | getattr(os, "O_CLOEXEC", 0)), "rb") as file:
+            problem = _unsafe_file(os.fstat(file.fileno()), path)
+            raw = file.read(MAX_CREDENTIALS_FILE_BYTES + 1) if problem is None else b""
+    except OSError as exc:
+        return f"cannot read the credentials file: {exc.strerror}"
+    except ValueError:  # a NUL in the path
+        return "cannot read the credentials file: the path is not valid"
+    if problem is not None:
+        return problem
+    if len(raw) > MAX_CREDENTIALS_FILE_BYTES:
+        return f"the credentials file is larger than {MAX_CREDENTIALS_FILE_BYTES} bytes"
+    return raw
+
+
+def _unsafe_file(status: os.stat_result, path: Path) -> str | None:
+    """Why a credentials file with this ``fstat`` must not be read; ``None`` if it may."""
+    if not stat.S_ISREG(status.st_mode):
+        return "the credentials file is not a regular file (a directory, FIFO or device)"
+    if os.name == "nt":
+        return None
+    owner = os.geteuid()
+    if status.st_uid not in {owner, 0}:
+        return (
+            f"the credentials file belongs to another user (uid {status.st_uid}), who may "
+            f"read or rewrite it; keep your own copy, owned by uid {owner}, with chmod 600"
+        )
+    mode = stat.S_IMODE(status.st_mode)
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return (
+            f"other users may read or change the credentials file (mode {mode:04o}); "
+            f"make it private with: chmod 600 {shlex.quote(str(path))}"
+        )
+    return None
 
 
 def _expanded(path: str) -> Path:
@@ -309,36 +366,88 @@ CredentialSource = EnvCredentials | StaticCredentials | FileCredentials
 
 def _check_name(_instance: object, _attribute: attrs.Attribute[Any], value: str) -> None:
     if not _NAME.match(value):
+        shown = _shown_name(value)
         msg = (
-            f"account name {value!r} must be 1-64 letters, digits, '_', '.' or '-', "
-            "starting with a letter or digit"
+            f"account name {shown + ' ' if shown else '(not shown: it may be a secret) '}"
+            "must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit"
         )
-        raise ConfigurationError(msg, account=value)
+        raise ConfigurationError(msg, account=value if shown else None)
+
+
+def _shown_name(name: str) -> str | None:
+    """``repr(name)`` for an error about an invalid account name, unless it may be a secret."""
+    if _looks_like_a_secret(name) or not name.isprintable() or len(name) > 2 * 64:
+        return None
+    return repr(name)
+
+
+_EXCHANGE_PROBLEM: Final = (
+    "must be an exchange's name as its plugin declares it ('folio plugins' lists them): "
+    "1-64 letters, digits, '_', '.' or '-'; the value given is not shown"
+)
+
+
+def _exchange_problem(value: object) -> str | None:
+    """What is wrong with an ``exchange`` value, without quoting it; ``None`` if nothing.
+
+    Exchange names are short words that results and errors print; a value shaped otherwise,
+    or looking like a key (:func:`_looks_like_a_secret`), is refused here, before a read
+    could print it in "no installed plugin serves exchange ...".
+    """
+    if isinstance(value, str) and _NAME.match(value) and not _looks_like_a_secret(value):
+        return None
+    return _EXCHANGE_PROBLEM
 
 
 def _lower(value: str) -> str:
     return value.lower()
 
 
-_LOOPBACK_NAMES: Final = frozenset({"localhost"})
+_LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost."})
+_NUMERIC_IPV4: Final = re.compile(r"^[0-9a-fA-FxX.]+$")
+_LABEL: Final = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 
 
 def _is_loopback(host: str) -> bool:
-    """Whether ``host`` is this machine: ``localhost``, 127.0.0.0/8 or ``::1``."""
+    """Whether ``host`` is this machine: ``localhost``, 127.0.0.0/8 or ``::1``.
+
+    127.0.0.0/8 in any spelling the system's resolver reads as an address (``127.1``,
+    ``2130706433``, ``0x7f.1``), as the connection will; ``0.0.0.0`` and names such as
+    ``localhost.example.com`` are other hosts.
+    """
     if host.lower() in _LOOPBACK_NAMES:
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
+        pass
+    if not _NUMERIC_IPV4.match(host):
+        return False
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host)).is_loopback
+    except OSError:
         return False
 
 
+def _normalised_scheme(url: str) -> str:
+    """``url`` with its scheme in lower case: ``HTTP://`` is ``http://`` (RFC 3986, 3.1)."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme.lower()}{sep}{rest}" if sep else url
+
+
+_UPPER_SCHEME: Final = (
+    "must be an http:// or https:// URL with the scheme in lower case (write http:// or "
+    "https://; an upper-case scheme is refused, not guessed)"
+)
+
+
 def plain_http_to_another_host(url: str) -> bool:
-    """Whether ``url`` is ``http://`` to a host that is not this machine.
+    """Whether ``url`` is ``http://`` (in any case) to a host that is not this machine.
 
     Such a ``base_url`` needs ``allow_insecure_http = true`` (see :func:`_base_url_problem`);
     a simulator served on ``0.0.0.0`` for another machine is reached this way.
     """
+    url = _normalised_scheme(url)
     if not url.startswith("http://"):
         return False
     _problem, host = _url_shape(url)
@@ -350,10 +459,15 @@ def _base_url_problem(url: object, allow_insecure_http: bool) -> str | None:
 
     The adapters append endpoint paths to it, so it must be a plain
     ``http(s)://host[:port][/path]``: no query, fragment or user name (which ``repr`` and
-    errors would show). ``http://`` carries the API key and signatures in clear text, so it is
-    accepted for this machine only (the simulators) unless the account opts in.
+    errors would show), and a host the HTTP library can connect to (an address, or a name
+    of valid DNS labels), so that a bad one fails here and not inside a plugin, where it would
+    look like a plugin bug. The scheme must be written in lower case. ``http://`` carries the
+    API key and signatures in clear text, so it is accepted for this machine only (the
+    simulators) unless the account opts in.
     """
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        if isinstance(url, str) and _normalised_scheme(url).startswith(("http://", "https://")):
+            return _UPPER_SCHEME
         return "must be an http:// or https:// URL"
     problem, host = _url_shape(url)
     if problem is None and url.startswith("http://") and not allow_insecure_http and (
@@ -377,7 +491,7 @@ def _url_shape(url: str) -> tuple[str | None, str]:
     except ValueError:
         return bad_host, ""
     checks = (
-        (not parts.hostname or port == 0, bad_host),
+        (not parts.hostname or port == 0 or _host_problem(parts.hostname), bad_host),
         ("@" in parts.netloc, "must not hold a user name or password"),
         (
             bool(parts.query or parts.fragment) or url.endswith(("?", "#")),
@@ -387,8 +501,48 @@ def _url_shape(url: str) -> tuple[str | None, str]:
     return next((msg for failed, msg in checks if failed), None), parts.hostname or ""
 
 
+def _host_problem(host: str) -> bool:
+    """Whether ``host`` (as ``urlsplit`` gives it) cannot be connected to as written.
+
+    An IP address, or a DNS name: labels of 1-63 letters, digits, ``_`` or ``-`` (not first or
+    last), 253 characters at most, one trailing dot allowed, and every ``xn--`` label valid
+    IDNA (docs/configuration.md). Percent-encoded or otherwise malformed names are refused.
+    """
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return False
+    name = host[:-1] if host.endswith(".") else host
+    labels = name.split(".")
+    if len(name) > 253 or not all(_LABEL.match(label) for label in labels):
+        return True
+    try:
+        for label in labels:
+            if label.lower().startswith("xn--"):
+                idna.decode(label.lower())
+    except (idna.IDNAError, UnicodeError):
+        return True
+    return False
+
+
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(value or {}))
+
+
+def _check_exchange(instance: object, _attribute: attrs.Attribute[Any], value: str) -> None:
+    if _exchange_problem(value) is not None:
+        name = getattr(instance, "name", None)
+        raise ConfigurationError(_EXCHANGE_PROBLEM, account=name, key="exchange")
+
+
+def _check_flag(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # "true", 1 or "yes" from a host's own settings is not an opt-in to clear text: refused,
+    # not read as false (which would then fail with a message about the URL instead).
+    if not isinstance(value, bool):
+        name = getattr(instance, "name", None)
+        raise ConfigurationError("must be true or false", account=name, key=attribute.name)
 
 
 @attrs.frozen(slots=True)
@@ -400,7 +554,7 @@ class AccountConfig:
     """
 
     name: str = attrs.field(validator=_check_name)
-    exchange: str = attrs.field(converter=_lower)
+    exchange: str = attrs.field(converter=_lower, validator=_check_exchange)
     """Exchange name; compared case-insensitively (stored lower case, as plugins declare)."""
     credentials: CredentialSource = attrs.field(repr=False)
     base_url: str | None = None
@@ -409,7 +563,7 @@ class AccountConfig:
     """The file the account was read from, for error messages."""
     network: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
     """Overrides of the host's network settings for this account (keys of NETWORK_KEYS)."""
-    allow_insecure_http: bool = False
+    allow_insecure_http: bool = attrs.field(default=False, validator=_check_flag)
     """Accept an ``http://`` ``base_url`` to a host that is not this machine (clear text)."""
 
     def __attrs_post_init__(self) -> None:
@@ -418,6 +572,13 @@ class AccountConfig:
             problem = _base_url_problem(self.base_url, self.allow_insecure_http is True)
             if problem is not None:
                 raise self.config_error(problem, key="base_url")
+
+    def __copy__(self) -> AccountConfig:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> AccountConfig:
+        # Frozen, with read-only mappings that copy cannot pickle: a copy is the same value.
+        return self
 
     def http_settings(self, defaults: HttpSettings) -> HttpSettings:
         """The host's ``defaults`` with this account's ``network`` overrides applied."""
@@ -518,6 +679,9 @@ def load_config(path: str | os.PathLike[str] = DEFAULT_CONFIG_PATH) -> FolioConf
     where = os.fspath(path)
     try:
         text = Path(where).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        msg = "the configuration file is not UTF-8 text (TOML files are UTF-8)"
+        raise ConfigurationError(msg, path=where) from None
     except FileNotFoundError:
         msg = "configuration file not found (use --config PATH, or run 'folio demo' to try folio)"
         raise ConfigurationError(msg, path=where) from None
@@ -535,7 +699,7 @@ def parse_config(text: str, *, source: str | None = None) -> FolioConfig:
         raise ConfigurationError(f"not valid TOML: {exc}", path=source) from None
     unknown = set(document) - {"accounts", "plugins", "network"}
     if unknown:
-        key = sorted(unknown)[0]
+        key = _shown_key(sorted(unknown)[0])
         msg = "unknown top-level table or key (expected 'accounts', 'plugins', 'network')"
         raise ConfigurationError(msg, path=source, key=key)
     policy = _parse_plugins(document.get("plugins", {}), source)
@@ -567,7 +731,8 @@ def _parse_network(
         raise fail("must be a table")
     for key, value in table.items():
         if key not in NETWORK_KEYS:
-            raise fail(f"unknown key (expected one of {sorted(NETWORK_KEYS)})", f"{where}.{key}")
+            expected = f"unknown key (expected one of {sorted(NETWORK_KEYS)})"
+            raise fail(expected, f"{where}.{_shown_key(key)}")
         if account is not None and key == "max_concurrency":
             raise fail("is host-wide: set it in the top-level [network] table", f"{where}.{key}")
         integral = key in _INTEGER_NETWORK_KEYS
@@ -586,7 +751,7 @@ def _parse_plugins(table: object, source: str | None) -> PluginPolicy:
     for key in table:
         if key not in _PLUGIN_KEYS:
             msg = f"unknown key in [plugins] (expected one of {sorted(_PLUGIN_KEYS)})"
-            raise ConfigurationError(msg, path=source, key=f"plugins.{key}")
+            raise ConfigurationError(msg, path=source, key=f"plugins.{_shown_key(key)}")
     block = table.get("block", [])
     if not isinstance(block, list) or not all(isinstance(n, str) for n in block):
         msg = "must be a list of plugin names"
@@ -642,20 +807,26 @@ def _parse_account(
     def fail(detail: str, key: str | None = None) -> ConfigurationError:
         return ConfigurationError(detail, path=source, account=name, key=key)
 
-    if not isinstance(table, dict):
-        raise fail("must be a table")
     if not _NAME.match(name):
         msg = "account name must be 1-64 letters, digits, '_', '.' or '-'"
+        if _shown_name(name) is None:
+            # It may be a secret pasted into a table name: neither quoted nor located by it.
+            msg = msg.replace("name", "name (not shown: it may be a secret)", 1)
+            raise ConfigurationError(msg, path=source)
         raise fail(msg)
+    if not isinstance(table, dict):
+        raise fail("must be a table")
     for key in table:
         if key not in _ACCOUNT_KEYS:
             msg = f"unknown key (expected one of {sorted(_ACCOUNT_KEYS)})"
-            raise fail(msg, key)
+            raise fail(msg, _shown_key(key))
     exchange = table.get("exchange")
     if exchange is None:
         raise fail("required key is missing", "exchange")
     if not isinstance(exchange, str) or not exchange:
         raise fail("must be a non-empty string", "exchange")
+    if _exchange_problem(exchange) is not None:
+        raise fail(_EXCHANGE_PROBLEM, "exchange")
     credentials = _parse_credentials(table, fail, folder)
     insecure = table.get("allow_insecure_http", False)
     if not isinstance(insecure, bool):

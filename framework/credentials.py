@@ -55,6 +55,14 @@ class Secret:
     def __hash__(self) -> int:
         return hash((Secret, self._value))
 
+    def __copy__(self) -> Secret:
+        # Immutable: a copy is the same value. Without this, copy and deepcopy (which hosts
+        # apply to whole configurations) would reach __reduce__ and fail.
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Secret:
+        return self
+
     def __reduce__(self) -> NoReturn:
         msg = "Secret values are not picklable: pass credentials explicitly"
         raise TypeError(msg)

@@ -9,6 +9,8 @@
     │   └── PluginContractError       it returned something the hook spec does not allow
     ├── UnknownAccountError           no account of that name is configured
     ├── OutOfMemoryError              the process ran out of memory reading an account
+    ├── RecursionLimitError           a read nested deeper than Python's recursion limit
+    ├── ReadCancelledError            a read was cancelled by something other than the host
     ├── UnsupportedError              nothing installed can serve the request
     │   ├── UnknownExchangeError
     │   └── UnsupportedCapabilityError
@@ -55,6 +57,8 @@ __all__ = [
     "PluginError",
     "PluginLoadError",
     "RateLimitedError",
+    "ReadCancelledError",
+    "RecursionLimitError",
     "RequestTimeoutError",
     "TransientError",
     "TransportError",
@@ -191,6 +195,26 @@ class OutOfMemoryError(FolioError):
     Not a plugin bug and not an exchange's answer: the host reports it for that account, and
     a fan-out still reports the others, since the memory the read held is free again once the
     error has left it. Not retried. The ``MemoryError`` is the ``__cause__``.
+    """
+
+
+class RecursionLimitError(FolioError):
+    """A read went deeper than Python's recursion limit (a ``RecursionError`` there).
+
+    Not labelled a plugin bug: the interpreter raised it, and the cause may as well be an
+    answer nested too deeply for a parser as code that recurses without end. Reported for that
+    account only; not retried. The ``RecursionError`` is the ``__cause__``.
+    """
+
+
+class ReadCancelledError(FolioError):
+    """A read ended in ``asyncio.CancelledError`` although the host did not cancel its call.
+
+    Something the read waited on was cancelled (a shared read whose own caller was cancelled,
+    a task the plugin started): for the host this is that account's failure, not a
+    cancellation of the whole fan-out, which would hide every other account's result. Reading
+    again may succeed. A cancellation the host asked for still propagates as
+    ``CancelledError``.
     """
 
 

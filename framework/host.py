@@ -27,6 +27,8 @@ from framework.errors import (
     FolioError,
     OutOfMemoryError,
     PluginContractError,
+    ReadCancelledError,
+    RecursionLimitError,
     UnknownAccountError,
 )
 from framework.loading import (
@@ -299,6 +301,30 @@ def _out_of_memory(account: AccountConfig, exc: MemoryError) -> OutOfMemoryError
     return OutOfMemoryError(msg, exchange=account.exchange, account=account.name)
 
 
+def _too_deep(account: AccountConfig, exc: RecursionError) -> RecursionLimitError:
+    # Raised by the interpreter, not by plugin code: the input may be what nests too deeply.
+    msg = (
+        f"the read went deeper than Python's recursion limit ({type(exc).__name__}): an answer "
+        "nested too deeply, or code recursing without end; not retried"
+    )
+    return RecursionLimitError(msg, exchange=account.exchange, account=account.name)
+
+
+def _not_ours(account: AccountConfig) -> ReadCancelledError:
+    msg = (
+        "the read ended in CancelledError although this call was not cancelled: something "
+        "it waited on was cancelled (a shared read whose caller was cancelled, or a task of "
+        "the plugin); reading again may succeed"
+    )
+    return ReadCancelledError(msg, exchange=account.exchange, account=account.name)
+
+
+def _cancelled_by_host() -> bool:
+    """Whether the running task itself is being cancelled (by the host or a timeout)."""
+    task = asyncio.current_task()
+    return task is None or task.cancelling() > 0
+
+
 def _located(build: Callable[[], T], context: AccountContext) -> T:
     """Run ``build``; errors leave it typed and completed with the account's location."""
     account = context.account
@@ -309,6 +335,8 @@ def _located(build: Callable[[], T], context: AccountContext) -> T:
         raise
     except MemoryError as exc:
         raise _out_of_memory(account, exc) from exc
+    except RecursionError as exc:
+        raise _too_deep(account, exc) from exc
     except Exception as exc:
         raise _plugin_bug(account, f"failed to build a reader: {type(exc).__name__}") from exc
 
@@ -319,7 +347,10 @@ async def _located_async(
     """Await a reader call and check its result; errors leave it typed and located.
 
     Whatever the plugin raised or returned, a plugin bug must not escape a fan-out as an
-    untyped exception (which would hide every other account's result).
+    untyped exception (which would hide every other account's result). Only what plugin code
+    raised is labelled a plugin bug: running out of memory, the recursion limit and a
+    cancellation that did not come from the host are reported as what they are
+    (docs/host-api.md).
     """
     account = context.account
     try:
@@ -329,6 +360,14 @@ async def _located_async(
         raise
     except MemoryError as exc:
         raise _out_of_memory(account, exc) from exc
+    except RecursionError as exc:
+        raise _too_deep(account, exc) from exc
+    except asyncio.CancelledError as exc:
+        # A cancellation of this call is the host's and goes on; one that came from inside
+        # the read is that account's failure, not the end of a fan-out over every account.
+        if _cancelled_by_host():
+            raise
+        raise _not_ours(account) from exc
     except Exception as exc:
         raise _plugin_bug(account, f"failed with {type(exc).__name__}") from exc
     if not isinstance(result, expected):
