@@ -326,7 +326,8 @@ class MarginHealth:
 
         ``debt`` is everything owed (borrowed plus interest) and ``equity`` the net value, in
         one currency; ``ratio`` is the exchange's figure, ``None`` where it sent a sentinel.
-        Nothing borrowed is :attr:`HealthState.NOT_APPLICABLE`; debt without positive equity
+        Nothing borrowed is :attr:`HealthState.NOT_APPLICABLE` (``ValueError`` when the equity
+        is then negative: without debt the net value is what is held); debt without positive equity
         is :attr:`HealthState.INSOLVENT`, whatever the ratio says. Otherwise the ratio is
         needed: ``ValueError`` when it is missing (the answer contradicts itself, and the
         adapter reports it at the ratio's field).
@@ -335,6 +336,9 @@ class MarginHealth:
             msg = f"debt must not be negative, got {debt}"
             raise ValueError(msg)
         if debt == 0:
+            if equity < 0:  # nothing owed: the net value is what is held, never below zero
+                msg = f"a net value {equity} without any debt contradicts itself"
+                raise ValueError(msg)
             return cls(metric, HealthState.NOT_APPLICABLE, NOT_APPLICABLE, liquidation_threshold)
         if equity <= 0:
             return cls(metric, HealthState.INSOLVENT, NOT_APPLICABLE, liquidation_threshold)
@@ -377,9 +381,10 @@ class MarginRisk:
 
     ``equity`` is the net asset value: ``total_value - borrowed_value - interest_value``.
     ``leverage`` is ``total_value / equity`` and is :data:`NOT_APPLICABLE` when equity is not
-    positive. ``max_leverage`` is the platform's limit for the account. ``extras`` carries
-    exchange-specific amounts (documented per exchange) that have no neutral meaning, so that
-    nothing the exchange sent is lost and nothing exchange-specific leaks into the fields above.
+    positive (a number there is refused: it would be a made-up figure). ``max_leverage`` is the
+    platform's limit for the account. ``extras`` carries exchange-specific amounts (documented
+    per exchange) that have no neutral meaning, so that nothing the exchange sent is lost and
+    nothing exchange-specific leaks into the fields above.
 
     ``None`` in ``available_value``, ``interest_value`` or ``max_leverage`` means *the exchange
     does not report it*, which is not the same as zero (an invented zero or an upper bound
@@ -412,8 +417,13 @@ class MarginRisk:
         return EXACT.add(self.borrowed_value, self.interest_value)
 
     def __attrs_post_init__(self) -> None:
-        """Refuse a health state that the amounts contradict: a wrong meaning is a wrong number."""
-        for name in ("total_value", "borrowed_value", "interest_value"):
+        """Refuse a health state that the amounts contradict: a wrong meaning is a wrong number.
+
+        Also refused: a negative amount held, available or owed; a negative equity without
+        debt (nothing owed, so nothing can bring the net value below zero, and the state would
+        read "nothing borrowed"); a leverage number without positive equity.
+        """
+        for name in ("total_value", "available_value", "borrowed_value", "interest_value"):
             amount = getattr(self, name)
             if amount is not None and amount < 0:
                 msg = f"{name} must not be negative, got {amount}"
@@ -427,5 +437,14 @@ class MarginRisk:
             msg = (
                 f"health state {state.value} contradicts equity {self.equity} and debt {debt} "
                 f"{self.quote_asset}"
+            )
+            raise ValueError(msg)
+        if debt == 0 and self.equity < 0:
+            msg = f"equity {self.equity} without any debt: the net value cannot be negative"
+            raise ValueError(msg)
+        if self.leverage is not NOT_APPLICABLE and self.equity <= 0:
+            msg = (
+                f"leverage {self.leverage} for an equity of {self.equity} {self.quote_asset}; "
+                "without positive equity leverage is NOT_APPLICABLE"
             )
             raise ValueError(msg)

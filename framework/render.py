@@ -93,7 +93,7 @@ def health_text(risk: MarginRisk) -> str:
     health = risk.health
     quote = risk.quote_asset
     ratio = f"{health.metric.value} {_ratio(health.value)}"
-    threshold = health.liquidation_threshold
+    threshold = _reported(health.liquidation_threshold)  # written out: never ``1E+1``
     if health.state is HealthState.INSOLVENT:
         return (
             f"INSOLVENT: net value {_amount(risk.equity)} {quote}, "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Generic, Literal, TypeVar
+from typing import Final, Generic, Literal, TypeVar, get_args
 
 import attrs
 
@@ -92,6 +92,7 @@ def _frozen_totals(totals: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
 
 
 AmountField = Literal["total", "available", "borrowed", "interest", "net", "locked"]
+_AMOUNT_FIELDS: Final = get_args(AmountField)
 
 
 @attrs.frozen(slots=True)
@@ -125,8 +126,13 @@ def total_by_asset(
     """Sum ``field`` of every asset across the successful accounts of a fan-out.
 
     Sums are exact (Decimal); assets are ordered by name so output is stable. Results of
-    several fan-outs may be chained (``[*cash, *margin]``) to total several wallets.
+    several fan-outs may be chained (``[*cash, *margin]``) to total several wallets. A
+    ``field`` that is not an amount of :class:`~framework.models.AssetBalance` is a
+    ``ValueError``, not a sum of something else.
     """
+    if field not in _AMOUNT_FIELDS:
+        msg = f"cannot total {field!r}: choose one of {', '.join(_AMOUNT_FIELDS)}"
+        raise ValueError(msg)
     sums: dict[str, Decimal] = {}
     included: list[str] = []
     missing: list[str] = []

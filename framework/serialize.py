@@ -34,7 +34,11 @@ def amount_text(value: Decimal) -> str:
 
     ``str(Decimal)`` switches to exponent notation for small values (``1E-8``, and ``0E-9``
     for a difference of equal amounts): exact, but not what a person or a spreadsheet expects.
+    A zero is written without a sign (``-0`` from an exchange, or ``-0 - 0``, is ``0``): a
+    host that tests for a leading ``-`` must not find a negative amount that is not there.
     """
+    if value.is_zero() and value.is_signed():
+        value = value.copy_abs()
     return format(value, "f")
 
 

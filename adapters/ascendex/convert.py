@@ -21,6 +21,11 @@ Built once at import and reused. Four rules, each there because getting it wrong
   cushion, *why* it is undefined is decided from the amounts: nothing borrowed is
   ``not_applicable``, debt without a positive net value is ``insolvent``
   (:class:`framework.models.HealthState`).
+* **Risk figures that contradict each other are refused.** The state is read from the net
+  value and the debt, so ``netBalanceInUSDT`` must be ``total - borrowed - interest`` within
+  the rounding of the four figures, ``currentLeverage`` is ``-1`` exactly when the net value is
+  not positive, and what is available is part of the total (docs/exchanges/ascendex.md,
+  "Validation of the risk answer").
 
 The 2019 draft specification spells the total ``totalABalance``; every later source says
 ``totalBalance``. Both are accepted (``totalBalance`` wins when both are present).
@@ -320,24 +325,108 @@ def _risk_amount(text: DecimalText, field: str) -> Decimal:
     return amount
 
 
+def _unit(text: DecimalText) -> Decimal:
+    """One unit in the last digit ``text`` was written with; 1 at most.
+
+    ``0.01`` for ``"1.50"``, 1 for ``"100"`` and ``"1E+2"``: the most a figure rounded on its
+    own can be off by.
+    """
+    return Decimal(1).scaleb(min(int(Decimal(text).as_tuple().exponent), 0))
+
+
+def _slack(*texts: DecimalText) -> Decimal:
+    """The rounding allowance of figures that are each rounded on their own."""
+    allowance = Decimal(0)
+    for text in texts:
+        allowance = EXACT.add(allowance, _unit(text))
+    return allowance
+
+
+def _check_net(data: MarginRiskData, total: Decimal, debt: Decimal, equity: Decimal) -> None:
+    """``netBalanceInUSDT`` is ``total - borrowed - interest``, within rounding.
+
+    The net value decides whether an account with debt is insolvent, so a net value the other
+    figures contradict would be a wrong state, not a rounding detail. Each figure may be
+    rounded on its own: one unit in the last digit of each of the four is allowed. Without
+    debt the net value is what is held and is never negative (docs/exchanges/ascendex.md).
+    """
+    expected = EXACT.subtract(total, debt)
+    gap = abs(EXACT.subtract(equity, expected))
+    allowance = _slack(data.total_balance_in_usdt, data.total_borrowed_in_usdt,
+                       data.total_interest_in_usdt, data.net_balance_in_usdt)
+    if gap > allowance or (debt == 0 and equity < 0):
+        msg = (
+            f"netBalanceInUSDT {data.net_balance_in_usdt} is not totalBalanceInUSDT - "
+            f"totalBorrowedInUSDT - totalInterestInUSDT = {expected} (rounding allows "
+            f"{allowance}); refusing an answer that contradicts itself"
+        )
+        raise InvalidResponseError(msg, field="$.data.netBalanceInUSDT", exchange=EXCHANGE)
+
+
+def _available(data: MarginRiskData, total: Decimal) -> Decimal:
+    """``availableBalanceInUSDT``, refused unless it is part of what is held.
+
+    Zero or more, and at most the total within the rounding of the two figures.
+    """
+    available = _risk_amount(data.available_balance_in_usdt, "$.data.availableBalanceInUSDT")
+    ceiling = EXACT.add(total, _slack(data.total_balance_in_usdt,
+                                      data.available_balance_in_usdt))
+    if available > ceiling:
+        msg = (
+            f"available value {data.available_balance_in_usdt} above the total value "
+            f"{data.total_balance_in_usdt}"
+        )
+        raise InvalidResponseError(
+            msg, field="$.data.availableBalanceInUSDT", exchange=EXCHANGE
+        )
+    return available
+
+
+def _check_leverage(data: MarginRiskData, leverage: Ratio, equity: Decimal) -> None:
+    """Refuse a ``currentLeverage`` that its definition contradicts.
+
+    It is ``total / net`` when the net value is positive, else ``-1``; the other pairing is
+    refused.
+    """
+    if (leverage is NOT_APPLICABLE) != (equity <= 0):
+        msg = (
+            f"a current leverage of {data.current_leverage} for a net asset value of "
+            f"{data.net_balance_in_usdt}; AscendEX sends -1 exactly when the net value is not "
+            "positive"
+        )
+        raise InvalidResponseError(msg, field="$.data.currentLeverage", exchange=EXCHANGE)
+
+
 def margin_risk(data: MarginRiskData, *, account: str, fetched_at: datetime) -> MarginRisk:
-    """Build the domain risk profile; AscendEX's health metric is the cushion."""
+    """Build the domain risk profile; AscendEX's health metric is the cushion.
+
+    Figures that contradict each other are refused at the field that disagrees (see
+    :func:`_available`, :func:`_check_net`, :func:`_health` and :func:`_check_leverage`),
+    the cushion before the leverage: it is the figure the state is read from.
+    """
     total = _risk_amount(data.total_balance_in_usdt, "$.data.totalBalanceInUSDT")
     borrowed = _risk_amount(data.total_borrowed_in_usdt, "$.data.totalBorrowedInUSDT")
     interest = _risk_amount(data.total_interest_in_usdt, "$.data.totalInterestInUSDT")
     equity = Decimal(data.net_balance_in_usdt)  # negative when debt exceeds the holdings
+    debt = EXACT.add(borrowed, interest)
+    available = _available(data, total)
+    _check_net(data, total, debt, equity)
+    leverage = _ratio(data.current_leverage, "$.data.currentLeverage")
+    max_leverage = _ratio(data.account_max_leverage, "$.data.accountMaxLeverage")
+    health = _health(data, equity, debt)
+    _check_leverage(data, leverage, equity)
     return MarginRisk(
         exchange=EXCHANGE,
         account=account,
         quote_asset=QUOTE_ASSET,
         total_value=total,
-        available_value=Decimal(data.available_balance_in_usdt),
+        available_value=available,
         borrowed_value=borrowed,
         interest_value=interest,
         equity=equity,
-        leverage=_ratio(data.current_leverage, "$.data.currentLeverage"),
-        max_leverage=_ratio(data.account_max_leverage, "$.data.accountMaxLeverage"),
-        health=_health(data, equity, EXACT.add(borrowed, interest)),
+        leverage=leverage,
+        max_leverage=max_leverage,
+        health=health,
         fetched_at=fetched_at,
         extras={"points_balance": Decimal(data.points_balance)},
     )

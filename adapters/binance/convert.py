@@ -193,18 +193,54 @@ def _last_digit(*amounts: Decimal) -> Decimal:
     return Decimal(1).scaleb(min(finest, 0))
 
 
-def _health(account: MarginAccount, liability: Decimal, equity: Decimal) -> MarginHealth:
+NO_DEBT_LEVEL: Final = Decimal(999)
+"""The margin level Binance sends when nothing is owed; with debt, a cap (see below)."""
+
+
+def _check_classic_level(level: Decimal, total: Decimal, liability: Decimal) -> None:
+    """A Classic level must be ``total / liability`` as far as the 8-decimal totals tell.
+
+    Binance computes the level from unrounded values (its sample's 11.64405625 is not the
+    rounded totals' 11.644056308), so it is compared with the range the totals allow: each may
+    be off by one unit in its last digit, and the level by one in its own. ``999`` with debt is
+    read as a cap, accepted where the totals allow a level that high. A level outside the
+    range would be a wrong state (``"999"`` for an account at its call level reads as ``ok``):
+    refused at ``$.marginLevel`` (docs/exchanges/binance.md, "Margin level").
+    """
+    unit = _last_digit(total, liability)
+    slack = _last_digit(level)
+    with decimal.localcontext() as context:
+        context.prec = 4 * MAX_AMOUNT_DIGITS
+        low = (total - unit) / (liability + unit) - slack
+        high = None if liability <= unit else (total + unit) / (liability - unit) + slack
+    capped = level == NO_DEBT_LEVEL and (high is None or high >= NO_DEBT_LEVEL)
+    if not capped and (level < low or (high is not None and level > high)):
+        raise _invalid(
+            f"a Cross Margin Classic level of {level} for totalAssetOfBtc {total} over "
+            f"totalLiabilityOfBtc {liability}; refusing an answer that contradicts itself",
+            "$.marginLevel",
+        )
+
+
+def _health(
+    account: MarginAccount, total: Decimal, liability: Decimal, equity: Decimal
+) -> MarginHealth:
     """The margin level read as a state, decided from the amounts (``framework.models``).
 
     Without debt the level is a division by zero and Binance fills in a large sentinel
     (``"999"``): not applicable. With debt and no positive net value the account is insolvent,
-    whatever the level says (a Classic level is still a positive number then, below 1).
+    whatever the level says (a Classic level is still a positive number then, below 1). With
+    debt and positive equity a Classic level is checked against the totals
+    (:func:`_check_classic_level`); a Pro level is another ratio and cannot be.
     """
     known = _HEALTH.get(account.account_type)
     metric, threshold = known if known is not None else (HealthMetric.MARGIN_LEVEL, None)
     level = Decimal(account.margin_level)
     if level < 0:
         raise _invalid(f"a negative margin level: {account.margin_level}", "$.marginLevel")
+    classic = known is not None and metric is HealthMetric.MARGIN_LEVEL
+    if classic and liability > 0 and equity > 0:
+        _check_classic_level(level, total, liability)
     return MarginHealth.assess(
         metric=metric,
         ratio=level,
@@ -257,7 +293,7 @@ def margin_risk(
         equity=equity,
         leverage=leverage,
         max_leverage=None,  # the endpoint does not report it
-        health=_health(account, liability, equity),
+        health=_health(account, total, liability, equity),
         fetched_at=fetched_at,
         extras=extras,
     )

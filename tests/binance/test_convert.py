@@ -189,7 +189,11 @@ def test_zero_equity_is_insolvent_with_no_leverage(margin_document: dict[str, An
 def test_margin_level_states_follow_the_account_type(
     margin_document: dict[str, Any], account_type: str, level: str, state: HealthState
 ) -> None:
-    risk = _risk({**margin_document, "accountType": account_type, "marginLevel": level})
+    document = {**margin_document, "accountType": account_type, "marginLevel": level}
+    if account_type == "MARGIN_1":  # a Classic level is checked against the totals
+        document.update(totalAssetOfBtc=level, totalLiabilityOfBtc="1.00000000",
+                        totalNetAssetOfBtc=_text(Decimal(level) - 1))
+    risk = _risk(document)
     assert risk.health.state is state
     assert risk.health.value == Decimal(level)
 

@@ -39,10 +39,18 @@ GUARDS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "adapters/ascendex/convert.py": (
         "tests/ascendex/test_convert.py", "tests/ascendex/test_balance_rules.py",
-        "tests/ascendex/test_risk_states.py", "tests/reliability/test_converter_properties.py",
+        "tests/ascendex/test_risk_states.py", "tests/ascendex/test_risk_consistency.py",
+        "tests/reliability/test_converter_properties.py",
     ),
     "adapters/binance/convert.py": (
         "tests/binance/test_convert.py", "tests/binance/test_balance_rules.py",
+        "tests/binance/test_margin_level_check.py",
+    ),
+    "framework/models.py": (
+        "tests/framework/test_models.py", "tests/framework/test_health_state.py",
+        "tests/framework/test_risk_meaning.py", "tests/framework/test_not_reported.py",
+        "tests/framework/test_extras_rules.py", "tests/framework/test_results.py",
+        "tests/framework/test_serialize.py", "tests/framework/test_render.py",
     ),
     "adapters/ascendex/signer.py": ("tests/ascendex/test_signer.py",),
     "adapters/binance/signer.py": ("tests/binance/test_signer.py",),

@@ -261,14 +261,49 @@ def expect_risk(data: object) -> Expected:
         return refused("$.data")
     problems = {f"$.data.{key}" for key in RISK_AMOUNTS if not is_amount(data.get(key))}
     if not problems:
-        problems = {f"$.data.{key}" for key in NON_NEGATIVE_RISK if Decimal(data[key]) < 0}
+        problems = {f"$.data.{key}" for key in (*NON_NEGATIVE_RISK, "availableBalanceInUSDT")
+                    if Decimal(data[key]) < 0}
+    if not problems and available_exceeds_total(data):
+        problems = {"$.data.availableBalanceInUSDT"}
+    if not problems and net_contradicts(data):
+        problems = {"$.data.netBalanceInUSDT"}
     if not problems:
         problems = {
             f"$.data.{key}" for key in RATIOS if Decimal(data[key]) < 0 and Decimal(data[key]) != -1
         }
     if not problems and cushion_contradicts(data):
         problems = {"$.data.cushion"}
+    if not problems and leverage_contradicts(data):
+        problems = {"$.data.currentLeverage"}
     return Refused(frozenset(problems)) if problems else Accepted(data)
+
+
+def leverage_contradicts(data: dict[str, Any]) -> bool:
+    """currentLeverage is -1 exactly when the net value is not positive."""
+    undefined = Decimal(data["currentLeverage"]) == -1
+    return undefined != (Decimal(data["netBalanceInUSDT"]) <= 0)
+
+
+def last_unit(text: str) -> Decimal:
+    """One unit in the last digit ``text`` is written with, never more than 1."""
+    return Decimal(1).scaleb(min(int(Decimal(text).as_tuple().exponent), 0))
+
+
+def available_exceeds_total(data: dict[str, Any]) -> bool:
+    """Available is part of the total, within one unit of each figure's last digit."""
+    total, available = data["totalBalanceInUSDT"], data["availableBalanceInUSDT"]
+    return Decimal(available) > exact_sum(Decimal(total), last_unit(total), last_unit(available))
+
+
+def net_contradicts(data: dict[str, Any]) -> bool:
+    """netBalanceInUSDT is total - borrowed - interest within one unit of each figure's last
+    digit, and never negative without debt (docs/exchanges/ascendex.md)."""
+    keys = ("totalBalanceInUSDT", "totalBorrowedInUSDT", "totalInterestInUSDT")
+    total, borrowed, interest = (Decimal(data[key]) for key in keys)
+    net = Decimal(data["netBalanceInUSDT"])
+    gap = abs(exact_sum(net, total.copy_negate(), borrowed, interest))
+    allowance = exact_sum(*(last_unit(data[key]) for key in (*keys, "netBalanceInUSDT")))
+    return gap > allowance or (borrowed + interest == 0 and net < 0)
 
 
 def cushion_contradicts(data: dict[str, Any]) -> bool:
@@ -499,6 +534,21 @@ def valid_documents(
         data: Any = {key: draw(ratio if key in RATIOS else amounts) for key in RISK_AMOUNTS}
         for key in NON_NEGATIVE_RISK:
             data[key] = draw(held)
+        # Net is total - borrowed - interest; available is part of the total; currentLeverage
+        # is -1 exactly when the net value is not positive (docs/exchanges/ascendex.md).
+        held_total = Decimal(data["totalBalanceInUSDT"])
+        net = exact_sum(held_total, Decimal(data["totalBorrowedInUSDT"]).copy_negate(),
+                        Decimal(data["totalInterestInUSDT"]).copy_negate())
+        if not is_amount(format(net, "f")):  # 51 whole digits: drop the interest
+            data["totalInterestInUSDT"] = "0"
+            net = exact_sum(held_total, Decimal(data["totalBorrowedInUSDT"]).copy_negate())
+        data["netBalanceInUSDT"] = format(net, "f")
+        data["availableBalanceInUSDT"] = min(
+            data["totalBalanceInUSDT"], data["availableBalanceInUSDT"].lstrip("-"), key=Decimal)
+        if net <= 0:
+            data["currentLeverage"] = "-1"
+        elif Decimal(data["currentLeverage"]) == -1:
+            data["currentLeverage"] = draw(held)
         # The cushion is defined exactly when something is owed and the net value is positive.
         owes = Decimal(data["totalBorrowedInUSDT"]) + Decimal(data["totalInterestInUSDT"]) > 0
         if Decimal(data["netBalanceInUSDT"]) <= 0:
@@ -642,7 +692,9 @@ def bodies(draw: st.DrawFn, kind: Kind) -> bytes:
 
 
 def early_error(status: int) -> type[ExchangeError] | None:
-    """The error a status means whatever the body says (throttling, outage, refused request)."""
+    """The error a status means whatever the body says (redirect, throttling, outage, ...)."""
+    if 300 <= status < 400:  # never followed, whatever the body (adapters/responses.py)
+        return InvalidRequestError
     if status == 429:
         return RateLimitedError
     if status >= 500:
