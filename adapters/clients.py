@@ -248,6 +248,8 @@ class SingleFlight(Generic[T]):
         return flight.result
 
 
+_CLOCK_READ = "the exchange's clock was read to correct a rejected timestamp meanwhile"
+
 _PROBES: weakref.WeakKeyDictionary[ClockOffset, SingleFlight[int]] = weakref.WeakKeyDictionary()
 _PROBES_LOCK = threading.Lock()
 
@@ -306,12 +308,15 @@ class ExchangeClientBase:
         clone.account = None
         return self._finish(clone)
 
-    def _deadline_error(self) -> FolioError:
+    def _deadline_error(self, why: str | None = None) -> FolioError:
+        """The call's deadline passed outside any one read; ``why`` says what it was doing.
+
+        Only a call that really read the exchange's clock says so: a deadline that cut a plain
+        read is reported by the read itself, naming its endpoint (framework/retry.py).
+        """
         deadline = self._http.retry.deadline
-        msg = (
-            f"did not finish within the {deadline:g} s deadline "
-            "(the exchange's clock was read to correct a rejected timestamp meanwhile)"
-        )
+        because = f" ({why})" if why else ""
+        msg = f"did not finish within the {deadline:g} s deadline{because}"
         return self._finish(RequestTimeoutError(msg))
 
     @staticmethod
@@ -347,21 +352,19 @@ class AsyncClientMixin(ExchangeClientBase, ClosingAsync):
         before this flow (an account-group discovery): the rest stays within its deadline.
         """
         seen = self.clock.corrections
-        fresh = started is None
         began = asyncio.get_running_loop().time() if started is None else started
         try:
-            if fresh:  # the runner's own deadline is the call's
-                return await self._runner.run(make_flow, self._pacing)
-            return await self._within(began, self._runner.run(make_flow, self._pacing))
+            # The runner's deadline counts from ``began``: a cut names the endpoint it cut.
+            return await self._runner.run(make_flow, self._pacing, began=began)
         except ClockSkewError:
             if not self.protocol.sync_clock:
                 raise
-        return await self._within(began, self._corrected(make_flow, seen))
+        return await self._within(began, self._corrected(make_flow, seen, began), _CLOCK_READ)
 
-    async def _corrected(self, make_flow: Callable[[], Flow[T]], seen: int) -> T:
+    async def _corrected(self, make_flow: Callable[[], Flow[T]], seen: int, began: float) -> T:
         await self._measure_once(seen)
         try:
-            return await self._runner.run(make_flow, self._pacing)
+            return await self._runner.run(make_flow, self._pacing, began=began)
         except ClockSkewError as exc:
             raise self._refused_again(exc) from exc.__cause__
 
@@ -381,7 +384,7 @@ class AsyncClientMixin(ExchangeClientBase, ClosingAsync):
         except FolioError as exc:
             raise self._own(exc) from None
 
-    async def _within(self, started: float, work: Awaitable[T]) -> T:
+    async def _within(self, started: float, work: Awaitable[T], why: str | None = None) -> T:
         """``work``, cut where the call's deadline ends (it began at ``started``)."""
         cut = asyncio.timeout_at(started + self._http.retry.deadline)
         try:
@@ -390,7 +393,7 @@ class AsyncClientMixin(ExchangeClientBase, ClosingAsync):
         except TimeoutError:
             if not cut.expired():
                 raise
-            raise self._deadline_error() from None
+            raise self._deadline_error(why) from None
 
     async def balances(self, wallet: WalletKind) -> BalanceSnapshot:
         """Read one wallet's balances (each exchange's client implements it)."""
@@ -481,7 +484,7 @@ class BlockingClientMixin(ExchangeClientBase, ClosingBlocking):
                 probe, needed=lambda: self.clock.corrections == seen, timeout=max(left, 0.0)
             )
         except TimeoutError:
-            raise self._deadline_error() from None
+            raise self._deadline_error(_CLOCK_READ) from None
         except FolioError as exc:
             raise self._own(exc) from None
 

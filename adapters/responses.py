@@ -45,6 +45,7 @@ __all__ = [
     "BodyTooLargeError",
     "decode_json",
     "parse_retry_after",
+    "redirect_error",
     "status_error",
     "unreadable_status_error",
 ]
@@ -197,10 +198,14 @@ def status_error(
 ) -> ExchangeError | None:
     """The error an HTTP status means before the body is read, or ``None`` to read the body.
 
-    429 is throttling (AscendEX's edge answers it with an HTML page, no JSON); 5xx is the
-    exchange or its CDN failing. Other statuses are left to the adapter, whose bodies are
+    3xx is a redirect, never followed (:func:`redirect_error`); 429 is throttling
+    (AscendEX's edge answers it with an HTML page, no JSON); 5xx is the exchange or its CDN
+    failing. Other statuses are left to the adapter, whose bodies are
     usually JSON envelopes worth reading (AscendEX's 404 is one).
     """
+    redirect = redirect_error(status)
+    if redirect is not None:
+        return redirect
     if status == 429:
         retry_after = parse_retry_after(headers.get("retry-after"), now)
         advice = f"; retry after {retry_after:g} s" if retry_after is not None else ""
@@ -217,6 +222,23 @@ def status_error(
         reason = {400: "bad request", 405: "method not allowed", 414: "URI too long"}[status]
         return InvalidRequestError(f"the exchange refused the request: {reason}", status=status)
     return None
+
+
+def redirect_error(status: int) -> InvalidRequestError | None:
+    """The error for a 3xx answer (an ``InvalidRequestError``, not retried), else ``None``.
+
+    folio never follows a redirect: the request is signed, and following it would carry the
+    API key and signature (Binance's is in the query) to wherever the answer points. The
+    ``Location`` is not quoted either: a hostile answer can echo the signed URL in it. The
+    usual cause is a base URL with the wrong scheme or an old host (docs/reliability.md).
+    """
+    if not 300 <= status < 400:
+        return None
+    msg = (
+        f"the exchange answered with a redirect (HTTP {status}), which folio does not follow "
+        "(it would carry the signed request elsewhere): check base_url (scheme and host)"
+    )
+    return InvalidRequestError(msg, status=status)
 
 
 _UNREADABLE_STATUS: Final[Mapping[int, tuple[type[ExchangeError], str]]] = {

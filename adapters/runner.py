@@ -87,15 +87,23 @@ class AsyncRunner:
         self._sleep = sleep
 
     async def run(
-        self, make_flow: Callable[[], Flow[T]], limiters: Pacing = ()
+        self,
+        make_flow: Callable[[], Flow[T]],
+        limiters: Pacing = (),
+        *,
+        began: float | None = None,
     ) -> T:
-        """A fresh flow per attempt, paced by ``limiters``, retried per the policy."""
+        """A fresh flow per attempt, paced by ``limiters``, retried per the policy.
+
+        ``began`` (the event loop's time): when the call began, if it did work before this
+        run; the policy's deadline counts from there (:func:`~framework.retry.retry_async`).
+        """
 
         async def attempt() -> T:
             return await run_async(self.sender, make_flow(), limiters, sleep=self._sleep)
 
         try:
-            return await retry_async(attempt, self.policy, sleep=self._sleep)
+            return await retry_async(attempt, self.policy, sleep=self._sleep, began=began)
         except FolioError as exc:
             raise self._finish(exc) from None
 
@@ -123,10 +131,15 @@ class BlockingRunner:
     def run(
         self, make_flow: Callable[[], Flow[T]], limiters: Pacing = ()
     ) -> T:
-        """A fresh flow per attempt, paced by ``limiters``, retried per the policy."""
+        """A fresh flow per attempt, paced by ``limiters``, retried per the policy.
+
+        Each attempt is driven within what is left of the policy's deadline (``run_sync``'s
+        ``until``): a blocking read cannot be cut from outside, so the driver stops itself.
+        """
+        until = time.monotonic() + self.policy.deadline
 
         def attempt() -> T:
-            return run_sync(self.client, make_flow(), limiters, sleep=self._sleep)
+            return run_sync(self.client, make_flow(), limiters, sleep=self._sleep, until=until)
 
         try:
             return retry_sync(attempt, self.policy, sleep=self._sleep)

@@ -69,6 +69,32 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
+
+class _HideSignatures(logging.Filter):
+    """Masks the ``signature`` of a signed URL in httpx's own request log line.
+
+    httpx logs every request it sends at INFO (``HTTP Request: GET <url> ...``), and a
+    Binance signed read carries its signature in the query. A host that logs at INFO would
+    store it: folio's rule is no key, secret or signature in any log (docs/reliability.md).
+    Only URLs with a ``signature`` parameter are changed; the record is never dropped.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(
+            isinstance(arg, httpx.URL) and "signature" in arg.params for arg in record.args
+        ):
+            record.args = tuple(
+                arg.copy_set_param("signature", "***")
+                if isinstance(arg, httpx.URL) and "signature" in arg.params
+                else arg
+                for arg in record.args
+            )
+        return True
+
+
+_HIDE_SIGNATURES: Final = _HideSignatures()
+logging.getLogger("httpx").addFilter(_HIDE_SIGNATURES)
+
 Flow = Generator[httpx.Request, httpx.Response, T]
 """A sans-I/O exchange conversation: yields requests, receives responses, returns a result."""
 
@@ -232,8 +258,19 @@ def _keep(response: httpx.Response, body: list[bytes]) -> None:
     response._content = b"".join(body)
 
 
-def _read_bounded(response: httpx.Response, limit: int, request: httpx.Request) -> None:
-    """Read ``response``'s body, refusing it once it (or its decoding) passes ``limit``."""
+def _read_bounded(
+    response: httpx.Response,
+    limit: int,
+    request: httpx.Request,
+    until: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Read ``response``'s body, refusing it once it (or its decoding) passes ``limit``.
+
+    With ``until`` (a ``clock`` time), a body still arriving then is abandoned with a
+    :class:`~framework.errors.RequestTimeoutError`: a server dripping one byte per second
+    never trips a per-read timeout, so only this check ends it (docs/reliability.md).
+    """
     _refuse_declared(response, limit, request)
     if isinstance(response.stream, httpx.SyncByteStream):
         response.stream = _SlicedStream(response.stream)
@@ -243,8 +280,38 @@ def _read_bounded(response: httpx.Response, limit: int, request: httpx.Request) 
         size += len(chunk)
         if size > limit or response.num_bytes_downloaded > limit:
             raise _too_large(request, limit)
+        if until is not None and clock() >= until:
+            raise _past_deadline(request, "the body was still arriving")
         body.append(chunk)
     _keep(response, body)
+
+
+def _past_deadline(request: httpx.Request, what: str) -> RequestTimeoutError:
+    endpoint = request.extensions.get(ENDPOINT_EXTENSION)
+    msg = f"no complete answer from {request.url.host} within the call's deadline ({what})"
+    return RequestTimeoutError(msg, endpoint=endpoint)
+
+
+def _within_deadline(
+    client: httpx.Client, request: httpx.Request, left: float
+) -> None:
+    """Shorten each socket wait of ``request`` to the ``left`` seconds of the call's deadline.
+
+    httpx applies its timeouts per socket operation; this keeps any one wait (connecting,
+    the first byte) from outlasting the deadline. A server that keeps sending a little
+    within each wait is ended by :func:`_read_bounded`'s check instead.
+    """
+    base = client.timeout
+    request.extensions["timeout"] = {
+        "connect": _shorter(base.connect, left),
+        "read": _shorter(base.read, left),
+        "write": _shorter(base.write, left),
+        "pool": _shorter(base.pool, left),
+    }
+
+
+def _shorter(timeout: float | None, left: float) -> float:
+    return left if timeout is None else min(timeout, left)
 
 
 async def _aread_bounded(response: httpx.Response, limit: int, request: httpx.Request) -> None:
@@ -456,11 +523,18 @@ def run_sync(
     limiters: Pacing = (),
     *,
     sleep: Callable[[float], object] = time.sleep,
+    until: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> T:
     """Drive ``flow`` with a blocking client, pacing each request through ``limiters``.
 
     Bodies are bounded by the client's ``max_body_bytes`` (a :class:`BoundedClient`, as
-    :func:`sync_client` makes), or by the default bound for any other client.
+    :func:`sync_client` makes), or by the default bound for any other client. ``until`` (a
+    ``clock`` time) is where the call's deadline ends: no socket wait outlasts it and a body
+    still arriving then is abandoned (:func:`_read_bounded`). What it cannot cut is a
+    server sending its status line and headers a byte at a time, each within
+    ``read_timeout``: httpx reads headers in one step (docs/reliability.md, "Hostile
+    servers").
     """
     limit = client.max_body_bytes if isinstance(client, BoundedClient) else DEFAULT_MAX_BODY_BYTES
     try:
@@ -468,18 +542,23 @@ def run_sync(
         while True:
             for limiter in _limiters_of(limiters, request):
                 limiter.acquire_blocking(_cost(request), sleep=sleep)
-            _on_send(request)
             try:
+                if until is not None:
+                    left = until - clock()
+                    if left <= 0:
+                        raise _past_deadline(request, "no time was left to send the request")
+                    _within_deadline(client, request, left)
+                _on_send(request)
                 response = client.send(request, stream=True)
                 try:
-                    _read_bounded(response, limit, request)
+                    _read_bounded(response, limit, request, until, clock)
                 finally:
                     response.close()
             except httpx.HTTPError as exc:
                 error = _transport_error(exc, request)
                 _log_failure(request, error)
                 raise error from exc
-            except BodyTooLargeError as exc:
+            except (BodyTooLargeError, RequestTimeoutError) as exc:
                 _log_failure(request, exc)
                 raise
             _log_exchange(request, response)

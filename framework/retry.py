@@ -193,29 +193,38 @@ async def retry_async(
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
     jitter: Callable[[], float] = random.random,
+    began: float | None = None,
 ) -> T:
     """Await ``attempt()`` until it succeeds or :func:`decide` says stop.
 
     The whole call, waits included, is cut at ``policy.deadline`` with a
-    :class:`~framework.errors.RequestTimeoutError`.
+    :class:`~framework.errors.RequestTimeoutError` naming the endpoint it cut and, when an
+    attempt had failed before, that failure (a 5xx storm cut by the deadline still says
+    "HTTP 503"). ``began`` (the event loop's time) is when the call began, if it did other
+    work first (an account-group discovery): the deadline counts from there.
     """
-    started = clock()
+    loop = asyncio.get_running_loop()
+    spent = 0.0 if began is None else max(loop.time() - began, 0.0)
+    started = clock() - spent
     number = 0
+    last: FolioError | None = None
     token = current_endpoint.set(None)
     try:
-        async with asyncio.timeout(policy.deadline) as deadline:
+        async with asyncio.timeout_at(loop.time() + policy.deadline - spent) as deadline:
             while True:
                 number += 1
                 try:
                     return await attempt()
                 except FolioError as exc:
+                    last = exc
                     delay = _after_failure(policy, exc, number, clock() - started, jitter())
                 await sleep(delay)
     except TimeoutError:
         if not deadline.expired():
             raise  # a TimeoutError of the attempt's own, not the deadline
         tries = "1 attempt" if number == 1 else f"{number} attempts"
-        msg = f"did not finish within the {policy.deadline:g} s deadline ({tries})"
+        before = f"; the last failure: {type(last).__name__}: {last.detail}" if last else ""
+        msg = f"did not finish within the {policy.deadline:g} s deadline ({tries}{before})"
         raise RequestTimeoutError(msg, endpoint=current_endpoint.get()) from None
     finally:
         current_endpoint.reset(token)
@@ -231,15 +240,26 @@ def retry_sync(
 ) -> T:
     """The blocking twin of :func:`retry_async`.
 
-    A blocking call cannot be interrupted, so the deadline stops further attempts but one
-    attempt in flight runs to its own (connect/read) timeouts.
+    A blocking call cannot be interrupted from here, so the deadline stops further attempts
+    and the attempt itself is bounded by its driver (:func:`adapters.transport.run_sync`
+    shortens each socket wait to what is left and stops reading a body at the deadline). An
+    attempt cut that way after earlier failures keeps the last of them in its message, as
+    :func:`retry_async` does.
     """
     started = clock()
     number = 0
+    last: FolioError | None = None
     while True:
         number += 1
         try:
             return attempt()
         except FolioError as exc:
-            delay = _after_failure(policy, exc, number, clock() - started, jitter())
+            try:
+                delay = _after_failure(policy, exc, number, clock() - started, jitter())
+            except FolioError:
+                if isinstance(exc, RequestTimeoutError) and last is not None:
+                    exc.detail += f"; the last failure: {type(last).__name__}: {last.detail}"
+                raise
+            if not isinstance(exc, RequestTimeoutError):
+                last = exc
         sleep(delay)

@@ -11,6 +11,8 @@ Codes"):
 * **403**: the web application firewall refused the request; **401** without a JSON body: the
   key was refused. Statuses without a Binance error body are mapped by the table shared with
   AscendEX (:func:`adapters.responses.unreadable_status_error`).
+* **3xx**: a redirect, never followed: it would carry the signed query elsewhere
+  (:func:`adapters.responses.redirect_error`).
 * **5xx**: a problem on Binance's side; the execution status is unknown, so it is always
   :class:`~framework.errors.ExchangeUnavailableError` (with the code if the body has one).
 
@@ -27,7 +29,12 @@ from typing import Any
 
 from adapters.binance.errors import ERROR_CODES, advice, error_class
 from adapters.binance.wire import ErrorBody
-from adapters.responses import decode_json, parse_retry_after, unreadable_status_error
+from adapters.responses import (
+    decode_json,
+    parse_retry_after,
+    redirect_error,
+    unreadable_status_error,
+)
 from framework.errors import (
     BannedError,
     ExchangeError,
@@ -103,6 +110,9 @@ def read_payload(
     except InvalidResponseError as unreadable:
         failure = unreadable
     coded = _error_body(payload, structure)
+    redirect = redirect_error(status)
+    if redirect is not None:
+        raise redirect
     if status in (418, 429):
         raise _throttled(status, headers, coded, now)
     if status >= 500:

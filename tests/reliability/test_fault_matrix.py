@@ -45,6 +45,8 @@ HTTP = HttpSettings(retry=RetryPolicy())  # the default policy and timeouts
 SHORT_READS = HttpSettings(read_timeout=1.0, retry=RetryPolicy())
 """For the timeout rows: answers held 5 s by the simulator time out; a normal answer arrives
 well within 1 s even on a loaded machine."""
+STORM = HttpSettings(retry=RetryPolicy(deadline=2.5))
+"""For the slow storm: the third 1 s answer is cut by the deadline, with room either side."""
 CASH = "cash/balance"
 DOCS = Path(__file__).parents[2] / "docs" / "reliability.md"
 
@@ -65,6 +67,8 @@ class Case:
     api_key: str = DEMO_API_KEY
     waits: tuple[float, ...] | None = None
     """The exact waits between attempts, where they are not jittered."""
+    http: HttpSettings | None = None
+    """Settings other than the defaults (the timeout rows use ``SHORT_READS``)."""
 
 
 CASES = [
@@ -82,6 +86,10 @@ CASES = [
          "retried with backoff; succeeds", 3),
     Case("429 on every try", (Fault.rate_limited(route=CASH),),
          "RateLimitedError after 4 attempts", 4, RateLimitedError),
+    Case("slow 5xx storm (each 503 after 1 s, deadline 2.5 s)",
+         (Fault.latency(1_000, route=CASH), Fault.http_status(503, route=CASH)),
+         "RequestTimeoutError at the deadline, naming the last 503", 3, RequestTimeoutError,
+         http=STORM),
     Case("timeout (answer later than read_timeout)",
          (Fault.latency(5_000, route=CASH, times=1),),
          "retried; succeeds", 2),
@@ -151,7 +159,7 @@ def client_for(case: Case, url: str, waits: Waits) -> AsyncAscendexClient:
         base_url=url,
         account="matrix",
         options=AscendexOptions.from_mapping(case.options),
-        http=SHORT_READS if case.name.startswith("timeout") else HTTP,
+        http=case.http or (SHORT_READS if case.name.startswith("timeout") else HTTP),
         sleep=waits,
     )
 
@@ -187,6 +195,9 @@ async def test_fault_matrix(
             elif isinstance(error, RateLimitedError) and case.cash_requests == 1:
                 assert error.retry_after == 3600  # the host learns how long the ban lasts
                 assert "longer than max_retry_after" in str(error)
+            if case.error is RequestTimeoutError and case.http is STORM:
+                assert "the last failure: ExchangeUnavailableError" in str(error)
+                assert "HTTP 503" in str(error)
             if case.error is BodyTooLargeError:
                 assert f"max_body_bytes ({HTTP.max_body_bytes} bytes)" in str(error)
             if case.error is ExchangeError:
