@@ -42,7 +42,6 @@ from framework.errors import (
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "MAX_RETRY_AFTER",
-    "BodyTooLargeError",
     "decode_json",
     "parse_retry_after",
     "redirect_error",
@@ -54,18 +53,6 @@ DEFAULT_MAX_BODY_BYTES: Final = 8 * 1024 * 1024
 """Default bound on one answer's body (``HttpSettings.max_body_bytes``): 8 MiB. The largest
 real answers folio reads (a balance list of every asset an exchange lists, about 2,000 rows of
 ~100 bytes) are a few hundred KiB, so this leaves more than ten times their size as room."""
-
-
-class BodyTooLargeError(InvalidResponseError):
-    """The answer's body is larger than ``max_body_bytes``; it was refused while being read.
-
-    Not retried: the next answer of the same endpoint would be as large, and reading it again
-    costs the memory the bound protects. ``limit`` is the bound in bytes.
-    """
-
-    def __init__(self, detail: str, *, limit: int, endpoint: str | None = None) -> None:
-        super().__init__(detail, field="$", endpoint=endpoint)
-        self.limit = limit
 
 
 class _RepeatedKeyError(Exception):

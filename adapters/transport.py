@@ -46,8 +46,8 @@ from typing import Any, Final, Protocol, TypeVar
 import httpx
 
 from adapters import pool
-from adapters.responses import DEFAULT_MAX_BODY_BYTES, BodyTooLargeError
-from framework.errors import ExchangeError, RequestTimeoutError, TransportError
+from adapters.responses import DEFAULT_MAX_BODY_BYTES
+from framework.errors import BodyTooLargeError, ExchangeError, RequestTimeoutError, TransportError
 from framework.ratelimit import SlidingWindowLimiter
 from framework.retry import current_endpoint
 from framework.settings import HttpSettings

@@ -28,6 +28,7 @@
             ├── InvalidRequestError   the exchange rejected our parameters
             ├── AccountStateError     the exchange cannot find or use the account
             └── InvalidResponseError  the answer does not match the schema; .field names where
+                └── BodyTooLargeError the body passed max_body_bytes; .limit
 
 Every error carries ``exchange``, ``account`` and ``endpoint`` when they are known, and its
 message says them, so a log line from a fan-out over 200 accounts points at the one that broke.
@@ -43,6 +44,7 @@ __all__ = [
     "AccountStateError",
     "AuthenticationError",
     "BannedError",
+    "BodyTooLargeError",
     "ClockSkewError",
     "ConfigurationError",
     "ExchangeError",
@@ -374,3 +376,15 @@ class InvalidResponseError(PermanentError):
     def retryable(self) -> bool:
         """Only a garbled answer is worth reading again (see the class docstring)."""
         return self.garbled
+
+
+class BodyTooLargeError(InvalidResponseError):
+    """The answer's body is larger than ``max_body_bytes``; it was refused while being read.
+
+    Not retried: the next answer of the same endpoint would be as large, and reading it again
+    costs the memory the bound protects (docs/reliability.md). ``limit`` is the bound in bytes.
+    """
+
+    def __init__(self, detail: str, *, limit: int, endpoint: str | None = None) -> None:
+        super().__init__(detail, field="$", endpoint=endpoint)
+        self.limit = limit

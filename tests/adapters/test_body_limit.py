@@ -19,11 +19,11 @@ import pytest
 
 from adapters.ascendex import AscendexClient, AscendexOptions, AsyncAscendexClient
 from adapters.ascendex.simulator import DEMO_API_KEY, DEMO_API_SECRET, Fault, RunningSimulator
-from adapters.responses import DEFAULT_MAX_BODY_BYTES, BodyTooLargeError
+from adapters.responses import DEFAULT_MAX_BODY_BYTES
 from adapters.transport import ENDPOINT_EXTENSION, HttpxSender, run_sync, sync_client
 from framework.config import parse_config
 from framework.credentials import Credentials
-from framework.errors import ConfigurationError, InvalidResponseError
+from framework.errors import BodyTooLargeError, ConfigurationError, InvalidResponseError
 from framework.models import BalanceSnapshot, WalletKind
 from framework.retry import RetryPolicy, decide
 from framework.settings import DEFAULT_HTTP_SETTINGS, NETWORK_KEYS, HttpSettings

@@ -26,7 +26,7 @@ CHILD = """
 import asyncio, json, resource, sys
 from adapters.ascendex import AscendexClient, AscendexOptions, AsyncAscendexClient
 from adapters.ascendex.simulator import DEMO_API_KEY, DEMO_API_SECRET
-from adapters.responses import BodyTooLargeError
+from framework.errors import BodyTooLargeError
 from framework.credentials import Credentials
 from framework.models import WalletKind
 

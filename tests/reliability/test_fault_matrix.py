@@ -24,11 +24,11 @@ from adapters.ascendex.simulator import (
     Fault,
     RunningSimulator,
 )
-from adapters.responses import BodyTooLargeError
 from framework.credentials import Credentials
 from framework.errors import (
     AccountStateError,
     AuthenticationError,
+    BodyTooLargeError,
     ClockSkewError,
     ExchangeError,
     ExchangeUnavailableError,

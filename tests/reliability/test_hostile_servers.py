@@ -35,10 +35,11 @@ from adapters.binance import AsyncBinanceClient, BinanceClient, BinanceOptions
 from adapters.binance.signer import BinanceAuth
 from adapters.binance.simulator import DEMO_API_KEY as BINANCE_KEY
 from adapters.binance.simulator import DEMO_API_SECRET as BINANCE_SECRET
-from adapters.responses import MAX_RETRY_AFTER, BodyTooLargeError
+from adapters.responses import MAX_RETRY_AFTER
 from framework.credentials import Credentials
 from framework.errors import (
     AuthenticationError,
+    BodyTooLargeError,
     ExchangeError,
     FolioError,
     InvalidRequestError,
