@@ -97,6 +97,7 @@ def structure(payload: Any, wire_type: Any, *, path: str = "$") -> Any:
 def _exact() -> Iterator[None]:
     """Decimal arithmetic that is exact or raises, whatever the process-wide context says."""
     with decimal.localcontext() as context:
+        # Any width above two amounts' digits works (a mutation to 5x is equivalent).
         context.prec = 4 * MAX_AMOUNT_DIGITS
         context.traps[decimal.Inexact] = True
         context.traps[decimal.Rounded] = True
@@ -213,8 +214,9 @@ def _check_classic_level(level: Decimal, total: Decimal, liability: Decimal) -> 
         context.prec = 4 * MAX_AMOUNT_DIGITS
         low = (total - unit) / (liability + unit) - slack
         high = None if liability <= unit else (total + unit) / (liability - unit) + slack
-    capped = level == NO_DEBT_LEVEL and (high is None or high >= NO_DEBT_LEVEL)
-    if not capped and (level < low or (high is not None and level > high)):
+    too_low = level < low and level != NO_DEBT_LEVEL  # 999 with debt: a cap on a higher level
+    too_high = high is not None and level > high
+    if too_low or too_high:
         raise _invalid(
             f"a Cross Margin Classic level of {level} for totalAssetOfBtc {total} over "
             f"totalLiabilityOfBtc {liability}; refusing an answer that contradicts itself",

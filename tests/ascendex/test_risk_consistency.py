@@ -134,3 +134,28 @@ def test_available_value_within_the_holdings_reads(available: str) -> None:
 def test_a_max_leverage_sentinel_is_not_applicable() -> None:
     assert read(accountMaxLeverage="-1").max_leverage is NOT_APPLICABLE
     assert refused_at(accountMaxLeverage="-2") == "$.data.accountMaxLeverage"
+
+
+# -- boundaries the mutation run found unpinned ----------------------------------------------
+
+
+@pytest.mark.parametrize("net", ["1", "0.5", "0.0001"])
+def test_a_small_positive_net_value_has_a_cushion_and_a_leverage(net: str) -> None:
+    total = str(Decimal(600) + Decimal(net))
+    risk = read(totalBalanceInUSDT=total, netBalanceInUSDT=net, currentLeverage="601",
+                cushion="1.2")
+    assert (risk.health.state, risk.leverage) == (HealthState.OK, Decimal(601))
+
+
+def test_a_gap_of_exactly_the_allowance_reads() -> None:
+    # Allowance 1 + 1 + 1 + 0.0001: a gap of exactly 3.0001 is still rounding.
+    assert read(netBalanceInUSDT="403.0001").equity == Decimal("403.0001")
+    assert read(netBalanceInUSDT="396.9999").equity == Decimal("396.9999")
+
+
+def test_figures_in_tens_are_allowed_one_unit_not_ten() -> None:
+    # "5.1E+2" is written to the ten, but a unit is never more than 1: a gap of 10 is refused.
+    tens = {"totalBalanceInUSDT": "1E+3", "totalBorrowedInUSDT": "5E+2",
+            "totalInterestInUSDT": "0E+1", "availableBalanceInUSDT": "1E+2"}
+    assert read(**tens, netBalanceInUSDT="5E+2").equity == 500
+    assert refused_at(**tens, netBalanceInUSDT="5.1E+2") == "$.data.netBalanceInUSDT"

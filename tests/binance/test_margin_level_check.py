@@ -135,3 +135,40 @@ def test_totals_in_tens_allow_one_unit_not_ten(margin_document: dict[str, Any]) 
     with pytest.raises(InvalidResponseError) as caught:
         read(document, totalNetAssetOfBtc="8E+1")
     assert caught.value.field == "$.totalNetAssetOfBtc"
+
+
+@pytest.mark.parametrize(
+    ("level", "accepted"),
+    [
+        # (2 - 1e-8) / (1 + 1e-8) - 1e-8 = 1.99999996000000029...
+        ("1.99999997", True), ("1.99999996", False),
+        # (2 + 1e-8) / (1 - 1e-8) + 1e-8 = 2.00000004000000030...
+        ("2.00000004", True), ("2.00000005", False),
+    ],
+)
+def test_the_range_is_the_rounded_totals_and_one_unit_of_the_level(
+    margin_document: dict[str, Any], level: str, accepted: bool
+) -> None:
+    document = {**margin_document, **totals("2.00000000", "1.00000000", level)}
+    if accepted:
+        assert read(document).health.value == Decimal(level)
+    else:
+        refused(document)
+
+
+@pytest.mark.parametrize("level", ["1.4", "4.1"])
+def test_the_ends_of_the_range_are_inside_it(margin_document: dict[str, Any], level: str) -> None:
+    # Whole-BTC totals 7 / 3: the range is 6/4 - 0.1 = 1.4 to 8/2 + 0.1 = 4.1, both ends in.
+    assert read(margin_document, **totals("7", "3", level)).health.value == Decimal(level)
+
+
+def test_a_classic_level_without_debt_is_not_compared(margin_document: dict[str, Any]) -> None:
+    # Nothing owed: whatever the level, there is nothing to liquidate (not_applicable).
+    risk = read(margin_document, **totals("1.00000000", "0.00000000", "1.00000000"))
+    assert risk.health.state is HealthState.NOT_APPLICABLE
+
+
+def test_a_classic_level_at_zero_equity_is_not_compared(margin_document: dict[str, Any]) -> None:
+    # Insolvent is decided from the amounts; the level is not shown, so it is not judged.
+    risk = read(margin_document, **totals("0.60000000", "0.60000000", "5.00000000"))
+    assert risk.health.state is HealthState.INSOLVENT

@@ -82,6 +82,13 @@ def test_no_leverage_is_shown_without_positive_equity(equity: str) -> None:
                 leverage=D(2))
 
 
+@pytest.mark.parametrize("equity", ["1", "0.5", "1E-90"])
+def test_any_positive_equity_may_carry_a_leverage(equity: str) -> None:
+    ok = health("2", equity=equity, debt="100")
+    read = profile(total="100", borrowed="100", equity=equity, assessed=ok, leverage=D(100))
+    assert read.leverage == 100
+
+
 def test_a_negative_available_value_is_refused() -> None:
     ok = health("2", equity="50", debt="50")
     assert profile(total="100", borrowed="50", equity="50", assessed=ok,
