@@ -175,14 +175,23 @@ def margin_snapshot(
     account: MarginAccount, *, account_name: str, fetched_at: datetime, omit_zero: bool = True
 ) -> BalanceSnapshot:
     """The cross-margin wallet; ``omit_zero`` drops assets whose every amount is zero."""
+    balances = _margin_rows(account, omit_zero=omit_zero)
+    return BalanceSnapshot(EXCHANGE, account_name, WalletKind.MARGIN, balances, fetched_at)
+
+
+def _margin_rows(account: MarginAccount, *, omit_zero: bool) -> list[AssetBalance]:
+    """The checked rows of a margin answer: unique codes, no negative amount, netAsset agreed.
+
+    The balances and the risk profile are read from the same answer, so both run these checks:
+    an answer refused as a wallet must not be read as a risk profile.
+    """
     _checked_assets(account.user_assets, "userAssets")
     with _exact():
-        balances = [
+        return [
             _margin_balance(row, index)
             for index, row in enumerate(account.user_assets)
             if not (omit_zero and _is_empty(row))
         ]
-    return BalanceSnapshot(EXCHANGE, account_name, WalletKind.MARGIN, balances, fetched_at)
 
 
 # -- risk ------------------------------------------------------------------------------------
@@ -256,6 +265,7 @@ def margin_risk(
     account: MarginAccount, *, account_name: str, fetched_at: datetime
 ) -> MarginRisk:
     """The cross-margin account's risk profile, in BTC (see the module docstring)."""
+    _margin_rows(account, omit_zero=False)  # the rows are part of the answer: checked alike
     total = _not_negative(account.total_asset_of_btc, "$.totalAssetOfBtc")
     liability = _not_negative(account.total_liability_of_btc, "$.totalLiabilityOfBtc")
     stated_net = Decimal(account.total_net_asset_of_btc)  # may be negative: debt over assets
