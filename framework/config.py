@@ -403,7 +403,7 @@ def _lower(value: str) -> str:
     return value.lower()
 
 
-_LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost."})
+_LOOPBACK_NAMES: Final = frozenset({"localhost"})
 _NUMERIC_IPV4: Final = re.compile(r"^[0-9a-fA-FxX.]+$")
 _LABEL: Final = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 
@@ -411,22 +411,34 @@ _LABEL: Final = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$"
 def _is_loopback(host: str) -> bool:
     """Whether ``host`` is this machine: ``localhost``, 127.0.0.0/8 or ``::1``.
 
-    127.0.0.0/8 in any spelling the system's resolver reads as an address (``127.1``,
-    ``2130706433``, ``0x7f.1``), as the connection will; ``0.0.0.0`` and names such as
-    ``localhost.example.com`` are other hosts.
+    ``0.0.0.0`` and names such as ``localhost.example.com`` are other hosts. Shortened numeric
+    spellings (``127.1``) never get here: :func:`_short_ipv4` refuses them first.
     """
     if host.lower() in _LOOPBACK_NAMES:
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
-        pass
+        return False
+
+
+def _short_ipv4(host: str) -> bool:
+    """Whether ``host`` is an IPv4 address in a shortened or numeric spelling (``127.1``,
+    ``2130706433``, ``0x7f.1``): the system's resolver reads it as an address, but the async
+    HTTP stack refuses it as a URL host, so it would fail at the first read."""
     if not _NUMERIC_IPV4.match(host):
         return False
     try:
-        return ipaddress.IPv4Address(socket.inet_aton(host)).is_loopback
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        pass
+    else:
+        return False
+    try:
+        socket.inet_aton(host)
     except OSError:
         return False
+    return True
 
 
 def _normalised_scheme(url: str) -> str:
@@ -491,6 +503,10 @@ def _url_shape(url: str) -> tuple[str | None, str]:
     except ValueError:
         return bad_host, ""
     checks = (
+        (
+            _short_ipv4(parts.hostname or ""),
+            "must write an IPv4 address in full, e.g. 127.0.0.1 (not 127.1 or 2130706433)",
+        ),
         (not parts.hostname or port == 0 or _host_problem(parts.hostname), bad_host),
         ("@" in parts.netloc, "must not hold a user name or password"),
         (

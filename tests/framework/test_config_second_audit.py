@@ -221,12 +221,21 @@ def test_plain_http_in_any_case_counts_as_clear_text_for_sample_configs() -> Non
     assert not plain_http_to_another_host("HTTP://127.0.0.1:8080")
 
 
+def test_only_plain_localhost_is_this_machine_by_name() -> None:
+    # ``localhost.`` does not resolve everywhere (it did not here): not taken for loopback.
+    parse_config(account_table("main", base_url='"http://localhost:8080"'))
+    assert not plain_http_to_another_host("http://localhost:8080")
+    assert plain_http_to_another_host("http://localhost.:8080")
+
+
 @pytest.mark.parametrize(
-    "url", ["http://127.1:8080", "http://2130706433", "http://localhost.:8080", "http://0x7f.1"]
+    "url", ["http://127.1:8080", "https://2130706433", "http://0x7f.1", "https://10.1:443"]
 )
-def test_other_spellings_of_this_machine_are_loopback(url: str) -> None:
-    parse_config(account_table("main", base_url=f'"{url}"'))
-    assert not plain_http_to_another_host(url)
+def test_shortened_ipv4_spellings_are_refused_at_loading(url: str) -> None:
+    # The resolver reads them as addresses, the async HTTP stack refuses them as URL hosts:
+    # accepted, they would fail at the first read instead of here.
+    assert "write an IPv4 address in full" in refused(
+        account_table("main", base_url=f'"{url}"')).detail
 
 
 @pytest.mark.parametrize(
