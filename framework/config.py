@@ -423,9 +423,11 @@ def _is_loopback(host: str) -> bool:
 
 
 def _short_ipv4(host: str) -> bool:
-    """Whether ``host`` is an IPv4 address in a shortened or numeric spelling (``127.1``,
-    ``2130706433``, ``0x7f.1``): the system's resolver reads it as an address, but the async
-    HTTP stack refuses it as a URL host, so it would fail at the first read."""
+    """Whether ``host`` is an IPv4 address in a shortened or numeric spelling.
+
+    ``127.1``, ``2130706433`` and ``0x7f.1`` are addresses to the system's resolver, but the
+    async HTTP stack refuses them as URL hosts, so they would fail at the first read.
+    """
     if not _NUMERIC_IPV4.match(host):
         return False
     try:
