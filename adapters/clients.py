@@ -308,16 +308,17 @@ class ExchangeClientBase:
         clone.account = None
         return self._finish(clone)
 
-    def _deadline_error(self, why: str | None = None) -> FolioError:
+    def _deadline_error(self, why: str | None = None, endpoint: str | None = None) -> FolioError:
         """The call's deadline passed outside any one read; ``why`` says what it was doing.
 
         Only a call that really read the exchange's clock says so: a deadline that cut a plain
-        read is reported by the read itself, naming its endpoint (framework/retry.py).
+        read is reported by the read itself, naming its endpoint (framework/retry.py). A call
+        that was waiting for another call's read names that read's ``endpoint``.
         """
         deadline = self._http.retry.deadline
         because = f" ({why})" if why else ""
         msg = f"did not finish within the {deadline:g} s deadline{because}"
-        return self._finish(RequestTimeoutError(msg))
+        return self._finish(RequestTimeoutError(msg, endpoint=endpoint))
 
     @staticmethod
     def _refused_again(error: ClockSkewError) -> ClockSkewError:
@@ -384,7 +385,13 @@ class AsyncClientMixin(ExchangeClientBase, ClosingAsync):
         except FolioError as exc:
             raise self._own(exc) from None
 
-    async def _within(self, started: float, work: Awaitable[T], why: str | None = None) -> T:
+    async def _within(
+        self,
+        started: float,
+        work: Awaitable[T],
+        why: str | None = None,
+        endpoint: str | None = None,
+    ) -> T:
         """``work``, cut where the call's deadline ends (it began at ``started``)."""
         cut = asyncio.timeout_at(started + self._http.retry.deadline)
         try:
@@ -393,7 +400,7 @@ class AsyncClientMixin(ExchangeClientBase, ClosingAsync):
         except TimeoutError:
             if not cut.expired():
                 raise
-            raise self._deadline_error(why) from None
+            raise self._deadline_error(why, endpoint) from None
 
     async def balances(self, wallet: WalletKind) -> BalanceSnapshot:
         """Read one wallet's balances (each exchange's client implements it)."""

@@ -25,12 +25,13 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime
 from functools import partial
-from typing import Any, TypedDict, TypeVar, Unpack
+from typing import Any, Final, TypedDict, TypeVar, Unpack
 from urllib.parse import urlsplit
 
 import httpx
 
 from adapters.ascendex.convert import EXCHANGE
+from adapters.ascendex.endpoints import INFO
 from adapters.ascendex.options import DEFAULT_BASE_URL, AscendexOptions
 from adapters.ascendex.protocol import AccountInfo, AscendexProtocol, utc_now
 from adapters.ascendex.signer import AscendexAuth
@@ -121,6 +122,10 @@ def _limiters(
     return tuple(limiters)
 
 
+_WAITING_FOR_DISCOVERY: Final = "waiting for the account-group discovery"
+_DISCOVERY_ENDPOINT: Final = f"GET {INFO.name}"
+
+
 class AsyncAscendexClient(_ClientBase, AsyncClientMixin):
     """Async AscendEX client; also a folio ``BalanceReader`` and ``RiskReader``."""
 
@@ -150,9 +155,14 @@ class AsyncAscendexClient(_ClientBase, AsyncClientMixin):
                 return self._run(self.protocol.account_info, started=started)
 
             try:
-                await self._within(started, self._discovery.run(
-                    discover, needed=lambda: self.protocol.account_group is None
-                ))
+                await self._within(
+                    started,
+                    self._discovery.run(
+                        discover, needed=lambda: self.protocol.account_group is None
+                    ),
+                    _WAITING_FOR_DISCOVERY,
+                    _DISCOVERY_ENDPOINT,
+                )
             except FolioError as exc:
                 raise self._own(exc) from None
         return started
@@ -209,7 +219,9 @@ class AscendexClient(_ClientBase, BlockingClientMixin):
                     timeout=left,
                 )
             except TimeoutError:
-                raise self._deadline_error() from None
+                raise self._deadline_error(
+                    _WAITING_FOR_DISCOVERY, _DISCOVERY_ENDPOINT
+                ) from None
             except FolioError as exc:
                 raise self._own(exc) from None
         return started

@@ -18,7 +18,12 @@ import pytest
 from adapters.ascendex import AscendexOptions, AsyncAscendexClient
 from adapters.ascendex.simulator import DEMO_API_KEY, DEMO_API_SECRET, Fault, RunningSimulator
 from framework.credentials import Credentials
-from framework.errors import ExchangeError, ExchangeUnavailableError, TransportError
+from framework.errors import (
+    ExchangeError,
+    ExchangeUnavailableError,
+    RequestTimeoutError,
+    TransportError,
+)
 from framework.models import WalletKind
 from framework.retry import RetryPolicy
 from framework.settings import HttpSettings
@@ -124,3 +129,23 @@ async def test_a_successful_discovery_is_shared_too(
         assert client.account_group == 6
     assert not any(isinstance(r, BaseException) for r in results)
     assert ascendex_simulator.stats().count(route="info") == 1
+
+
+@pytest.mark.anyio
+async def test_waiters_cut_by_the_deadline_name_the_discovery_they_waited_for() -> None:
+    # A host that takes the connection and never answers: the kernel completes the handshake
+    # (the socket listens) but nobody reads or replies, so discovery hangs until the deadline.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        quick = HttpSettings(read_timeout=30.0, retry=RetryPolicy(deadline=0.3))
+        async with AsyncAscendexClient(DEMO, base_url=url, account="mute", http=quick,
+                                       options=NO_LIMIT) as client:
+            results = await _three_reads(client)
+    errors = [r for r in results if isinstance(r, ExchangeError)]
+    assert len(errors) == 3
+    for error in errors:
+        assert isinstance(error, RequestTimeoutError), repr(error)
+        assert error.endpoint == "GET info", repr(error)
+        assert error.account == "mute"
