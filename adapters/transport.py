@@ -18,7 +18,7 @@ body through one bounded reader (:func:`_aread_bounded`, :func:`_read_bounded`):
 ``Content-Length`` above ``max_body_bytes`` is refused before any byte of the body is read, and
 a chunked (or lying) body is cut as soon as what arrived, or what it decodes to, passes the
 limit, so an endless answer costs at most that much memory (docs/reliability.md, "Bounded
-answers"). The error is a :class:`~adapters.responses.BodyTooLargeError`, never retried.
+answers"). The error is a :class:`~framework.errors.BodyTooLargeError`, never retried.
 
 Before each send the drivers wait for the client-side rate limiters (:mod:`framework.ratelimit`),
 charging the cost in the request's ``folio.cost`` extension (1 by default). Keeping every httpx
