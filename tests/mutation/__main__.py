@@ -52,18 +52,41 @@ GUARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/framework/test_extras_rules.py", "tests/framework/test_results.py",
         "tests/framework/test_serialize.py", "tests/framework/test_render.py",
     ),
-    "adapters/ascendex/signer.py": ("tests/ascendex/test_signer.py",),
-    "adapters/binance/signer.py": ("tests/binance/test_signer.py",),
-    "framework/retry.py": ("tests/framework/test_retry_policy.py",),
+    "adapters/ascendex/signer.py": (
+        "tests/ascendex/test_signer.py", "tests/integration/test_ascendex_clients.py",
+    ),
+    "adapters/binance/signer.py": (
+        "tests/binance/test_signer.py", "tests/binance_integration/test_clients.py",
+    ),
+    "adapters/responses.py": (
+        "tests/adapters/test_responses_rules.py", "tests/adapters/test_decode_json.py",
+        "tests/ascendex/test_responses.py", "tests/binance/test_responses.py",
+        "tests/binance/test_client_units.py", "tests/adapters/test_body_limit.py",
+        "tests/reliability/test_reread_and_edge_status.py",
+    ),
+    "framework/retry.py": (
+        "tests/framework/test_retry_rules.py", "tests/framework/test_retry_policy.py",
+        "tests/framework/test_network_config.py", "tests/adapters/test_body_limit.py",
+        "tests/binance/test_client_units.py", "tests/binance/test_responses.py",
+        "tests/reliability/test_reread_and_edge_status.py",
+        "tests/integration/test_clock_sharing.py",
+        "tests/integration/test_group_discovery_flight.py",
+        "tests/reliability/test_fault_matrix.py",
+    ),
     "framework/ratelimit.py": (
-        "tests/framework/test_rate_limiter.py", "tests/reliability/test_rate_limit.py",
+        "tests/framework/test_rate_limiter_rules.py", "tests/framework/test_rate_limiter.py",
+        "tests/reliability/test_rate_limit.py",
     ),
     "framework/config.py": (
-        "tests/framework/test_config.py", "tests/framework/test_config_rules.py",
+        "tests/framework/test_config_boundaries.py", "tests/framework/test_config.py",
+        "tests/framework/test_config_rules.py", "tests/framework/test_config_second_audit.py",
         "tests/framework/test_network_config.py", "tests/framework/test_credentials.py",
+        "tests/framework/test_demo_endpoint.py",
+        "tests/integration/test_refused_before_any_request.py",
     ),
 }
-"""The in-process tests that guard each pure module (``--tests`` replaces them)."""
+"""The in-process tests that guard each module (``--tests`` replaces them): every test file
+that exercises the module's rules, clients over loopback included, kept to seconds per run."""
 
 _BOOT: Final = """
 import importlib.abc, importlib.util, sys
