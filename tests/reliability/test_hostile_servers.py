@@ -28,11 +28,9 @@ import httpx
 import pytest
 
 from adapters.ascendex import AscendexClient, AscendexOptions, AsyncAscendexClient
-from adapters.ascendex.signer import AscendexAuth
 from adapters.ascendex.simulator import DEMO_API_KEY as ASCENDEX_KEY
 from adapters.ascendex.simulator import DEMO_API_SECRET as ASCENDEX_SECRET
 from adapters.binance import AsyncBinanceClient, BinanceClient, BinanceOptions
-from adapters.binance.signer import BinanceAuth
 from adapters.binance.simulator import DEMO_API_KEY as BINANCE_KEY
 from adapters.binance.simulator import DEMO_API_SECRET as BINANCE_SECRET
 from adapters.responses import MAX_RETRY_AFTER
@@ -90,22 +88,6 @@ BINANCE_BODY: Final = (
     b'{"balances":[{"asset":"BTC","free":"1","locked":"0.25"}],"canTrade":true,'
     b'"accountType":"SPOT","updateTime":1,"permissions":["SPOT"]}'
 )
-
-
-@pytest.fixture
-def signatures(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every signature the signers make during the test, as made."""
-    made: list[str] = []
-    for cls in (AscendexAuth, BinanceAuth):
-        original = cls.signature
-
-        def recording(self: Any, *args: Any, _original: Any = original) -> str:
-            signature: str = _original(self, *args)
-            made.append(signature)
-            return signature
-
-        monkeypatch.setattr(cls, "signature", recording)
-    return made
 
 
 @pytest.fixture(autouse=True)

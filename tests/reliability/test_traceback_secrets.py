@@ -22,12 +22,10 @@ import httpx
 import pytest
 
 from adapters.ascendex import AscendexClient, AscendexOptions, AsyncAscendexClient
-from adapters.ascendex.signer import AscendexAuth
 from adapters.ascendex.simulator import DEMO_API_KEY as ASCENDEX_KEY
 from adapters.ascendex.simulator import DEMO_API_SECRET as ASCENDEX_SECRET
 from adapters.ascendex.simulator import Fault as AscendexFault
 from adapters.binance import AsyncBinanceClient, BinanceClient, BinanceOptions
-from adapters.binance.signer import BinanceAuth
 from adapters.binance.simulator import DEMO_API_KEY as BINANCE_KEY
 from adapters.binance.simulator import DEMO_API_SECRET as BINANCE_SECRET
 from adapters.binance.simulator import Fault as BinanceFault
@@ -63,22 +61,6 @@ FAILURES: dict[str, tuple[Callable[[Any, str], Any], type[ExchangeError]]] = {
     "transport-error": (lambda f, r: f.connection_reset(route=r), TransportError),
     "endless-body": (lambda f, r: f.endless_body(route=r), InvalidResponseError),
 }
-
-
-@pytest.fixture
-def signatures(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every signature the signers make during the test, as made."""
-    made: list[str] = []
-    for cls in (AscendexAuth, BinanceAuth):
-        original = cls.signature
-
-        def recording(self: Any, *args: Any, _original: Any = original) -> str:
-            signature: str = _original(self, *args)
-            made.append(signature)
-            return signature
-
-        monkeypatch.setattr(cls, "signature", recording)
-    return made
 
 
 def _texts_of(value: Any) -> Iterator[str]:
