@@ -45,6 +45,8 @@ __all__ = [
     "check_asset_codes",
     "json_key",
     "json_type",
+    "last_place",
+    "not_negative",
 ]
 
 DecimalText = NewType("DecimalText", str)
@@ -282,3 +284,25 @@ def check_asset_codes(
             )
             raise InvalidResponseError(msg, field=path(index), exchange=exchange)
         seen[folded] = code
+
+
+def not_negative(text: str, *, field: str, exchange: str) -> Decimal:
+    """An amount that can only be zero or more: a holding, a debt, a total.
+
+    A negative one is refused at ``field``: it would be shown as a wrong number.
+    """
+    amount = Decimal(text)
+    if amount < 0:
+        msg = f"a negative amount where only zero or more makes sense: {text}"
+        raise InvalidResponseError(msg, field=field, exchange=exchange)
+    return amount
+
+
+def last_place(*amounts: Decimal) -> Decimal:
+    """One unit in the last place of the finest of ``amounts``, 1 at most.
+
+    ``0.01`` for ``1.50``, 1 for ``100`` and ``1E+2``: the most a figure rounded on its own can
+    be off by, which is how exchanges' totals are checked against each other.
+    """
+    finest = min(int(amount.as_tuple().exponent) for amount in amounts)
+    return Decimal(1).scaleb(min(finest, 0))

@@ -48,7 +48,13 @@ from adapters.ascendex.wire import (
     MarginRiskData,
     ServerTimeData,
 )
-from adapters.strict import MAX_AMOUNT_DIGITS, WireReader, check_asset_codes
+from adapters.strict import (
+    MAX_AMOUNT_DIGITS,
+    WireReader,
+    check_asset_codes,
+    last_place,
+    not_negative,
+)
 from framework.errors import InvalidResponseError
 from framework.models import (
     EXACT,
@@ -318,27 +324,14 @@ def _health(data: MarginRiskData, equity: Decimal, debt: Decimal) -> MarginHealt
 
 
 def _risk_amount(text: DecimalText, field: str) -> Decimal:
-    amount = Decimal(text)
-    if amount < 0:
-        msg = f"a negative amount where only zero or more makes sense: {text}"
-        raise InvalidResponseError(msg, field=field, exchange=EXCHANGE)
-    return amount
-
-
-def _unit(text: DecimalText) -> Decimal:
-    """One unit in the last digit ``text`` was written with; 1 at most.
-
-    ``0.01`` for ``"1.50"``, 1 for ``"100"`` and ``"1E+2"``: the most a figure rounded on its
-    own can be off by.
-    """
-    return Decimal(1).scaleb(min(int(Decimal(text).as_tuple().exponent), 0))
+    return not_negative(text, field=field, exchange=EXCHANGE)
 
 
 def _slack(*texts: DecimalText) -> Decimal:
     """The rounding allowance of figures that are each rounded on their own."""
     allowance = Decimal(0)
     for text in texts:
-        allowance = EXACT.add(allowance, _unit(text))
+        allowance = EXACT.add(allowance, last_place(Decimal(text)))
     return allowance
 
 

@@ -45,7 +45,13 @@ from adapters.binance.wire import (
     SpotAccount,
     SpotBalance,
 )
-from adapters.strict import MAX_AMOUNT_DIGITS, WireReader, check_asset_codes
+from adapters.strict import (
+    MAX_AMOUNT_DIGITS,
+    WireReader,
+    check_asset_codes,
+    last_place,
+    not_negative,
+)
 from framework.errors import InvalidResponseError
 from framework.models import (
     NOT_APPLICABLE,
@@ -112,14 +118,7 @@ def _invalid(detail: str, field: str) -> InvalidResponseError:
 
 
 def _not_negative(text: str, field: str) -> Decimal:
-    """An amount that can only be zero or more: a holding, a debt, a total.
-
-    A negative one is refused at ``field``: it would be shown as a wrong number.
-    """
-    amount = Decimal(text)
-    if amount < 0:
-        raise _invalid(f"a negative amount where only zero or more makes sense: {text}", field)
-    return amount
+    return not_negative(text, field=field, exchange=EXCHANGE)
 
 
 def _checked_assets(rows: Sequence[SpotBalance | MarginAsset], key: str) -> None:
@@ -197,12 +196,6 @@ def _margin_rows(account: MarginAccount, *, omit_zero: bool) -> list[AssetBalanc
 # -- risk ------------------------------------------------------------------------------------
 
 
-def _last_digit(*amounts: Decimal) -> Decimal:
-    """One unit in the last place of the finest of ``amounts`` (``0.00000001`` for 8 places)."""
-    finest = min(int(amount.as_tuple().exponent) for amount in amounts)
-    return Decimal(1).scaleb(min(finest, 0))
-
-
 NO_DEBT_LEVEL: Final = Decimal(999)
 """The margin level Binance sends when nothing is owed; with debt, a cap (see below)."""
 
@@ -217,8 +210,8 @@ def _check_classic_level(level: Decimal, total: Decimal, liability: Decimal) -> 
     range would be a wrong state (``"999"`` for an account at its call level reads as ``ok``):
     refused at ``$.marginLevel`` (docs/exchanges/binance.md, "Margin level").
     """
-    unit = _last_digit(total, liability)
-    slack = _last_digit(level)
+    unit = last_place(total, liability)
+    slack = last_place(level)
     with decimal.localcontext() as context:
         context.prec = 4 * MAX_AMOUNT_DIGITS
         low = (total - unit) / (liability + unit) - slack
@@ -272,7 +265,7 @@ def margin_risk(
     with _exact():
         equity = total - liability
         gap = abs(stated_net - equity)
-    if gap > _last_digit(total, liability, stated_net):
+    if gap > last_place(total, liability, stated_net):
         raise _invalid(
             f"totalNetAssetOfBtc {account.total_net_asset_of_btc} is not totalAssetOfBtc - "
             f"totalLiabilityOfBtc = {equity}",

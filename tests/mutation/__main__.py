@@ -36,6 +36,7 @@ GUARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/adapters/test_strict_rules.py", "tests/adapters/test_strict_reader.py",
         "tests/ascendex/test_convert.py", "tests/ascendex/test_balance_rules.py",
         "tests/binance/test_convert.py", "tests/binance/test_balance_rules.py",
+        "tests/ascendex/test_risk_consistency.py", "tests/binance/test_margin_level_check.py",
     ),
     "adapters/ascendex/convert.py": (
         "tests/ascendex/test_convert.py", "tests/ascendex/test_balance_rules.py",
