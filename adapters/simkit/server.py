@@ -35,7 +35,7 @@ from adapters.simkit.http11 import (
 from adapters.simkit.runtime import Runtime
 from adapters.simkit.stats import SimStats
 
-__all__ = ["HttpServer", "RunningSimulator", "ServerLimits", "Service"]
+__all__ = ["HttpServer", "RunningSimulator", "ServerLimits", "Service", "reset"]
 
 BACKLOG: Final = 4096
 """Listen backlog: a thousand clients connecting at once must not wait for SYN retries."""
@@ -179,7 +179,7 @@ class HttpServer:
                 return
             response = await exchange.handle(request)
             if response.reset:
-                _reset(writer)
+                reset(writer)
                 return
             keep_alive = request.keep_alive and not response.close and not response.truncate
             await self._send(writer, response, keep_alive=keep_alive)
@@ -222,7 +222,7 @@ async def _send_endless(writer: asyncio.StreamWriter, head: bytes, body: bytes) 
         await asyncio.sleep(0)
 
 
-def _reset(writer: asyncio.StreamWriter) -> None:
+def reset(writer: asyncio.StreamWriter) -> None:
     """Abort the connection with a TCP RST (SO_LINGER 0), as a crashed proxy would."""
     sock = writer.get_extra_info("socket")
     if sock is not None:

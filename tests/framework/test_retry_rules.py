@@ -18,7 +18,6 @@ import pytest
 from framework.errors import (
     BannedError,
     ExchangeUnavailableError,
-    FolioError,
     RateLimitedError,
     RequestTimeoutError,
     TransportError,
@@ -31,6 +30,7 @@ from framework.retry import (
     retry_async,
     retry_sync,
 )
+from tests.framework.test_retry_policy import Script
 
 CONFIGURATION = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 POLICY = RetryPolicy(max_attempts=4, base_delay=0.25, max_delay=1.0, max_retry_after=5.0,
@@ -82,7 +82,7 @@ def test_giving_up_after_one_attempt_adds_nothing_to_the_error() -> None:
     assert "gave up after 2 attempts" in second.reason
 
     with pytest.raises(TransportError) as caught:
-        retry_sync(_Script(TransportError("connection reset")), NO_RETRIES, sleep=_no_sleep)
+        retry_sync(Script(TransportError("connection reset")), NO_RETRIES, sleep=_no_sleep)
     assert str(caught.value) == "connection reset"
 
 
@@ -94,20 +94,6 @@ def test_a_retry_landing_exactly_on_the_deadline_is_not_taken() -> None:
     just_before = decide(POLICY, RateLimitedError("429", retry_after=2.0), attempt=1,
                          elapsed=7.5, jitter=0)
     assert (just_before.retry, just_before.delay) == (True, 2.0)
-
-
-class _Script:
-    """Fails with the given errors in turn, then returns ``"ok"``; counts calls."""
-
-    def __init__(self, *errors: FolioError) -> None:
-        self.errors = list(errors)
-        self.calls = 0
-
-    def __call__(self) -> str:
-        self.calls += 1
-        if self.errors:
-            raise self.errors.pop(0)
-        return "ok"
 
 
 def _no_sleep(seconds: float) -> None:
@@ -131,7 +117,7 @@ class _Waits:
         return 1000.0
 
 
-async def _yielding(script: _Script) -> str:
+async def _yielding(script: Script) -> str:
     await asyncio.sleep(0)  # one pass through the loop: where a deadline already due cuts in
     return script()
 
@@ -140,7 +126,7 @@ async def _yielding(script: _Script) -> str:
 async def test_the_async_deadline_counts_from_began() -> None:
     loop = asyncio.get_running_loop()
     waits = _Waits()
-    script = _Script(RateLimitedError("429", retry_after=2.0))
+    script = Script(RateLimitedError("429", retry_after=2.0))
     began = loop.time() - 1.0  # a discovery took about a second before this read
     result = await retry_async(lambda: _yielding(script), POLICY, sleep=waits.asleep,
                                clock=waits.clock, jitter=lambda: 0.5, began=began)
@@ -151,7 +137,7 @@ async def test_the_async_deadline_counts_from_began() -> None:
 async def test_time_spent_before_the_call_shortens_what_a_retry_may_wait() -> None:
     loop = asyncio.get_running_loop()
     waits = _Waits()
-    script = _Script(RateLimitedError("429", retry_after=4.0))
+    script = Script(RateLimitedError("429", retry_after=4.0))
     began = loop.time() - 7.0  # 7 s gone, 4 s more would pass the 10 s deadline
     with pytest.raises(RateLimitedError, match="deadline"):
         await retry_async(lambda: _yielding(script), POLICY, sleep=waits.asleep,
@@ -162,20 +148,20 @@ async def test_time_spent_before_the_call_shortens_what_a_retry_may_wait() -> No
 @pytest.mark.anyio
 async def test_a_call_whose_deadline_passed_before_it_began_is_cut_at_its_first_wait() -> None:
     loop = asyncio.get_running_loop()
-    script = _Script()
+    script = Script()
     with pytest.raises(RequestTimeoutError, match=r"10 s deadline \(1 attempt\)"):
         await retry_async(lambda: _yielding(script), POLICY, began=loop.time() - 20.0)
 
 
 @pytest.mark.anyio
 async def test_an_attempt_that_waits_on_the_loop_is_not_cut_early() -> None:
-    script = _Script()
+    script = Script()
     assert await retry_async(lambda: _yielding(script), POLICY) == "ok"
 
 
 def test_a_blocking_call_cut_by_its_deadline_names_the_failure_before_it() -> None:
     waits = _Waits()
-    script = _Script(ExchangeUnavailableError("HTTP 503", status=503),
+    script = Script(ExchangeUnavailableError("HTTP 503", status=503),
                      RequestTimeoutError("read cut at the deadline"))
     with pytest.raises(RequestTimeoutError) as caught:
         retry_sync(script, RetryPolicy(max_attempts=2), sleep=waits.sleep, clock=waits.clock,
@@ -185,7 +171,7 @@ def test_a_blocking_call_cut_by_its_deadline_names_the_failure_before_it() -> No
 
 def test_a_timeout_is_never_the_last_failure_another_timeout_names() -> None:
     waits = _Waits()
-    script = _Script(ExchangeUnavailableError("HTTP 503", status=503),
+    script = Script(ExchangeUnavailableError("HTTP 503", status=503),
                      RequestTimeoutError("first cut"), RequestTimeoutError("second cut"))
     with pytest.raises(RequestTimeoutError) as caught:
         retry_sync(script, RetryPolicy(max_attempts=3), sleep=waits.sleep, clock=waits.clock,
@@ -198,11 +184,11 @@ def test_a_timeout_is_never_the_last_failure_another_timeout_names() -> None:
 
 def test_a_first_timeout_and_a_repeated_5xx_carry_no_last_failure() -> None:
     with pytest.raises(RequestTimeoutError) as timeout:
-        retry_sync(_Script(RequestTimeoutError("slow")), NO_RETRIES, sleep=_no_sleep)
+        retry_sync(Script(RequestTimeoutError("slow")), NO_RETRIES, sleep=_no_sleep)
     assert str(timeout.value) == "slow"
 
     waits = _Waits()
-    script = _Script(ExchangeUnavailableError("HTTP 503", status=503),
+    script = Script(ExchangeUnavailableError("HTTP 503", status=503),
                      ExchangeUnavailableError("HTTP 502", status=502))
     with pytest.raises(ExchangeUnavailableError) as storm:
         retry_sync(script, RetryPolicy(max_attempts=2), sleep=waits.sleep, clock=waits.clock,

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
-import struct
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Final
+
+from adapters.simkit.server import reset
 
 __all__ = ["Exchange", "HostileServer", "Script", "Seen", "answer", "reset"]
 
@@ -70,15 +70,6 @@ def answer(
         fields["Content-Length"] = str(len(body) if length is None else length)
     head = f"HTTP/1.1 {status} {reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields.items())
     return head.encode("utf-8") + b"\r\n" + body
-
-
-def reset(writer: asyncio.StreamWriter) -> None:
-    """Abort the connection with a TCP RST (SO_LINGER 0), as a crashed proxy would."""
-    sock = writer.get_extra_info("socket")
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    writer.transport.abort()
 
 
 class HostileServer:
