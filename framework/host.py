@@ -319,6 +319,19 @@ def _not_ours(account: AccountConfig) -> ReadCancelledError:
     return ReadCancelledError(msg, exchange=account.exchange, account=account.name)
 
 
+def _not_folio(account: AccountConfig, exc: Exception, what: str) -> FolioError:
+    """The folio error for a non-folio exception out of a plugin's call.
+
+    Running out of memory and the recursion limit are the interpreter's, whatever code was
+    running; anything else plugin code raised is a plugin bug (``what`` says how it failed).
+    """
+    if isinstance(exc, MemoryError):
+        return _out_of_memory(account, exc)
+    if isinstance(exc, RecursionError):
+        return _too_deep(account, exc)
+    return _plugin_bug(account, what)
+
+
 def _cancelled_by_host() -> bool:
     """Whether the running task itself is being cancelled (by the host or a timeout)."""
     task = asyncio.current_task()
@@ -333,12 +346,10 @@ def _located(build: Callable[[], T], context: AccountContext) -> T:
     except FolioError as exc:
         exc.located(exchange=account.exchange, account=account.name)
         raise
-    except MemoryError as exc:
-        raise _out_of_memory(account, exc) from exc
-    except RecursionError as exc:
-        raise _too_deep(account, exc) from exc
     except Exception as exc:
-        raise _plugin_bug(account, f"failed to build a reader: {type(exc).__name__}") from exc
+        raise _not_folio(
+            account, exc, f"failed to build a reader: {type(exc).__name__}"
+        ) from exc
 
 
 async def _located_async(
@@ -358,10 +369,6 @@ async def _located_async(
     except FolioError as exc:
         exc.located(exchange=account.exchange, account=account.name)
         raise
-    except MemoryError as exc:
-        raise _out_of_memory(account, exc) from exc
-    except RecursionError as exc:
-        raise _too_deep(account, exc) from exc
     except asyncio.CancelledError as exc:
         # A cancellation of this call is the host's and goes on; one that came from inside
         # the read is that account's failure, not the end of a fan-out over every account.
@@ -369,7 +376,7 @@ async def _located_async(
             raise
         raise _not_ours(account) from exc
     except Exception as exc:
-        raise _plugin_bug(account, f"failed with {type(exc).__name__}") from exc
+        raise _not_folio(account, exc, f"failed with {type(exc).__name__}") from exc
     if not isinstance(result, expected):
         raise _plugin_bug(
             account, f"returned {type(result).__name__}, not a {expected.__name__}"
