@@ -62,7 +62,6 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 import attrs
-import idna
 
 from framework.credentials import Credentials, Secret
 from framework.errors import ConfigurationError
@@ -536,10 +535,14 @@ def _host_problem(host: str) -> bool:
     labels = name.split(".")
     if len(name) > 253 or not all(_LABEL.match(label) for label in labels):
         return True
+    punycode = [label.lower() for label in labels if label.lower().startswith("xn--")]
+    if not punycode:
+        return False
+    import idna  # noqa: PLC0415 - only for xn-- names: keeps it out of every start-up
+
     try:
-        for label in labels:
-            if label.lower().startswith("xn--"):
-                idna.decode(label.lower())
+        for label in punycode:
+            idna.decode(label)
     except (idna.IDNAError, UnicodeError):
         return True
     return False
