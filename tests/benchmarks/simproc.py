@@ -52,12 +52,13 @@ class SimControl:
 
 
 class SimulatorProcess:
-    """``python -m adapters.ascendex.simulator --accounts FILE`` for the span of a ``with``."""
+    """``python -m adapters.ascendex.simulator [--accounts FILE] [OPTION ...]`` for the span of a
+    ``with``; without a file it serves the seed account."""
 
-    def __init__(self, accounts_file: Path) -> None:
+    def __init__(self, accounts_file: Path | None = None, *options: str) -> None:
+        accounts = ["--accounts", str(accounts_file)] if accounts_file is not None else []
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "adapters.ascendex.simulator",
-             "--accounts", str(accounts_file)],
+            [sys.executable, "-m", "adapters.ascendex.simulator", *accounts, *options],
             stdout=subprocess.PIPE, text=True,
         )
         assert self._process.stdout is not None

@@ -9,45 +9,43 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.ascendex.simulator import (
-    DEMO_API_KEY,
-    DEMO_API_SECRET,
-    AscendexSimulator,
-    SimulatorOptions,
-)
+from adapters.ascendex.simulator import DEMO_API_KEY, DEMO_API_SECRET
 from framework.config import AccountConfig, StaticCredentials
 from framework.credentials import Credentials
 from framework.host import Folio
 from framework.retry import NO_RETRIES
 from framework.settings import HttpSettings
+from tests.benchmarks.simproc import SimulatorProcess
 
 ACCOUNTS = 100
 CLIENT_LIMIT = 50  # per second, per key
-# The simulated edge counts arrivals; here it shares the test process (and its GIL) with the
-# client, so a burst of 50 new connections can arrive a few hundred ms after folio released
-# it, more than a network adds. The slack above folio's limit absorbs that, and the control
-# below shows the edge still refuses a fan-out that folio does not pace.
+# The simulated edge runs in a process of its own, as an exchange would: sharing this test's
+# process (and its GIL), a burst of 50 new connections could reach it hundreds of ms after
+# folio released them, bunching two of folio's windows into one of the edge's. The slack above
+# folio's limit absorbs what remains (new connections being set up), and the control below
+# shows the edge still refuses a fan-out that folio does not pace.
 SERVER_LIMIT = (65, 1_000)
 
 
 async def fan_out_on_one_key(client_limit: int) -> tuple[int, int]:
     """(successful reads, requests the simulated edge refused)."""
-    simulator = AscendexSimulator.seed(options=SimulatorOptions(rate_limit=SERVER_LIMIT))
     credentials = StaticCredentials(Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET))
-    with simulator.serve() as running:
+    edge = f"{SERVER_LIMIT[0]}/{SERVER_LIMIT[1]}"
+    with SimulatorProcess(None, "--rate-limit", edge) as simulator:
         accounts = [
             AccountConfig(
                 name=f"sub-{i:03d}",
                 exchange="ascendex",
                 credentials=credentials,
-                base_url=running.url,
+                base_url=simulator.url,
                 options={"account_group": 6, "rate_limit": client_limit},
             )
             for i in range(ACCOUNTS)
         ]
         async with Folio(accounts, http=HttpSettings(retry=NO_RETRIES)) as folio:
             fan_out = await folio.all_balances()
-        return len(fan_out.values), running.stats().throttled
+        throttled: int = simulator.control.stats()["throttled"]
+        return len(fan_out.values), throttled
 
 
 @pytest.mark.anyio

@@ -4,12 +4,15 @@
 
     python -m adapters.ascendex.simulator [--accounts FILE] [--host 127.0.0.1] [--port 0]
                                           [--no-control] [--draft-field-names]
+                                          [--rate-limit REQUESTS/MS]
 
 ``--accounts`` reads the accounts file (format: :mod:`adapters.ascendex.simulator.accounts`);
 without it the seed account is served, with the exchange's field names, or with the 2019
 draft's ``totalABalance`` under ``--draft-field-names`` (docs/exchanges/ascendex.md). Once
 the socket accepts connections one line, ``listening on http://HOST:PORT``, is printed and
-flushed, so a parent process can read the URL from the child's standard output. The
+flushed, so a parent process can read the URL from the child's standard output.
+``--rate-limit 65/1000`` turns on the simulated edge's per-key limit
+(``SimulatorOptions.rate_limit``). The
 ``/__simulator__/`` control routes are on unless ``--no-control`` is given: an out-of-process
 simulator can only be driven over HTTP. SIGTERM and Ctrl-C stop it cleanly (exit code 0).
 
@@ -27,6 +30,7 @@ import sys
 from collections.abc import Sequence
 
 from adapters.ascendex.simulator.accounts import AccountsFileError
+from adapters.ascendex.simulator.options import SimulatorOptions
 from adapters.ascendex.simulator.simulator import AscendexSimulator
 
 __all__ = ["main"]
@@ -49,7 +53,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--draft-field-names", action="store_true",
                         help="seed account only: spell the total totalABalance, as the 2019 "
                         "draft did (default: totalBalance, as the exchange does)")
+    parser.add_argument("--rate-limit", metavar="REQUESTS/MS", type=_rate_limit,
+                        help="the edge's per-key limit, e.g. 65/1000 (default: none)")
     return parser
+
+
+def _rate_limit(text: str) -> tuple[int, int]:
+    requests, _, window_ms = text.partition("/")
+    try:
+        return int(requests), int(window_ms)
+    except ValueError:
+        msg = f"expected REQUESTS/MS, e.g. 65/1000, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 async def _serve(simulator: AscendexSimulator, host: str, port: int, control: bool) -> None:
@@ -73,11 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--draft-field-names applies to the seed account; in an accounts file, "
                      'give a row "total_key": "totalABalance" (and "mode": "seed")')
     try:
+        options = SimulatorOptions(rate_limit=args.rate_limit)
         simulator = (
-            AscendexSimulator.from_file(args.accounts) if args.accounts
-            else AscendexSimulator.seed(draft_field_names=args.draft_field_names)
+            AscendexSimulator.from_file(args.accounts, options=options) if args.accounts
+            else AscendexSimulator.seed(draft_field_names=args.draft_field_names,
+                                        options=options)
         )
-    except (AccountsFileError, OSError) as exc:
+    except (AccountsFileError, OSError, ValueError) as exc:
         print(f"simulator: {exc}", file=sys.stderr)  # noqa: T201
         return 2
     with contextlib.suppress(KeyboardInterrupt):
