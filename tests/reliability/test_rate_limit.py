@@ -19,14 +19,14 @@ from tests.benchmarks.simproc import SimulatorProcess
 
 ACCOUNTS = 60
 CLIENT_LIMIT = 20  # per second, per key
-# The simulated edge runs in a process of its own, as an exchange would: sharing this test's
-# process (and its GIL), a burst of 50 new connections could reach it hundreds of ms after
-# folio released them, bunching two of folio's windows into one of the edge's. The slack above
-# folio's limit absorbs what remains (new connections being set up), and the control below
-# shows the edge still refuses a fan-out that folio does not pace. Bursts of 20 keep the spread
-# of new connections small next to folio's 20% reserve (a starved 2-core machine spread bursts
-# of 50 past it).
-SERVER_LIMIT = (26, 1_000)
+# The simulated edge runs in a process of its own, as an exchange would, and allows twice what
+# folio is told to keep to. Arrivals are timed at the edge, after each burst's connections are
+# set up; in CI a burst of a busy test process reached the edge over 200 ms after folio released
+# it, so two of folio's windows fell into one of the edge's. Twice the budget absorbs a whole
+# window of such delay (a timing margin is no test of pacing); what the test proves is that
+# the accounts on one key share one limiter: unpaced, the same fan-out is refused (the control).
+# The limiter's exact windows are pinned without sockets in tests/framework/.
+SERVER_LIMIT = (2 * CLIENT_LIMIT, 1_000)
 
 
 async def fan_out_on_one_key(client_limit: int) -> tuple[int, int]:
