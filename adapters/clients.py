@@ -1,7 +1,7 @@
 """What every exchange's clients share: configuration, the runner, and the reader entry points.
 
 An exchange adapter offers a blocking and an async client over one sans-I/O protocol. Both
-hold the protocol (request building, answer reading), a :class:`~adapters.clock.ServerClock`
+hold the protocol (request building, answer reading), a :class:`~adapters.kit.clock.ServerClock`
 that the protocol corrects, the account's HTTP settings and an
 :class:`~adapters.runner.ErrorFinisher`; they differ only in how flows are driven. The
 exchange-specific subclass adds its own reads (balances, risk, account details) and says which
@@ -11,7 +11,7 @@ Clock correction lives here, not in the flows, because it is shared across accou
 exchange rejects a request's timestamp (:class:`~framework.errors.ClockSkewError`) and the
 account's ``sync_clock`` option is on, the client reads the exchange's time through the runner,
 like any read (same retry policy, within the same call's deadline), adopts the offset for
-every client of the host (:func:`adapters.clock.shared_clock`) and repeats the request once.
+every client of the host (:func:`adapters.kit.clock.shared_clock`) and repeats the request once.
 Concurrent rejections share one server-time read (:class:`SingleFlight`); a rejection of a
 request signed *after* the latest measurement measures again. A server-time read that keeps
 failing ends the call with its own, typed error (e.g. ``RateLimitedError``, retryable), never
@@ -33,7 +33,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import attrs
 import httpx
 
-from adapters.clock import ClockOffset, ServerClock
+from adapters.kit.clock import ClockOffset, ServerClock
 from adapters.runner import (
     AsyncRunner,
     BlockingRunner,
@@ -46,7 +46,7 @@ from framework.credentials import Credentials
 from framework.errors import ClockSkewError, FolioError, RequestTimeoutError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.providers import AccountContext
-from framework.ratelimit import SlidingWindowLimiter
+from adapters.kit.ratelimit import SlidingWindowLimiter
 from framework.settings import HttpSettings
 
 __all__ = [

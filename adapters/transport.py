@@ -20,7 +20,7 @@ a chunked (or lying) body is cut as soon as what arrived, or what it decodes to,
 limit, so an endless answer costs at most that much memory (docs/reliability.md, "Bounded
 answers"). The error is a :class:`~framework.errors.BodyTooLargeError`, never retried.
 
-Before each send the drivers wait for the client-side rate limiters (:mod:`framework.ratelimit`),
+Before each send the drivers wait for the client-side rate limiters (:mod:`adapters.kit.ratelimit`),
 charging the cost in the request's ``folio.cost`` extension (1 by default). Keeping every httpx
 import in as few modules as possible keeps a future move to a compatible fork a small change.
 """
@@ -46,9 +46,9 @@ from typing import Any, Final, Protocol, TypeVar
 import httpx
 
 from adapters import pool
-from adapters.responses import DEFAULT_MAX_BODY_BYTES
+from adapters.kit.responses import DEFAULT_MAX_BODY_BYTES
 from framework.errors import BodyTooLargeError, ExchangeError, RequestTimeoutError, TransportError
-from framework.ratelimit import SlidingWindowLimiter
+from adapters.kit.ratelimit import SlidingWindowLimiter
 from framework.retry import current_endpoint
 from framework.settings import HttpSettings
 

@@ -15,7 +15,7 @@ use it as a context manager, to release its sockets.
 The account group is discovered once per client, single-flight: concurrent first reads of one
 account (cash, margin, risk) wait for one ``GET info`` and share its outcome, success or
 failure, within their own deadlines (docs/exchanges/ascendex.md). The signing clock's offset is
-shared by every client of the host (:func:`adapters.clock.shared_clock`).
+shared by every client of the host (:func:`adapters.kit.clock.shared_clock`).
 """
 
 from __future__ import annotations
@@ -41,11 +41,11 @@ from adapters.clients import (
     ExchangeClientBase,
     SingleFlight,
 )
-from adapters.clock import ServerClock, shared_clock, wall_clock_ms
+from adapters.kit.clock import ServerClock, shared_clock, wall_clock_ms
 from framework.credentials import Credentials
 from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
-from framework.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
+from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["AscendexClient", "AsyncAscendexClient", "ClientSettings"]

@@ -48,7 +48,7 @@ from adapters.ascendex.wire import (
     MarginRiskData,
     ServerTimeData,
 )
-from adapters.strict import (
+from adapters.kit.strict import (
     MAX_AMOUNT_DIGITS,
     WireReader,
     check_asset_codes,
@@ -217,7 +217,7 @@ def balance_snapshot(
 def _fast_amount(value: object) -> Decimal | None:
     """The amount of a well-formed decimal string, parsed once; ``None`` on any doubt.
 
-    Accepts exactly what the strict reader's amount check (:mod:`adapters.strict`) accepts,
+    Accepts exactly what the strict reader's amount check (:mod:`adapters.kit.strict`) accepts,
     for the common shapes, without its regular expression: ``Decimal()`` also takes
     whitespace, ``_``, non-ASCII digits, NaN and infinities, and those are refused here first;
     exponents and long texts go the slow way.

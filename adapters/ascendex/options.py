@@ -26,7 +26,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from adapters.ascendex.endpoints import PathStyle
-from adapters.options import Rule, checked_options, flag, one_of, whole
+from adapters.kit.options import Rule, checked_options, flag, one_of, whole
 
 __all__ = ["DEFAULT_BASE_URL", "AscendexOptions"]
 

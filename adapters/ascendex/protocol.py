@@ -56,7 +56,7 @@ from adapters.ascendex.wire import (
     MarginRiskData,
     ServerTimeData,
 )
-from adapters.clock import ClockSync, RoundTrip, ServerClock
+from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
 from adapters.transport import ENDPOINT_EXTENSION, Flow
 from framework.errors import (
     AccountStateError,

@@ -3,7 +3,7 @@
 The envelope is ``{"code": 0, "data": ...}`` on success and ``{"code": N, "message": ...,
 "reason": ...}`` on failure, usually with HTTP 200. Checks happen in the order that keeps the
 diagnosis honest: a 429 HTML page is throttling, not "invalid JSON"; an HTML 401 or 403 page
-from the edge is a refused key or request, named by its status (adapters/responses.py); a
+from the edge is a refused key or request, named by its status (adapters/kit/responses.py); a
 ``code`` of 200001 is an authentication failure, not a schema error, even though it carries no
 ``data``. A 200 whose body cannot be read at all is marked ``garbled`` and re-read by the retry
 policy; a readable one that fails the schema is not.
@@ -17,7 +17,7 @@ from typing import Any
 from adapters.ascendex.convert import EXCHANGE, structure
 from adapters.ascendex.errors import ERROR_CODES, error_class
 from adapters.ascendex.wire import ErrorBody
-from adapters.responses import decode_json, status_error, unreadable_status_error
+from adapters.kit.responses import decode_json, status_error, unreadable_status_error
 from framework.errors import ExchangeError, InvalidResponseError
 
 __all__ = ["read_data"]

@@ -20,7 +20,7 @@ from typing import Final
 
 import httpx
 
-from adapters.clock import wall_clock_ms
+from adapters.kit.clock import wall_clock_ms
 from framework.credentials import Credentials
 
 __all__ = ["API_PATH_EXTENSION", "AscendexAuth", "sign", "wall_clock_ms"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import attrs
 
-from adapters.strict import DecimalText
+from adapters.kit.strict import DecimalText
 
 __all__ = [
     "AccountInfoData",

@@ -34,11 +34,11 @@ from adapters.binance.protocol import BinanceProtocol, utc_now
 from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import MarginAccount, SpotAccount
 from adapters.clients import AsyncClientMixin, BlockingClientMixin, ExchangeClientBase
-from adapters.clock import ServerClock, shared_clock, wall_clock_ms
+from adapters.kit.clock import ServerClock, shared_clock, wall_clock_ms
 from adapters.transport import ENDPOINT_EXTENSION
 from framework.credentials import Credentials
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
-from framework.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
+from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["AsyncBinanceClient", "BinanceClient", "ClientSettings"]

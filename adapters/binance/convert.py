@@ -1,6 +1,6 @@
 """JSON -> Binance wire classes -> folio domain models, exactly, or a typed error naming the field.
 
-The strict reader (:class:`adapters.strict.WireReader`) is built once at import. What each
+The strict reader (:class:`adapters.kit.strict.WireReader`) is built once at import. What each
 answer means, and the checks that keep a wrong reading from becoming a wrong total:
 
 * **Spot** (``GET /api/v3/account``): ``total = free + locked``, ``available = free``.
@@ -45,7 +45,7 @@ from adapters.binance.wire import (
     SpotAccount,
     SpotBalance,
 )
-from adapters.strict import (
+from adapters.kit.strict import (
     MAX_AMOUNT_DIGITS,
     WireReader,
     check_asset_codes,

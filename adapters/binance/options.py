@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import attrs
 
-from adapters.options import Rule, checked_options, flag, whole
+from adapters.kit.options import Rule, checked_options, flag, whole
 
 __all__ = ["DEFAULT_BASE_URL", "MAX_RECV_WINDOW", "BinanceOptions"]
 

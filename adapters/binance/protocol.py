@@ -35,7 +35,7 @@ from adapters.binance.options import BinanceOptions
 from adapters.binance.responses import read_payload
 from adapters.binance.signer import SIGNED_EXTENSION
 from adapters.binance.wire import MarginAccount, ServerTime, SpotAccount
-from adapters.clock import ClockSync, RoundTrip, ServerClock
+from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
 from adapters.transport import COST_EXTENSION, ENDPOINT_EXTENSION, Flow
 from framework.errors import FolioError, UnsupportedCapabilityError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind

@@ -10,9 +10,9 @@ Codes"):
   ``Retry-After`` says until when. Both are :class:`~framework.errors.RateLimitedError`.
 * **403**: the web application firewall refused the request; **401** without a JSON body: the
   key was refused. Statuses without a Binance error body are mapped by the table shared with
-  AscendEX (:func:`adapters.responses.unreadable_status_error`).
+  AscendEX (:func:`adapters.kit.responses.unreadable_status_error`).
 * **3xx**: a redirect, never followed: it would carry the signed query elsewhere
-  (:func:`adapters.responses.redirect_error`).
+  (:func:`adapters.kit.responses.redirect_error`).
 * **5xx**: a problem on Binance's side; the execution status is unknown, so it is always
   :class:`~framework.errors.ExchangeUnavailableError` (with the code if the body has one).
 
@@ -29,7 +29,7 @@ from typing import Any
 
 from adapters.binance.errors import ERROR_CODES, advice, error_class
 from adapters.binance.wire import ErrorBody
-from adapters.responses import (
+from adapters.kit.responses import (
     decode_json,
     parse_retry_after,
     redirect_error,

@@ -21,7 +21,7 @@ from typing import Final
 
 import httpx
 
-from adapters.clock import wall_clock_ms
+from adapters.kit.clock import wall_clock_ms
 from framework.credentials import Credentials
 
 __all__ = ["API_KEY_HEADER", "SIGNED_EXTENSION", "BinanceAuth", "sign", "total_params"]
@@ -55,7 +55,7 @@ class BinanceAuth(httpx.Auth):
     """Appends ``recvWindow``, ``timestamp`` and ``signature`` to requests marked signed.
 
     ``clock_ms`` returns the timestamp to sign (UTC ms); tests pass a fixed clock and clients
-    pass an :class:`~adapters.clock.ServerClock` corrected by the exchange's own time.
+    pass an :class:`~adapters.kit.clock.ServerClock` corrected by the exchange's own time.
     """
 
     def __init__(

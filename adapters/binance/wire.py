@@ -1,6 +1,6 @@
 """Binance wire schemas: attrs classes that mirror the JSON answers one to one.
 
-Amounts stay :data:`~adapters.strict.DecimalText` (strings checked to hold an exact, finite
+Amounts stay :data:`~adapters.kit.strict.DecimalText` (strings checked to hold an exact, finite
 decimal): the wire layer records what the exchange said; :mod:`adapters.binance.convert` decides
 what it means. Attribute names are snake_case and map to the camelCase JSON keys; the one key
 Binance capitalises (``TotalCollateralValueInUSDT``) and the ``...InUSDT`` suffixes are named
@@ -15,7 +15,7 @@ from typing import Final
 
 import attrs
 
-from adapters.strict import DecimalText
+from adapters.kit.strict import DecimalText
 
 __all__ = [
     "WIRE_CLASSES",

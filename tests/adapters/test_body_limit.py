@@ -19,7 +19,7 @@ import pytest
 
 from adapters.ascendex import AscendexClient, AscendexOptions, AsyncAscendexClient
 from adapters.ascendex.simulator import DEMO_API_KEY, DEMO_API_SECRET, Fault, RunningSimulator
-from adapters.responses import DEFAULT_MAX_BODY_BYTES
+from adapters.kit.responses import DEFAULT_MAX_BODY_BYTES
 from adapters.transport import ENDPOINT_EXTENSION, HttpxSender, run_sync, sync_client
 from framework.config import parse_config
 from framework.credentials import Credentials

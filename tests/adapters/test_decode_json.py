@@ -1,4 +1,4 @@
-"""decode_json's documented rules (adapters/responses.py), one test per rule.
+"""decode_json's documented rules (adapters/kit/responses.py), one test per rule.
 
 A garbled body is marked ``garbled`` (re-read by the retry policy); a well-formed but unusable
 one (a repeated key, an integer beyond Python's digit limit, nesting too deep) is not.
@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.responses import decode_json
+from adapters.kit.responses import decode_json
 from framework.errors import InvalidResponseError
 
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from adapters.transport import ON_SEND_EXTENSION, PooledSender, run_async, run_sync
-from framework.ratelimit import RateLimit, SlidingWindowLimiter
+from adapters.kit.ratelimit import RateLimit, SlidingWindowLimiter
 from framework.settings import DEFAULT_HTTP_SETTINGS
 
 

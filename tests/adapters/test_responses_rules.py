@@ -1,4 +1,4 @@
-"""The exchange-neutral answer rules of adapters/responses.py, one test per documented rule.
+"""The exchange-neutral answer rules of adapters/kit/responses.py, one test per documented rule.
 
 Status mapping (docs/reliability.md, "What is retried" and the hostile-server table): a 3xx is
 an ``InvalidRequestError`` never followed; 429 a ``RateLimitedError`` with its advice; 5xx an
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.responses import (
+from adapters.kit.responses import (
     MAX_RETRY_AFTER,
     parse_retry_after,
     redirect_error,

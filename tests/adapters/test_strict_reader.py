@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from adapters.strict import DecimalText, WireReader
+from adapters.kit.strict import DecimalText, WireReader
 from framework.errors import InvalidResponseError
 
 

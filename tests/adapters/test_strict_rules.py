@@ -1,6 +1,6 @@
-"""Every rule adapters/strict.py documents, each pinned by a test that fails when it breaks.
+"""Every rule adapters/kit/strict.py documents, each pinned by a test that fails when it breaks.
 
-The rules (module docstring of :mod:`adapters.strict`): ``str``, ``int`` and ``bool`` arrive as
+The rules (module docstring of :mod:`adapters.kit.strict`): ``str``, ``int`` and ``bool`` arrive as
 exactly that JSON type; an amount is a JSON string holding a finite decimal in ASCII digits,
 exponent accepted, at most ``MAX_AMOUNT_DIGITS`` digits written out and at most twice that many
 characters; objects are objects and sequences lists; keys come from the ``json`` metadata or
@@ -17,7 +17,7 @@ import attrs
 import cattrs
 import pytest
 
-from adapters.strict import (  # _describe: the one private helper pinned here
+from adapters.kit.strict import (  # _describe: the one private helper pinned here
     MAX_AMOUNT_DIGITS,
     DecimalText,
     WireReader,

@@ -8,8 +8,8 @@ from collections import deque
 
 import pytest
 
-from framework import ratelimit
-from framework.ratelimit import (
+from adapters.kit import ratelimit
+from adapters.kit.ratelimit import (
     RateLimit,
     Scope,
     SlidingWindowLimiter,

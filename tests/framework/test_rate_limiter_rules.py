@@ -1,4 +1,4 @@
-"""Every rule framework/ratelimit.py documents, pinned so that a changed rule fails a test.
+"""Every rule adapters/kit/ratelimit.py documents, pinned so that a changed rule fails a test.
 
 The wait rule is checked against a brute-force model: after a refusal, the limiter must name
 exactly the first instant at which enough earlier sends have left the window, never later
@@ -13,8 +13,8 @@ import threading
 
 import pytest
 
-from framework import ratelimit
-from framework.ratelimit import RateLimit, Scope, SlidingWindowLimiter, scope_key, shared_limiter
+from adapters.kit import ratelimit
+from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, scope_key, shared_limiter
 
 
 class FakeClock:

@@ -30,7 +30,7 @@ from adapters.binance import AsyncBinanceClient, BinanceClient, BinanceOptions
 from adapters.binance.simulator import DEMO_API_KEY as BINANCE_KEY
 from adapters.binance.simulator import DEMO_API_SECRET as BINANCE_SECRET
 from adapters.binance.simulator import Fault as BinanceFault
-from adapters.clock import wall_clock_ms
+from adapters.kit.clock import wall_clock_ms
 from adapters.simkit.server import RunningSimulator
 from framework.credentials import Credentials
 from framework.errors import (

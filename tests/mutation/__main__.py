@@ -32,7 +32,7 @@ from typing import Final
 ROOT: Final = Path(__file__).resolve().parents[2]
 
 GUARDS: Final[dict[str, tuple[str, ...]]] = {
-    "adapters/strict.py": (
+    "adapters/kit/strict.py": (
         "tests/adapters/test_strict_rules.py", "tests/adapters/test_strict_reader.py",
         "tests/ascendex/test_convert.py", "tests/ascendex/test_balance_rules.py",
         "tests/binance/test_convert.py", "tests/binance/test_balance_rules.py",
@@ -59,7 +59,7 @@ GUARDS: Final[dict[str, tuple[str, ...]]] = {
     "adapters/binance/signer.py": (
         "tests/binance/test_signer.py", "tests/binance_integration/test_clients.py",
     ),
-    "adapters/responses.py": (
+    "adapters/kit/responses.py": (
         "tests/adapters/test_responses_rules.py", "tests/adapters/test_decode_json.py",
         "tests/ascendex/test_responses.py", "tests/binance/test_responses.py",
         "tests/binance/test_client_units.py", "tests/adapters/test_body_limit.py",
@@ -74,7 +74,7 @@ GUARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/integration/test_group_discovery_flight.py",
         "tests/reliability/test_fault_matrix.py",
     ),
-    "framework/ratelimit.py": (
+    "adapters/kit/ratelimit.py": (
         "tests/framework/test_rate_limiter_rules.py", "tests/framework/test_rate_limiter.py",
         "tests/reliability/test_rate_limit.py",
     ),

@@ -30,7 +30,7 @@ from adapters.ascendex.errors import ERROR_CODES, error_class
 from adapters.ascendex.options import AscendexOptions
 from adapters.ascendex.protocol import AscendexProtocol
 from adapters.ascendex.simulator import DEMO_API_KEY
-from adapters.responses import unreadable_status_error
+from adapters.kit.responses import unreadable_status_error
 from framework.errors import (
     ExchangeError,
     ExchangeUnavailableError,
@@ -693,7 +693,7 @@ def bodies(draw: st.DrawFn, kind: Kind) -> bytes:
 
 def early_error(status: int) -> type[ExchangeError] | None:
     """The error a status means whatever the body says (redirect, throttling, outage, ...)."""
-    if 300 <= status < 400:  # never followed, whatever the body (adapters/responses.py)
+    if 300 <= status < 400:  # never followed, whatever the body (adapters/kit/responses.py)
         return InvalidRequestError
     if status == 429:
         return RateLimitedError
@@ -725,7 +725,7 @@ def test_any_bytes_with_any_status_give_a_result_or_a_typed_error(
     if early is not None:
         assert type(result) is early
     elif content_type and "json" not in content_type.lower():
-        # an edge's page on an error status is named by the status (adapters/responses.py)
+        # an edge's page on an error status is named by the status (adapters/kit/responses.py)
         expected = (
             InvalidResponseError if status == 200
             else type(unreadable_status_error(status, "not JSON"))

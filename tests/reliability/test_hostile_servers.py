@@ -33,7 +33,7 @@ from adapters.ascendex.simulator import DEMO_API_SECRET as ASCENDEX_SECRET
 from adapters.binance import AsyncBinanceClient, BinanceClient, BinanceOptions
 from adapters.binance.simulator import DEMO_API_KEY as BINANCE_KEY
 from adapters.binance.simulator import DEMO_API_SECRET as BINANCE_SECRET
-from adapters.responses import MAX_RETRY_AFTER
+from adapters.kit.responses import MAX_RETRY_AFTER
 from framework.credentials import Credentials
 from framework.errors import (
     AuthenticationError,
