@@ -34,6 +34,7 @@ import attrs
 import httpx
 
 from adapters.kit.clock import ClockOffset, ServerClock
+from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.runner import (
     AsyncRunner,
     BlockingRunner,
@@ -46,7 +47,6 @@ from framework.credentials import Credentials
 from framework.errors import ClockSkewError, FolioError, RequestTimeoutError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.providers import AccountContext
-from adapters.kit.ratelimit import SlidingWindowLimiter
 from framework.settings import HttpSettings
 
 __all__ = [

@@ -46,9 +46,9 @@ from typing import Any, Final, Protocol, TypeVar
 import httpx
 
 from adapters import pool
+from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.kit.responses import DEFAULT_MAX_BODY_BYTES
 from framework.errors import BodyTooLargeError, ExchangeError, RequestTimeoutError, TransportError
-from adapters.kit.ratelimit import SlidingWindowLimiter
 from framework.retry import current_endpoint
 from framework.settings import HttpSettings
 

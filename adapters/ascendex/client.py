@@ -42,10 +42,10 @@ from adapters.clients import (
     SingleFlight,
 )
 from adapters.kit.clock import ServerClock, shared_clock, wall_clock_ms
+from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
 from framework.credentials import Credentials
 from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
-from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["AscendexClient", "AsyncAscendexClient", "ClientSettings"]

@@ -35,10 +35,10 @@ from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import MarginAccount, SpotAccount
 from adapters.clients import AsyncClientMixin, BlockingClientMixin, ExchangeClientBase
 from adapters.kit.clock import ServerClock, shared_clock, wall_clock_ms
+from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
 from adapters.transport import ENDPOINT_EXTENSION
 from framework.credentials import Credentials
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
-from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["AsyncBinanceClient", "BinanceClient", "ClientSettings"]

@@ -9,8 +9,8 @@ from collections.abc import Generator
 import httpx
 import pytest
 
-from adapters.transport import ON_SEND_EXTENSION, PooledSender, run_async, run_sync
 from adapters.kit.ratelimit import RateLimit, SlidingWindowLimiter
+from adapters.transport import ON_SEND_EXTENSION, PooledSender, run_async, run_sync
 from framework.settings import DEFAULT_HTTP_SETTINGS
 
 
