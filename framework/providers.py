@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Final, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
@@ -20,6 +20,9 @@ from framework.config import AccountConfig, StaticCredentials, plain_http_to_ano
 from framework.credentials import Credentials
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "AccountContext",
@@ -65,6 +68,9 @@ class AsyncResource(Protocol):
 
 
 ResourceT = TypeVar("ResourceT", bound=AsyncResource)
+
+_HTTP_CLIENT: Final = "folio.http-client"
+"""The resource key of an account's lease on the shared HTTP client."""
 
 
 class ResourceStack:
@@ -130,6 +136,17 @@ class AccountContext:
     def resource(self, key: Hashable, factory: Callable[[], ResourceT]) -> ResourceT:
         """Shortcut for ``self.resources.get_or_create(key, factory)``."""
         return self.resources.get_or_create(key, factory)
+
+    def http_client(self) -> httpx.AsyncClient:
+        """The running event loop's shared, pooled ``httpx.AsyncClient`` (framework/http.py).
+
+        Every plugin's requests go through it, so accounts of every exchange share one pool;
+        the core releases it when the host closes. Call it from async code (it belongs to
+        the running loop); per-request timeouts are the caller's (``self.http``).
+        """
+        from framework.http import lease_http_client  # noqa: PLC0415 - httpx loads lazily
+
+        return self.resource(_HTTP_CLIENT, lambda: lease_http_client(self.http)).client
 
 
 class SimulatorHandle(Protocol):

@@ -2,7 +2,7 @@
 
 The decision is a pure function (:func:`decide`) of the policy, the error, the attempt number,
 the time spent so far and a jitter draw, so every rule is tested as a table without sockets or
-clocks. The two small loops (:func:`retry_async`, :func:`retry_sync`) only apply decisions.
+clocks. The one loop that applies them is the adapter kit's sender (adapters/kit/sender.py).
 
 Rules, and why:
 
@@ -32,44 +32,19 @@ adapters sign it again with a fresh timestamp.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import random
-import time
-from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
-from typing import Any, Final, TypeVar
+from collections.abc import Callable
+from typing import Any, Final
 
 import attrs
 
 from framework.errors import (
     BannedError,
     ExchangeError,
-    FolioError,
     InvalidResponseError,
     RateLimitedError,
-    RequestTimeoutError,
 )
 
-__all__ = [
-    "DEFAULT_RETRY_POLICY",
-    "NO_RETRIES",
-    "RetryDecision",
-    "RetryPolicy",
-    "current_endpoint",
-    "decide",
-    "retry_async",
-    "retry_sync",
-]
-
-log = logging.getLogger(__name__)
-
-current_endpoint: Final[ContextVar[str | None]] = ContextVar("folio_current_endpoint", default=None)
-"""The endpoint an attempt is calling right now, set by an adapter's driver before each
-request, so that an error raised around the attempt (the deadline) can still say which call
-it cut."""
-
-T = TypeVar("T")
+__all__ = ["DEFAULT_RETRY_POLICY", "NO_RETRIES", "RetryDecision", "RetryPolicy", "decide"]
 
 
 def _at_least(minimum: float) -> Callable[[object, attrs.Attribute[Any], float], None]:
@@ -163,103 +138,3 @@ def decide(
             tell=True,
         )
     return RetryDecision(True, delay, reason)
-
-
-def _after_failure(
-    policy: RetryPolicy, error: FolioError, attempt: int, elapsed: float, jitter: float
-) -> float:
-    """The wait before the next attempt; re-raises ``error`` (saying why) when there is none."""
-    decision = decide(policy, error, attempt=attempt, elapsed=elapsed, jitter=jitter)
-    if not decision.retry:
-        if decision.tell:
-            error.detail += f" ({decision.reason})"
-        raise error
-    # Type and location only: the detail may quote the exchange's own message, which may echo
-    # a credential; the client scrubs that from the error it raises, after this line.
-    log.info(
-        "retrying in %.3f s (%s): %s at %s",
-        decision.delay,
-        decision.reason,
-        type(error).__name__,
-        error.location or "an unnamed endpoint",
-    )
-    return decision.delay
-
-
-async def retry_async(
-    attempt: Callable[[], Awaitable[T]],
-    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-    *,
-    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    jitter: Callable[[], float] = random.random,
-    began: float | None = None,
-) -> T:
-    """Await ``attempt()`` until it succeeds or :func:`decide` says stop.
-
-    The whole call, waits included, is cut at ``policy.deadline`` with a
-    :class:`~framework.errors.RequestTimeoutError` naming the endpoint it cut and, when an
-    attempt had failed before, that failure (a 5xx storm cut by the deadline still says
-    "HTTP 503"). ``began`` (the event loop's time) is when the call began, if it did other
-    work first (an account-group discovery): the deadline counts from there.
-    """
-    loop = asyncio.get_running_loop()
-    spent = 0.0 if began is None else max(loop.time() - began, 0.0)
-    started = clock() - spent
-    number = 0
-    last: FolioError | None = None
-    token = current_endpoint.set(None)
-    try:
-        async with asyncio.timeout_at(loop.time() + policy.deadline - spent) as deadline:
-            while True:
-                number += 1
-                try:
-                    return await attempt()
-                except FolioError as exc:
-                    last = exc
-                    delay = _after_failure(policy, exc, number, clock() - started, jitter())
-                await sleep(delay)
-    except TimeoutError:
-        if not deadline.expired():
-            raise  # a TimeoutError of the attempt's own, not the deadline
-        tries = "1 attempt" if number == 1 else f"{number} attempts"
-        before = f"; the last failure: {type(last).__name__}: {last.detail}" if last else ""
-        msg = f"did not finish within the {policy.deadline:g} s deadline ({tries}{before})"
-        raise RequestTimeoutError(msg, endpoint=current_endpoint.get()) from None
-    finally:
-        current_endpoint.reset(token)
-
-
-def retry_sync(
-    attempt: Callable[[], T],
-    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-    *,
-    sleep: Callable[[float], object] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    jitter: Callable[[], float] = random.random,
-) -> T:
-    """The blocking twin of :func:`retry_async`.
-
-    A blocking call cannot be interrupted from here, so the deadline stops further attempts
-    and the attempt itself is bounded by its driver (:func:`adapters.transport.run_sync`
-    shortens each socket wait to what is left and stops reading a body at the deadline). An
-    attempt cut that way after earlier failures keeps the last of them in its message, as
-    :func:`retry_async` does.
-    """
-    started = clock()
-    number = 0
-    last: FolioError | None = None
-    while True:
-        number += 1
-        try:
-            return attempt()
-        except FolioError as exc:
-            try:
-                delay = _after_failure(policy, exc, number, clock() - started, jitter())
-            except FolioError:
-                if isinstance(exc, RequestTimeoutError) and last is not None:
-                    exc.detail += f"; the last failure: {type(last).__name__}: {last.detail}"
-                raise
-            if not isinstance(exc, RequestTimeoutError):
-                last = exc
-        sleep(delay)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Final
 
 from adapters.binance import DEFAULT_BASE_URL, AsyncBinanceClient, BinanceOptions
-from adapters.clients import account_client
+from adapters.kit.client import account_client
 from framework.credentials import Credentials
 from framework.hookspecs import hookimpl
 from framework.models import WalletKind

@@ -1,10 +1,10 @@
-"""AscendEX Pro REST adapter: signer, endpoint catalog, wire schemas, converters, clients.
+"""AscendEX Pro REST adapter: signer, endpoint catalog, wire schemas, converters, client.
 
 Knows nothing of pluggy; :mod:`plugins.ascendex` exposes it to folio's core. The embedded
 simulator lives in :mod:`adapters.ascendex.simulator`.
 """
 
-from adapters.ascendex.client import AscendexClient, AsyncAscendexClient, ClientSettings
+from adapters.ascendex.client import AsyncAscendexClient
 from adapters.ascendex.endpoints import PathStyle
 from adapters.ascendex.options import DEFAULT_BASE_URL, AscendexOptions
 from adapters.ascendex.protocol import AccountInfo
@@ -14,10 +14,8 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "AccountInfo",
     "AscendexAuth",
-    "AscendexClient",
     "AscendexOptions",
     "AsyncAscendexClient",
-    "ClientSettings",
     "PathStyle",
     "sign",
 ]

@@ -1,16 +1,16 @@
-"""AscendEX clients: the same flows driven through a blocking or an async httpx client.
+"""The AscendEX client: the protocol's reads, each run as one call on the shared request path.
 
-Use them directly when folio's plugin layer is not wanted::
+Use it directly when folio's plugin layer is not wanted::
 
     async with AsyncAscendexClient(credentials, base_url=url) as client:
         cash = await client.balances(WalletKind.CASH)
 
-Each client holds one pooled HTTP client (connections stay alive across calls) and one
-:class:`~adapters.ascendex.protocol.AscendexProtocol` (the cached account group and the signing
-clock). Every call is paced by the process-wide rate limiters of its API key (and host, when
-configured) and retried per the :class:`~framework.retry.RetryPolicy` in its ``http`` settings;
-each attempt is a new flow, so it is signed again with a fresh timestamp. Close the client, or
-use it as a context manager, to release its sockets.
+The client holds one :class:`~adapters.ascendex.protocol.AscendexProtocol` (the cached account
+group and the signing clock) and an ``httpx.AsyncClient``: the host's shared one when built by
+the plugin, else its own (on ``transport`` when given), closed with it. Every request is paced
+by the process-wide rate limiters of its API key (and host, when configured) and retried per
+the :class:`~framework.retry.RetryPolicy` in its ``http`` settings, signed anew each time
+(:mod:`adapters.kit.sender`).
 
 The account group is discovered once per client, single-flight: concurrent first reads of one
 account (cash, margin, risk) wait for one ``GET info`` and share its outcome, success or
@@ -21,11 +21,9 @@ shared by every client of the host (:func:`adapters.kit.clock.shared_clock`).
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from functools import partial
-from typing import Any, Final, TypedDict, TypeVar, Unpack
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 import httpx
@@ -35,77 +33,16 @@ from adapters.ascendex.endpoints import INFO
 from adapters.ascendex.options import DEFAULT_BASE_URL, AscendexOptions
 from adapters.ascendex.protocol import AccountInfo, AscendexProtocol, utc_now
 from adapters.ascendex.signer import AscendexAuth
-from adapters.clients import (
-    AsyncClientMixin,
-    BlockingClientMixin,
-    ExchangeClientBase,
-    SingleFlight,
-)
+from adapters.kit.client import ExchangeClient, HttpClientSource
 from adapters.kit.clock import ServerClock, shared_clock, wall_clock_ms
+from adapters.kit.flight import SingleFlight
 from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
+from adapters.kit.sender import Sender
 from framework.credentials import Credentials
-from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
-__all__ = ["AscendexClient", "AsyncAscendexClient", "ClientSettings"]
-
-T = TypeVar("T")
-
-
-class ClientSettings(TypedDict, total=False):
-    """Keyword settings accepted by both clients."""
-
-    base_url: str
-    """Exchange URL, e.g. a simulator's; ``https://ascendex.com`` by default."""
-    account: str
-    """Name used in errors and snapshots."""
-    options: AscendexOptions | None
-    http: HttpSettings
-    clock_ms: Callable[[], int]
-    """Local clock for signatures (UTC ms); the measured offset to the exchange is added."""
-    now: Callable[[], datetime]
-    """Time source for ``fetched_at``."""
-
-
-class _ClientBase(ExchangeClientBase):
-    """Configuration shared by both clients; holds no connection itself."""
-
-    protocol: AscendexProtocol
-    auth: AscendexAuth
-
-    def __init__(
-        self,
-        credentials: Credentials,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        account: str = "default",
-        options: AscendexOptions | None = None,
-        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
-        clock_ms: Callable[[], int] = wall_clock_ms,
-        now: Callable[[], datetime] = utc_now,
-    ) -> None:
-        options = options or AscendexOptions()
-        # With sync_clock off the local clock is used as it is, never another client's offset.
-        clock = (
-            shared_clock(EXCHANGE, base_url, clock_ms) if options.sync_clock
-            else ServerClock(clock_ms)
-        )
-        protocol = AscendexProtocol(
-            base_url=base_url, account=account, options=options, now=now, clock=clock
-        )
-        auth = AscendexAuth(credentials, clock_ms=clock)
-        super().__init__(protocol, clock, auth, credentials, http)
-        self.limiters = _limiters(options, credentials, base_url)
-        """The rate limiters every request waits for (shared with every client of the key)."""
-
-    @property
-    def account_group(self) -> int | None:
-        """The account group in use (``None`` until discovered)."""
-        return self.protocol.account_group
-
-    def _pacing(self, request: httpx.Request) -> Sequence[SlidingWindowLimiter]:
-        return self.limiters
+__all__ = ["AsyncAscendexClient"]
 
 
 def _limiters(
@@ -126,121 +63,97 @@ _WAITING_FOR_DISCOVERY: Final = "waiting for the account-group discovery"
 _DISCOVERY_ENDPOINT: Final = f"GET {INFO.name}"
 
 
-class AsyncAscendexClient(_ClientBase, AsyncClientMixin):
-    """Async AscendEX client; also a folio ``BalanceReader`` and ``RiskReader``."""
+class AsyncAscendexClient(ExchangeClient):
+    """The AscendEX client; also a folio ``BalanceReader`` and ``RiskReader``."""
+
+    protocol: AscendexProtocol
 
     def __init__(
         self,
         credentials: Credentials,
         *,
+        base_url: str = DEFAULT_BASE_URL,
+        account: str = "default",
+        options: AscendexOptions | None = None,
+        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
+        http_client: HttpClientSource | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        **settings: Unpack[ClientSettings],
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        clock_ms: Callable[[], int] = wall_clock_ms,
+        now: Callable[[], datetime] = utc_now,
     ) -> None:
-        """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
-        super().__init__(credentials, **settings)
-        self._start(transport, sleep)
+        options = options or AscendexOptions()
+        # With sync_clock off the local clock is used as it is, never another client's offset.
+        clock = (
+            shared_clock(EXCHANGE, base_url, clock_ms) if options.sync_clock
+            else ServerClock(clock_ms)
+        )
+        protocol = AscendexProtocol(
+            base_url=base_url,
+            account=account,
+            options=options,
+            auth=AscendexAuth(credentials, clock_ms=clock),
+            limiters=_limiters(options, credentials, base_url),
+            now=now,
+            clock=clock,
+        )
+        super().__init__(
+            protocol, exchange=EXCHANGE, clock=clock, credentials=credentials, http=http,
+            http_client=http_client, transport=transport, sleep=sleep,
+        )
         self._discovery: SingleFlight[AccountInfo] = SingleFlight()
 
-    async def _discover_group(self) -> float:
-        """Discover the group unless known; return when the call began (loop time).
+    @property
+    def account_group(self) -> int | None:
+        """The account group in use (``None`` until discovered)."""
+        return self.protocol.account_group
 
-        Single flight: a fan-out's first calls on one client wait for one discovery and share
-        its outcome, each within its own call's deadline.
+    @property
+    def limiters(self) -> tuple[SlidingWindowLimiter, ...]:
+        """The rate limiters every request waits for (shared with every client of the key)."""
+        return self.protocol.limiters
+
+    async def _with_group(self, sender: Sender) -> Sender:
+        """Discover the group unless known: single flight, within the caller's deadline.
+
+        A fan-out's first calls on one client wait for one discovery and share its outcome.
         """
-        started = asyncio.get_running_loop().time()
         if self.protocol.account_group is None:
-
-            def discover() -> Coroutine[Any, Any, AccountInfo]:
-                return self._run(self.protocol.account_info, started=started)
-
-            try:
-                await self._within(
-                    started,
-                    self._discovery.run(
-                        discover, needed=lambda: self.protocol.account_group is None
-                    ),
-                    _WAITING_FOR_DISCOVERY,
-                    _DISCOVERY_ENDPOINT,
-                )
-            except FolioError as exc:
-                raise self._own(exc) from None
-        return started
+            await self.shared(
+                sender, self._discovery, lambda: self.protocol.account_info(sender),
+                needed=lambda: self.protocol.account_group is None,
+                why=_WAITING_FOR_DISCOVERY, endpoint=_DISCOVERY_ENDPOINT,
+            )
+        return sender
 
     async def account_info(self) -> AccountInfo:
         """Read the key's account group, permissions and expiry."""
-        return await self._run(self.protocol.account_info)
+        return await self.call(self.protocol.account_info)
 
     async def balances(
         self, wallet: WalletKind, *, asset: str | None = None, show_all: bool | None = None
     ) -> BalanceSnapshot:
         """Read the cash or margin wallet's balances."""
-        started = await self._discover_group()
-        return await self._run(
-            partial(self.protocol.balances, wallet, asset=asset, show_all=show_all),
-            started=started,
-        )
+
+        async def read(sender: Sender) -> BalanceSnapshot:
+            await self._with_group(sender)
+            return await self.protocol.balances(sender, wallet, asset=asset, show_all=show_all)
+
+        return await self.call(read)
 
     async def margin_risk(self) -> MarginRisk:
         """Read the margin account's risk profile."""
-        started = await self._discover_group()
-        return await self._run(self.protocol.margin_risk, started=started)
 
+        async def read(sender: Sender) -> MarginRisk:
+            await self._with_group(sender)
+            return await self.protocol.margin_risk(sender)
 
-class AscendexClient(_ClientBase, BlockingClientMixin):
-    """Blocking AscendEX client with the same methods as :class:`AsyncAscendexClient`."""
+        return await self.call(read)
 
-    def __init__(
-        self,
-        credentials: Credentials,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], object] = time.sleep,
-        **settings: Unpack[ClientSettings],
-    ) -> None:
-        """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
-        super().__init__(credentials, **settings)
-        self._start(transport, sleep)
-        self._discovery: SingleFlight[AccountInfo] = SingleFlight()
+    async def fetch_balances(self, wallet: WalletKind) -> BalanceSnapshot:
+        """:class:`framework.providers.BalanceReader` entry point."""
+        return await self.balances(wallet)
 
-    def _discover_group(self) -> float:
-        """The blocking twin of :meth:`AsyncAscendexClient._discover_group`.
-
-        Threads sharing this client share one discovery; returns ``time.monotonic()`` at the
-        call's start.
-        """
-        started = time.monotonic()
-        if self.protocol.account_group is None:
-            left = self._http.retry.deadline
-            try:
-                self._discovery.run_blocking(
-                    lambda: self._run(self.protocol.account_info, started=started),
-                    needed=lambda: self.protocol.account_group is None,
-                    timeout=left,
-                )
-            except TimeoutError:
-                raise self._deadline_error(
-                    _WAITING_FOR_DISCOVERY, _DISCOVERY_ENDPOINT
-                ) from None
-            except FolioError as exc:
-                raise self._own(exc) from None
-        return started
-
-    def account_info(self) -> AccountInfo:
-        """Read the key's account group, permissions and expiry."""
-        return self._run(self.protocol.account_info)
-
-    def balances(
-        self, wallet: WalletKind, *, asset: str | None = None, show_all: bool | None = None
-    ) -> BalanceSnapshot:
-        """Read the cash or margin wallet's balances."""
-        started = self._discover_group()
-        return self._run(
-            partial(self.protocol.balances, wallet, asset=asset, show_all=show_all),
-            started=started,
-        )
-
-    def margin_risk(self) -> MarginRisk:
-        """Read the margin account's risk profile."""
-        started = self._discover_group()
-        return self._run(self.protocol.margin_risk, started=started)
+    async def fetch_margin_risk(self) -> MarginRisk:
+        """:class:`framework.providers.RiskReader` entry point."""
+        return await self.margin_risk()

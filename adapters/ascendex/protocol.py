@@ -1,7 +1,11 @@
-"""The AscendEX conversation, written once as sans-I/O flows (see :mod:`adapters.transport`).
+"""The AscendEX conversation: what to send, and what each answer means.
 
-This module decides *what* to send and *what the answer means*; the clients in
-:mod:`adapters.ascendex.client` only carry bytes. It owns the account-group logic:
+This is the adapter's protocol, the model a plugin author copies (docs/plugins.md). Each read
+is an ``async`` method that takes the call's :class:`~adapters.kit.sender.Sender`, builds a
+:class:`~adapters.kit.call.Call` per request (the ``httpx.Request``, the endpoint's name, the
+rate limiters, the endpoint's signer) and reads the answer it gets back; the sender does
+pacing, retries and the deadline, the client (:mod:`adapters.ascendex.client`) says which
+method each read runs. It owns the account-group logic:
 
 * the group is discovered with ``GET /api/pro/v1/info`` on first use and cached for the
   key's lifetime (group ``0`` is a real group, not "missing");
@@ -17,28 +21,23 @@ This module decides *what* to send and *what the answer means*; the clients in
 
 A rejected timestamp (``100011``) is a :class:`~framework.errors.ClockSkewError` here; the
 client measures the offset to the exchange's clock with the unsigned server-time endpoint,
-shared by every account on the host, and repeats the flow once (option ``sync_clock``; see
-:mod:`adapters.clients`).
+shared by every account on the host, and repeats the request once (option ``sync_clock``; see
+:mod:`adapters.kit.client`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
 import attrs
 import httpx
 
-from adapters.ascendex.convert import (
-    EXCHANGE,
-    balance_snapshot,
-    fast_balance_snapshot,
-    margin_risk,
-    structure,
-)
+from adapters.ascendex.convert import balance_snapshot, margin_risk, structure
 from adapters.ascendex.endpoints import (
     CASH_BALANCE,
+    ENDPOINTS,
     INFO,
     MARGIN_BALANCE,
     MARGIN_RISK,
@@ -48,7 +47,7 @@ from adapters.ascendex.endpoints import (
 from adapters.ascendex.errors import WRONG_ACCOUNT_GROUP
 from adapters.ascendex.options import AscendexOptions
 from adapters.ascendex.responses import read_data
-from adapters.ascendex.signer import API_PATH_EXTENSION
+from adapters.ascendex.signer import AscendexAuth
 from adapters.ascendex.wire import (
     AccountInfoData,
     CashBalanceRow,
@@ -56,8 +55,10 @@ from adapters.ascendex.wire import (
     MarginRiskData,
     ServerTimeData,
 )
+from adapters.kit.call import Call
 from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
-from adapters.transport import ENDPOINT_EXTENSION, Flow
+from adapters.kit.ratelimit import SlidingWindowLimiter
+from adapters.kit.sender import Sender
 from framework.errors import (
     AccountStateError,
     FolioError,
@@ -110,7 +111,7 @@ def _account_info(data: AccountInfoData) -> AccountInfo:
 
 
 class AscendexProtocol(ClockSync):
-    """Request building, group caching and response reading for one AscendEX account."""
+    """Request building, group caching and answer reading for one AscendEX account."""
 
     def __init__(
         self,
@@ -118,15 +119,22 @@ class AscendexProtocol(ClockSync):
         base_url: str,
         account: str,
         options: AscendexOptions,
+        auth: AscendexAuth,
+        limiters: Sequence[SlidingWindowLimiter] = (),
         now: Callable[[], datetime] = utc_now,
         clock: ServerClock | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.account = account
         self.options = options
+        self.limiters = tuple(limiters)
+        """The rate limiters every request waits for (shared with every client of the key)."""
         self._now = now
         self.clock = clock if clock is not None else ServerClock()
         """The signing clock; its offset is corrected here when the exchange objects."""
+        self._signers = {
+            e.name: auth.for_path(e.api_path) for e in ENDPOINTS if e.api_path is not None
+        }
         self._group: int | None = options.account_group
         self.info: AccountInfo | None = None
 
@@ -140,51 +148,6 @@ class AscendexProtocol(ClockSync):
         """Whether a rejected timestamp is corrected from the exchange's time."""
         return self.options.sync_clock
 
-    # -- building -----------------------------------------------------------------------
-
-    def _request(
-        self,
-        endpoint: Endpoint,
-        method: str = "GET",
-        *,
-        group: int | None = None,
-        params: Mapping[str, str] | None = None,
-    ) -> httpx.Request:
-        extensions: dict[str, str] = {ENDPOINT_EXTENSION: f"{method} {endpoint.name}"}
-        if endpoint.api_path is not None:
-            extensions[API_PATH_EXTENSION] = endpoint.api_path
-        url = self.base_url + endpoint.path(self.options.path_style, group)
-        return httpx.Request(
-            method,
-            url,
-            params=params,
-            headers={"Accept": "application/json"},
-            extensions=extensions,
-        )
-
-    def locate(self, error: FolioError) -> FolioError:
-        """Complete an error raised on the way (e.g. by the transport) with this account."""
-        return error.located(exchange=EXCHANGE, account=self.account)
-
-    def _located(self, error: FolioError, endpoint: Endpoint, method: str) -> FolioError:
-        return error.located(
-            exchange=EXCHANGE, account=self.account, endpoint=f"{method} {endpoint.name}"
-        )
-
-    def _read(self, response: httpx.Response, endpoint: Endpoint, method: str) -> Any:
-        try:
-            return read_data(response.status_code, response.headers, response.content)
-        except FolioError as exc:
-            raise self._located(exc, endpoint, method) from None
-
-    def _structure(self, data: Any, wire_type: Any, endpoint: Endpoint, method: str) -> Any:
-        try:
-            return structure(data, wire_type)
-        except FolioError as exc:
-            raise self._located(exc, endpoint, method) from None
-
-    # -- account info and group ---------------------------------------------------------
-
     def _call(
         self,
         endpoint: Endpoint,
@@ -192,63 +155,82 @@ class AscendexProtocol(ClockSync):
         *,
         group: int | None = None,
         params: Mapping[str, str] | None = None,
-    ) -> Flow[Any]:
-        """Send one signed request and read its data.
+        trip: RoundTrip | None = None,
+    ) -> Call:
+        url = self.base_url + endpoint.path(self.options.path_style, group)
+        return Call(
+            httpx.Request(method, url, params=params, headers=_ACCEPT_JSON),
+            f"{method} {endpoint.name}",
+            limiters=self.limiters,
+            auth=self._signers.get(endpoint.name),
+            trip=trip,
+        )
+
+    async def _data(
+        self,
+        sender: Sender,
+        endpoint: Endpoint,
+        method: str = "GET",
+        *,
+        group: int | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Send one signed request and return its ``data``.
 
         A rejected timestamp (100011) raises :class:`~framework.errors.ClockSkewError`; the
-        client corrects the clock and repeats the whole flow (:mod:`adapters.clients`).
+        sender corrects the clock and repeats the request (:mod:`adapters.kit.sender`).
         """
-        response = yield self._request(endpoint, method, group=group, params=params)
-        return self._read(response, endpoint, method)
+        return await sender.send(self._call(endpoint, method, group=group, params=params), _read)
 
-    def account_info(self) -> Flow[AccountInfo]:
+    # -- account info and group ---------------------------------------------------------
+
+    async def account_info(self, sender: Sender) -> AccountInfo:
         """Read the key's account info, remember its group, and check the key is usable."""
-        data = yield from self._call(INFO)
-        info = _account_info(self._structure(data, AccountInfoData, INFO, "GET"))
+        data = await self._data(sender, INFO)
+        info = _account_info(structure(data, AccountInfoData))
         self.info = info
-        self._check_key(info)  # before caching the group: a bad key is said on every call
+        # No expiry check: the exchange just accepted the key (module docstring). Checked
+        # before caching the group, so a bad key is said on every call.
+        if info.can_view is False:
+            msg = "the API key lacks the View permission needed to read balances and risk"
+            raise PermissionDeniedError(msg, endpoint=_INFO_CALL)
         self._group = info.account_group
         return info
 
-    def _check_key(self, info: AccountInfo) -> None:
-        # No expiry check: the exchange just accepted the key (module docstring).
-        if info.can_view is False:
-            msg = "the API key lacks the View permission needed to read balances and risk"
-            raise self._located(PermissionDeniedError(msg), INFO, "GET")
-
-    def _ensure_group(self) -> Flow[int]:
-        if self._group is None:
-            yield from self.account_info()
-        assert self._group is not None
-        return self._group
-
-    def _group_call(
-        self, endpoint: Endpoint, method: str, params: Mapping[str, str] | None = None
-    ) -> Flow[Any]:
+    async def _group_data(
+        self,
+        sender: Sender,
+        endpoint: Endpoint,
+        method: str,
+        params: Mapping[str, str] | None = None,
+    ) -> Any:
         """Call a group-scoped endpoint; on a wrong-group answer, rediscover once and retry."""
-        group = yield from self._ensure_group()
+        group = self._group
+        if group is None:
+            group = (await self.account_info(sender)).account_group
         try:
-            return (yield from self._call(endpoint, method, group=group, params=params))
+            return await self._data(sender, endpoint, method, group=group, params=params)
         except AccountStateError as exc:
             if exc.code != WRONG_ACCOUNT_GROUP:
                 raise
             stale_error = exc
         self._group = None
-        fresh = yield from self._ensure_group()
+        fresh = (await self.account_info(sender)).account_group
         if fresh == group:
             stale_error.detail += f" (account group {group} confirmed by GET info)"
             raise stale_error
-        return (yield from self._call(endpoint, method, group=fresh, params=params))
+        return await self._data(sender, endpoint, method, group=fresh, params=params)
 
     # -- endpoints ----------------------------------------------------------------------
 
-    def balances(
+    async def balances(
         self,
+        sender: Sender,
         wallet: WalletKind,
         *,
         asset: str | None = None,
         show_all: bool | None = None,
-    ) -> Flow[BalanceSnapshot]:
+    ) -> BalanceSnapshot:
         """Read the cash or margin balances (``asset`` filters to one asset)."""
         row_type: Any
         if wallet is WalletKind.CASH:
@@ -257,42 +239,43 @@ class AscendexProtocol(ClockSync):
             endpoint, row_type = MARGIN_BALANCE, list[MarginBalanceRow]
         else:
             msg = f"AscendEX balances are read for cash and margin wallets, not {wallet.value}"
-            raise UnsupportedCapabilityError(msg, exchange=EXCHANGE, account=self.account)
+            raise UnsupportedCapabilityError(msg)
         params: dict[str, str] = {}
         if asset is not None:
             params["asset"] = asset
         if self.options.show_all if show_all is None else show_all:
             params["showAll"] = "true"
-        data = yield from self._group_call(endpoint, "GET", params)
-        fast = fast_balance_snapshot(
-            data, wallet=wallet, account=self.account, fetched_at=self._now()
-        )
-        if fast is not None:
-            return fast
-        rows = self._structure(data, row_type, endpoint, "GET")
+        data = await self._group_data(sender, endpoint, "GET", params)
         try:
-            return balance_snapshot(
-                rows, wallet=wallet, account=self.account, fetched_at=self._now()
-            )
+            rows = structure(data, row_type)
+            return balance_snapshot(rows, wallet=wallet, account=self.account,
+                                    fetched_at=self._now())
         except FolioError as exc:
-            raise self._located(exc, endpoint, "GET") from None
+            raise exc.located(endpoint=f"GET {endpoint.name}") from None
 
-    def margin_risk(self) -> Flow[MarginRisk]:
+    async def margin_risk(self, sender: Sender) -> MarginRisk:
         """Read the margin risk profile (GET by default, POST by option)."""
         method = self.options.risk_method
-        data = yield from self._group_call(MARGIN_RISK, method)
-        wire: MarginRiskData = self._structure(data, MarginRiskData, MARGIN_RISK, method)
+        data = await self._group_data(sender, MARGIN_RISK, method)
         try:
+            wire: MarginRiskData = structure(data, MarginRiskData)
             return margin_risk(wire, account=self.account, fetched_at=self._now())
         except FolioError as exc:
-            raise self._located(exc, MARGIN_RISK, method) from None
+            raise exc.located(endpoint=f"{method} {MARGIN_RISK.name}") from None
 
-    def _server_time_ms(self) -> Flow[tuple[int, RoundTrip]]:
+    async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """The exchange's receive time (UTC ms) and the round trip that read it."""
-        request = self._request(SERVER_TIME, params={"requestTime": str(self.clock.local_ms())})
-        trip = RoundTrip(self.clock, request)
-        response = yield request
-        trip.arrived()
-        data = self._read(response, SERVER_TIME, "GET")
-        wire: ServerTimeData = self._structure(data, ServerTimeData, SERVER_TIME, "GET")
+        trip = RoundTrip(self.clock)
+        params = {"requestTime": str(self.clock.local_ms())}
+        data = await sender.send(self._call(SERVER_TIME, params=params, trip=trip), _read)
+        wire: ServerTimeData = structure(data, ServerTimeData)
         return wire.request_receive_at, trip
+
+
+_ACCEPT_JSON: Final = {"Accept": "application/json"}
+_INFO_CALL: Final = f"GET {INFO.name}"
+
+
+def _read(response: httpx.Response) -> Any:
+    """The ``data`` of an answer, or the typed error it stands for."""
+    return read_data(response.status_code, response.headers, response.content)

@@ -1,70 +1,49 @@
-"""Binance clients: the same flows driven through a blocking or an async httpx client.
+"""The Binance client: the protocol's reads, each run as one call on the shared request path.
 
-Use them directly when folio's plugin layer is not wanted::
+Use it directly when folio's plugin layer is not wanted::
 
     async with AsyncBinanceClient(credentials, base_url=url) as client:
         spot = await client.balances(WalletKind.CASH)
 
-Each client holds its connections (the async client a share of the process's pool, the blocking
-one its own ``httpx.Client``; either way they stay alive across calls) and one
+The client holds an ``httpx.AsyncClient`` (the host's shared one when built by the plugin, else
+its own, on ``transport`` when given) and one
 :class:`~adapters.binance.protocol.BinanceProtocol` (the signing clock and the used weight the
 exchange reported). Every call waits for the process-wide limiter of the budget its endpoint
 draws on (``/api/``: 6000 weight per minute per IP; ``/sapi/``: 12000 per endpoint), charging
 the endpoint's documented weight, and is retried per the :class:`~framework.retry.RetryPolicy`
 in its ``http`` settings; each attempt is a new flow, so it is signed again with a fresh
-timestamp. Close the client, or use it as a context manager, to release its sockets.
+timestamp (:mod:`adapters.kit.sender`). Close the client, or use it as a context manager.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
-from typing import Final, TypedDict, TypeVar, Unpack
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from adapters.binance.convert import EXCHANGE
-from adapters.binance.endpoints import ENDPOINTS, Budget, Endpoint
+from adapters.binance.endpoints import Budget, Endpoint
 from adapters.binance.options import DEFAULT_BASE_URL, BinanceOptions
 from adapters.binance.protocol import BinanceProtocol, utc_now
 from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import MarginAccount, SpotAccount
-from adapters.clients import AsyncClientMixin, BlockingClientMixin, ExchangeClientBase
+from adapters.kit.client import ExchangeClient, HttpClientSource
 from adapters.kit.clock import ServerClock, shared_clock, wall_clock_ms
 from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
-from adapters.transport import ENDPOINT_EXTENSION
 from framework.credentials import Credentials
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
-__all__ = ["AsyncBinanceClient", "BinanceClient", "ClientSettings"]
+__all__ = ["AsyncBinanceClient"]
 
 WINDOW_S = 60.0
 """Binance's weight limits are per minute."""
 
-
-class ClientSettings(TypedDict, total=False):
-    """Keyword settings accepted by both clients."""
-
-    base_url: str
-    """Exchange URL, e.g. a simulator's; ``https://api.binance.com`` by default."""
-    account: str
-    """Name used in errors and snapshots."""
-    options: BinanceOptions | None
-    http: HttpSettings
-    clock_ms: Callable[[], int]
-    """Local clock for signatures (UTC ms); the measured offset to the exchange is added."""
-    now: Callable[[], datetime]
-    """Time source for ``fetched_at``."""
-
-
-T = TypeVar("T")
-
-_BY_LABEL: Final = {endpoint.label: endpoint for endpoint in ENDPOINTS}
 
 
 def _host_of(base_url: str) -> str:
@@ -83,17 +62,12 @@ class _Budgets:
         self._limits = {Budget.API: options.weight_limit, Budget.SAPI: options.sapi_weight_limit}
         self._held: dict[str, SlidingWindowLimiter] = {}
 
-    def for_request(self, request: httpx.Request) -> tuple[SlidingWindowLimiter, ...]:
-        """The limiters of the endpoint ``request`` calls.
+    def of(self, endpoint: Endpoint) -> tuple[SlidingWindowLimiter, ...]:
+        """The limiters ``endpoint`` waits for (none when its budget's limit is off).
 
         Every request pays its own budget: the server-time call inside a margin read is
         charged to /api, not to the margin endpoint.
         """
-        endpoint = _BY_LABEL.get(str(request.extensions.get(ENDPOINT_EXTENSION)))
-        return self.of(endpoint) if endpoint is not None else ()
-
-    def of(self, endpoint: Endpoint) -> tuple[SlidingWindowLimiter, ...]:
-        """The limiters ``endpoint`` waits for (none when its budget's limit is off)."""
         limit = self._limits[endpoint.budget]
         if not limit:
             return ()
@@ -106,11 +80,10 @@ class _Budgets:
         return (limiter,)
 
 
-class _ClientBase(ExchangeClientBase):
-    """Configuration shared by both clients; holds no connection itself."""
+class AsyncBinanceClient(ExchangeClient):
+    """The Binance client; also a folio ``BalanceReader`` and ``RiskReader``."""
 
     protocol: BinanceProtocol
-    auth: BinanceAuth
 
     def __init__(
         self,
@@ -120,6 +93,9 @@ class _ClientBase(ExchangeClientBase):
         account: str = "default",
         options: BinanceOptions | None = None,
         http: HttpSettings = DEFAULT_HTTP_SETTINGS,
+        http_client: HttpClientSource | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock_ms: Callable[[], int] = wall_clock_ms,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
@@ -129,82 +105,47 @@ class _ClientBase(ExchangeClientBase):
             shared_clock(EXCHANGE, base_url, clock_ms) if options.sync_clock
             else ServerClock(clock_ms)
         )
-        protocol = BinanceProtocol(
-            base_url=base_url, account=account, options=options, now=now, clock=clock
-        )
-        auth = BinanceAuth(credentials, recv_window=options.recv_window, clock_ms=clock)
-        super().__init__(protocol, clock, auth, credentials, http)
         self.budgets = _Budgets(options, base_url)
         """The rate limiters requests wait for (shared with every client of the same host)."""
+        protocol = BinanceProtocol(
+            base_url=base_url,
+            account=account,
+            options=options,
+            auth=BinanceAuth(credentials, recv_window=options.recv_window, clock_ms=clock),
+            budgets=self.budgets.of,
+            now=now,
+            clock=clock,
+        )
+        super().__init__(
+            protocol, exchange=EXCHANGE, clock=clock, credentials=credentials, http=http,
+            http_client=http_client, transport=transport, sleep=sleep,
+        )
 
     @property
     def used_weight(self) -> dict[Budget, int]:
         """Weight Binance reported this IP used in the current minute, per budget (a copy)."""
         return dict(self.protocol.used_weight)
 
-    def _pacing(self, request: httpx.Request) -> Sequence[SlidingWindowLimiter]:
-        return self.budgets.for_request(request)
-
-
-class AsyncBinanceClient(_ClientBase, AsyncClientMixin):
-    """Async Binance client; also a folio ``BalanceReader`` and ``RiskReader``."""
-
-    def __init__(
-        self,
-        credentials: Credentials,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        **settings: Unpack[ClientSettings],
-    ) -> None:
-        """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
-        super().__init__(credentials, **settings)
-        self._start(transport, sleep)
-
     async def balances(self, wallet: WalletKind) -> BalanceSnapshot:
         """Read the spot (``CASH``) or cross-margin (``MARGIN``) wallet's balances."""
-        return await self._run(partial(self.protocol.balances, wallet))
+        return await self.call(partial(self.protocol.balances, wallet=wallet))
 
     async def margin_risk(self) -> MarginRisk:
         """Read the cross-margin account's risk profile (totals in BTC)."""
-        return await self._run(self.protocol.margin_risk)
+        return await self.call(self.protocol.margin_risk)
 
     async def spot_account(self) -> SpotAccount:
         """The spot account as Binance sent it (permissions, commissions, balances)."""
-        return await self._run(self.protocol.spot_account)
+        return await self.call(self.protocol.spot_account)
 
     async def margin_account(self) -> MarginAccount:
         """The cross-margin account as Binance sent it (flags, account type, totals)."""
-        return await self._run(self.protocol.margin_account)
+        return await self.call(self.protocol.margin_account)
 
+    async def fetch_balances(self, wallet: WalletKind) -> BalanceSnapshot:
+        """:class:`framework.providers.BalanceReader` entry point."""
+        return await self.balances(wallet)
 
-class BinanceClient(_ClientBase, BlockingClientMixin):
-    """Blocking Binance client with the same methods as :class:`AsyncBinanceClient`."""
-
-    def __init__(
-        self,
-        credentials: Credentials,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], object] = time.sleep,
-        **settings: Unpack[ClientSettings],
-    ) -> None:
-        """``sleep`` waits between retries and for rate limits (tests pass a fake one)."""
-        super().__init__(credentials, **settings)
-        self._start(transport, sleep)
-
-    def balances(self, wallet: WalletKind) -> BalanceSnapshot:
-        """Read the spot (``CASH``) or cross-margin (``MARGIN``) wallet's balances."""
-        return self._run(partial(self.protocol.balances, wallet))
-
-    def margin_risk(self) -> MarginRisk:
-        """Read the cross-margin account's risk profile (totals in BTC)."""
-        return self._run(self.protocol.margin_risk)
-
-    def spot_account(self) -> SpotAccount:
-        """The spot account as Binance sent it (permissions, commissions, balances)."""
-        return self._run(self.protocol.spot_account)
-
-    def margin_account(self) -> MarginAccount:
-        """The cross-margin account as Binance sent it (flags, account type, totals)."""
-        return self._run(self.protocol.margin_account)
+    async def fetch_margin_risk(self) -> MarginRisk:
+        """:class:`framework.providers.RiskReader` entry point."""
+        return await self.margin_risk()

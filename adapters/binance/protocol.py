@@ -1,14 +1,16 @@
-"""The Binance conversation, written once as sans-I/O flows (see :mod:`adapters.transport`).
+"""The Binance conversation: what to send, and what each answer means.
 
-This module decides *what* to send and *what the answer means*; the clients in
-:mod:`adapters.binance.client` only carry bytes. Besides building requests from the endpoint
-catalog and reading answers, it keeps two pieces of state for its account:
+Built like the AscendEX protocol (docs/plugins.md): each read is an ``async`` method taking the
+call's :class:`~adapters.kit.sender.Sender` and handing it one
+:class:`~adapters.kit.call.Call` per request; the client (:mod:`adapters.binance.client`)
+says which method each read runs. Besides building requests from the endpoint catalog and
+reading answers, it keeps two pieces of state for its account:
 
 * **the signing clock.** When Binance rejects a timestamp (``-1021``: outside ``recvWindow``, or
   more than 1 s ahead of its clock), the flow raises :class:`~framework.errors.ClockSkewError`;
   the client measures the offset to the exchange's clock with the unsigned
-  ``GET /api/v3/time`` (once for every account on the host) and repeats the flow once (option
-  ``sync_clock``; see :mod:`adapters.clients`);
+  ``GET /api/v3/time`` (once for every account on the host) and repeats the request once
+  (option ``sync_clock``; see :mod:`adapters.kit.client`);
 * **the weight Binance says this IP has used** in the current minute, from the
   ``X-MBX-USED-WEIGHT-1M`` (``/api/``) and ``X-SAPI-USED-IP-WEIGHT-1M`` (``/sapi/``) headers of
   the latest answers: :attr:`BinanceProtocol.used_weight`. It counts every program on the same
@@ -17,9 +19,9 @@ catalog and reading answers, it keeps two pieces of state for its account:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import httpx
 
@@ -33,10 +35,12 @@ from adapters.binance.convert import (
 from adapters.binance.endpoints import ACCOUNT, MARGIN_ACCOUNT, SERVER_TIME, Budget, Endpoint
 from adapters.binance.options import BinanceOptions
 from adapters.binance.responses import read_payload
-from adapters.binance.signer import SIGNED_EXTENSION
+from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import MarginAccount, ServerTime, SpotAccount
+from adapters.kit.call import Call
 from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
-from adapters.transport import COST_EXTENSION, ENDPOINT_EXTENSION, Flow
+from adapters.kit.ratelimit import SlidingWindowLimiter
+from adapters.kit.sender import Sender
 from framework.errors import FolioError, UnsupportedCapabilityError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 
@@ -59,10 +63,14 @@ class BinanceProtocol(ClockSync):
         base_url: str,
         account: str,
         options: BinanceOptions,
+        auth: BinanceAuth,
+        budgets: Callable[[Endpoint], Sequence[SlidingWindowLimiter]] = lambda _: (),
         now: Callable[[], datetime] = utc_now,
         clock: ServerClock | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._auth = auth
+        self._budgets = budgets
         self.account = account
         self.options = options
         self._now = now
@@ -77,116 +85,91 @@ class BinanceProtocol(ClockSync):
         """Whether a rejected timestamp is corrected from the exchange's time."""
         return self.options.sync_clock
 
-    # -- building and reading -------------------------------------------------------------
-
-    def _request(
-        self, endpoint: Endpoint, params: Mapping[str, str] | None = None
-    ) -> httpx.Request:
-        extensions: dict[str, Any] = {
-            ENDPOINT_EXTENSION: endpoint.label,
-            COST_EXTENSION: endpoint.weight,
-        }
-        if endpoint.signed:
-            extensions[SIGNED_EXTENSION] = True
+    def _call(
+        self,
+        endpoint: Endpoint,
+        params: Mapping[str, str] | None = None,
+        trip: RoundTrip | None = None,
+    ) -> Call:
         query = {**dict(endpoint.params), **(params or {})}
-        return httpx.Request(
-            endpoint.method,
-            self.base_url + endpoint.path,
-            params=query or None,
-            headers={"Accept": "application/json"},
-            extensions=extensions,
+        return Call(
+            httpx.Request(endpoint.method, self.base_url + endpoint.path, params=query or None,
+                          headers=_ACCEPT_JSON),
+            endpoint.label,
+            cost=endpoint.weight,
+            limiters=self._budgets(endpoint),
+            auth=self._auth if endpoint.signed else None,
+            trip=trip,
         )
 
-    def locate(self, error: FolioError, endpoint: Endpoint | None = None) -> FolioError:
-        """Complete an error with this exchange, account and (when known) endpoint."""
-        return error.located(
-            exchange=EXCHANGE,
-            account=self.account,
-            endpoint=endpoint.label if endpoint is not None else None,
-        )
-
-    def _note_weight(self, endpoint: Endpoint, headers: httpx.Headers) -> None:
-        text = headers.get(endpoint.budget.used_weight_header, "")
-        if text.isascii() and text.isdigit():
-            self.used_weight[endpoint.budget] = int(text)
-
-    def _read(self, response: httpx.Response, endpoint: Endpoint) -> Any:
-        self._note_weight(endpoint, response.headers)
-        try:
+    def _reader(self, endpoint: Endpoint) -> Callable[[httpx.Response], Any]:
+        def read(response: httpx.Response) -> Any:
+            text = response.headers.get(endpoint.budget.used_weight_header, "")
+            if text.isascii() and text.isdigit():
+                self.used_weight[endpoint.budget] = int(text)
             return read_payload(
                 response.status_code, response.headers, response.content, structure=structure
             )
-        except FolioError as exc:
-            raise self.locate(exc, endpoint) from None
 
-    def _structure(self, payload: Any, wire_type: type, endpoint: Endpoint) -> Any:
-        try:
-            return structure(payload, wire_type)
-        except FolioError as exc:
-            raise self.locate(exc, endpoint) from None
+        return read
 
-    def _call(self, endpoint: Endpoint, params: Mapping[str, str] | None = None) -> Flow[Any]:
-        """Send one request and read its payload.
+    async def _payload(
+        self, sender: Sender, endpoint: Endpoint, params: Mapping[str, str] | None = None
+    ) -> Any:
+        """Send one request and return its payload.
 
         A rejected timestamp (-1021) raises :class:`~framework.errors.ClockSkewError`; the
-        client corrects the clock and repeats the whole flow (:mod:`adapters.clients`).
+        sender corrects the clock and repeats the request (:mod:`adapters.kit.sender`).
         """
-        response = yield self._request(endpoint, params)
-        return self._read(response, endpoint)
+        return await sender.send(self._call(endpoint, params), self._reader(endpoint))
 
     # -- endpoints ------------------------------------------------------------------------
 
-    def spot_account(self) -> Flow[SpotAccount]:
+    async def spot_account(self, sender: Sender) -> SpotAccount:
         """Read ``GET /api/v3/account`` as its wire class."""
         omit = "true" if self.options.omit_zero_balances else "false"
-        payload = yield from self._call(ACCOUNT, {"omitZeroBalances": omit})
-        wire: SpotAccount = self._structure(payload, SpotAccount, ACCOUNT)
-        return wire
+        payload = await self._payload(sender, ACCOUNT, {"omitZeroBalances": omit})
+        return _located(ACCOUNT, structure, payload, SpotAccount)  # type: ignore[no-any-return]
 
-    def margin_account(self) -> Flow[MarginAccount]:
+    async def margin_account(self, sender: Sender) -> MarginAccount:
         """Read ``GET /sapi/v1/margin/account`` as its wire class."""
-        payload = yield from self._call(MARGIN_ACCOUNT)
-        wire: MarginAccount = self._structure(payload, MarginAccount, MARGIN_ACCOUNT)
-        return wire
+        payload = await self._payload(sender, MARGIN_ACCOUNT)
+        return _located(MARGIN_ACCOUNT, structure, payload, MarginAccount)  # type: ignore[no-any-return]
 
-    def balances(self, wallet: WalletKind) -> Flow[BalanceSnapshot]:
+    async def balances(self, sender: Sender, wallet: WalletKind) -> BalanceSnapshot:
         """Read the spot (``CASH``) or cross-margin (``MARGIN``) balances."""
         if wallet is WalletKind.CASH:
-            spot = yield from self.spot_account()
-            return self._convert(
-                ACCOUNT, lambda: spot_snapshot(spot, account_name=self.account,
-                                               fetched_at=self._now())
-            )
+            spot = await self.spot_account(sender)
+            return _located(ACCOUNT, spot_snapshot, spot, account_name=self.account,
+                            fetched_at=self._now())
         if wallet is WalletKind.MARGIN:
-            margin = yield from self.margin_account()
-            return self._convert(
-                MARGIN_ACCOUNT,
-                lambda: margin_snapshot(margin, account_name=self.account, fetched_at=self._now(),
-                                        omit_zero=self.options.omit_zero_balances),
-            )
+            margin = await self.margin_account(sender)
+            return _located(MARGIN_ACCOUNT, margin_snapshot, margin, account_name=self.account,
+                            fetched_at=self._now(), omit_zero=self.options.omit_zero_balances)
         msg = f"Binance balances are read for the spot and margin wallets, not {wallet.value}"
-        raise UnsupportedCapabilityError(msg, exchange=EXCHANGE, account=self.account)
+        raise UnsupportedCapabilityError(msg)
 
-    def margin_risk(self) -> Flow[MarginRisk]:
+    async def margin_risk(self, sender: Sender) -> MarginRisk:
         """Read the cross-margin account's risk profile (totals in BTC)."""
-        margin = yield from self.margin_account()
-        return self._convert(
-            MARGIN_ACCOUNT,
-            lambda: margin_risk(margin, account_name=self.account, fetched_at=self._now()),
-        )
+        margin = await self.margin_account(sender)
+        return _located(MARGIN_ACCOUNT, margin_risk, margin, account_name=self.account,
+                        fetched_at=self._now())
 
-    def _convert(self, endpoint: Endpoint, build: Callable[[], T]) -> T:
-        try:
-            return build()
-        except FolioError as exc:
-            raise self.locate(exc, endpoint) from None
-
-    def _server_time_ms(self) -> Flow[tuple[int, RoundTrip]]:
+    async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """The exchange's time (``serverTime``, UTC ms) and the round trip that read it."""
-        request = self._request(SERVER_TIME)
-        trip = RoundTrip(self.clock, request)
-        response = yield request
-        trip.arrived()
-        payload = self._read(response, SERVER_TIME)
-        wire: ServerTime = self._structure(payload, ServerTime, SERVER_TIME)
+        trip = RoundTrip(self.clock)
+        payload = await sender.send(self._call(SERVER_TIME, trip=trip),
+                                    self._reader(SERVER_TIME))
+        wire: ServerTime = _located(SERVER_TIME, structure, payload, ServerTime)
         return wire.server_time, trip
+
+
+_ACCEPT_JSON: Final = {"Accept": "application/json"}
+
+
+def _located(endpoint: Endpoint, convert: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``convert(*args, **kwargs)``; an error names the endpoint whose answer it read."""
+    try:
+        return convert(*args, **kwargs)
+    except FolioError as exc:
+        raise exc.located(endpoint=endpoint.label) from None

@@ -9,7 +9,10 @@ after ``timestamp`` the request stays valid; 5000 when absent, at most 60000), a
 in the ``X-MBX-APIKEY`` header.
 
 Because ``httpx`` runs ``auth_flow`` on every send, a retried request is signed again with a
-fresh timestamp: a request that waited in a backoff never arrives outside its window.
+fresh timestamp: a request that waited in a backoff never arrives outside its window. The
+signed request is a copy: the unsigned original is sent again on a retry, and signed afresh.
+The protocol hands this signer to the sender for signed endpoints only (the request's
+:class:`~adapters.kit.call.Call`).
 """
 
 from __future__ import annotations
@@ -24,10 +27,8 @@ import httpx
 from adapters.kit.clock import wall_clock_ms
 from framework.credentials import Credentials
 
-__all__ = ["API_KEY_HEADER", "SIGNED_EXTENSION", "BinanceAuth", "sign", "total_params"]
+__all__ = ["API_KEY_HEADER", "BinanceAuth", "sign", "total_params"]
 
-SIGNED_EXTENSION: Final = "folio.binance.signed"
-"""Request extension marking a request to sign; requests without it go out unsigned."""
 API_KEY_HEADER: Final = "X-MBX-APIKEY"
 
 
@@ -52,7 +53,7 @@ def sign(secret: str, payload: str) -> str:
 
 
 class BinanceAuth(httpx.Auth):
-    """Appends ``recvWindow``, ``timestamp`` and ``signature`` to requests marked signed.
+    """Appends ``recvWindow``, ``timestamp`` and ``signature`` to the requests it signs.
 
     ``clock_ms`` returns the timestamp to sign (UTC ms); tests pass a fixed clock and clients
     pass an :class:`~adapters.kit.clock.ServerClock` corrected by the exchange's own time.
@@ -79,14 +80,17 @@ class BinanceAuth(httpx.Auth):
         return _hex_signature(self._mac, payload)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Sign ``request`` if it is marked signed; runs again for every attempt."""
-        if request.extensions.get(SIGNED_EXTENSION):
-            query = request.url.query.decode("ascii")
-            timing = f"recvWindow={self.recv_window}&timestamp={self.clock_ms()}"
-            query = f"{query}&{timing}" if query else timing
-            signature = self.signature(total_params(query, request.content))
-            request.url = request.url.copy_with(
-                query=f"{query}&signature={signature}".encode("ascii")
-            )
-            request.headers[API_KEY_HEADER] = self._key.reveal()
-        yield request
+        """Yield a signed copy of ``request``; runs again for every attempt."""
+        query = request.url.query.decode("ascii")
+        timing = f"recvWindow={self.recv_window}&timestamp={self.clock_ms()}"
+        query = f"{query}&{timing}" if query else timing
+        signature = self.signature(total_params(query, request.content))
+        headers = request.headers.copy()
+        headers[API_KEY_HEADER] = self._key.reveal()
+        yield httpx.Request(
+            request.method,
+            request.url.copy_with(query=f"{query}&signature={signature}".encode("ascii")),
+            headers=headers,
+            content=request.content or None,
+            extensions=request.extensions,
+        )

@@ -25,9 +25,10 @@ from datetime import UTC, datetime
 from typing import Final
 from urllib.parse import urlsplit
 
-import httpx
+from typing import TYPE_CHECKING
 
-from adapters.transport import ON_SEND_EXTENSION, Flow
+if TYPE_CHECKING:
+    from adapters.kit.sender import Sender
 
 __all__ = [
     "ClockOffset",
@@ -150,18 +151,18 @@ def shared_clock(
 class RoundTrip:
     """The local times around one server-time request, for :meth:`ServerClock.correct`.
 
-    The send time is stamped when the request really leaves (the drivers call the request's
-    send hook after any rate-limit wait): a wait must not count as half a round trip, or the
-    measured offset is off by half of it.
+    The send time is stamped when the request really leaves (the sender stamps the call's
+    trip after any rate-limit wait, :mod:`adapters.kit.sender`): a wait must not count as half
+    a round trip, or the measured offset is off by half of it.
     """
 
-    def __init__(self, clock: ServerClock, request: httpx.Request) -> None:
+    def __init__(self, clock: ServerClock) -> None:
         self._clock = clock
         self.sent_ms = clock.local_ms()
         self.received_ms = self.sent_ms
-        request.extensions[ON_SEND_EXTENSION] = self._left
 
-    def _left(self) -> None:
+    def left(self) -> None:
+        """Stamp the request's departure; the sender calls it as the request leaves."""
         self.sent_ms = self._clock.local_ms()
 
     def arrived(self) -> None:
@@ -174,20 +175,20 @@ class RoundTrip:
 
 
 class ClockSync:
-    """The server-time reads an exchange protocol offers, given its one server-time flow."""
+    """The server-time reads an exchange protocol offers, given its one server-time read."""
 
     clock: ServerClock
 
-    def _server_time_ms(self) -> Flow[tuple[int, RoundTrip]]:
+    async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """The exchange's time (UTC ms) and the round trip that read it."""
         raise NotImplementedError
 
-    def server_time(self) -> Flow[datetime]:
+    async def server_time(self, sender: Sender) -> datetime:
         """The exchange's clock."""
-        server_ms, _ = yield from self._server_time_ms()
+        server_ms, _ = await self.server_time_ms(sender)
         return datetime.fromtimestamp(server_ms / 1000, UTC)
 
-    def measure_clock_offset(self) -> Flow[int]:
+    async def measure_clock_offset(self, sender: Sender) -> int:
         """Measure the exchange's clock against ours, correct the signing clock, return ms."""
-        server_ms, trip = yield from self._server_time_ms()
+        server_ms, trip = await self.server_time_ms(sender)
         return trip.correct(server_ms)

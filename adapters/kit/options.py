@@ -1,64 +1,40 @@
-"""Checking an account's ``options`` table against an exchange's declared rules.
+"""Reading an account's ``options`` table into an exchange's options class.
 
-Each exchange declares, per option, what TOML value it accepts and what to say otherwise; this
-module applies the table, so every exchange reports an unknown or ill-typed option the same
-way: a :class:`~framework.errors.ConfigurationError` naming the file, the account and the key.
+Each exchange declares its options as an attrs class whose fields carry their rules
+(:func:`framework.config.tables.checked`, with :func:`~framework.config.tables.flag`,
+:func:`~framework.config.tables.whole` and :func:`~framework.config.tables.one_of`), and reads
+the table with :func:`read_options`: cattrs structures it, an unknown key is refused, and every
+exchange reports a bad option the same way, as a :class:`~framework.errors.ConfigurationError`
+naming the file, the account and the key (``options.account_group``). The reader of a class is
+made at its first use, so a host with no account on an exchange never builds its converter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+import functools
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
-from framework.errors import ConfigurationError
+from framework.config.tables import TableReader
 
-__all__ = ["Rule", "checked_options", "flag", "one_of", "whole"]
+__all__ = ["read_options"]
 
-Rule = tuple[Callable[[object], bool], str]
-"""(accepts the TOML value, what to say when it does not)."""
-
-
-def flag(value: object) -> bool:
-    """``true`` or ``false`` (not 0 or 1)."""
-    return type(value) is bool
+O = TypeVar("O")
 
 
-def whole(low: int, high: int | None = None) -> Callable[[object], bool]:
-    """An integer (not a boolean) from ``low`` up to ``high``."""
-
-    def accepts(value: object) -> bool:
-        return type(value) is int and value >= low and (high is None or value <= high)
-
-    return accepts
-
-
-def one_of(*choices: str) -> Callable[[object], bool]:
-    """One of the given strings, exactly."""
-
-    def accepts(value: object) -> bool:
-        return isinstance(value, str) and value in choices
-
-    return accepts
-
-
-def checked_options(
+def read_options(
+    cls: type[O],
     options: Mapping[str, Any],
-    rules: Mapping[str, Rule],
     *,
     exchange: str,
     account: str | None,
     source: str | None,
-) -> dict[str, Any]:
-    """The options, each accepted by its rule; else the error for the first bad key."""
-    values: dict[str, Any] = {}
-    for key, value in options.items():
-        rule = rules.get(key)
-        if rule is None:
-            problem = f"unknown {exchange} option (expected one of {sorted(rules)})"
-        else:
-            accepts, problem = rule
-            if accepts(value):
-                values[key] = value
-                continue
-        raise ConfigurationError(problem, path=source, account=account, key=f"options.{key}")
-    return values
+) -> O:
+    """``options`` as ``cls``; else the error for the first bad key, named ``options.<key>``."""
+    reader = _reader(cls, exchange)
+    return reader.read(options, cls, path=source, account=account, prefix="options.")
+
+
+@functools.cache
+def _reader(cls: type, exchange: str) -> TableReader:
+    return TableReader(unknown={cls: f"{exchange} option"})

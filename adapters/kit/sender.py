@@ -1,0 +1,222 @@
+"""Sending one read's requests: pacing, signing, bounded reading, retries, one deadline.
+
+A :class:`Sender` lives for one call of a client (one account read) and is handed to the
+adapter's protocol, which calls :meth:`Sender.send` for each request it needs. Every request
+of every bundled adapter leaves through ``httpx.AsyncClient.send`` here, with its
+:class:`~adapters.kit.call.Call`'s signer as the request's ``auth``. Per attempt:
+
+1. **One deadline, checked, not timed.** The call's deadline (``RetryPolicy.deadline``) is a
+   point in the event loop's time. Before each attempt the time left is checked; it then caps
+   every socket wait of the attempt (httpx's per-request ``timeout`` extension, whose ``total``
+   the framework's transport applies to the whole exchange, head and body), and the body
+   reader checks it per piece (:mod:`adapters.kit.body`). No ``asyncio.timeout`` runs per read:
+   that timer cost more than a fifth of folio's CPU per read (docs/performance.md).
+2. **Pacing.** The request waits for its rate limiters, charged its cost; a wait that would end
+   past the deadline ends the call now instead.
+3. **Reading.** The adapter's ``read`` turns the response into data or a typed error; transport
+   failures become :class:`~framework.errors.TransportError` or
+   :class:`~framework.errors.RequestTimeoutError` naming the host and the failure's type only.
+4. **Retrying.** :func:`framework.retry.decide` says whether and when to try again; the same
+   request is sent again, signed anew. A rejected timestamp
+   (:class:`~framework.errors.ClockSkewError`) is corrected once from the exchange's clock
+   (the client's ``correct_clock``) and the request repeated; a second rejection is final.
+
+Errors get their endpoint here, once (the client adds exchange and account as they leave it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+
+from adapters.kit.body import BodyPastDeadline, read_bounded
+from adapters.kit.call import Call
+from framework.errors import (
+    ClockSkewError,
+    ExchangeError,
+    FolioError,
+    RequestTimeoutError,
+    TransportError,
+)
+from framework.retry import RetryPolicy, decide
+
+if TYPE_CHECKING:
+    from framework.settings import HttpSettings
+
+__all__ = ["ClockFix", "Sender"]
+
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+
+class _HideSignatures(logging.Filter):
+    """Masks the ``signature`` of a signed URL in httpx's own request log line.
+
+    httpx logs every request at INFO (``HTTP Request: GET <url> ...``), and a Binance signed
+    read carries its signature in the query. folio's rule is no key, secret or signature in any
+    log (docs/reliability.md). Only URLs with a ``signature`` parameter change; no record is
+    dropped.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(
+            isinstance(arg, httpx.URL) and "signature" in arg.params for arg in record.args
+        ):
+            record.args = tuple(
+                arg.copy_set_param("signature", "***")
+                if isinstance(arg, httpx.URL) and "signature" in arg.params
+                else arg
+                for arg in record.args
+            )
+        return True
+
+
+logging.getLogger("httpx").addFilter(_HideSignatures())
+
+ClockFix = Callable[["Sender", int], Awaitable[None]]
+"""Corrects the signing clock unless it was corrected since measurement number ``seen``."""
+
+
+class Sender:
+    """Sends the requests of one call within its deadline; see the module docstring."""
+
+    __slots__ = ("_clock_fix", "_client", "_loop", "_policy", "_settings", "_signing",
+                 "_sleep", "began", "until")
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        settings: HttpSettings,
+        *,
+        began: float,
+        signing: Callable[[], int] | None = None,
+        clock_fix: ClockFix | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        """``began`` (the event loop's time) starts the deadline; ``signing`` counts the
+        signing clock's corrections (so a rejection is corrected only once per measurement)."""
+        self._client = client
+        self._settings = settings
+        self._policy: RetryPolicy = settings.retry
+        self._loop = asyncio.get_running_loop()
+        self._signing = signing
+        self._clock_fix = clock_fix
+        self._sleep = sleep
+        self.began = began
+        self.until = began + self._policy.deadline
+        """The deadline, in the event loop's time."""
+
+    async def send(self, call: Call, read: Callable[[httpx.Response], T]) -> T:
+        """Send ``call`` (again, per the retry policy) and return ``read`` of its answer."""
+        number = 0
+        last: ExchangeError | None = None
+        corrected = False
+        while True:
+            number += 1
+            seen = self._signing() if self._signing is not None else 0
+            try:
+                return read(await self._attempt(call, number, last))
+            except ClockSkewError as exc:
+                exc.located(endpoint=call.endpoint)
+                if corrected or self._clock_fix is None:
+                    if corrected:
+                        exc.detail += (" (refused again after the signing clock was corrected "
+                                       "from the exchange's time)")
+                    raise
+                corrected = True
+                number -= 1  # the correction is not a failed attempt
+                await self._clock_fix(self, seen)
+                continue
+            except ExchangeError as exc:
+                exc.located(endpoint=call.endpoint)
+                delay = self._after_failure(exc, number)
+                last = exc
+            except FolioError as exc:
+                raise exc.located(endpoint=call.endpoint) from None
+            await self._pause(delay, call)
+
+    def _after_failure(self, error: ExchangeError, number: int) -> float:
+        """The wait before the next attempt; re-raises ``error`` (saying why) when none."""
+        policy = self._policy
+        elapsed = self._loop.time() - self.began
+        decision = decide(policy, error, attempt=number, elapsed=elapsed, jitter=random.random())
+        if not decision.retry:
+            if decision.tell:
+                error.detail += f" ({decision.reason})"
+            raise error
+        # Type and location only: the detail may quote the exchange's message, which may echo
+        # a credential; the client scrubs that from the error it raises.
+        log.info("retrying in %.3f s (%s): %s at %s", decision.delay, decision.reason,
+                 type(error).__name__, error.endpoint or "an unnamed endpoint")
+        return decision.delay
+
+    async def _pause(self, delay: float, call: Call) -> None:
+        """Wait ``delay`` seconds, unless that would end past the deadline."""
+        if self._loop.time() + delay >= self.until:
+            raise self.deadline_error(call.endpoint, "a wait would pass it")
+        await self._sleep(delay)
+
+    def deadline_error(
+        self, endpoint: str | None, what: str, tries: int = 0, last: ExchangeError | None = None
+    ) -> RequestTimeoutError:
+        """The call's deadline passed; ``what`` says where, ``last`` the failure before."""
+        done = f"; {tries} attempt{'s' if tries != 1 else ''}" if tries else ""
+        before = f"; the last failure: {type(last).__name__}: {last.detail}" if last else ""
+        msg = f"did not finish within the {self._policy.deadline:g} s deadline ({what}{done}{before})"
+        return RequestTimeoutError(msg, endpoint=endpoint)
+
+    async def _attempt(self, call: Call, number: int, last: ExchangeError | None) -> httpx.Response:
+        loop = self._loop
+        left = self.until - loop.time()
+        if left <= 0:
+            raise self.deadline_error(call.endpoint, "no time was left to send", number - 1, last)
+        for limiter in call.limiters:
+            while (wait := limiter.try_acquire(call.cost)) > 0:
+                limiter.waited += wait
+                await self._pause(wait, call)
+            left = self.until - loop.time()
+        request = call.request
+        s = self._settings
+        request.extensions["timeout"] = {
+            "connect": min(s.connect_timeout, left),
+            "read": min(s.read_timeout, left),
+            "write": min(s.write_timeout, left),
+            "pool": min(s.pool_timeout, left),
+            "total": left,
+        }
+        if call.trip is not None:
+            call.trip.left()
+        try:
+            response = await self._client.send(request, auth=call.auth, stream=True)
+            try:
+                await read_bounded(response, limit=s.max_body_bytes, endpoint=call.endpoint,
+                                   until=self.until, clock=loop.time)
+            finally:
+                await response.aclose()
+        except httpx.TimeoutException as exc:
+            if loop.time() >= self.until:
+                raise self.deadline_error(call.endpoint, "waiting for the answer", number,
+                                          last) from None
+            host = request.url.host
+            raise RequestTimeoutError(f"no answer from {host} in time ({type(exc).__name__})",
+                                      endpoint=call.endpoint) from None
+        except httpx.HTTPError as exc:
+            # Only the type and the host are quoted: never the URL's query or a header.
+            raise TransportError(f"connection to {request.url.host} failed "
+                                 f"({type(exc).__name__})", endpoint=call.endpoint) from None
+        except BodyPastDeadline:
+            raise self.deadline_error(call.endpoint, "the body was still arriving", number,
+                                      last) from None
+        if call.trip is not None:
+            call.trip.arrived()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s on %s -> HTTP %d (%d bytes)", call.endpoint, request.url.host,
+                      response.status_code, len(response.content))
+        return response
+

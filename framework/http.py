@@ -1,0 +1,113 @@
+"""The shared HTTP client: one pooled ``httpx.AsyncClient`` per event loop, for every plugin.
+
+A plugin gets it from :meth:`framework.providers.AccountContext.http_client`, so a third-party
+plugin shares the same pool, limits and TLS set-up as the bundled ones: a fan-out over 1,000
+accounts of several exchanges reuses a handful of connections per exchange host instead of
+opening a pool per account (docs/architecture.md, docs/plugins.md).
+
+The client is created on the first lease taken on a running loop and closed when the last
+lease is released (each account context takes one, the host releases them on close). Its
+transport is :class:`framework.transport.AiohttpTransport`. What differs per account (timeouts,
+body limit) is applied per request by the adapter kit, so one client serves accounts with
+different settings: pool-wide values (keep-alive) come from the first account on the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.cookiejar
+import ssl
+import weakref
+from functools import cache
+from typing import Final
+
+import httpx
+
+from framework.settings import HttpSettings
+
+__all__ = ["HttpClientLease", "http_client", "lease_http_client"]
+
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """One verified TLS context for every client: building one loads the CA bundle (~ms)."""
+    return httpx.create_ssl_context()
+
+
+def _no_cookies() -> http.cookiejar.CookieJar:
+    # A client shared by accounts must never carry one account's cookies to another.
+    return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
+def http_client(
+    settings: HttpSettings, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """A client with folio's defaults: no redirects, no cookies, no proxy from the environment.
+
+    ``transport`` replaces the aiohttp transport (tests pass an ``httpx.MockTransport``); the
+    client, signing and reading are the same either way.
+    """
+    if transport is None:
+        from framework.transport import AiohttpTransport  # noqa: PLC0415 - loads no aiohttp yet
+
+        transport = AiohttpTransport(tls=tls_context(), keepalive_expiry=settings.keepalive_expiry)
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.write_timeout,
+            pool=settings.pool_timeout,
+        ),
+        headers={"Accept": "application/json"},
+        cookies=_no_cookies(),
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
+class _Shared:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        self.users = 0
+
+
+_SHARED: Final[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Shared]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+class HttpClientLease:
+    """One user's share of its loop's client; :meth:`aclose` gives it back (once)."""
+
+    def __init__(self, shared: _Shared, loop: asyncio.AbstractEventLoop) -> None:
+        self._shared = shared
+        self._loop = loop
+        self._released = False
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The shared client; valid until released."""
+        return self._shared.client
+
+    async def aclose(self) -> None:
+        """Release the lease; the last one closes the client and its connections."""
+        if self._released:
+            return
+        self._released = True
+        shared = self._shared
+        shared.users -= 1
+        if shared.users == 0:
+            if _SHARED.get(self._loop) is shared:
+                del _SHARED[self._loop]
+            await shared.client.aclose()
+
+
+def lease_http_client(settings: HttpSettings) -> HttpClientLease:
+    """A lease on the running loop's shared client, created on first use."""
+    loop = asyncio.get_running_loop()
+    shared = _SHARED.get(loop)
+    if shared is None or shared.client.is_closed:
+        shared = _SHARED[loop] = _Shared(http_client(settings))
+    shared.users += 1
+    return HttpClientLease(shared, loop)
