@@ -1,4 +1,4 @@
-"""The adapter's clients, blocking and async, against the Binance simulator over loopback sockets.
+"""The adapter's async client against the Binance simulator over loopback sockets.
 
 Expected numbers are written out from Binance's documentation samples, not read from the
 simulator's data files, so the simulator and the client are both checked against the document.
@@ -126,8 +126,8 @@ class FaultCase:
     error: type[ExchangeError]
     attributes: dict[str, Any] = field(default_factory=dict)
     says: str = ""
-    async_sends: int = 1
-    """Requests the async client puts on the wire (retries are off, so 1 but where noted)."""
+    sends: int = 1
+    """Requests the client puts on the wire (retries are off, so 1 but where noted)."""
 
 
 FAULTS = {
@@ -168,10 +168,11 @@ FAULTS = {
         InvalidResponseError, {}, "expected a"),
     "cut-on-the-wire": FaultCase(Fault.truncated_body(), TransportError, {},
                                  "connection to 127.0.0.1 failed"),
-    # aiohttp, under the async client's shared pool, sends an idempotent request once more by
-    # itself when the connection is reset (RFC 9112 9.3.1.1), whatever folio's retry policy.
+    # aiohttp, under the shared httpx client (framework/transport.py), sends an idempotent
+    # request once more by itself when the connection is reset (RFC 9112 9.3.1.1), whatever
+    # folio's retry policy.
     "reset": FaultCase(Fault.connection_reset(), TransportError, {},
-                       "connection to 127.0.0.1 failed", async_sends=2),
+                       "connection to 127.0.0.1 failed", sends=2),
 }
 
 READS = [
@@ -188,7 +189,6 @@ READS = [
 async def test_faults_become_typed_located_errors(
     binance_simulator: RunningBinanceSimulator,
     connect: Connect,
-    client_kind: str,
     case: FaultCase,
     route: str,
     endpoint: str,
@@ -205,9 +205,9 @@ async def test_faults_become_typed_located_errors(
         assert getattr(error, name) == value, name
     assert case.says in error.detail
     assert_located_without_secret(error, "faulty", endpoint)
-    sends = case.async_sends if client_kind == "async" else 1
-    assert [f.fired for f in binance_simulator.faults.active() if f.id == installed] == [sends]
-    assert binance_simulator.stats().count(route=route) == sends
+    fired = [f.fired for f in binance_simulator.faults.active() if f.id == installed]
+    assert fired == [case.sends]
+    assert binance_simulator.stats().count(route=route) == case.sends
 
 
 @pytest.mark.anyio

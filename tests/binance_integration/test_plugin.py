@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import tomllib
 
+import httpx
 import pytest
 
 from adapters.binance import AsyncBinanceClient
-from adapters.binance.simulator import DEMO_API_KEY, DEMO_API_SECRET
+from adapters.binance.simulator import DEMO_API_KEY, DEMO_API_SECRET, RunningBinanceSimulator
 from framework.config import AccountConfig, StaticCredentials, parse_config
 from framework.errors import ConfigurationError
 from framework.host import Plugins
@@ -17,9 +18,9 @@ from plugins import binance as plugin
 from tests.binance_integration.conftest import DEMO
 
 
-def _context(**options: object) -> AccountContext:
-    account = AccountConfig("main", "binance", StaticCredentials(DEMO),
-                            base_url="http://127.0.0.1:9", options=options)
+def _context(url: str = "http://127.0.0.1:9", **options: object) -> AccountContext:
+    account = AccountConfig("main", "binance", StaticCredentials(DEMO), base_url=url,
+                            options=options)
     return AccountContext(account)
 
 
@@ -44,13 +45,25 @@ def test_hooks_answer_only_for_binance() -> None:
 
 
 @pytest.mark.anyio
-async def test_both_readers_of_an_account_are_one_client() -> None:
-    context = _context(recv_window=10_000)
+async def test_both_readers_of_an_account_are_one_client(
+    binance_simulator: RunningBinanceSimulator,
+) -> None:
+    context = _context(binance_simulator.url, recv_window=10_000)
     reader = plugin.folio_balance_reader("binance", context)
     assert isinstance(reader, AsyncBinanceClient)
     assert plugin.folio_risk_reader("binance", context) is reader
-    assert reader.auth.recv_window == 10_000
     assert reader.protocol.account == "main"
+    # The reader sends on the host's shared client, signed with the account's recvWindow.
+    signed: list[httpx.URL] = []
+
+    async def note(request: httpx.Request) -> None:
+        signed.append(request.url)
+
+    context.http_client().event_hooks["request"].append(note)
+    await reader.fetch_balances(WalletKind.CASH)
+    (url,) = signed
+    assert url.params["recvWindow"] == "10000"
+    assert "signature" in url.params
     await context.resources.aclose()
 
 

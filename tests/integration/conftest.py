@@ -1,25 +1,26 @@
 """Integration fixtures: a real AscendEX simulator on a loopback port, hosts wired to it, and
-the adapter's own clients (blocking and async) behind one awaitable face."""
+the adapter's own async client recording the requests it sent."""
 
 from __future__ import annotations
 
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final
 
-import anyio.to_thread
 import httpx
 import pytest
 
-from adapters.ascendex import AscendexClient, AscendexOptions, AsyncAscendexClient
+from adapters.ascendex import AscendexOptions, AsyncAscendexClient
 from adapters.ascendex.simulator import DEMO_API_KEY, DEMO_API_SECRET, AscendexSimulator
 from framework.config import AccountConfig, StaticCredentials
 from framework.credentials import Credentials
 from framework.errors import ExchangeError
+from framework.http import tls_context
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.retry import NO_RETRIES
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
+from framework.transport import AiohttpTransport
 
 
 @pytest.fixture
@@ -50,29 +51,14 @@ def account(
     )
 
 
-# -- the adapter's own clients, sync and async, behind one face -------------------------------
+# -- the adapter's own client, recording what it sent ----------------------------------------
 
-ClientKind = Literal["sync", "async"]
-T = TypeVar("T")
-
-
-class _RecordingTransport(httpx.HTTPTransport):
-    """httpx's own socket transport that also notes ``METHOD /path`` of every request."""
+class _RecordingTransport(AiohttpTransport):
+    """folio's own transport (the one under the shared client) that also notes ``METHOD /path``
+    of every request it puts on the (real, loopback) wire."""
 
     def __init__(self, sent: list[str]) -> None:
-        super().__init__()
-        self._sent = sent
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self._sent.append(f"{request.method} {request.url.path}")
-        return super().handle_request(request)
-
-
-class _AsyncRecordingTransport(httpx.AsyncHTTPTransport):
-    """The async twin of :class:`_RecordingTransport`."""
-
-    def __init__(self, sent: list[str]) -> None:
-        super().__init__()
+        super().__init__(tls=tls_context())
         self._sent = sent
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -81,46 +67,26 @@ class _AsyncRecordingTransport(httpx.AsyncHTTPTransport):
 
 
 class Reader:
-    """An :class:`AscendexClient` or :class:`AsyncAscendexClient`, awaited alike.
+    """An :class:`AsyncAscendexClient` whose ``sent`` lists every request it put on the wire."""
 
-    Blocking calls run on a worker thread, where no event loop runs, as in a sync program.
-    ``sent`` lists every request the client put on the (real, loopback) wire.
-    """
-
-    def __init__(self, kind: ClientKind, credentials: Credentials, **settings: Any) -> None:
-        self.kind = kind
+    def __init__(self, credentials: Credentials, **settings: Any) -> None:
         self.sent: list[str] = []
-        self.client: AscendexClient | AsyncAscendexClient
-        if kind == "sync":
-            self.client = AscendexClient(
-                credentials, transport=_RecordingTransport(self.sent), **settings
-            )
-        else:
-            self.client = AsyncAscendexClient(
-                credentials, transport=_AsyncRecordingTransport(self.sent), **settings
-            )
+        self.client = AsyncAscendexClient(
+            credentials, transport=_RecordingTransport(self.sent), **settings
+        )
 
     @property
     def account_group(self) -> int | None:
         return self.client.account_group
 
-    async def _call(
-        self,
-        blocking: Callable[[AscendexClient], T],
-        awaiting: Callable[[AsyncAscendexClient], Awaitable[T]],
-    ) -> T:
-        if isinstance(self.client, AscendexClient):
-            return await anyio.to_thread.run_sync(blocking, self.client)
-        return await awaiting(self.client)
-
     async def balances(self, wallet: WalletKind) -> BalanceSnapshot:
-        return await self._call(lambda c: c.balances(wallet), lambda c: c.balances(wallet))
+        return await self.client.balances(wallet)
 
     async def margin_risk(self) -> MarginRisk:
-        return await self._call(lambda c: c.margin_risk(), lambda c: c.margin_risk())
+        return await self.client.margin_risk()
 
     async def aclose(self) -> None:
-        await self._call(lambda c: c.close(), lambda c: c.aclose())
+        await self.client.aclose()
 
 
 Connect = Callable[..., Reader]
@@ -129,17 +95,8 @@ WITHOUT_RETRIES: Final = HttpSettings(retry=NO_RETRIES)
 """For counting traffic exactly: one call, one attempt (the retry layer has its own tests)."""
 
 
-@pytest.fixture(params=["sync", "async"])
-def client_kind(request: pytest.FixtureRequest) -> ClientKind:
-    """Run the test once with the blocking and once with the async client."""
-    kind: ClientKind = request.param
-    return kind
-
-
 @pytest.fixture
-async def connect(
-    client_kind: ClientKind, demo_credentials: Credentials
-) -> AsyncIterator[Connect]:
+async def connect(demo_credentials: Credentials) -> AsyncIterator[Connect]:
     """``connect(url, credentials=, account=, now=, http=, **options)`` -> a :class:`Reader`.
 
     ``options`` are written as in the config file (``path_style="legacy"``); the credentials
@@ -164,7 +121,7 @@ async def connect(
         }
         if now is not None:
             settings["now"] = now
-        reader = Reader(client_kind, credentials or demo_credentials, **settings)
+        reader = Reader(credentials or demo_credentials, **settings)
         made.append(reader)
         return reader
 

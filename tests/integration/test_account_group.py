@@ -144,7 +144,6 @@ async def test_discovery_happens_once_per_client(
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("client_kind", ["async"])  # overlap is certain only on one loop
 async def test_concurrent_first_calls_share_one_discovery(
     ascendex_simulator: RunningSimulator, connect: Connect
 ) -> None:

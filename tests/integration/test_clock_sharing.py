@@ -1,12 +1,12 @@
 """Clock correction over loopback, both exchanges: one server-time read per host, a read like any
-other, shared by every account (docs/reliability.md, "Clock skew"; adapters/clients.py).
+other, shared by every account (docs/reliability.md, "Clock skew"; adapters/kit/client.py).
 
 * 20 accounts on one host whose clock is off make exactly one server-time read;
 * that read is retried like any read (a 429 then an answer ends in success), and when it keeps
   failing the caller gets its transient error, not ``ClockSkewError``;
 * ``ClockSkewError`` only when the time was read and the corrected request was still refused;
 * a rejection with the shared offset already applied measures again, once for all;
-* the offset is kept per event loop safely, and shared by blocking clients across threads;
+* the offset is kept per event loop safely (SyncFolio runs its own loop);
 * AscendEX key expiry is the exchange's call: a host clock running ahead keeps a valid key.
 """
 
@@ -26,7 +26,7 @@ from adapters.ascendex.simulator import DEMO_API_KEY, DEMO_API_SECRET, AscendexS
 from adapters.ascendex.simulator import Fault as AscendexFault
 from adapters.ascendex.simulator.accounts import SimAccount as AscendexAccount
 from adapters.ascendex.simulator.simulator import system_clock_ms
-from adapters.binance import AsyncBinanceClient, BinanceClient, BinanceOptions
+from adapters.binance import AsyncBinanceClient, BinanceOptions
 from adapters.binance.simulator import DEMO_API_KEY as BINANCE_KEY
 from adapters.binance.simulator import DEMO_API_SECRET as BINANCE_SECRET
 from adapters.binance.simulator import Fault as BinanceFault
@@ -55,9 +55,6 @@ class Waits:
         self.seconds: list[float] = []
 
     async def __call__(self, seconds: float) -> None:
-        self.seconds.append(seconds)
-
-    def blocking(self, seconds: float) -> None:
         self.seconds.append(seconds)
 
 
@@ -256,37 +253,6 @@ async def test_sync_clock_off_signs_with_the_local_clock_even_when_the_host_offs
     with pytest.raises(ClockSkewError):
         await _read_all([strict])
     assert simulator.stats().count(route=exchange.time_route) == 1
-
-
-def test_blocking_clients_on_many_threads_read_the_host_time_once(
-    binance_simulator_factory: Callable[..., RunningSimulator],
-) -> None:
-    simulator = binance_simulator_factory()
-    simulator.set_clock_offset_ms(-SKEW_MS)
-    waits = Waits()
-    clients = [BinanceClient(BINANCE, base_url=simulator.url, account=f"t{n}", http=HTTP,
-                             sleep=waits.blocking,
-                             options=BinanceOptions.from_mapping(NO_LIMITS["binance"]))
-               for n in range(8)]
-    start = threading.Barrier(len(clients))
-    results: list[object] = []
-
-    def read(client: BinanceClient) -> None:
-        start.wait()
-        try:
-            results.append(client.balances(WalletKind.CASH))
-        except ExchangeError as exc:  # pragma: no cover - reported by the assertion below
-            results.append(exc)
-        finally:
-            client.close()
-
-    threads = [threading.Thread(target=read, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert [type(r).__name__ for r in results] == ["BalanceSnapshot"] * 8
-    assert simulator.stats().count(route="time") == 1
 
 
 def test_two_event_loops_each_correct_the_clock_without_crossing_loops(
