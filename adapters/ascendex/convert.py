@@ -1,6 +1,7 @@
 """JSON -> AscendEX wire classes -> folio domain models, exactly, or a typed error naming the field.
 
-Built once at import and reused. Four rules, each there because getting it wrong loses money:
+The converters are built on first use and reused. Five rules, each there because getting it
+wrong loses money:
 
 * **Strict primitives.** cattrs' default hooks coerce (``str(1.5)``, ``int("7")``); a number
   where the exchange always sends a string means the payload is not what we think, so every
@@ -10,7 +11,10 @@ Built once at import and reused. Four rules, each there because getting it wrong
   ``"1_000"``, ``" 1"``, fullwidth digits and ``"1e999999999"`` are rejected.
 * **Every problem named.** A failed structure is re-run with cattrs' detailed validation and
   rendered with :func:`cattrs.transform_error`, so the error says ``$.data[1].availableBalance``
-  rather than "bad response". The fast path (no detailed validation) serves every valid payload.
+  rather than "bad response". One path reads every answer: the converter's generated
+  structuring functions parse each amount once (:func:`adapters.kit.strict.amount`), and
+  :func:`balance_snapshot` turns the rows into domain models (docs/performance.md,
+  "Conversion").
 * **Impossible balances are refused.** A cash or margin row whose total, available amount,
   ``borrowed`` or ``interest`` is negative, or whose available amount exceeds its total (a
   negative ``locked``), cannot be a true ledger; it is refused at that field, e.g.
@@ -36,13 +40,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Final
 
 from adapters.ascendex.wire import (
     AccountInfoData,
     CashBalanceRow,
-    DecimalText,
     ErrorBody,
     MarginBalanceRow,
     MarginRiskData,
@@ -74,7 +77,6 @@ __all__ = [
     "MAX_AMOUNT_DIGITS",
     "QUOTE_ASSET",
     "balance_snapshot",
-    "fast_balance_snapshot",
     "margin_risk",
     "structure",
 ]
@@ -110,15 +112,19 @@ def _with_draft_totals(rows: list[Any]) -> list[Any]:
     ]
 
 
+def _draft_variant(payload: Any) -> Any:
+    return _with_draft_totals(payload) if isinstance(payload, list) else payload
+
+
 def structure(payload: Any, wire_type: Any, *, path: str = "$.data") -> Any:
     """Structure ``payload`` into ``wire_type`` or raise :class:`InvalidResponseError`.
 
     The error's message lists every problem with its JSON path; ``field`` is the first path.
+    Balance rows in the 2019 draft's spelling are read when the current spelling does not read.
     """
-    if wire_type in _BALANCE_ROWS and isinstance(payload, list):
-        payload = _with_draft_totals(payload)
+    variant = _draft_variant if wire_type in _BALANCE_ROWS else None
     try:
-        return _READER.structure(payload, wire_type, path=path)
+        return _READER.structure(payload, wire_type, path=path, variant=variant)
     except InvalidResponseError as exc:
         exc.detail = _MISSING_TOTAL.sub(_DRAFT_HINT, exc.detail)
         raise
@@ -127,12 +133,11 @@ def structure(payload: Any, wire_type: Any, *, path: str = "$.data") -> Any:
 # -- wire -> domain ---------------------------------------------------------------------
 
 
-def _ratio(text: DecimalText, field: str) -> Ratio:
-    value = Decimal(text)
+def _ratio(value: Decimal, field: str) -> Ratio:
     if value == _SENTINEL:
         return NOT_APPLICABLE
     if value < 0:
-        msg = f"a negative ratio other than the -1 sentinel: {text}"
+        msg = f"a negative ratio other than the -1 sentinel: {value}"
         raise InvalidResponseError(msg, field=field, exchange=EXCHANGE)
     return value
 
@@ -183,111 +188,20 @@ def balance_snapshot(
 ) -> BalanceSnapshot:
     """Build the domain snapshot of a cash or margin balance answer.
 
-    An impossible row (see :func:`_impossible`) is refused naming its field.
+    The rows hold amounts parsed by the converter; an impossible row (see :func:`_impossible`)
+    or a repeated asset code is refused naming its field.
     """
     _check_assets(rows)
-    balances: list[AssetBalance] = []
-    read: Sequence[CashBalanceRow | MarginBalanceRow] = rows
-    for index, row in enumerate(read):
-        if isinstance(row, MarginBalanceRow):
-            balance = AssetBalance(
-                asset=row.asset,
-                total=Decimal(row.total_balance),
-                available=Decimal(row.available_balance),
-                borrowed=Decimal(row.borrowed),
-                interest=Decimal(row.interest),
-            )
-        else:
-            balance = AssetBalance(
-                asset=row.asset,
-                total=Decimal(row.total_balance),
-                available=Decimal(row.available_balance),
-            )
+    balances = [
+        AssetBalance(row.asset, row.total_balance, row.available_balance, row.borrowed,
+                     row.interest)
+        if isinstance(row, MarginBalanceRow)
+        else AssetBalance(row.asset, row.total_balance, row.available_balance)
+        for row in rows
+    ]
+    for index, balance in enumerate(balances):
         _refuse_impossible(balance, index)
-        balances.append(balance)
-    return BalanceSnapshot(
-        exchange=EXCHANGE,
-        account=account,
-        wallet=wallet,
-        balances=tuple(balances),
-        fetched_at=fetched_at,
-    )
-
-
-def _fast_amount(value: object) -> Decimal | None:
-    """The amount of a well-formed decimal string, parsed once; ``None`` on any doubt.
-
-    Accepts exactly what the strict reader's amount check (:mod:`adapters.kit.strict`) accepts,
-    for the common shapes, without its regular expression: ``Decimal()`` also takes
-    whitespace, ``_``, non-ASCII digits, NaN and infinities, and those are refused here first;
-    exponents and long texts go the slow way.
-    """
-    if type(value) is not str or not value.isascii() or len(value) > MAX_AMOUNT_DIGITS:
-        return None
-    if "_" in value or "e" in value or "E" in value or value != value.strip():
-        return None
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() else None
-
-
-def _fast_balance(asset: str, row: dict[str, Any], *, margin: bool) -> AssetBalance | None:
-    """One row of :func:`fast_balance_snapshot`, or ``None`` when it is not ordinary."""
-    total = _fast_amount(row.get("totalBalance", row.get("totalABalance")))
-    available = _fast_amount(row.get("availableBalance"))
-    if total is None or available is None:
-        return None
-    if margin:
-        borrowed = _fast_amount(row.get("borrowed"))
-        interest = _fast_amount(row.get("interest"))
-        if borrowed is None or interest is None:
-            return None
-        balance = AssetBalance(asset, total, available, borrowed, interest)
-    else:
-        balance = AssetBalance(asset, total, available)
-    return None if _impossible(balance) is not None else balance
-
-
-def fast_balance_snapshot(
-    data: object, *, wallet: WalletKind, account: str, fetched_at: datetime
-) -> BalanceSnapshot | None:
-    """The snapshot of a well-formed balance answer in one pass, or ``None`` to go the slow way.
-
-    The slow way is the strict, path-reporting route (:func:`structure`, then
-    :func:`balance_snapshot`). Every answer an exchange normally sends is read here: each
-    amount parsed once, no wire objects in between. Anything unusual (a missing or odd field,
-    an exponent, a repeated asset) returns ``None``, and the strict route accepts it or says
-    exactly what is wrong. It applies the same rules as the strict route, so the two always
-    agree on what is accepted (``totalBalance`` before the draft's ``totalABalance``,
-    impossible amounts and case-differing codes left to the strict route to refuse).
-    """
-    if type(data) is not list:
-        return None
-    margin = wallet is WalletKind.MARGIN
-    balances: list[AssetBalance] = []
-    seen: set[str] = set()
-    for row in data:
-        if type(row) is not dict:
-            return None
-        asset = row.get("asset")
-        if type(asset) is not str or not asset or asset != asset.strip():
-            return None
-        if asset.casefold() in seen:  # repeated, or repeated but for case: the strict route's
-            return None
-        seen.add(asset.casefold())
-        balance = _fast_balance(asset, row, margin=margin)
-        if balance is None:
-            return None
-        balances.append(balance)
-    return BalanceSnapshot(
-        exchange=EXCHANGE,
-        account=account,
-        wallet=wallet,
-        balances=tuple(balances),
-        fetched_at=fetched_at,
-    )
+    return BalanceSnapshot(EXCHANGE, account, wallet, balances, fetched_at)
 
 
 def _health(data: MarginRiskData, equity: Decimal, debt: Decimal) -> MarginHealth:
@@ -323,15 +237,15 @@ def _health(data: MarginRiskData, equity: Decimal, debt: Decimal) -> MarginHealt
         ) from None
 
 
-def _risk_amount(text: DecimalText, field: str) -> Decimal:
-    return not_negative(text, field=field, exchange=EXCHANGE)
+def _risk_amount(value: Decimal, field: str) -> Decimal:
+    return not_negative(value, field=field, exchange=EXCHANGE)
 
 
-def _slack(*texts: DecimalText) -> Decimal:
+def _slack(*figures: Decimal) -> Decimal:
     """The rounding allowance of figures that are each rounded on their own."""
     allowance = Decimal(0)
-    for text in texts:
-        allowance = EXACT.add(allowance, last_place(Decimal(text)))
+    for figure in figures:
+        allowance = EXACT.add(allowance, last_place(figure))
     return allowance
 
 
@@ -400,7 +314,7 @@ def margin_risk(data: MarginRiskData, *, account: str, fetched_at: datetime) -> 
     total = _risk_amount(data.total_balance_in_usdt, "$.data.totalBalanceInUSDT")
     borrowed = _risk_amount(data.total_borrowed_in_usdt, "$.data.totalBorrowedInUSDT")
     interest = _risk_amount(data.total_interest_in_usdt, "$.data.totalInterestInUSDT")
-    equity = Decimal(data.net_balance_in_usdt)  # negative when debt exceeds the holdings
+    equity = data.net_balance_in_usdt  # negative when debt exceeds the holdings
     debt = EXACT.add(borrowed, interest)
     available = _available(data, total)
     _check_net(data, total, debt, equity)
@@ -421,5 +335,5 @@ def margin_risk(data: MarginRiskData, *, account: str, fetched_at: datetime) -> 
         max_leverage=max_leverage,
         health=health,
         fetched_at=fetched_at,
-        extras={"points_balance": Decimal(data.points_balance)},
+        extras={"points_balance": data.points_balance},
     )

@@ -1,7 +1,8 @@
 """AscendEX wire schemas: attrs classes that mirror the JSON payloads one to one.
 
-Amounts stay ``str`` here (typed :data:`DecimalText`, a string already checked to be an exact,
-finite decimal): the wire layer records what the exchange said, the converter in
+Amounts are ``Decimal``: the exchange sends each as a JSON string, and the converter's amount
+hook (:func:`adapters.kit.strict.amount`, the one amount grammar) parses it exactly once, so the
+wire layer records what the exchange said, digit for digit, and
 :mod:`adapters.ascendex.convert` decides what it means. Attribute names are snake_case; the
 reader maps them to camelCase JSON keys, or to the key in a field's ``json`` metadata. Keys the
 exchange adds later are ignored, not rejected: exchanges grow fields, and a new field must not
@@ -10,28 +11,28 @@ take a portfolio offline.
 
 from __future__ import annotations
 
-import attrs
+from decimal import Decimal
 
-from adapters.kit.strict import DecimalText
+import attrs
 
 __all__ = [
     "AccountInfoData",
     "CashBalanceRow",
-    "DecimalText",
     "ErrorBody",
     "MarginBalanceRow",
     "MarginRiskData",
     "ServerTimeData",
 ]
 
+
 @attrs.frozen(slots=True)
 class CashBalanceRow:
     """One row of ``GET /<group>/api/pro/v1/cash/balance``."""
 
     asset: str
-    total_balance: DecimalText
+    total_balance: Decimal
     """``totalBalance`` (``totalABalance`` in the 2019 draft; both are accepted)."""
-    available_balance: DecimalText
+    available_balance: Decimal
 
 
 @attrs.frozen(slots=True)
@@ -39,29 +40,29 @@ class MarginBalanceRow:
     """One row of ``GET /<group>/api/pro/v1/margin/balance``."""
 
     asset: str
-    total_balance: DecimalText
-    available_balance: DecimalText
-    borrowed: DecimalText
-    interest: DecimalText
+    total_balance: Decimal
+    available_balance: Decimal
+    borrowed: Decimal
+    interest: Decimal
 
 
 @attrs.frozen(slots=True)
 class MarginRiskData:
     """The ``data`` object of ``GET|POST /<group>/api/pro/v1/margin/risk``."""
 
-    account_max_leverage: DecimalText
-    available_balance_in_usdt: DecimalText = attrs.field(
+    account_max_leverage: Decimal
+    available_balance_in_usdt: Decimal = attrs.field(
         metadata={"json": "availableBalanceInUSDT"}
     )
-    current_leverage: DecimalText
+    current_leverage: Decimal
     """total / net when net > 0, else ``"-1"``."""
-    cushion: DecimalText
+    cushion: Decimal
     """net / effective maintenance margin when both > 0, else ``"-1"``."""
-    net_balance_in_usdt: DecimalText = attrs.field(metadata={"json": "netBalanceInUSDT"})
-    points_balance: DecimalText
-    total_balance_in_usdt: DecimalText = attrs.field(metadata={"json": "totalBalanceInUSDT"})
-    total_borrowed_in_usdt: DecimalText = attrs.field(metadata={"json": "totalBorrowedInUSDT"})
-    total_interest_in_usdt: DecimalText = attrs.field(metadata={"json": "totalInterestInUSDT"})
+    net_balance_in_usdt: Decimal = attrs.field(metadata={"json": "netBalanceInUSDT"})
+    points_balance: Decimal
+    total_balance_in_usdt: Decimal = attrs.field(metadata={"json": "totalBalanceInUSDT"})
+    total_borrowed_in_usdt: Decimal = attrs.field(metadata={"json": "totalBorrowedInUSDT"})
+    total_interest_in_usdt: Decimal = attrs.field(metadata={"json": "totalInterestInUSDT"})
 
 
 @attrs.frozen(slots=True)

@@ -1,7 +1,9 @@
 """JSON -> Binance wire classes -> folio domain models, exactly, or a typed error naming the field.
 
-The strict reader (:class:`adapters.kit.strict.WireReader`) is built once at import. What each
-answer means, and the checks that keep a wrong reading from becoming a wrong total:
+The strict reader (:class:`adapters.kit.strict.WireReader`) builds this adapter's converters on
+first use, so a host without a Binance account never pays for them; its amount hook parses each
+amount once, and the wire classes hold ``Decimal``. What each answer means, and the checks
+that keep a wrong reading from becoming a wrong total:
 
 * **Spot** (``GET /api/v3/account``): ``total = free + locked``, ``available = free``.
 * **Cross margin** (``userAssets`` of ``GET /sapi/v1/margin/account``): the same, plus
@@ -117,8 +119,8 @@ def _invalid(detail: str, field: str) -> InvalidResponseError:
 # -- balances --------------------------------------------------------------------------------
 
 
-def _not_negative(text: str, field: str) -> Decimal:
-    return not_negative(text, field=field, exchange=EXCHANGE)
+def _not_negative(value: Decimal, field: str) -> Decimal:
+    return not_negative(value, field=field, exchange=EXCHANGE)
 
 
 def _checked_assets(rows: Sequence[SpotBalance | MarginAsset], key: str) -> None:
@@ -137,7 +139,7 @@ def spot_snapshot(
                 row.asset,
                 _not_negative(row.free, f"$.balances[{i}].free")
                 + _not_negative(row.locked, f"$.balances[{i}].locked"),
-                Decimal(row.free),
+                row.free,
             )
             for i, row in enumerate(account.balances)
         ]
@@ -145,10 +147,7 @@ def spot_snapshot(
 
 
 def _is_empty(row: MarginAsset) -> bool:
-    return not any(
-        Decimal(amount) for amount in (row.free, row.locked, row.borrowed, row.interest,
-                                       row.net_asset)
-    )
+    return not any((row.free, row.locked, row.borrowed, row.interest, row.net_asset))
 
 
 def _margin_balance(row: MarginAsset, index: int) -> AssetBalance:
@@ -161,7 +160,7 @@ def _margin_balance(row: MarginAsset, index: int) -> AssetBalance:
         borrowed=_not_negative(row.borrowed, f"{at}.borrowed"),
         interest=_not_negative(row.interest, f"{at}.interest"),
     )
-    if balance.net != Decimal(row.net_asset):
+    if balance.net != row.net_asset:
         raise _invalid(
             f"netAsset {row.net_asset} of {row.asset[:40]!r} is not free + locked - borrowed - "
             f"interest = {balance.net}; refusing an answer that contradicts itself",
@@ -239,7 +238,7 @@ def _health(
     """
     known = _HEALTH.get(account.account_type)
     metric, threshold = known if known is not None else (HealthMetric.MARGIN_LEVEL, None)
-    level = Decimal(account.margin_level)
+    level = account.margin_level
     if level < 0:
         raise _invalid(f"a negative margin level: {account.margin_level}", "$.marginLevel")
     classic = known is not None and metric is HealthMetric.MARGIN_LEVEL
@@ -261,7 +260,7 @@ def margin_risk(
     _margin_rows(account, omit_zero=False)  # the rows are part of the answer: checked alike
     total = _not_negative(account.total_asset_of_btc, "$.totalAssetOfBtc")
     liability = _not_negative(account.total_liability_of_btc, "$.totalLiabilityOfBtc")
-    stated_net = Decimal(account.total_net_asset_of_btc)  # may be negative: debt over assets
+    stated_net = account.total_net_asset_of_btc  # may be negative: debt over assets
     with _exact():
         equity = total - liability
         gap = abs(stated_net - equity)
@@ -279,13 +278,13 @@ def margin_risk(
                 Decimal(1).scaleb(-LEVERAGE_PLACES), rounding=decimal.ROUND_HALF_EVEN
             )
     extras = {
-        name: Decimal(text)
-        for name, text in (
+        name: figure
+        for name, figure in (
             ("collateral_margin_level", account.collateral_margin_level),
             ("total_collateral_value_usdt", account.total_collateral_value_in_usdt),
             ("total_open_order_loss_usdt", account.total_open_order_loss_in_usdt),
         )
-        if text is not None
+        if figure is not None
     }
     return MarginRisk(
         exchange=EXCHANGE,

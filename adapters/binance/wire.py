@@ -1,7 +1,8 @@
 """Binance wire schemas: attrs classes that mirror the JSON answers one to one.
 
-Amounts stay :data:`~adapters.kit.strict.DecimalText` (strings checked to hold an exact, finite
-decimal): the wire layer records what the exchange said; :mod:`adapters.binance.convert` decides
+Amounts are ``Decimal``, parsed once from the JSON strings Binance sends by the converter's
+amount hook (:func:`adapters.kit.strict.amount`, the one amount grammar): the wire layer records
+what the exchange said, digit for digit; :mod:`adapters.binance.convert` decides
 what it means. Attribute names are snake_case and map to the camelCase JSON keys; the one key
 Binance capitalises (``TotalCollateralValueInUSDT``) and the ``...InUSDT`` suffixes are named
 in the field's metadata. Fields the samples show but folio does not need are optional, so an
@@ -11,11 +12,10 @@ ignored.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Final
 
 import attrs
-
-from adapters.kit.strict import DecimalText
 
 __all__ = [
     "WIRE_CLASSES",
@@ -34,9 +34,9 @@ class SpotBalance:
     """One entry of ``balances`` in ``GET /api/v3/account``."""
 
     asset: str
-    free: DecimalText
+    free: Decimal
     """Usable now."""
-    locked: DecimalText
+    locked: Decimal
     """Held by open orders."""
 
 
@@ -44,10 +44,10 @@ class SpotBalance:
 class CommissionRates:
     """``commissionRates`` of ``GET /api/v3/account`` (fractions, e.g. ``"0.00150000"``)."""
 
-    maker: DecimalText
-    taker: DecimalText
-    buyer: DecimalText
-    seller: DecimalText
+    maker: Decimal
+    taker: Decimal
+    buyer: Decimal
+    seller: Decimal
 
 
 @attrs.frozen(slots=True)
@@ -79,11 +79,11 @@ class MarginAsset:
     """One entry of ``userAssets`` in ``GET /sapi/v1/margin/account`` (amounts in the asset)."""
 
     asset: str
-    borrowed: DecimalText
-    free: DecimalText
-    interest: DecimalText
-    locked: DecimalText
-    net_asset: DecimalText
+    borrowed: Decimal
+    free: Decimal
+    interest: Decimal
+    locked: Decimal
+    net_asset: Decimal
     """``free + locked - borrowed - interest``, as Binance computes it."""
 
 
@@ -91,12 +91,12 @@ class MarginAsset:
 class MarginAccount:
     """``GET /sapi/v1/margin/account``: the cross-margin account, totals in BTC."""
 
-    margin_level: DecimalText
+    margin_level: Decimal
     """Classic: total asset / (liability + interest); a sentinel (``"999"``) without debt."""
-    total_asset_of_btc: DecimalText
-    total_liability_of_btc: DecimalText
+    total_asset_of_btc: Decimal
+    total_liability_of_btc: Decimal
     """Borrowed plus outstanding interest, in BTC."""
-    total_net_asset_of_btc: DecimalText
+    total_net_asset_of_btc: Decimal
     user_assets: tuple[MarginAsset, ...]
     created: bool | None = None
     """False when the margin account was never opened."""
@@ -106,11 +106,11 @@ class MarginAccount:
     """Before the in/out split (older answers)."""
     transfer_in_enabled: bool | None = None
     transfer_out_enabled: bool | None = None
-    collateral_margin_level: DecimalText | None = None
-    total_collateral_value_in_usdt: DecimalText | None = attrs.field(
+    collateral_margin_level: Decimal | None = None
+    total_collateral_value_in_usdt: Decimal | None = attrs.field(
         default=None, metadata={"json": "TotalCollateralValueInUSDT"}
     )
-    total_open_order_loss_in_usdt: DecimalText | None = attrs.field(
+    total_open_order_loss_in_usdt: Decimal | None = attrs.field(
         default=None, metadata={"json": "totalOpenOrderLossInUSDT"}
     )
     account_type: str | None = None

@@ -215,7 +215,7 @@ class WireReader:
         self._classes = tuple(wire_classes)
         self._top_level = tuple(top_level)
         self._converters: tuple[cattrs.Converter, cattrs.Converter] | None = None
-        self._keys: dict[str, str] = {}
+        self._keys = self._json_keys(self._classes)  # cheap, and a wrong mapping fails now
 
     def _built(self) -> tuple[cattrs.Converter, cattrs.Converter]:
         """The fast and the detailed converter, built the first time they are needed."""
@@ -226,7 +226,6 @@ class WireReader:
             # ("A", "B")).
             for cls in self._classes:
                 attrs.resolve_types(cls)
-            self._keys = self._json_keys(self._classes)
             fast = self._build(self._classes, self._top_level, detailed=False)
             detailed = self._build(self._classes, self._top_level, detailed=True)
             self._converters = (fast, detailed)

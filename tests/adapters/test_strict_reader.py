@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import attrs
 import pytest
 
-from adapters.kit.strict import DecimalText, WireReader
+from adapters.kit.strict import WireReader
 from framework.errors import InvalidResponseError
 
 
 @attrs.frozen
 class Row:
     asset: str
-    total_balance: DecimalText
-    usd_value: DecimalText = attrs.field(metadata={"json": "valueInUSD"})
+    total_balance: Decimal
+    usd_value: Decimal = attrs.field(metadata={"json": "valueInUSD"})
 
 
 READER = WireReader("x", (Row,), top_level=(list[Row],))
@@ -23,7 +25,7 @@ def test_a_top_level_list_uses_the_rows_json_keys() -> None:
     rows = READER.structure(
         [{"asset": "BTC", "totalBalance": "1.50", "valueInUSD": "90000.00"}], list[Row]
     )
-    assert rows == [Row("BTC", DecimalText("1.50"), DecimalText("90000.00"))]
+    assert rows == [Row("BTC", Decimal("1.50"), Decimal("90000.00"))]
 
 
 @pytest.mark.parametrize(

@@ -10,18 +10,23 @@ path, the error's ``field`` being the first; asset codes are plain and unique, c
 
 from __future__ import annotations
 
+import decimal
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Final
 
 import attrs
 import cattrs
 import pytest
 
-from adapters.kit.strict import (  # _describe: the one private helper pinned here
+from adapters.kit.strict import (  # _describe, _amount_in_full: private helpers pinned here
     MAX_AMOUNT_DIGITS,
-    DecimalText,
     WireReader,
+    _amount_in_full,
     _describe,
+    amount,
     check_asset_codes,
     json_key,
     json_type,
@@ -31,7 +36,7 @@ from framework.errors import InvalidResponseError
 
 @attrs.frozen
 class Inner:
-    amount: DecimalText
+    amount: Decimal
 
 
 @attrs.frozen
@@ -39,9 +44,9 @@ class Row:
     asset: str
     count: int
     flag: bool
-    amount: DecimalText
-    usd_value: DecimalText = attrs.field(metadata={"json": "valueInUSD"})
-    maybe: DecimalText | None = None
+    amount: Decimal
+    usd_value: Decimal = attrs.field(metadata={"json": "valueInUSD"})
+    maybe: Decimal | None = None
     tags: tuple[str, ...] = ()
     inner: Inner | None = None
     counts: tuple[int, ...] | None = None
@@ -152,10 +157,41 @@ ACCEPTED_AMOUNTS: Final = [
 
 
 @pytest.mark.parametrize("value", ACCEPTED_AMOUNTS, ids=lambda v: v[:20])
-def test_an_exact_amount_is_kept_as_the_text_sent(value: str) -> None:
+def test_an_exact_amount_is_parsed_once_digit_for_digit(value: str) -> None:
     row = read(amount=value)
-    assert row.amount == value
-    assert type(row.amount) is str
+    assert type(row.amount) is Decimal
+    assert row.amount.as_tuple() == Decimal(value).as_tuple()  # "1.50" keeps its last zero
+
+
+SHORTCUT_EDGES: Final = [
+    *ACCEPTED_AMOUNTS, *(value for value, _ in REFUSED_AMOUNTS if type(value) is str),
+    "12-", "1-2", "1+2", "-", "+", "-.", "+.5", "-.5", "1.2.3", "..", "5.", "-+1", "+-1",
+    "1" * MAX_AMOUNT_DIGITS, "." + "1" * (MAX_AMOUNT_DIGITS - 1), "-" + "1" * 99,
+    "1" * (MAX_AMOUNT_DIGITS + 1) + ".", "1E5", "1e-5", "\t1", "1\r", "\u00a01", "١٢",
+]
+
+
+def _outcome(read_amount: Any, value: str) -> tuple[str, ...]:
+    try:
+        return ("read", repr(read_amount(value).as_tuple()))
+    except (TypeError, ValueError) as exc:
+        return (type(exc).__name__, str(exc))
+
+
+@pytest.mark.parametrize("value", SHORTCUT_EDGES, ids=lambda v: v[:20])
+def test_the_plain_shortcut_reads_and_refuses_as_the_full_grammar_does(value: str) -> None:
+    """:func:`amount` reads short plain decimals without the regular expression; for every
+    text it must decide as :func:`_amount_in_full`, and in the same words."""
+    assert _outcome(amount, value) == _outcome(_amount_in_full, value)
+
+
+def test_malformed_text_is_refused_whatever_the_process_decimal_context() -> None:
+    """Without the InvalidOperation trap ``Decimal("1.2.3")`` is NaN; ``amount`` never is."""
+    with decimal.localcontext() as context:
+        context.traps[decimal.InvalidOperation] = False
+        for value in ("1.2.3", "12-", ".", "-"):
+            with pytest.raises(ValueError, match="expected a decimal string"):
+                amount(value)
 
 
 def test_a_refused_text_is_quoted_at_most_40_characters() -> None:
@@ -180,7 +216,7 @@ def test_keys_come_from_metadata_or_camel_case() -> None:
 
 
 def test_a_renamed_key_is_read_only_under_its_json_name() -> None:
-    assert read().usd_value == "2"
+    assert read().usd_value == Decimal(2)
     payload = {key: value for key, value in GOOD.items() if key != "valueInUSD"}
     with pytest.raises(InvalidResponseError) as caught:
         READER.structure({**payload, "usd_value": "2"}, Row)
@@ -194,7 +230,7 @@ def test_unknown_keys_are_ignored() -> None:
 
 def test_optional_fields_take_null_or_their_type() -> None:
     assert read(maybe=None).maybe is None
-    assert read(maybe="2").maybe == "2"
+    assert read(maybe="2").maybe == Decimal(2)
     assert refused(maybe=2).field == "$.maybe"
 
 
@@ -221,7 +257,7 @@ def test_objects_are_objects_and_sequences_lists(
 def test_a_nested_object_and_a_list_are_read() -> None:
     row = read(tags=["a", "b"], inner={"amount": "3"}, counts=[1, 2])
     assert row.tags == ("a", "b")
-    assert row.inner == Inner(DecimalText("3"))
+    assert row.inner == Inner(Decimal("3"))
     assert row.counts == (1, 2)
     assert read(counts=None).counts is None
 
@@ -235,7 +271,9 @@ def test_when_the_two_readers_disagree_the_answer_is_refused_not_guessed(
     broken = cattrs.Converter()
     broken.register_structure_hook(Row, refuses)
     reader = WireReader("x", (Inner, Row))
-    monkeypatch.setattr(reader, "_fast", broken)  # fails where the detailed pass succeeds
+    _fast, detailed = reader._built()
+    # the fast converter fails where the detailed pass succeeds
+    monkeypatch.setattr(reader, "_converters", (broken, detailed))
     with pytest.raises(InvalidResponseError) as caught:
         reader.structure(GOOD, Row, path="$.data")
     assert (caught.value.field, caught.value.exchange) == ("$.data", "x")
@@ -354,3 +392,60 @@ def test_the_exchanges_wire_sequences_refuse_a_string_on_the_fast_path() -> None
     assert caught.value.field == "$.data.allowedIps"
     info = ascendex({"accountGroup": 6, "allowedIps": ["1.2.3.4"]}, AccountInfoData)
     assert info.allowed_ips == ("1.2.3.4",)
+
+
+# -- converters: built on first use; the fast one refuses non-objects too ---------------------
+
+
+def _converters(reader: WireReader) -> object:
+    return reader._converters
+
+
+def test_a_reader_builds_its_converters_on_first_use() -> None:
+    reader = WireReader("x", (Inner, Row))
+    assert _converters(reader) is None
+    assert reader.structure({"amount": "1"}, Inner) == Inner(Decimal(1))
+    built = _converters(reader)
+    assert built is not None
+    reader.structure({"amount": "2"}, Inner)
+    assert _converters(reader) is built  # built once
+
+
+def test_importing_the_adapters_builds_no_converter() -> None:
+    """A host with no Binance account must not pay for Binance's converters at discovery."""
+    from adapters.ascendex import convert as ascendex  # noqa: PLC0415
+    from adapters.binance import convert as binance  # noqa: PLC0415
+
+    script = (
+        "import adapters.ascendex.convert as a, adapters.binance.convert as b; "
+        "print(a._READER._converters is None, b._READER._converters is None)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.stdout.split() == ["True", "True"]
+    assert isinstance(ascendex._READER, WireReader)
+    assert isinstance(binance._READER, WireReader)
+
+
+@attrs.frozen
+class AllOptional:
+    code: int | None = None
+    tags: tuple[str, ...] = ()
+
+
+NOT_OBJECTS: Final = ["code", ["code"], [], "", 1, None, True, Decimal(1)]
+
+
+@pytest.mark.parametrize("value", NOT_OBJECTS, ids=repr)
+def test_a_value_that_is_not_an_object_is_refused_for_any_class(value: object) -> None:
+    """The fast converter checks objects only for classes without a required field (a
+    required key read from anything else raises): ``"code" in "code"`` would pass."""
+    reader = WireReader("x", (Inner, Row, AllOptional))
+    for cls in (Inner, Row, AllOptional):
+        with pytest.raises(InvalidResponseError) as caught:
+            reader.structure(value, cls, path="$.data")
+        assert caught.value.field == "$.data"
+        assert "expected an object" in caught.value.detail
+    assert reader.structure({}, AllOptional) == AllOptional()

@@ -1,10 +1,9 @@
-"""Every rule of the AscendEX balance converters, on both paths: the fast one and the strict one.
+"""Every rule of the AscendEX balance converters, on the one path that reads every answer.
 
-The fast path (:func:`fast_balance_snapshot`) serves every ordinary answer and must accept
-exactly what the strict path (:func:`structure`, then :func:`balance_snapshot`) accepts, with
-the same numbers. Each rule below is checked on both, and through the protocol that picks
-between them, so a rule broken on either path fails a test here. The rules are in
-docs/exchanges/ascendex.md ("What each field means", "Validation").
+Every answer goes through :func:`structure` (the adapter's cattrs converter, amounts parsed by
+the one amount grammar) and then :func:`balance_snapshot`. Each rule below is checked on that
+path directly and through the protocol that drives it, so a rule broken in either fails a test
+here. The rules are in docs/exchanges/ascendex.md ("What each field means", "Validation").
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from typing import Any, Final
 import httpx
 import pytest
 
-from adapters.ascendex.convert import balance_snapshot, fast_balance_snapshot, structure
+from adapters.ascendex.convert import balance_snapshot, structure
 from adapters.ascendex.options import AscendexOptions
 from adapters.ascendex.protocol import AscendexProtocol
 from adapters.ascendex.simulator.payloads import encode_ok
@@ -41,10 +40,6 @@ def margin_row(asset: str, total: str = "1", available: str = "1", borrowed: str
     return row(asset, total, available, borrowed=borrowed, interest=interest, **more)
 
 
-def fast(rows: list[dict[str, str]], wallet: WalletKind) -> BalanceSnapshot | None:
-    return fast_balance_snapshot(rows, wallet=wallet, account="main", fetched_at=NOW)
-
-
 def strict(rows: list[dict[str, str]], wallet: WalletKind) -> BalanceSnapshot:
     wire = structure(rows, ROW_TYPES[wallet])
     return balance_snapshot(wire, wallet=wallet, account="main", fetched_at=NOW)
@@ -53,7 +48,7 @@ def strict(rows: list[dict[str, str]], wallet: WalletKind) -> BalanceSnapshot:
 def through_protocol(
     rows: list[dict[str, str]], wallet: WalletKind
 ) -> BalanceSnapshot | FolioError:
-    """One read as the client does it: the fast path, else the strict one, errors located."""
+    """One read as the client does it, errors located."""
     protocol = AscendexProtocol(
         base_url="https://ascendex.test", account="main",
         options=AscendexOptions(account_group=6), now=lambda: NOW,
@@ -73,12 +68,12 @@ def through_protocol(
 
 
 def both_paths(rows: list[dict[str, str]], wallet: WalletKind) -> list[BalanceSnapshot]:
-    """The snapshot of each path (the fast one must not decline an ordinary answer)."""
-    quick = fast(rows, wallet)
-    assert quick is not None, "the fast path declined an ordinary answer"
-    slow = strict(rows, wallet)
-    assert quick == slow
-    return [quick, slow]
+    """The snapshot read directly and the one read through the protocol: they are equal."""
+    direct = strict(rows, wallet)
+    read = through_protocol(rows, wallet)
+    assert isinstance(read, BalanceSnapshot), read
+    assert read == direct
+    return [direct, read]
 
 
 def rows_for(wallet: WalletKind, *rows_: dict[str, str]) -> list[dict[str, str]]:
@@ -167,7 +162,6 @@ def test_an_impossible_balance_is_refused_at_its_field(
     wallet: WalletKind, third: dict[str, str], key: str
 ) -> None:
     rows = _three_rows(wallet, third)
-    assert fast(rows, wallet) is None  # the fast path leaves it to the strict one
     with pytest.raises(InvalidResponseError) as caught:
         strict(rows, wallet)
     assert caught.value.field == f"$.data[2].{key}"
@@ -211,7 +205,6 @@ def test_asset_codes_that_differ_only_in_case_are_refused(
     wallet: WalletKind, first: str, second: str
 ) -> None:
     rows = rows_for(wallet, row(first), row(second, "2", "2"))
-    assert fast(rows, wallet) is None
     with pytest.raises(InvalidResponseError) as caught:
         strict(rows, wallet)
     assert caught.value.field == "$.data[1].asset"
@@ -224,7 +217,6 @@ def test_asset_codes_that_differ_only_in_case_are_refused(
 @pytest.mark.parametrize("wallet", WALLETS)
 def test_a_repeated_asset_is_refused_on_both_paths(wallet: WalletKind) -> None:
     rows = rows_for(wallet, row("BTC"), row("ETH"), row("BTC", "2", "2"))
-    assert fast(rows, wallet) is None
     with pytest.raises(InvalidResponseError) as caught:
         strict(rows, wallet)
     assert caught.value.field == "$.data[2].asset"
@@ -235,60 +227,77 @@ def test_a_repeated_asset_is_refused_on_both_paths(wallet: WalletKind) -> None:
 @pytest.mark.parametrize("asset", ["", " BTC", "BTC\t"])
 def test_an_empty_or_padded_asset_is_refused_on_both_paths(wallet: WalletKind, asset: str) -> None:
     rows = rows_for(wallet, row("ETH"), row(asset))
-    assert fast(rows, wallet) is None
     with pytest.raises(InvalidResponseError) as caught:
         strict(rows, wallet)
     assert caught.value.field == "$.data[1].asset"
 
 
-# -- what the fast path declines, the strict path judges --------------------------------------
+# -- what is not ordinary is judged by the same rules ----------------------------------------
 
 
-FAST_DECLINES: Final = [
-    pytest.param(row("BTC", "1e2", "1"), True, id="exponent"),
-    pytest.param(row("BTC", "1E-8", "0"), True, id="exponent-upper"),
-    pytest.param(row("BTC", "1", "1_0"), False, id="underscore"),
-    pytest.param(row("BTC", " 1", "1"), False, id="space"),
-    pytest.param(row("BTC", "\uff11", "1"), False, id="fullwidth"),
-    pytest.param(row("BTC", "NaN", "1"), False, id="nan"),
-    pytest.param(row("BTC", "Infinity", "1"), False, id="infinity"),
-    pytest.param(row("BTC", "9" * 101, "1"), False, id="101-digits"),
-    pytest.param({"asset": "BTC", "availableBalance": "1"}, False, id="no-total"),
-    pytest.param({"asset": "BTC", "totalBalance": "1"}, False, id="no-available"),
-    pytest.param({"asset": 1, "totalBalance": "1", "availableBalance": "1"}, False,
+UNUSUAL: Final = [
+    pytest.param(row("BTC", "1e2", "1"), "", id="exponent"),
+    pytest.param(row("BTC", "1E-8", "0"), "", id="exponent-upper"),
+    pytest.param(row("BTC", "1", "1_0"), "availableBalance", id="underscore"),
+    pytest.param(row("BTC", " 1", "1"), "totalBalance", id="space"),
+    pytest.param(row("BTC", "\uff11", "1"), "totalBalance", id="fullwidth"),
+    pytest.param(row("BTC", "NaN", "1"), "totalBalance", id="nan"),
+    pytest.param(row("BTC", "Infinity", "1"), "totalBalance", id="infinity"),
+    pytest.param(row("BTC", "9" * 101, "1"), "totalBalance", id="101-digits"),
+    pytest.param({"asset": "BTC", "availableBalance": "1"}, "totalBalance", id="no-total"),
+    pytest.param({"asset": "BTC", "totalBalance": "1"}, "availableBalance", id="no-available"),
+    pytest.param({"asset": 1, "totalBalance": "1", "availableBalance": "1"}, "asset",
                  id="numeric-asset"),
 ]
 
 
-@pytest.mark.parametrize(("the_row", "valid"), FAST_DECLINES)
-def test_the_fast_path_declines_what_is_not_ordinary(the_row: dict[str, Any], valid: bool) -> None:
-    assert fast([the_row], WalletKind.CASH) is None
+@pytest.mark.parametrize(("the_row", "refused_at"), UNUSUAL)
+def test_an_unusual_row_is_read_or_refused_at_its_field(
+    the_row: dict[str, Any], refused_at: str
+) -> None:
     result = through_protocol([the_row], WalletKind.CASH)
-    assert isinstance(result, BalanceSnapshot) is valid, result
+    if not refused_at:
+        assert isinstance(result, BalanceSnapshot), result
+        assert result["BTC"].total == Decimal(the_row["totalBalance"])
+        assert result == strict([the_row], WalletKind.CASH)
+        return
+    assert type(result) is InvalidResponseError
+    assert result.field == f"$.data[0].{refused_at}"
+    with pytest.raises(InvalidResponseError) as caught:
+        strict([the_row], WalletKind.CASH)
+    assert caught.value.field == f"$.data[0].{refused_at}"
 
 
 @pytest.mark.parametrize("wallet", WALLETS)
-def test_the_fast_path_declines_a_margin_row_without_its_debt(wallet: WalletKind) -> None:
+def test_a_margin_row_without_its_debt_is_refused(wallet: WalletKind) -> None:
     rows: list[dict[str, Any]] = [row("BTC")]
-    if wallet is WalletKind.MARGIN:
-        assert fast(rows, wallet) is None
-        assert fast([{**rows[0], "borrowed": "0"}], wallet) is None
-        assert fast([{**rows[0], "interest": "0"}], wallet) is None
-    else:
-        assert fast(rows, wallet) is not None
+    if wallet is WalletKind.CASH:
+        assert strict(rows, wallet)["BTC"].total == 1
+        return
+    for the_row, missing in ((rows[0], "borrowed"), ({**rows[0], "borrowed": "0"}, "interest"),
+                             ({**rows[0], "interest": "0"}, "borrowed")):
+        with pytest.raises(InvalidResponseError) as caught:
+            strict([the_row], wallet)
+        assert caught.value.field == f"$.data[0].{missing}"
 
 
-@pytest.mark.parametrize("data", [None, {}, {"asset": "BTC"}, ["BTC"], [None], "x"])
-def test_the_fast_path_declines_other_shapes(data: Any) -> None:
-    assert fast_balance_snapshot(data, wallet=WalletKind.CASH, account="m", fetched_at=NOW) is None
+@pytest.mark.parametrize(("data", "where"), [
+    (None, "$.data"), ({}, "$.data"), ({"asset": "BTC"}, "$.data"), (["BTC"], "$.data[0]"),
+    ([None], "$.data[0]"), ("x", "$.data"),
+])
+def test_other_shapes_are_refused(data: Any, where: str) -> None:
+    for row_type in ROW_TYPES.values():
+        with pytest.raises(InvalidResponseError) as caught:
+            structure(data, row_type)
+        assert caught.value.field == where
 
 
-def test_the_fast_path_reads_amounts_of_up_to_100_characters() -> None:
+def test_amounts_of_over_100_characters_are_read_while_their_digits_fit() -> None:
     longest = "9" * 50 + "." + "9" * 49  # 100 characters, 99 digits
-    snapshot = fast([row("BTC", longest, "1")], WalletKind.CASH)
-    assert snapshot is not None
-    assert str(snapshot["BTC"].total) == longest
-    assert fast([row("BTC", longest + "9", "1")], WalletKind.CASH) is None  # the slow way
+    assert str(strict([row("BTC", longest, "1")], WalletKind.CASH)["BTC"].total) == longest
     result = through_protocol([row("BTC", longest + "9", "1")], WalletKind.CASH)
     assert isinstance(result, BalanceSnapshot)
     assert str(result["BTC"].total) == longest + "9"
+    with pytest.raises(InvalidResponseError) as caught:
+        strict([row("BTC", longest + "99", "1")], WalletKind.CASH)
+    assert caught.value.field == "$.data[0].totalBalance"

@@ -54,7 +54,7 @@ def test_spot_sample(spot_sample: bytes) -> None:
     wire = _spot(json.loads(spot_sample))
     assert (wire.account_type, wire.uid, wire.permissions) == ("SPOT", 354937868, ("SPOT",))
     assert wire.commission_rates is not None
-    assert wire.commission_rates.maker == "0.00150000"
+    assert str(wire.commission_rates.maker) == "0.00150000"  # parsed once, digits kept
     snapshot = spot_snapshot(wire, account_name="main", fetched_at=NOW)
     assert (snapshot.exchange, snapshot.account, snapshot.wallet) == ("binance", "main",
                                                                       WalletKind.CASH)
