@@ -232,26 +232,32 @@ class Folio:
         self._on_own_loop()
         key = (account, wallet)
         reader = self._balance_readers.get(key)
+        context = self._context(account)
         if reader is None:
-            context = self._context(account)
             registry = self.plugins.registry
             reader = _located(lambda: registry.balance_reader(wallet, context), context)
             self._balance_readers[key] = reader
-        return await _located_async(
-            reader.fetch_balances(wallet), BalanceSnapshot, self._context(account)
-        )
+        # The reader is awaited here, not through a helper coroutine: a fan-out over
+        # thousands of accounts pays for every layer (docs/performance.md).
+        try:
+            result = await reader.fetch_balances(wallet)
+        except BaseException as exc:
+            raise _failed(exc, context) from _cause(exc)
+        return _checked(result, BalanceSnapshot, context)
 
     async def risk(self, account: str) -> MarginRisk:
         """Read the margin risk profile of one account."""
         self._on_own_loop()
         reader = self._risk_readers.get(account)
+        context = self._context(account)
         if reader is None:
-            context = self._context(account)
             reader = _located(lambda: self.plugins.registry.risk_reader(context), context)
             self._risk_readers[account] = reader
-        return await _located_async(
-            reader.fetch_margin_risk(), MarginRisk, self._context(account)
-        )
+        try:
+            result = await reader.fetch_margin_risk()
+        except BaseException as exc:
+            raise _failed(exc, context) from _cause(exc)
+        return _checked(result, MarginRisk, context)
 
     # -- every account ------------------------------------------------------------------
 
@@ -352,33 +358,38 @@ def _located(build: Callable[[], T], context: AccountContext) -> T:
         ) from exc
 
 
-async def _located_async(
-    awaitable: Awaitable[object], expected: type[T], context: AccountContext
-) -> T:
-    """Await a reader call and check its result; errors leave it typed and located.
+def _failed(exc: BaseException, context: AccountContext) -> BaseException:
+    """What a reader call's exception becomes: typed and located, whatever the plugin raised.
 
-    Whatever the plugin raised or returned, a plugin bug must not escape a fan-out as an
-    untyped exception (which would hide every other account's result). Only what plugin code
-    raised is labelled a plugin bug: running out of memory, the recursion limit and a
-    cancellation that did not come from the host are reported as what they are
-    (docs/host-api.md).
+    Whatever the plugin raised, a plugin bug must not escape a fan-out as an untyped exception
+    (which would hide every other account's result). Only what plugin code raised is labelled
+    a plugin bug: running out of memory, the recursion limit and a cancellation that did not
+    come from the host are reported as what they are (docs/host-api.md). A cancellation of
+    this call, and anything that is not an ``Exception`` (``KeyboardInterrupt``), go on.
     """
     account = context.account
-    try:
-        result = await awaitable
-    except FolioError as exc:
-        exc.located(exchange=account.exchange, account=account.name)
-        raise
-    except asyncio.CancelledError as exc:
+    if isinstance(exc, FolioError):
+        return exc.located(exchange=account.exchange, account=account.name)
+    if isinstance(exc, asyncio.CancelledError):
         # A cancellation of this call is the host's and goes on; one that came from inside
         # the read is that account's failure, not the end of a fan-out over every account.
-        if _cancelled_by_host():
-            raise
-        raise _not_ours(account) from exc
-    except Exception as exc:
-        raise _not_folio(account, exc, f"failed with {type(exc).__name__}") from exc
+        return exc if _cancelled_by_host() else _not_ours(account)
+    if isinstance(exc, Exception):
+        return _not_folio(account, exc, f"failed with {type(exc).__name__}")
+    return exc
+
+
+def _cause(exc: BaseException) -> BaseException | None:
+    """The cause to chain to :func:`_failed`'s error: none for an error raised as it is."""
+    if isinstance(exc, FolioError) or not isinstance(exc, Exception | asyncio.CancelledError):
+        return exc.__cause__
+    return exc
+
+
+def _checked(result: object, expected: type[T], context: AccountContext) -> T:
+    """``result`` if it is what the reader promised, else a typed plugin-bug error."""
     if not isinstance(result, expected):
         raise _plugin_bug(
-            account, f"returned {type(result).__name__}, not a {expected.__name__}"
+            context.account, f"returned {type(result).__name__}, not a {expected.__name__}"
         )
     return result

@@ -39,6 +39,7 @@ from adapters.kit.flight import SingleFlight
 from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
 from adapters.kit.sender import Sender
 from framework.credentials import Credentials
+from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
@@ -113,47 +114,47 @@ class AsyncAscendexClient(ExchangeClient):
         """The rate limiters every request waits for (shared with every client of the key)."""
         return self.protocol.limiters
 
-    async def _with_group(self, sender: Sender) -> Sender:
-        """Discover the group unless known: single flight, within the caller's deadline.
+    async def _discover(self, sender: Sender) -> None:
+        """Discover the group: single flight, within the caller's deadline.
 
         A fan-out's first calls on one client wait for one discovery and share its outcome.
         """
-        if self.protocol.account_group is None:
-            await self.shared(
-                sender, self._discovery, lambda: self.protocol.account_info(sender),
-                needed=lambda: self.protocol.account_group is None,
-                why=_WAITING_FOR_DISCOVERY, endpoint=_DISCOVERY_ENDPOINT,
-            )
-        return sender
+        await self.shared(
+            sender, self._discovery, lambda: self.protocol.account_info(sender),
+            needed=lambda: self.protocol.account_group is None,
+            why=_WAITING_FOR_DISCOVERY, endpoint=_DISCOVERY_ENDPOINT,
+        )
 
     async def account_info(self) -> AccountInfo:
         """Read the key's account group, permissions and expiry."""
         return await self.call(self.protocol.account_info)
 
+    # The two reads below are written out rather than through ``call``: a warm fan-out pays
+    # for every coroutine layer between the host and the socket (docs/performance.md).
+
     async def balances(
         self, wallet: WalletKind, *, asset: str | None = None, show_all: bool | None = None
     ) -> BalanceSnapshot:
         """Read the cash or margin wallet's balances."""
-
-        async def read(sender: Sender) -> BalanceSnapshot:
-            await self._with_group(sender)
+        sender = self.sender()
+        try:
+            if self.protocol.account_group is None:
+                await self._discover(sender)
             return await self.protocol.balances(sender, wallet, asset=asset, show_all=show_all)
-
-        return await self.call(read)
+        except FolioError as exc:
+            raise self._finish(exc) from None
 
     async def margin_risk(self) -> MarginRisk:
         """Read the margin account's risk profile."""
-
-        async def read(sender: Sender) -> MarginRisk:
-            await self._with_group(sender)
+        sender = self.sender()
+        try:
+            if self.protocol.account_group is None:
+                await self._discover(sender)
             return await self.protocol.margin_risk(sender)
+        except FolioError as exc:
+            raise self._finish(exc) from None
 
-        return await self.call(read)
-
-    async def fetch_balances(self, wallet: WalletKind) -> BalanceSnapshot:
-        """:class:`framework.providers.BalanceReader` entry point."""
-        return await self.balances(wallet)
-
-    async def fetch_margin_risk(self) -> MarginRisk:
-        """:class:`framework.providers.RiskReader` entry point."""
-        return await self.margin_risk()
+    fetch_balances = balances
+    """:class:`framework.providers.BalanceReader` entry point."""
+    fetch_margin_risk = margin_risk
+    """:class:`framework.providers.RiskReader` entry point."""

@@ -55,7 +55,7 @@ from adapters.ascendex.wire import (
     MarginRiskData,
     ServerTimeData,
 )
-from adapters.kit.call import Call
+from adapters.kit.call import Call, Urls
 from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
 from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.kit.sender import Sender
@@ -125,6 +125,7 @@ class AscendexProtocol(ClockSync):
         clock: ServerClock | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._urls = Urls(self.base_url)
         self.account = account
         self.options = options
         self.limiters = tuple(limiters)
@@ -157,9 +158,9 @@ class AscendexProtocol(ClockSync):
         params: Mapping[str, str] | None = None,
         trip: RoundTrip | None = None,
     ) -> Call:
-        url = self.base_url + endpoint.path(self.options.path_style, group)
+        url = self._urls(endpoint.path(self.options.path_style, group), params)
         return Call(
-            httpx.Request(method, url, params=params, headers=_ACCEPT_JSON),
+            httpx.Request(method, url, headers=_ACCEPT_JSON),
             f"{method} {endpoint.name}",
             limiters=self.limiters,
             auth=self._signers.get(endpoint.name),
@@ -209,7 +210,8 @@ class AscendexProtocol(ClockSync):
         if group is None:
             group = (await self.account_info(sender)).account_group
         try:
-            return await self._data(sender, endpoint, method, group=group, params=params)
+            return await sender.send(self._call(endpoint, method, group=group, params=params),
+                                     _read)
         except AccountStateError as exc:
             if exc.code != WRONG_ACCOUNT_GROUP:
                 raise

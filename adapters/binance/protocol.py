@@ -26,7 +26,6 @@ from typing import Any, Final, TypeVar
 import httpx
 
 from adapters.binance.convert import (
-    EXCHANGE,
     margin_risk,
     margin_snapshot,
     spot_snapshot,
@@ -37,7 +36,7 @@ from adapters.binance.options import BinanceOptions
 from adapters.binance.responses import read_payload
 from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import MarginAccount, ServerTime, SpotAccount
-from adapters.kit.call import Call
+from adapters.kit.call import Call, Urls
 from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
 from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.kit.sender import Sender
@@ -69,6 +68,7 @@ class BinanceProtocol(ClockSync):
         clock: ServerClock | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._urls = Urls(self.base_url)
         self._auth = auth
         self._budgets = budgets
         self.account = account
@@ -93,7 +93,7 @@ class BinanceProtocol(ClockSync):
     ) -> Call:
         query = {**dict(endpoint.params), **(params or {})}
         return Call(
-            httpx.Request(endpoint.method, self.base_url + endpoint.path, params=query or None,
+            httpx.Request(endpoint.method, self._urls(endpoint.path, query),
                           headers=_ACCEPT_JSON),
             endpoint.label,
             cost=endpoint.weight,

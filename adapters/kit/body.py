@@ -55,7 +55,7 @@ def _too_large(host: str, endpoint: str, limit: int, declared: int | None) -> Bo
     return BodyTooLargeError(detail, limit=limit, endpoint=endpoint)
 
 
-class BodyPastDeadline(Exception):  # noqa: N818 - a signal to the sender, never raised further
+class BodyPastDeadline(Exception):
     """The body was still arriving when the call's deadline passed (the sender reports it)."""
 
 
@@ -86,4 +86,4 @@ async def read_bounded(
             raise BodyPastDeadline
         body.append(chunk)
     # What Response.aread() would have stored: the decoded body, read in full.
-    response._content = b"".join(body)  # noqa: SLF001
+    response._content = b"".join(body)

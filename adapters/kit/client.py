@@ -273,7 +273,7 @@ class ExchangeClient:
     def _own(error: FolioError) -> FolioError:
         try:
             clone = copy.copy(error)
-        except Exception:  # noqa: BLE001 - an exotic subclass that cannot be copied
+        except Exception:
             return error
         clone.account = None
         return clone

@@ -22,10 +22,8 @@ import time
 import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from adapters.kit.sender import Sender

@@ -1,7 +1,7 @@
 """Reading an account's ``options`` table into an exchange's options class.
 
 Each exchange declares its options as an attrs class whose fields carry their rules
-(:func:`framework.config.tables.checked`, with :func:`~framework.config.tables.flag`,
+(:func:`framework.config.tables.checked_by`, with :func:`~framework.config.tables.flag`,
 :func:`~framework.config.tables.whole` and :func:`~framework.config.tables.one_of`), and reads
 the table with :func:`read_options`: cattrs structures it, an unknown key is refused, and every
 exchange reports a bad option the same way, as a :class:`~framework.errors.ConfigurationError`
@@ -19,19 +19,19 @@ from framework.config.tables import TableReader
 
 __all__ = ["read_options"]
 
-O = TypeVar("O")
+OptionsT = TypeVar("OptionsT")
 
 
 def read_options(
-    cls: type[O],
+    cls: type[OptionsT],
     options: Mapping[str, Any],
     *,
     exchange: str,
     account: str | None,
     source: str | None,
-) -> O:
+) -> OptionsT:
     """``options`` as ``cls``; else the error for the first bad key, named ``options.<key>``."""
-    reader = _reader(cls, exchange)
+    reader = _reader(cls, exchange)  # type: ignore[arg-type]  # classes are hashable
     return reader.read(options, cls, path=source, account=account, prefix="options.")
 
 

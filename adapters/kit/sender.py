@@ -86,8 +86,17 @@ ClockFix = Callable[["Sender", int], Awaitable[None]]
 class Sender:
     """Sends the requests of one call within its deadline; see the module docstring."""
 
-    __slots__ = ("_clock_fix", "_client", "_loop", "_policy", "_settings", "_signing",
-                 "_sleep", "began", "until")
+    __slots__ = (
+        "_client",
+        "_clock_fix",
+        "_loop",
+        "_policy",
+        "_settings",
+        "_signing",
+        "_sleep",
+        "began",
+        "until",
+    )
 
     def __init__(
         self,
@@ -99,8 +108,11 @@ class Sender:
         clock_fix: ClockFix | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
-        """``began`` (the event loop's time) starts the deadline; ``signing`` counts the
-        signing clock's corrections (so a rejection is corrected only once per measurement)."""
+        """Start a call at ``began`` (the event loop's time), which starts its deadline.
+
+        ``signing`` counts the signing clock's corrections, so a rejection is corrected only
+        once per measurement.
+        """
         self._client = client
         self._settings = settings
         self._policy: RetryPolicy = settings.retry
@@ -145,7 +157,7 @@ class Sender:
         """The wait before the next attempt; re-raises ``error`` (saying why) when none."""
         policy = self._policy
         elapsed = self._loop.time() - self.began
-        decision = decide(policy, error, attempt=number, elapsed=elapsed, jitter=random.random())
+        decision = decide(policy, error, attempt=number, elapsed=elapsed, jitter=random.random())  # noqa: S311 - jitter, not a secret
         if not decision.retry:
             if decision.tell:
                 error.detail += f" ({decision.reason})"
@@ -168,7 +180,8 @@ class Sender:
         """The call's deadline passed; ``what`` says where, ``last`` the failure before."""
         done = f"; {tries} attempt{'s' if tries != 1 else ''}" if tries else ""
         before = f"; the last failure: {type(last).__name__}: {last.detail}" if last else ""
-        msg = f"did not finish within the {self._policy.deadline:g} s deadline ({what}{done}{before})"
+        deadline = self._policy.deadline
+        msg = f"did not finish within the {deadline:g} s deadline ({what}{done}{before})"
         return RequestTimeoutError(msg, endpoint=endpoint)
 
     async def _attempt(self, call: Call, number: int, last: ExchangeError | None) -> httpx.Response:

@@ -15,6 +15,8 @@ Clients:
   all sending through the process's shared aiohttp pool, the host's concurrency cap).
 * ``httpx``: the naive baseline, ``asyncio.gather`` of hand-signed GETs through one shared
   ``httpx.AsyncClient`` with its default limits.
+* ``httpx-aiohttp``: the same through one ``httpx.AsyncClient`` on the ``httpx-aiohttp``
+  transport: the bare client folio is built on, with none of folio's work.
 * ``aiohttp``: the same through one ``aiohttp.ClientSession`` without a connection limit: the
   floor a Python client reaches on this machine.
 * ``ccxt``: CCXT async 4.5.63, one ``ascendex`` instance per account, throttle off.
@@ -164,6 +166,25 @@ class HttpxFanOut(RawFanOut):
         await self.client.aclose()
 
 
+class HttpxAiohttpFanOut(HttpxFanOut):
+    """The bare httpx client on aiohttp: ``httpx-aiohttp``'s transport, signing only, ``gather``.
+
+    What folio's own work is measured against: the same client, no retries, no pacing, no
+    validation (docs/performance.md).
+    """
+
+    label = "httpx-aiohttp"
+    modules = ("httpx", "httpx_aiohttp")
+
+    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+        import httpx  # noqa: PLC0415
+        from httpx_aiohttp import AiohttpTransport  # noqa: PLC0415
+
+        await RawFanOut.open(self, accounts, url)
+        transport = AiohttpTransport(limits=httpx.Limits(max_connections=None))
+        self.client = httpx.AsyncClient(base_url=url, timeout=60, transport=transport)
+
+
 class AiohttpFanOut(RawFanOut):
     """The floor: one ``aiohttp.ClientSession``, no connection limit, ``gather``."""
 
@@ -221,7 +242,7 @@ class CcxtFanOut(FanOutClient):
 
 CLIENTS: dict[str, type[FanOutClient]] = {
     cls.label: cls
-    for cls in (FolioFanOut, HttpxFanOut, AiohttpFanOut, CcxtFanOut)
+    for cls in (FolioFanOut, HttpxFanOut, HttpxAiohttpFanOut, AiohttpFanOut, CcxtFanOut)
 }
 
 
