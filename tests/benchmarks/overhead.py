@@ -13,8 +13,8 @@ The last answer of every variant is checked against the simulator's truth.
 Variants: ``raw async`` / ``raw sync`` (one ``httpx`` client, :class:`~tests.benchmarks.raw
 .RawKey` headers, ``json.loads``), ``folio async`` (``Folio.balances``), ``folio sync``
 (``SyncFolio.balances``, which hands the call to the host's event-loop thread), ``adapter
-sync`` (``AscendexClient.balances`` with no host around it), ``ccxt async`` and ``ccxt sync``
-(``fetch_balance`` with markets and accounts loaded, throttle off). folio's own per-key rate
+async`` (``AsyncAscendexClient.balances`` on its own HTTP client, no host around it),
+``ccxt async`` and ``ccxt sync`` (``fetch_balance`` with markets and accounts loaded, throttle off). folio's own per-key rate
 limit (100 requests per second by default) is switched off too: at a thousand calls per second
 it would be what is measured.
 """
@@ -61,7 +61,7 @@ class Variants:
         import ccxt  # noqa: PLC0415
         import ccxt.async_support as ccxt_async  # noqa: PLC0415
 
-        from adapters.ascendex import AscendexClient, AscendexOptions  # noqa: PLC0415
+        from adapters.ascendex import AscendexOptions, AsyncAscendexClient  # noqa: PLC0415
         from framework.config import AccountConfig, StaticCredentials  # noqa: PLC0415
         from framework.credentials import Credentials  # noqa: PLC0415
         from framework.host import Folio  # noqa: PLC0415
@@ -83,8 +83,8 @@ class Variants:
         self.raw_async_client = httpx.AsyncClient(base_url=url)
         self.folio = Folio([config])
         self.sync_folio = SyncFolio([config])
-        self.adapter = AscendexClient(credentials, base_url=url, account=name,
-                                      options=AscendexOptions(rate_limit=0))
+        self.adapter = AsyncAscendexClient(credentials, base_url=url, account=name,
+                                           options=AscendexOptions(rate_limit=0))
         self.ccxt_sync = ccxt.ascendex(ccxt_settings)
         self.ccxt_async = ccxt_async.ascendex(ccxt_settings)
         for exchange in (self.ccxt_sync, self.ccxt_async):
@@ -97,6 +97,9 @@ class Variants:
         async def folio_async() -> Reading:
             return _snapshot_rows(await self.folio.balances(name, WalletKind.CASH))
 
+        async def adapter_async() -> Reading:
+            return _snapshot_rows(await self.adapter.balances(WalletKind.CASH))
+
         async def ccxt_async_call() -> Reading:
             return _ccxt_rows(await self.ccxt_async.fetch_balance())
 
@@ -105,17 +108,17 @@ class Variants:
                 self.raw_sync_client.get(path, headers=key.headers("balance")).content
             ),
             "folio sync": lambda: _snapshot_rows(self.sync_folio.balances(name, WalletKind.CASH)),
-            "adapter sync": lambda: _snapshot_rows(self.adapter.balances(WalletKind.CASH)),
             "ccxt sync": lambda: _ccxt_rows(self.ccxt_sync.fetch_balance()),
         }
         self.async_calls: dict[str, AsyncCall] = {
-            "raw async": raw_async, "folio async": folio_async, "ccxt async": ccxt_async_call,
+            "raw async": raw_async, "folio async": folio_async, "adapter async": adapter_async,
+            "ccxt async": ccxt_async_call,
         }
 
     @property
     def names(self) -> list[str]:
         """Variant names, in table order."""
-        return ["raw async", "folio async", "raw sync", "folio sync", "adapter sync",
+        return ["raw async", "folio async", "raw sync", "folio sync", "adapter async",
                 "ccxt async", "ccxt sync"]
 
     def block(self, name: str, calls: int) -> tuple[float, Reading]:
@@ -139,10 +142,10 @@ class Variants:
     def close(self) -> None:
         """Close every client."""
         self.raw_sync_client.close()
-        self.adapter.close()
         self.sync_folio.close()
 
         async def close_async() -> None:
+            await self.adapter.aclose()
             await self.raw_async_client.aclose()
             await self.folio.aclose()
             await self.ccxt_async.close()

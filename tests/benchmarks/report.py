@@ -66,7 +66,8 @@ def _by(results: Result) -> dict[tuple[int, str], Result]:
 def _fan_out_ratios(results: Result) -> list[str]:
     by = _by(results)
     sizes = sorted({n for n, _ in by})
-    others = [c for c in ("httpx", "ccxt", "aiohttp") if any((n, c) in by for n in sizes)]
+    others = [c for c in ("httpx-aiohttp", "httpx", "ccxt", "aiohttp")
+              if any((n, c) in by for n in sizes)]
     rows = []
     for n in sizes:
         folio = by.get((n, "folio"))
@@ -100,13 +101,13 @@ def _overhead(results: Result) -> list[str]:
             _ratio(us["folio async"], us["raw async"]),
             f"{us['raw sync']:.0f}", f"{us['folio sync']:.0f}",
             _ratio(us["folio sync"], us["raw sync"]),
-            f"{us['adapter sync']:.0f}", _ratio(us["adapter sync"], us["raw sync"]),
+            f"{us['adapter async']:.0f}", _ratio(us["adapter async"], us["raw async"]),
             f"{us['ccxt async']:.0f}", _ratio(us["ccxt async"], us["raw async"]),
             f"{us['ccxt sync']:.0f}", _ratio(us["ccxt sync"], us["raw sync"]),
         ])
     lines += _table(
         ["environment", "raw async µs", "folio async µs", "ratio", "raw sync µs",
-         "folio sync µs", "ratio", "adapter sync µs", "ratio", "ccxt async µs", "÷ raw async",
+         "folio sync µs", "ratio", "adapter async µs", "ratio", "ccxt async µs", "÷ raw async",
          "ccxt sync µs", "÷ raw sync"], rows,
     )
     return lines
@@ -245,7 +246,7 @@ def update_docs(path: Path, text: str) -> None:
 
 STYLES: Final = {
     "folio": ("tab:blue", "o"),
-    "httpx": ("tab:red", "s"),
+    "httpx": ("tab:red", "s"), "httpx-aiohttp": ("tab:purple", "v"),
     "aiohttp": ("tab:green", "D"), "ccxt": ("tab:orange", "P"),
 }
 
