@@ -14,9 +14,9 @@ Variants: ``raw async`` / ``raw sync`` (one ``httpx`` client, :class:`~tests.ben
 .RawKey` headers, ``json.loads``), ``folio async`` (``Folio.balances``), ``folio sync``
 (``SyncFolio.balances``, which hands the call to the host's event-loop thread), ``adapter
 async`` (``AsyncAscendexClient.balances`` on its own HTTP client, no host around it),
-``ccxt async`` and ``ccxt sync`` (``fetch_balance`` with markets and accounts loaded, throttle off). folio's own per-key rate
-limit (100 requests per second by default) is switched off too: at a thousand calls per second
-it would be what is measured.
+``ccxt async`` and ``ccxt sync`` (``fetch_balance`` with markets and accounts loaded, throttle
+off). folio's own per-key rate limit (100 requests per second by default) is switched off too:
+at a thousand calls per second it would be what is measured.
 """
 
 from __future__ import annotations
