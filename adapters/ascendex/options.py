@@ -20,13 +20,13 @@ keys from one IP address: AscendEX.Net documented 6000 requests per minute per h
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, Final, Literal
 
 import attrs
 
 from adapters.ascendex.endpoints import PathStyle
-from adapters.kit.options import Rule, checked_options, flag, one_of, whole
+from adapters.kit.options import read_options
+from framework.config.tables import checked_by, flag, one_of, whole
 
 __all__ = ["DEFAULT_BASE_URL", "AscendexOptions"]
 
@@ -34,21 +34,31 @@ DEFAULT_BASE_URL: Final = "https://ascendex.com"
 
 RiskMethod = Literal["GET", "POST"]
 
+_GROUP: Final = whole(0, says="must be a non-negative integer (0 is valid)")
+_PER_SECOND: Final = whole(0, says="must be a non-negative integer (requests per second; 0: off)")
+_PATH_STYLE: Final = one_of(
+    *(style.value for style in PathStyle), says="must be 'v1' or 'legacy'", convert=PathStyle
+)
+_RISK_METHOD: Final = one_of("GET", "POST", says="must be 'GET' or 'POST'")
+
 
 @attrs.frozen(slots=True)
 class AscendexOptions:
-    """How to talk to AscendEX for one account. The defaults match every modern client."""
+    """How to talk to AscendEX for one account. The defaults match every modern client.
 
-    account_group: int | None = None
+    Each field carries the rule its TOML value must pass (docs/configuration.md).
+    """
+
+    account_group: int | None = attrs.field(default=None, metadata=checked_by(_GROUP))
     """Pinned account group; ``None`` discovers it from the key (group 0 is a real group)."""
 
-    path_style: PathStyle = PathStyle.V1
-    risk_method: RiskMethod = "GET"
-    show_all: bool = False
-    sync_clock: bool = True
-    rate_limit: int = 100
+    path_style: PathStyle = attrs.field(default=PathStyle.V1, metadata=checked_by(_PATH_STYLE))
+    risk_method: RiskMethod = attrs.field(default="GET", metadata=checked_by(_RISK_METHOD))
+    show_all: bool = attrs.field(default=False, metadata=checked_by(flag()))
+    sync_clock: bool = attrs.field(default=True, metadata=checked_by(flag()))
+    rate_limit: int = attrs.field(default=100, metadata=checked_by(_PER_SECOND))
     """Requests per second per API key (0 turns folio's limiter off)."""
-    host_rate_limit: int = 0
+    host_rate_limit: int = attrs.field(default=0, metadata=checked_by(_PER_SECOND))
     """Requests per second to the exchange's host from this process (0: off)."""
 
     @classmethod
@@ -59,23 +69,5 @@ class AscendexOptions:
         account: str | None = None,
         source: str | None = None,
     ) -> AscendexOptions:
-        """Validate an account's ``options`` table; errors name the file, account and key."""
-        values = checked_options(
-            options, _RULES, exchange="AscendEX", account=account, source=source
-        )
-        if "path_style" in values:
-            values["path_style"] = PathStyle(values["path_style"])
-        return cls(**values)
-
-
-_PER_SECOND: Final = "must be a non-negative integer (requests per second; 0: off)"
-_RULES: Final[Mapping[str, Rule]] = MappingProxyType({
-    "account_group": (whole(0), "must be a non-negative integer (0 is valid)"),
-    "path_style": (one_of(*(style.value for style in PathStyle)), "must be 'v1' or 'legacy'"),
-    "risk_method": (one_of("GET", "POST"), "must be 'GET' or 'POST'"),
-    "show_all": (flag, "must be true or false"),
-    "sync_clock": (flag, "must be true or false"),
-    "rate_limit": (whole(0), _PER_SECOND),
-    "host_rate_limit": (whole(0), _PER_SECOND),
-})
-"""Option name -> (accepts the TOML value, what to say when it does not)."""
+        """Read an account's ``options`` table; errors name the file, account and key."""
+        return read_options(cls, options, exchange="AscendEX", account=account, source=source)

@@ -17,12 +17,12 @@ IP address use the API too: Binance counts per IP, not per key.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
-from adapters.kit.options import Rule, checked_options, flag, whole
+from adapters.kit.options import read_options
+from framework.config.tables import checked_by, flag, whole
 
 __all__ = ["DEFAULT_BASE_URL", "MAX_RECV_WINDOW", "BinanceOptions"]
 
@@ -30,20 +30,28 @@ DEFAULT_BASE_URL: Final = "https://api.binance.com"
 MAX_RECV_WINDOW: Final = 60_000
 """Binance refuses a larger ``recvWindow`` (-1131)."""
 
+_RECV_WINDOW: Final = whole(
+    1, MAX_RECV_WINDOW, says=f"must be an integer from 1 to {MAX_RECV_WINDOW} (milliseconds)"
+)
+_PER_MINUTE: Final = whole(0, says="must be a non-negative integer (weight per minute; 0: off)")
+
 
 @attrs.frozen(slots=True)
 class BinanceOptions:
-    """How to talk to Binance for one account. The defaults are Binance's own."""
+    """How to talk to Binance for one account. The defaults are Binance's own.
 
-    recv_window: int = 5000
+    Each field carries the rule its TOML value must pass (docs/configuration.md).
+    """
+
+    recv_window: int = attrs.field(default=5000, metadata=checked_by(_RECV_WINDOW))
     """Milliseconds after ``timestamp`` that a signed request is accepted (Binance's default)."""
-    omit_zero_balances: bool = True
+    omit_zero_balances: bool = attrs.field(default=True, metadata=checked_by(flag()))
     """List only assets with a non-zero amount: spot through ``omitZeroBalances=true``, margin
     by dropping all-zero ``userAssets`` rows (that endpoint has no such parameter)."""
-    sync_clock: bool = True
-    weight_limit: int = 6000
+    sync_clock: bool = attrs.field(default=True, metadata=checked_by(flag()))
+    weight_limit: int = attrs.field(default=6000, metadata=checked_by(_PER_MINUTE))
     """``/api/`` weight per minute per IP (0 turns folio's limiter off)."""
-    sapi_weight_limit: int = 12_000
+    sapi_weight_limit: int = attrs.field(default=12_000, metadata=checked_by(_PER_MINUTE))
     """``/sapi/`` weight per minute per IP for each endpoint (0: off)."""
 
     @classmethod
@@ -54,22 +62,5 @@ class BinanceOptions:
         account: str | None = None,
         source: str | None = None,
     ) -> BinanceOptions:
-        """Validate an account's ``options`` table; errors name the file, account and key."""
-        return cls(
-            **checked_options(options, _RULES, exchange="Binance", account=account, source=source)
-        )
-
-
-_RULES: Final[Mapping[str, Rule]] = MappingProxyType({
-    "recv_window": (
-        whole(1, MAX_RECV_WINDOW),
-        f"must be an integer from 1 to {MAX_RECV_WINDOW} (milliseconds)",
-    ),
-    "omit_zero_balances": (flag, "must be true or false"),
-    "sync_clock": (flag, "must be true or false"),
-    "weight_limit": (whole(0), "must be a non-negative integer (weight per minute; 0: off)"),
-    "sapi_weight_limit": (
-        whole(0), "must be a non-negative integer (weight per minute; 0: off)"
-    ),
-})
-"""Option name -> (accepts the TOML value, what to say when it does not)."""
+        """Read an account's ``options`` table; errors name the file, account and key."""
+        return read_options(cls, options, exchange="Binance", account=account, source=source)

@@ -21,10 +21,10 @@ from framework.config import (
     AccountConfig,
     FileCredentials,
     StaticCredentials,
-    _unsafe_file,
     parse_config,
     plain_http_to_another_host,
 )
+from framework.config.private_file import unsafe_file
 from framework.credentials import Credentials
 from framework.errors import ConfigurationError
 from tests.framework.helpers import account_table
@@ -117,13 +117,13 @@ def _status(uid: int, mode: int = 0o600) -> os.stat_result:
 def test_a_credentials_file_of_root_or_of_the_user_is_accepted_and_no_other() -> None:
     path = Path("vault.toml")
     owner = os.geteuid()
-    assert _unsafe_file(_status(owner), path) is None
-    assert _unsafe_file(_status(0), path) is None  # root's files excepted
+    assert unsafe_file(_status(owner), path) is None
+    assert unsafe_file(_status(0), path) is None  # root's files excepted
     for other in {1, 2, 65534} - {owner}:
-        problem = _unsafe_file(_status(other), path)
+        problem = unsafe_file(_status(other), path)
         assert problem is not None
         assert f"belongs to another user (uid {other})" in problem
-    assert "mode 0640" in (_unsafe_file(_status(owner, 0o640), path) or "")
+    assert "mode 0640" in (unsafe_file(_status(owner, 0o640), path) or "")
 
 
 # -- names and keys that may be secrets ------------------------------------------------------

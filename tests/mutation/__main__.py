@@ -78,12 +78,20 @@ GUARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/framework/test_rate_limiter_rules.py", "tests/framework/test_rate_limiter.py",
         "tests/reliability/test_rate_limit.py",
     ),
-    "framework/config.py": (
-        "tests/framework/test_config_boundaries.py", "tests/framework/test_config.py",
-        "tests/framework/test_config_rules.py", "tests/framework/test_config_second_audit.py",
-        "tests/framework/test_network_config.py", "tests/framework/test_credentials.py",
-        "tests/framework/test_demo_endpoint.py",
-        "tests/integration/test_refused_before_any_request.py",
+    **dict.fromkeys(
+        [f"framework/config/{name}.py" for name in (
+            "accounts", "credential_sources", "document", "private_file", "shown", "tables",
+            "urls",
+        )],
+        (
+            "tests/framework/test_config_boundaries.py", "tests/framework/test_config.py",
+            "tests/framework/test_config_rules.py", "tests/framework/test_config_second_audit.py",
+            "tests/framework/test_config_tables.py", "tests/framework/test_network_config.py",
+            "tests/framework/test_credentials.py", "tests/framework/test_demo_endpoint.py",
+            "tests/adapters/test_option_rules.py", "tests/ascendex/test_catalog_and_options.py",
+            "tests/binance/test_catalog_and_options.py",
+            "tests/integration/test_refused_before_any_request.py",
+        ),
     ),
 }
 """The in-process tests that guard each module (``--tests`` replaces them): every test file
