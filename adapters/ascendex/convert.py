@@ -167,10 +167,7 @@ def _impossible(balance: AssetBalance) -> str | None:
     return None
 
 
-def _refuse_impossible(balance: AssetBalance, index: int) -> None:
-    key = _impossible(balance)
-    if key is None:
-        return
+def _refuse_impossible(balance: AssetBalance, index: int, key: str) -> None:
     msg = (
         f"impossible balance of {balance.asset[:40]!r}: total {balance.total}, available "
         f"{balance.available}, borrowed {balance.borrowed}, interest {balance.interest} "
@@ -199,8 +196,9 @@ def balance_snapshot(
         else AssetBalance(row.asset, row.total_balance, row.available_balance)
         for row in rows
     ]
-    for index, balance in enumerate(balances):
-        _refuse_impossible(balance, index)
+    for index, key in enumerate(map(_impossible, balances)):
+        if key is not None:
+            _refuse_impossible(balances[index], index, key)
     return BalanceSnapshot(EXCHANGE, account, wallet, balances, fetched_at)
 
 

@@ -340,6 +340,12 @@ def check_asset_codes(
 
     ``path(i)`` is the JSON path of row ``i``'s asset code, for the error.
     """
+    if (
+        all(codes)
+        and list(map(str.strip, codes)) == list(codes)
+        and len(set(map(str.casefold, codes))) == len(codes)
+    ):
+        return  # the common case, checked in C; the loop below names the first bad code
     seen: dict[str, str] = {}
     for index, code in enumerate(codes):
         if not code or code != code.strip():

@@ -5,10 +5,12 @@
     python -m tests.benchmarks.conversion [--assets 1000]
 
 No network: the answer's bytes are encoded by the simulator's own payload code once, then
-read again and again. ``folio`` drives the adapter's real flow (``AscendexProtocol.balances``)
-with the bytes as the response: envelope and status checks, ``json.loads`` with
-``parse_float=Decimal``, the strict cattrs structuring into wire rows, and the
-``BalanceSnapshot`` of frozen ``AssetBalance`` models. The baseline is what one writes by
+read again and again. ``folio`` runs what the adapter's protocol runs on every cash-balance
+answer (adapters/ascendex/protocol.py), and only that: the envelope and status checks with
+``json.loads`` (``read_data``), the adapter's cattrs converter structuring the rows with each
+amount parsed once (``structure``), and the ``BalanceSnapshot`` of frozen ``AssetBalance``
+models with its checks (``balance_snapshot``). Sending and signing are measured elsewhere
+(``tests.benchmarks.overhead``). The baseline is what one writes by
 hand: ``json.loads(parse_float=Decimal)``, a code check and a dict of ``Decimal`` pairs.
 Both results are checked digit for digit against the truth.
 """
@@ -20,13 +22,14 @@ import json
 import statistics
 import timeit
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import httpx
-
-from adapters.ascendex import AscendexOptions, protocol
-from framework.models import WalletKind
+from adapters.ascendex.convert import balance_snapshot, structure
+from adapters.ascendex.responses import read_data
+from adapters.ascendex.wire import CashBalanceRow
+from framework.models import BalanceSnapshot, WalletKind
 from tests.benchmarks.accounts import wide_balance_body
 from tests.benchmarks.measure import Exactness, Reading, emit
 
@@ -43,23 +46,16 @@ def hand_written(body: bytes) -> dict[str, tuple[Decimal, Decimal]]:
             for row in document["data"]}
 
 
-def folio_reader(body: bytes) -> Callable[[], Any]:
-    """A call that runs the adapter's cash-balance flow against ``body`` (group pinned)."""
-    conversation = protocol.AscendexProtocol(
-        base_url="https://ascendex.invalid", account="wide",
-        options=AscendexOptions(account_group=0),
-    )
+def folio_reader(body: bytes) -> Callable[[], BalanceSnapshot]:
+    """A call that reads ``body`` as the protocol reads a cash-balance answer."""
     headers = {"content-type": "application/json"}
+    fetched_at = datetime.now(UTC)
 
-    def read() -> Any:
-        flow = conversation.balances(WalletKind.CASH)
-        request = next(flow)
-        try:
-            flow.send(httpx.Response(200, headers=headers, content=body, request=request))
-        except StopIteration as done:
-            return done.value
-        msg = "the balance flow asked for a second request"
-        raise RuntimeError(msg)
+    def read() -> BalanceSnapshot:
+        data = read_data(200, headers, body)
+        rows = structure(data, list[CashBalanceRow])
+        return balance_snapshot(rows, wallet=WalletKind.CASH, account="wide",
+                                fetched_at=fetched_at)
 
     return read
 
