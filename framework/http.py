@@ -39,18 +39,51 @@ def _no_cookies() -> http.cookiejar.CookieJar:
     return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
 
 
+class _Bounded(httpx.AsyncBaseTransport):
+    """A given transport, held to the timeout extension's ``total`` until the answer's head.
+
+    folio's own transport bounds a whole exchange by ``total`` (framework/transport.py); httpx's
+    transports ignore that key, and their socket timeouts restart with every byte, so headers
+    dripping in a byte at a time would outlive the call's deadline
+    (tests/reliability/test_hostile_servers.py). The body is cut by the sender's per-piece
+    deadline check (adapters/kit/body.py). Only a caller's ``transport=`` pays for this timer.
+    """
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        limits = request.extensions.get("timeout")
+        total = limits.get("total") if isinstance(limits, dict) else None
+        if total is None:
+            return await self._inner.handle_async_request(request)
+        bound = asyncio.timeout(total)
+        try:
+            async with bound:
+                return await self._inner.handle_async_request(request)
+        except TimeoutError:
+            if not bound.expired():
+                raise
+            raise httpx.ReadTimeout("the request's total time ran out", request=request) from None
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
 def http_client(
     settings: HttpSettings, transport: httpx.AsyncBaseTransport | None = None
 ) -> httpx.AsyncClient:
     """A client with folio's defaults: no redirects, no cookies, no proxy from the environment.
 
     ``transport`` replaces the aiohttp transport (tests pass an ``httpx.MockTransport``); the
-    client, signing and reading are the same either way.
+    client, signing, reading and the call's deadline are the same either way.
     """
     if transport is None:
         from framework.transport import AiohttpTransport  # noqa: PLC0415 - loads no aiohttp yet
 
         transport = AiohttpTransport(tls=tls_context(), keepalive_expiry=settings.keepalive_expiry)
+    else:
+        transport = _Bounded(transport)
     return httpx.AsyncClient(
         transport=transport,
         timeout=httpx.Timeout(

@@ -5,7 +5,8 @@ a body dripped a byte at a time, a megabyte of headers, compression bombs, broke
 encoding, a lying ``Content-Length``, a 1xx before the answer, a redirect to another host, an
 HTML page labelled ``application/json``, a BOM or UTF-16 body, absurd ``Retry-After`` values,
 a slow 5xx storm, a reset mid-body, an answer to another request. Both exchanges' clients are
-read through the aiohttp pool, an httpx client and the blocking client. Each read ends in the
+read on folio's own transport (the shared client's, framework/transport.py) and on httpx's own
+(``transport=``, as a plugin may pass). Each read ends in the
 right numbers or a typed folio error naming exchange, account and endpoint (and the field when
 one is to blame), retried only when a re-read can help, within the call's deadline, with no
 key, secret or signature in the message, the traceback's frames or the DEBUG log
@@ -27,10 +28,10 @@ from typing import Any, Final, Literal
 import httpx
 import pytest
 
-from adapters.ascendex import AscendexClient, AscendexOptions, AsyncAscendexClient
+from adapters.ascendex import AscendexOptions, AsyncAscendexClient
 from adapters.ascendex.simulator import DEMO_API_KEY as ASCENDEX_KEY
 from adapters.ascendex.simulator import DEMO_API_SECRET as ASCENDEX_SECRET
-from adapters.binance import AsyncBinanceClient, BinanceClient, BinanceOptions
+from adapters.binance import AsyncBinanceClient, BinanceOptions
 from adapters.binance.simulator import DEMO_API_KEY as BINANCE_KEY
 from adapters.binance.simulator import DEMO_API_SECRET as BINANCE_SECRET
 from adapters.kit.responses import MAX_RETRY_AFTER
@@ -55,9 +56,9 @@ from tests.reliability.test_traceback_secrets import assert_nothing_secret
 
 HERE: Final = Path(__file__).resolve()
 Name = Literal["ascendex", "binance"]
-Sender = Literal["pooled", "httpx", "blocking"]
+Sender = Literal["pooled", "httpx"]
 EXCHANGES: Final[list[Name]] = ["ascendex", "binance"]
-SENDERS: Final[list[Sender]] = ["pooled", "httpx", "blocking"]
+SENDERS: Final[list[Sender]] = ["pooled", "httpx"]
 KEYS: Final = {
     "ascendex": (ASCENDEX_KEY, ASCENDEX_SECRET),
     "binance": (BINANCE_KEY, BINANCE_SECRET),
@@ -108,13 +109,10 @@ def body_for(exchange: Exchange) -> bytes:
 
 
 class Waits:
-    """A sleeper for both kinds of client: records each wait and returns at once."""
+    """A client's sleeper: records each wait and returns at once."""
 
     def __init__(self) -> None:
         self.seconds: list[float] = []
-
-    def blocking(self, seconds: float) -> None:
-        self.seconds.append(seconds)
 
     async def __call__(self, seconds: float) -> None:
         self.seconds.append(seconds)
@@ -133,14 +131,6 @@ def read(
     )
     settings: dict[str, Any] = {"base_url": url, "account": "main", "options": options,
                                 "http": http}
-    if sender == "blocking":
-        blocking: Any = AscendexClient if exchange == "ascendex" else BinanceClient
-        with blocking(credentials, sleep=waits.blocking, **settings) as client:
-            try:
-                snapshot: BalanceSnapshot = client.balances(WalletKind.CASH)
-            except FolioError as exc:
-                return exc
-            return snapshot
 
     async def go() -> BalanceSnapshot | FolioError:
         transport = httpx.AsyncHTTPTransport() if sender == "httpx" else None
@@ -207,8 +197,7 @@ def test_a_dripping_body_is_cut_at_the_deadline(
 ) -> None:
     """Every byte arrives within read_timeout, so only the deadline can end the read.
 
-    The blocking client used to wait for the whole body (and return it) however long it
-    took; the AscendEX async client said a clock had been read, without the endpoint.
+    The AscendEX client once said a clock had been read, without the endpoint.
     """
     with HostileServer(drip_body) as server:
         result = read(exchange, sender, server.url, TIGHT)
@@ -245,12 +234,11 @@ async def drip_headers(exchange: Exchange) -> None:
         await asyncio.sleep(0.05)
 
 
-@pytest.mark.parametrize("exchange", EXCHANGES)
-@pytest.mark.parametrize("sender", ["pooled", "httpx"])
-def test_dripping_headers_are_cut_at_the_deadline_by_async_clients(
+@every_client
+def test_dripping_headers_are_cut_at_the_deadline(
     exchange: Name, sender: Sender, signatures: list[str]
 ) -> None:
-    """The blocking client cannot cut headers that never end (docs/reliability.md)."""
+    """Every header byte arrives within read_timeout, so only the deadline can end the read."""
     with HostileServer(drip_headers) as server:
         result = read(exchange, sender, server.url, TIGHT)
     failed(result, exchange, RequestTimeoutError, signatures)
@@ -466,8 +454,7 @@ def test_an_absurd_retry_after_is_ignored_or_capped(
 
 # -- many concurrent reads of one account against a server that answers garbage first ----------
 
-@pytest.mark.parametrize("exchange", EXCHANGES)
-@pytest.mark.parametrize("sender", ["pooled", "httpx"])
+@every_client
 def test_fifty_concurrent_reads_against_garbage_first(
     exchange: Name, sender: Sender, signatures: list[str]
 ) -> None:

@@ -2,7 +2,7 @@
 
 Every logger that could see a request (the root, httpx, httpcore, asyncio, folio's own) records
 at DEBUG while success and failure paths run over real sockets against the simulator: through
-the host API, the blocking client and the ``folio`` command. Then every log record, every
+the host API, the adapter's own client and the ``folio`` command. Then every log record, every
 ``repr``/``str`` of the objects a host holds, every error with its chained causes (formatted as
 Python prints tracebacks, and with each frame's locals) and everything the command printed is
 searched for the key, the secret, and a wrong secret, whole or in part.
@@ -20,7 +20,7 @@ from typing import Final
 import attrs
 import pytest
 
-from adapters.ascendex import AscendexClient, AscendexOptions
+from adapters.ascendex import AscendexOptions, AsyncAscendexClient
 from adapters.ascendex.simulator import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
@@ -102,10 +102,9 @@ def assert_logs_clean(caplog: pytest.LogCaptureFixture) -> None:
         text = "\n".join([formatter.format(record), str(record.msg), repr(record.args),
                           repr(vars(record))])
         assert_clean(text, f"log record of {record.name}")
-    # The wire was really logged: folio's transport writes a DEBUG line per answer (and
-    # httpcore traces every connection of the blocking client).
-    assert any(record.name in {"adapters.transport", "httpcore.connection"}
-               for record in caplog.records)
+    # The wire was really logged: httpx writes a line per request and folio's sender a
+    # DEBUG line per answer.
+    assert any(record.name in {"adapters.kit.sender", "httpx"} for record in caplog.records)
 
 
 def credentials(secret: str = DEMO_API_SECRET) -> Credentials:
@@ -165,7 +164,7 @@ async def test_host_success_paths_show_no_credential(
                  repr(margin), repr(risk), dumps(cash), dumps(risk),
                  repr(total_by_asset(cash)), repr(vars(folio))]
     assert [cash.ok, margin.ok, risk.ok] == [True, True, True]
-    assert "adapters.transport" in {record.name for record in logs.records}
+    assert {"adapters.kit.sender", "httpx"} <= {record.name for record in logs.records}
     assert cash["main"].unwrap().get("BTC") is not None
     for text in shown:
         assert_clean(text, "the host's objects")
@@ -209,37 +208,39 @@ async def test_host_failure_paths_show_no_credential(
     assert_logs_clean(logs)
 
 
-# -- the blocking client ---------------------------------------------------------------------------
+# -- the adapter's own client ---------------------------------------------------------------------
 
 
-def client_failure(client: AscendexClient) -> FolioError:
+async def client_failure(client: AsyncAscendexClient) -> FolioError:
     try:
-        client.balances(WalletKind.MARGIN)
+        await client.balances(WalletKind.MARGIN)
     except FolioError as exc:
         return exc
     raise AssertionError("the read succeeded")
 
 
-def test_blocking_client_shows_no_credential(
+@pytest.mark.anyio
+async def test_the_adapters_client_shows_no_credential(
     ascendex_simulator: RunningSimulator, logs: pytest.LogCaptureFixture
 ) -> None:
     url = ascendex_simulator.url
     options = AscendexOptions(rate_limit=100, host_rate_limit=1000)
-    with AscendexClient(credentials(), base_url=url, http=FAST, options=options) as client:
-        snapshot = client.balances(WalletKind.CASH)
-        risk = client.margin_risk()
-        shown = [repr(client), str(client), repr(vars(client)), repr(client.auth),
+    async with AsyncAscendexClient(credentials(), base_url=url, http=FAST,
+                                   options=options) as client:
+        snapshot = await client.balances(WalletKind.CASH)
+        risk = await client.margin_risk()
+        shown = [repr(client), str(client), repr(vars(client)), repr(vars(client.protocol)),
                  repr(client.limiters), repr(client.protocol.info), repr(snapshot), repr(risk)]
         ascendex_simulator.faults.add(Fault.http_status(503, route="margin/balance"))
-        unavailable = client_failure(client)
-    with AscendexClient(credentials(WRONG_SECRET), base_url=url, http=FAST) as wrong:
-        refused = client_failure(wrong)
-        shown += [repr(wrong), repr(vars(wrong))]
+        unavailable = await client_failure(client)
+    async with AsyncAscendexClient(credentials(WRONG_SECRET), base_url=url, http=FAST) as wrong:
+        refused = await client_failure(wrong)
+        shown += [repr(wrong), repr(vars(wrong)), repr(vars(wrong.protocol))]
     assert snapshot.get("BTC") is not None
     assert type(unavailable) is ExchangeUnavailableError
     assert type(refused) is AuthenticationError
     for text in [*shown, error_text(unavailable), error_text(refused)]:
-        assert_clean(text, "the blocking client")
+        assert_clean(text, "the adapter's client")
     assert_logs_clean(logs)
 
 

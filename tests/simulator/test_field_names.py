@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from adapters.ascendex import AscendexClient
+from adapters.ascendex import AsyncAscendexClient
 from adapters.ascendex.simulator import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
@@ -86,13 +86,15 @@ def test_the_draft_spelling_is_served_verbatim_on_request(draft: RunningSimulato
         client.close()
 
 
+@pytest.mark.anyio
 @pytest.mark.parametrize("draft_field_names", [False, True])
-def test_folio_reads_the_same_totals_from_either_spelling(draft_field_names: bool) -> None:
+async def test_folio_reads_the_same_totals_from_either_spelling(draft_field_names: bool) -> None:
     simulator = AscendexSimulator.seed(draft_field_names=draft_field_names)
     credentials = Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET)
-    with simulator.serve() as running, AscendexClient(credentials, base_url=running.url) as client:
-        cash = client.balances(WalletKind.CASH)
-        margin = client.balances(WalletKind.MARGIN)
+    with simulator.serve() as running:
+        async with AsyncAscendexClient(credentials, base_url=running.url) as client:
+            cash = await client.balances(WalletKind.CASH)
+            margin = await client.balances(WalletKind.MARGIN)
     assert [(b.asset, str(b.total)) for b in cash] == [
         ("USDT", "1285.366663467"), ("BTC", "22.1308675"), ("ETH", "0.6"),
     ]
