@@ -1,52 +1,33 @@
-"""The folio hooks of the PaperEx plugin: declare what is served, hand out readers."""
+"""The folio hooks of the PaperEx plugin: declare what is served, hand out the client.
+
+Hooks do no I/O. ``account_client`` builds the account's client on first use through
+``context.resource`` (so the host closes it), reads the account's options table, and gives
+the client ``context.http_client``: the host's shared, pooled ``httpx.AsyncClient``, taken on
+the first read, so PaperEx accounts share connections with every other plugin's.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import UTC, datetime
 
-from folio_paperex.api import PaperexClient
-from framework.errors import UnsupportedCapabilityError
+from adapters.kit.client import account_client
+from folio_paperex.client import DEFAULT_BASE_URL, PaperexClient
+from folio_paperex.convert import EXCHANGE
+from folio_paperex.options import PaperexOptions
 from framework.hookspecs import hookimpl
-from framework.models import BalanceSnapshot, WalletKind
+from framework.models import WalletKind
 from framework.providers import AccountContext
-
-EXCHANGE = "paperex"
-DEFAULT_URL = "https://api.paperex.invalid"
-
-
-class PaperexReader:
-    """Reads one account's balances.
-
-    Its client is opened through ``context.resource``, so folio closes it with the host.
-    """
-
-    def __init__(self, context: AccountContext) -> None:
-        self._account = context.account
-        self._client = context.resource(
-            EXCHANGE,
-            lambda: PaperexClient(context.credentials(), self._account.base_url or DEFAULT_URL),
-        )
-
-    async def fetch_balances(self, wallet: WalletKind) -> BalanceSnapshot:
-        if wallet is not WalletKind.CASH:
-            msg = f"PaperEx has only a cash wallet, not {wallet.value}"
-            raise UnsupportedCapabilityError(msg)
-        rows = await self._client.balances()
-        return BalanceSnapshot(
-            exchange=EXCHANGE,
-            account=self._account.name,
-            wallet=wallet,
-            balances=tuple(rows),
-            fetched_at=datetime.now(UTC),
-        )
 
 
 @hookimpl
 def folio_balance_wallets() -> Mapping[str, Collection[WalletKind]]:
+    """PaperEx has one wallet: cash."""
     return {EXCHANGE: [WalletKind.CASH]}
 
 
 @hookimpl
-def folio_balance_reader(exchange: str, context: AccountContext) -> PaperexReader | None:
-    return PaperexReader(context) if exchange == EXCHANGE else None
+def folio_balance_reader(exchange: str, context: AccountContext) -> PaperexClient | None:
+    """The account's PaperEx client, which reads balances."""
+    if exchange != EXCHANGE:
+        return None
+    return account_client(context, EXCHANGE, PaperexClient, PaperexOptions, DEFAULT_BASE_URL)

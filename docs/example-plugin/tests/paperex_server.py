@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from folio_paperex.api import BALANCES_PATH, sign
+from folio_paperex.protocol import BALANCES_PATH
+from folio_paperex.signer import sign
 
 API_KEY = "paper-key-1"
 API_SECRET = "paper-secret-1"  # noqa: S105 - a test credential
