@@ -45,3 +45,17 @@ def test_framework_has_modules_to_check() -> None:
 def test_no_framework_module_imports_an_adapter_or_a_plugin(path: Path) -> None:
     found = imported_packages(path.read_text(encoding="utf-8"))
     assert not found & FORBIDDEN, f"{path.name} imports {sorted(found & FORBIDDEN)}"
+
+
+def test_aiohttp_is_imported_by_the_transport_module_only() -> None:
+    """Every request goes through httpx; aiohttp sits under it in one module (issue #10,
+    framework/transport.py), so no adapter or plugin depends on it."""
+    root = Path(framework.__file__).parents[1]
+    shipped = [root / "framework", root / "adapters", root / "plugins"]
+    importers = {
+        path.relative_to(root).as_posix()
+        for folder in shipped
+        for path in folder.rglob("*.py")
+        if "aiohttp" in imported_packages(path.read_text(encoding="utf-8"))
+    }
+    assert importers == {"framework/transport.py"}
