@@ -19,7 +19,7 @@ from adapters.ascendex.options import AscendexOptions
 from adapters.binance.options import BinanceOptions
 from framework.config import parse_config
 from framework.config.document import AccountTable, DocumentTable, NetworkTable, PluginsTable
-from framework.config.tables import TableReader, checked_by, flag
+from framework.config.tables import Refused, TableReader, checked_by, flag
 from framework.errors import ConfigurationError
 from framework.settings import NETWORK_KEYS
 from tests.framework.helpers import account_table
@@ -202,3 +202,33 @@ def test_importing_the_framework_does_not_import_cattrs() -> None:
         "assert 'cattrs' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_a_failure_that_is_not_a_rules_verdict_is_named_by_its_key_but_not_quoted() -> None:
+    def odd(value: object) -> object:
+        raise TypeError(f"cannot use {value}")
+
+    @attrs.frozen
+    class Odd:
+        n: int = attrs.field(default=0, metadata=checked_by(odd))
+
+    with pytest.raises(ConfigurationError) as caught:
+        TableReader().read({"n": SECRET}, Odd, path="folio.toml", account="main")
+    assert (caught.value.key, caught.value.detail) == (
+        "n", "cannot be read (TypeError); the value is not shown"
+    )
+    assert SECRET not in everything_shown(caught.value)
+
+
+def test_a_table_refused_by_its_class_as_a_whole_is_named_without_a_key() -> None:
+    def even(_instance: object, _attribute: object, value: int) -> None:
+        if value % 2:
+            raise Refused("n must be even")
+
+    @attrs.frozen
+    class Even:
+        n: int = attrs.field(default=0, metadata=checked_by(lambda value: value), validator=even)
+
+    with pytest.raises(ConfigurationError) as caught:
+        TableReader().read({"n": 3}, Even, path="folio.toml", account="main", prefix="options.")
+    assert (caught.value.key, caught.value.detail) == ("options", "n must be even")
