@@ -89,6 +89,7 @@ class Sender:
     __slots__ = (
         "_client",
         "_clock_fix",
+        "_cut",
         "_loop",
         "_policy",
         "_settings",
@@ -120,6 +121,8 @@ class Sender:
         self._signing = signing
         self._clock_fix = clock_fix
         self._sleep = sleep
+        self._cut: RequestTimeoutError | None = None
+        """The latest deadline error made here: it ends the call, it is not a failed attempt."""
         self.began = began
         self.until = began + self._policy.deadline
         """The deadline, in the event loop's time."""
@@ -147,8 +150,11 @@ class Sender:
                 continue
             except ExchangeError as exc:
                 exc.located(endpoint=call.endpoint)
+                if exc is self._cut:
+                    raise
                 delay = self._after_failure(exc, number)
-                last = exc
+                if not isinstance(exc, RequestTimeoutError):
+                    last = exc  # a deadline cut names what failed, not an earlier cut
             except FolioError as exc:
                 raise exc.located(endpoint=call.endpoint) from None
             await self._pause(delay, call)
@@ -182,7 +188,8 @@ class Sender:
         before = f"; the last failure: {type(last).__name__}: {last.detail}" if last else ""
         deadline = self._policy.deadline
         msg = f"did not finish within the {deadline:g} s deadline ({what}{done}{before})"
-        return RequestTimeoutError(msg, endpoint=endpoint)
+        self._cut = RequestTimeoutError(msg, endpoint=endpoint)
+        return self._cut
 
     async def _attempt(self, call: Call, number: int, last: ExchangeError | None) -> httpx.Response:
         loop = self._loop

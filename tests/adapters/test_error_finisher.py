@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import traceback
+
 import pytest
 
-from adapters.runner import ErrorFinisher
+from adapters.kit.client import ErrorFinisher
 from framework.credentials import Credentials
 from framework.errors import AuthenticationError, FolioError
 
@@ -18,15 +20,11 @@ def raised(error: FolioError) -> FolioError:
         return exc
 
 
-def locate(error: FolioError) -> None:
-    error.located(exchange="x", account="main")
-
-
 @pytest.mark.parametrize(
     "message", [f"Invalid API key {KEY}", f"bad signature for secret {SECRET}"]
 )
 def test_echoed_credentials_are_scrubbed_and_the_traceback_cut(message: str) -> None:
-    finish = ErrorFinisher(locate, Credentials.from_strings(KEY, SECRET))
+    finish = ErrorFinisher("x", "main", Credentials.from_strings(KEY, SECRET))
     error = raised(AuthenticationError(message, exchange_message=message, reason=message))
     assert isinstance(error, AuthenticationError)
     assert error.__traceback__ is not None
@@ -41,8 +39,27 @@ def test_echoed_credentials_are_scrubbed_and_the_traceback_cut(message: str) -> 
 
 
 def test_an_error_without_credentials_keeps_its_traceback() -> None:
-    finish = ErrorFinisher(locate, Credentials.from_strings(KEY, SECRET))
+    finish = ErrorFinisher("x", "main", Credentials.from_strings(KEY, SECRET))
     error = raised(AuthenticationError("API signature mismatch"))
     finish(error)
     assert error.__traceback__ is not None
     assert str(error) == "x account 'main': API signature mismatch"
+
+
+def test_the_chained_cause_and_the_finished_frames_locals_are_dropped() -> None:
+    def below(signed_query: str) -> None:  # a frame holding the signed request, as the sender's
+        try:
+            raise OSError("reset")
+        except OSError as exc:
+            raise AuthenticationError("API signature mismatch") from exc
+
+    try:
+        below(f"signature={SECRET}")
+    except AuthenticationError as exc:
+        error = exc
+    finished = ErrorFinisher("x", "main", Credentials.from_strings(KEY, SECRET))(error)
+    assert (finished.__cause__, finished.__context__) == (None, None)
+    assert finished.__suppress_context__
+    frames = [frame for frame, _ in traceback.walk_tb(finished.__traceback__)]
+    assert frames  # the traceback stays (file and line, for debugging) ...
+    assert all("signed_query" not in frame.f_locals for frame in frames)  # ... its locals go

@@ -1,34 +1,21 @@
-"""SingleFlight (adapters/clients.py): one run at a time, its outcome shared by its waiters.
+"""SingleFlight (adapters/kit/flight.py): one run at a time, its outcome shared by its waiters.
 
 Each documented rule is pinned: success and failure are both shared; ``needed()`` decides
-whether a caller arriving between runs starts one; async runs belong to one event loop; a
-waiter cut by its own deadline leaves the run going for the others; blocking waiters give up
-after their timeout.
+whether a caller arriving between runs starts one; runs belong to one event loop; a waiter cut
+by its own deadline leaves the run going for the others.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
 
 import pytest
 
-from adapters.clients import SingleFlight
+from adapters.kit.flight import SingleFlight
 
 
 class Boom(Exception):
     pass
-
-
-def _wait_until(condition: object, what: str) -> None:
-    """Synchronise with another thread (bounded: a hang fails instead of blocking the run)."""
-    assert callable(condition)
-    for _ in range(5_000):
-        if condition():
-            return
-        time.sleep(0.001)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 @pytest.mark.anyio
@@ -114,56 +101,25 @@ def test_runs_belong_to_their_own_event_loop() -> None:
     assert flight.runs == 2
 
 
-def test_blocking_waiters_share_one_run_across_threads() -> None:
+
+@pytest.mark.anyio
+async def test_a_run_on_another_loop_meanwhile_is_its_own() -> None:
+    # SyncFolio runs its own loop on a thread while the host's loop may hold a run in flight:
+    # a caller on the other loop must neither join nor wait for this loop's run.
     flight: SingleFlight[str] = SingleFlight()
-    started = threading.Event()
-    release = threading.Event()
-    calls = 0
+    release = asyncio.Event()
 
-    def work() -> str:
-        nonlocal calls
-        calls += 1
-        started.set()
-        assert release.wait(10)
-        raise Boom("the one outcome")
+    async def here() -> str:
+        await release.wait()
+        return "here"
 
-    outcomes: list[str] = []
+    async def there() -> str:
+        return "there"
 
-    def call() -> None:
-        try:
-            flight.run_blocking(work)
-        except Boom as exc:
-            outcomes.append(str(exc))
-
-    leader = threading.Thread(target=call)
-    leader.start()
-    assert started.wait(10)
-    joiners = [threading.Thread(target=call) for _ in range(3)]
-    for thread in joiners:
-        thread.start()
-    _wait_until(lambda: flight.waiting == 3, "three waiters")
+    pending = asyncio.ensure_future(flight.run(here))
+    await asyncio.sleep(0)
+    assert flight.runs == 1
+    assert await asyncio.to_thread(asyncio.run, flight.run(there)) == "there"
+    assert flight.runs == 2
     release.set()
-    for thread in (leader, *joiners):
-        thread.join()
-    assert outcomes == ["the one outcome"] * 4
-    assert calls == 1
-
-
-def test_a_blocking_waiter_gives_up_after_its_timeout() -> None:
-    flight: SingleFlight[str] = SingleFlight()
-    started = threading.Event()
-    release = threading.Event()
-
-    def work() -> str:
-        started.set()
-        assert release.wait(10)
-        return "late"
-
-    leader = threading.Thread(target=lambda: flight.run_blocking(work))
-    leader.start()
-    assert started.wait(10)
-    with pytest.raises(TimeoutError):
-        flight.run_blocking(work, timeout=0)
-    release.set()
-    leader.join()
-    assert flight.run_blocking(lambda: "again", needed=lambda: True) == "again"
+    assert await pending == "here"
