@@ -9,7 +9,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from adapters.ascendex.signer import API_PATH_EXTENSION, AscendexAuth, sign
+from adapters.ascendex.signer import AscendexAuth, sign
 from framework.credentials import Credentials
 
 DOC_KEY = "CEcrjGyipqt0OflgdQQSRGdrDXdDUY2x"
@@ -56,9 +56,9 @@ def test_balance_signature_differs_from_every_known_wrong_variant() -> None:
 
 
 def _signed(auth: AscendexAuth, api_path: str | None, url: str) -> httpx.Request:
-    extensions = {API_PATH_EXTENSION: api_path} if api_path else {}
-    request = httpx.Request("GET", url, extensions=extensions)
-    flow = auth.auth_flow(request)
+    signer = auth.for_path(api_path) if api_path is not None else auth
+    request = httpx.Request("GET", url)
+    flow = signer.auth_flow(request)
     signed = next(flow)
     flow.close()
     return signed
@@ -102,3 +102,32 @@ def test_auth_repr_hides_credentials() -> None:
     auth = AscendexAuth(Credentials.from_strings(DOC_KEY, DOC_SECRET))
     assert DOC_KEY not in repr(auth)
     assert DOC_SECRET not in repr(auth)
+
+
+def test_a_signer_per_path_shares_the_key_and_clock_and_leaves_the_account_s_untouched() -> None:
+    ticks = iter([1608133910000, 1608133910000])
+    auth = AscendexAuth(DOC_CREDENTIALS, clock_ms=lambda: next(ticks))
+    info = auth.for_path("info")
+    balance = auth.for_path("balance")
+    assert (auth.api_path, info.api_path, balance.api_path) == (None, "info", "balance")
+    assert info.clock_ms is balance.clock_ms is auth.clock_ms
+    first = _signed(info, None, "https://ascendex.com/api/pro/v1/info")
+    second = _signed(balance, None, "https://ascendex.com/6/api/pro/v1/cash/balance")
+    assert first.headers["x-auth-signature"] == PUBLISHED[0][3]
+    assert second.headers["x-auth-signature"] == DOCUMENTED_ALGORITHM[0][1]
+    assert first.headers["x-auth-key"] == second.headers["x-auth-key"] == DOC_KEY
+    assert "api_path='info'" in repr(info)
+
+
+def test_the_request_given_is_the_one_signed_again_on_every_attempt() -> None:
+    # httpx runs auth_flow per send; the sender sends the same request object on a retry, so
+    # the headers are set (not appended): a retry carries one timestamp, the new one.
+    ticks = iter([1608133910000, 1608133911234])
+    auth = AscendexAuth(DOC_CREDENTIALS, clock_ms=lambda: next(ticks)).for_path("balance")
+    request = httpx.Request("GET", "https://ascendex.com/6/api/pro/v1/cash/balance")
+    for _ in range(2):
+        flow = auth.auth_flow(request)
+        assert next(flow) is request
+        flow.close()
+    assert request.headers.get_list("x-auth-timestamp") == ["1608133911234"]
+    assert len(request.headers.get_list("x-auth-signature")) == 1

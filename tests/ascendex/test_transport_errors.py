@@ -9,13 +9,16 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from adapters.ascendex import AscendexClient, AscendexOptions, AsyncAscendexClient
+from adapters.ascendex import AscendexOptions, AsyncAscendexClient
 from framework.credentials import Credentials
 from framework.errors import ExchangeError, RequestTimeoutError, TransportError
 from framework.models import WalletKind
+from framework.retry import NO_RETRIES
+from framework.settings import HttpSettings
 
 CREDENTIALS = Credentials.from_strings("k" * 32, "s" * 64)
 PINNED = AscendexOptions(account_group=3)
+ONE_TRY = HttpSettings(retry=NO_RETRIES)
 
 
 def _raising(exc: Exception) -> httpx.MockTransport:
@@ -36,25 +39,30 @@ def _raising(exc: Exception) -> httpx.MockTransport:
         (httpx.PoolTimeout("busy"), RequestTimeoutError),
     ],
 )
-def test_sync_transport_failures_are_typed_and_located(
+@pytest.mark.anyio
+async def test_transport_failures_are_typed_and_located(
     exc: Exception, cls: type[ExchangeError]
 ) -> None:
-    with AscendexClient(
-        CREDENTIALS, account="main", options=PINNED, transport=_raising(exc)
-    ) as client, pytest.raises(cls) as caught:
-        client.balances(WalletKind.CASH)
+    async with AsyncAscendexClient(
+        CREDENTIALS, account="main", options=PINNED, http=ONE_TRY, transport=_raising(exc)
+    ) as client:
+        with pytest.raises(cls) as caught:
+            await client.balances(WalletKind.CASH)
     error = caught.value
     assert error.retryable
     assert (error.exchange, error.account, error.endpoint) == (
         "ascendex", "main", "GET cash/balance"
     )
     assert "ascendex.com" in str(error)
+    assert type(exc).__name__ in str(error)  # the failure's type, never its text
+    assert error.__cause__ is None  # httpx's frames held the signed request
 
 
 @pytest.mark.anyio
-async def test_async_transport_failure_is_typed_and_located() -> None:
+async def test_a_margin_read_s_failure_names_its_endpoint() -> None:
     async with AsyncAscendexClient(
-        CREDENTIALS, account="main", options=PINNED, transport=_raising(httpx.ReadTimeout("x"))
+        CREDENTIALS, account="main", options=PINNED, http=ONE_TRY,
+        transport=_raising(httpx.ReadTimeout("x")),
     ) as client:
         with pytest.raises(RequestTimeoutError) as caught:
             await client.margin_risk()
@@ -62,12 +70,14 @@ async def test_async_transport_failure_is_typed_and_located() -> None:
     assert caught.value.account == "main"
 
 
-def test_transport_error_never_quotes_headers_or_query() -> None:
-    with AscendexClient(
-        CREDENTIALS, account="main", options=PINNED,
-        transport=_raising(httpx.ConnectError("boom")),
-    ) as client, pytest.raises(TransportError) as caught:
-        client.balances(WalletKind.CASH, asset="BTC")
+@pytest.mark.anyio
+async def test_transport_error_never_quotes_headers_or_query() -> None:
+    async with AsyncAscendexClient(
+        CREDENTIALS, account="main", options=PINNED, http=ONE_TRY,
+        transport=_raising(httpx.ConnectError("boom k" + "k" * 32 + " asset=BTC")),
+    ) as client:
+        with pytest.raises(TransportError) as caught:
+            await client.balances(WalletKind.CASH, asset="BTC")
     text = str(caught.value) + repr(caught.value)
     assert "k" * 32 not in text
     assert "asset=BTC" not in text

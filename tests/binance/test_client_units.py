@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from adapters.binance import AsyncBinanceClient, BinanceClient, BinanceOptions, Budget
+from adapters.binance import AsyncBinanceClient, BinanceOptions, Budget
 from adapters.binance.endpoints import ACCOUNT, MARGIN_ACCOUNT, SERVER_TIME
 from framework.credentials import Credentials
 from framework.errors import (
@@ -60,11 +60,12 @@ def _samples(request: httpx.Request) -> httpx.Response:
                           headers={"content-type": "application/json"})
 
 
-def _client(handler: Handler, **settings: object) -> BinanceClient:
+def _client(handler: Handler, **settings: object) -> AsyncBinanceClient:
     settings.setdefault("base_url", _host())
     settings.setdefault("http", ONE_TRY)
-    return BinanceClient(CREDENTIALS, transport=httpx.MockTransport(handler), account="main",
-                         clock_ms=lambda: LOCAL_MS, **settings)  # type: ignore[arg-type]
+    return AsyncBinanceClient(CREDENTIALS, transport=httpx.MockTransport(handler),
+                              account="main", clock_ms=lambda: LOCAL_MS,
+                              **settings)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -87,13 +88,14 @@ def _params(request: httpx.Request) -> list[tuple[str, str]]:
 # -- the wire -------------------------------------------------------------------------------------
 
 
-def test_signed_requests_carry_key_window_timestamp_and_signature_last(
+@pytest.mark.anyio
+async def test_signed_requests_carry_key_window_timestamp_and_signature_last(
     sent: list[httpx.Request],
 ) -> None:
-    with _client(_recording(sent)) as client:
-        client.balances(WalletKind.CASH)
-        client.balances(WalletKind.MARGIN)
-        client.server_time()
+    async with _client(_recording(sent)) as client:
+        await client.balances(WalletKind.CASH)
+        await client.balances(WalletKind.MARGIN)
+        await client.server_time()
     account, margin, time = sent
     assert [name for name, _ in _params(account)] == [
         "omitZeroBalances", "recvWindow", "timestamp", "signature"
@@ -107,28 +109,28 @@ def test_signed_requests_carry_key_window_timestamp_and_signature_last(
     assert "X-MBX-APIKEY" not in time.headers
 
 
-def test_options_change_what_is_sent(sent: list[httpx.Request]) -> None:
+@pytest.mark.anyio
+async def test_options_change_what_is_sent(sent: list[httpx.Request]) -> None:
     options = BinanceOptions(omit_zero_balances=False, recv_window=60000)
-    with _client(_recording(sent), options=options) as client:
-        client.balances(WalletKind.CASH)
+    async with _client(_recording(sent), options=options) as client:
+        await client.balances(WalletKind.CASH)
     assert _params(sent[0])[:2] == [("omitZeroBalances", "false"), ("recvWindow", "60000")]
 
 
-def test_a_wallet_binance_does_not_have_is_refused_before_any_request(
+@pytest.mark.anyio
+async def test_a_wallet_binance_does_not_have_is_refused_before_any_request(
     sent: list[httpx.Request],
 ) -> None:
-    with _client(_recording(sent)) as client, pytest.raises(UnsupportedCapabilityError) as caught:
-        client.balances(WalletKind.FUTURES)
+    async with _client(_recording(sent)) as client:
+        with pytest.raises(UnsupportedCapabilityError) as caught:
+            await client.balances(WalletKind.FUTURES)
     assert sent == []
     assert (caught.value.exchange, caught.value.account) == ("binance", "main")
 
 
 @pytest.mark.anyio
-async def test_the_async_client_sends_the_same(sent: list[httpx.Request]) -> None:
-    async with AsyncBinanceClient(
-        CREDENTIALS, transport=httpx.MockTransport(_recording(sent)), base_url=_host(),
-        clock_ms=lambda: LOCAL_MS, http=ONE_TRY,
-    ) as client:
+async def test_reads_return_the_converted_and_the_wire_answers(sent: list[httpx.Request]) -> None:
+    async with _client(_recording(sent)) as client:
         risk = await client.margin_risk()
         wire = await client.spot_account()
     assert str(risk.equity) == "6.24095242"
@@ -155,11 +157,13 @@ def _raising(exc: Exception) -> Handler:
         (httpx.PoolTimeout("busy"), RequestTimeoutError),
     ],
 )
-def test_transport_failures_are_typed_located_and_quote_no_secret(
+@pytest.mark.anyio
+async def test_transport_failures_are_typed_located_and_quote_no_secret(
     exc: Exception, cls: type[ExchangeError]
 ) -> None:
-    with _client(_raising(exc)) as client, pytest.raises(cls) as caught:
-        client.balances(WalletKind.MARGIN)
+    async with _client(_raising(exc)) as client:
+        with pytest.raises(cls) as caught:
+            await client.balances(WalletKind.MARGIN)
     error = caught.value
     assert error.retryable
     assert (error.exchange, error.account, error.endpoint) == (
@@ -187,9 +191,10 @@ def _exchange_clock_ahead(request: httpx.Request) -> httpx.Response:
     return _samples(request)
 
 
-def test_a_rejected_timestamp_is_corrected_once(sent: list[httpx.Request]) -> None:
-    with _client(_recording(sent, _exchange_clock_ahead)) as client:
-        snapshot = client.balances(WalletKind.CASH)
+@pytest.mark.anyio
+async def test_a_rejected_timestamp_is_corrected_once(sent: list[httpx.Request]) -> None:
+    async with _client(_recording(sent, _exchange_clock_ahead)) as client:
+        snapshot = await client.balances(WalletKind.CASH)
         assert client.clock_offset_ms == AHEAD_MS
     assert snapshot.assets == ("BTC", "LTC")
     assert [r.url.path for r in sent] == ["/api/v3/account", "/api/v3/time", "/api/v3/account"]
@@ -197,17 +202,19 @@ def test_a_rejected_timestamp_is_corrected_once(sent: list[httpx.Request]) -> No
     assert stamps == [str(LOCAL_MS), None, str(LOCAL_MS + AHEAD_MS)]
 
 
-def test_without_sync_clock_the_skew_is_reported(sent: list[httpx.Request]) -> None:
+@pytest.mark.anyio
+async def test_without_sync_clock_the_skew_is_reported(sent: list[httpx.Request]) -> None:
     options = BinanceOptions(sync_clock=False)
-    with _client(_recording(sent, _exchange_clock_ahead), options=options) as client, \
-            pytest.raises(ClockSkewError) as caught:
-        client.balances(WalletKind.CASH)
+    async with _client(_recording(sent, _exchange_clock_ahead), options=options) as client:
+        with pytest.raises(ClockSkewError) as caught:
+            await client.balances(WalletKind.CASH)
     assert len(sent) == 1
     assert caught.value.code == -1021
     assert caught.value.endpoint == "GET account"
 
 
-def test_a_skew_that_cannot_be_measured_is_the_server_time_read_s_own_error() -> None:
+@pytest.mark.anyio
+async def test_a_skew_that_cannot_be_measured_is_the_server_time_read_s_own_error() -> None:
     def no_time(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/api/v3/time":
             return _json(503, {"code": -1001, "msg": "Internal error"})
@@ -215,8 +222,9 @@ def test_a_skew_that_cannot_be_measured_is_the_server_time_read_s_own_error() ->
 
     # the server-time read is a read like any other: its transient failure is what the caller
     # gets (retryable), not a ClockSkewError telling the operator to fix NTP
-    with _client(no_time) as client, pytest.raises(ExchangeUnavailableError) as caught:
-        client.margin_risk()
+    async with _client(no_time) as client:
+        with pytest.raises(ExchangeUnavailableError) as caught:
+            await client.margin_risk()
     assert (caught.value.endpoint, caught.value.account) == ("GET time", "main")
     assert client.clock_offset_ms == 0
 
@@ -224,7 +232,8 @@ def test_a_skew_that_cannot_be_measured_is_the_server_time_read_s_own_error() ->
 # -- retries --------------------------------------------------------------------------------------
 
 
-def test_a_failed_attempt_is_retried_and_signed_again(sent: list[httpx.Request]) -> None:
+@pytest.mark.anyio
+async def test_a_failed_attempt_is_retried_and_signed_again(sent: list[httpx.Request]) -> None:
     answers: Iterator[httpx.Response] = iter([
         _json(503, {"code": -1001, "msg": "Internal error"}),
         _json(429, {"code": -1003, "msg": "Too much request weight used"}, **{"Retry-After": "2"}),
@@ -235,12 +244,15 @@ def test_a_failed_attempt_is_retried_and_signed_again(sent: list[httpx.Request])
     def flaky(request: httpx.Request) -> httpx.Response:
         return next(answers, None) or _samples(request)
 
-    with BinanceClient(
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    async with AsyncBinanceClient(
         CREDENTIALS, transport=httpx.MockTransport(_recording(sent, flaky)), base_url=_host(),
-        clock_ms=lambda: next(ticks), sleep=slept.append,
+        clock_ms=lambda: next(ticks), sleep=sleep,
         http=HttpSettings(retry=RetryPolicy(max_attempts=3, base_delay=0.5)),
     ) as client:
-        assert client.balances(WalletKind.CASH).assets == ("BTC", "LTC")
+        assert (await client.balances(WalletKind.CASH)).assets == ("BTC", "LTC")
     assert len(sent) == 3
     assert len({dict(_params(r))["signature"] for r in sent}) == 3
     assert len(slept) == 2
@@ -251,7 +263,8 @@ def test_a_failed_attempt_is_retried_and_signed_again(sent: list[httpx.Request])
 # -- weight ---------------------------------------------------------------------------------------
 
 
-def test_the_weight_binance_reports_is_exposed_per_budget() -> None:
+@pytest.mark.anyio
+async def test_the_weight_binance_reports_is_exposed_per_budget() -> None:
     def with_weight(request: httpx.Request) -> httpx.Response:
         response = _samples(request)
         if request.url.path.startswith("/sapi/"):
@@ -261,31 +274,33 @@ def test_the_weight_binance_reports_is_exposed_per_budget() -> None:
             response.headers["X-MBX-USED-WEIGHT-1M"] = "garbage" if is_time else "4021"
         return response
 
-    with _client(with_weight) as client:
+    async with _client(with_weight) as client:
         assert client.used_weight == {}
-        client.balances(WalletKind.CASH)
-        client.server_time()  # a header that is not a number is ignored
-        client.margin_risk()
+        await client.balances(WalletKind.CASH)
+        await client.server_time()  # a header that is not a number is ignored
+        await client.margin_risk()
         assert client.used_weight == {Budget.API: 4021, Budget.SAPI: 130}
 
 
-def test_each_endpoint_is_charged_its_weight_in_its_budget() -> None:
+@pytest.mark.anyio
+async def test_each_endpoint_is_charged_its_weight_in_its_budget() -> None:
     options = BinanceOptions(weight_limit=50, sapi_weight_limit=25)
-    with _client(_samples, options=options) as client:
+    async with _client(_samples, options=options) as client:
         (api,) = client.budgets.of(ACCOUNT)
         (sapi,) = client.budgets.of(MARGIN_ACCOUNT)
         assert client.budgets.of(SERVER_TIME) == (api,)
         assert api is not sapi
-        client.balances(WalletKind.CASH)  # 20
-        client.server_time()  # 1
-        client.balances(WalletKind.MARGIN)  # 10, in its own budget
+        await client.balances(WalletKind.CASH)  # 20
+        await client.server_time()  # 1
+        await client.balances(WalletKind.MARGIN)  # 10, in its own budget
         assert api.try_acquire(30) > 0  # 21 used: 30 more would pass 50
         assert api.try_acquire(29) == 0
         assert sapi.try_acquire(16) > 0  # 10 used of 25
         assert sapi.try_acquire(15) == 0
 
 
-def test_the_clock_check_inside_a_margin_read_is_charged_to_the_api_budget() -> None:
+@pytest.mark.anyio
+async def test_the_clock_check_inside_a_margin_read_is_charged_to_the_api_budget() -> None:
     rejected = iter([True])
 
     def skewed_once(request: httpx.Request) -> httpx.Response:
@@ -294,8 +309,8 @@ def test_the_clock_check_inside_a_margin_read_is_charged_to_the_api_budget() -> 
         return _samples(request)
 
     options = BinanceOptions(weight_limit=50, sapi_weight_limit=25)
-    with _client(skewed_once, options=options) as client:
-        client.balances(WalletKind.MARGIN)  # margin 10 (rejected), time 1, margin 10 again
+    async with _client(skewed_once, options=options) as client:
+        await client.balances(WalletKind.MARGIN)  # margin 10 (rejected), time 1, margin 10 again
         (api,) = client.budgets.of(ACCOUNT)
         (sapi,) = client.budgets.of(MARGIN_ACCOUNT)
         assert api.try_acquire(50) > 0  # the time call's 1 sits in /api ...
@@ -304,19 +319,22 @@ def test_the_clock_check_inside_a_margin_read_is_charged_to_the_api_budget() -> 
         assert sapi.try_acquire(5) == 0
 
 
-def test_clients_of_one_host_share_its_budget_and_a_zero_limit_is_off() -> None:
+@pytest.mark.anyio
+async def test_clients_of_one_host_share_its_budget_and_a_zero_limit_is_off() -> None:
     url = _host()
-    with _client(_samples, base_url=url) as first, _client(_samples, base_url=url) as second:
+    async with _client(_samples, base_url=url) as first, \
+            _client(_samples, base_url=url) as second:
         assert first.budgets.of(ACCOUNT) == second.budgets.of(ACCOUNT)
-        with _client(_samples) as elsewhere:
+        async with _client(_samples) as elsewhere:
             assert elsewhere.budgets.of(ACCOUNT) != first.budgets.of(ACCOUNT)
     off = BinanceOptions(weight_limit=0, sapi_weight_limit=0)
-    with _client(_samples, options=off) as client:
+    async with _client(_samples, options=off) as client:
         assert client.budgets.of(ACCOUNT) == client.budgets.of(MARGIN_ACCOUNT) == ()
 
 
-def test_repr_names_the_account_and_hides_the_key() -> None:
-    with _client(_samples) as client:
+@pytest.mark.anyio
+async def test_repr_names_the_account_and_hides_the_key() -> None:
+    async with _client(_samples) as client:
         text = repr(client)
     assert "account='main'" in text
     assert KEY not in text

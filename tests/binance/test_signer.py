@@ -10,13 +10,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from adapters.binance.signer import (
-    API_KEY_HEADER,
-    SIGNED_EXTENSION,
-    BinanceAuth,
-    sign,
-    total_params,
-)
+from adapters.binance.signer import API_KEY_HEADER, BinanceAuth, sign, total_params
 from framework.credentials import Credentials
 
 DOC_KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
@@ -49,11 +43,8 @@ def _signed(auth: BinanceAuth, request: httpx.Request) -> httpx.Request:
     return signed
 
 
-def _order(params: dict[str, str], *, signed: bool = True) -> httpx.Request:
-    extensions = {SIGNED_EXTENSION: True} if signed else {}
-    return httpx.Request(
-        "POST", "https://api.binance.com/api/v3/order", params=params, extensions=extensions
-    )
+def _order(params: dict[str, str]) -> httpx.Request:
+    return httpx.Request("POST", "https://api.binance.com/api/v3/order", params=params)
 
 
 @pytest.mark.parametrize(
@@ -89,10 +80,7 @@ def test_auth_signs_the_percent_encoding_it_sends() -> None:
 
 def test_recv_window_is_the_configured_one_and_signature_comes_last() -> None:
     auth = BinanceAuth(CREDENTIALS, recv_window=60000, clock_ms=lambda: DOC_TIME)
-    request = _signed(auth, httpx.Request(
-        "GET", "https://api.binance.com/sapi/v1/margin/account",
-        extensions={SIGNED_EXTENSION: True},
-    ))
+    request = _signed(auth, httpx.Request("GET", "https://api.binance.com/sapi/v1/margin/account"))
     query = request.url.query.decode()
     unsigned, _, signature = query.rpartition("&signature=")
     assert unsigned == "recvWindow=60000&timestamp=1499827319559"
@@ -110,11 +98,33 @@ def test_every_attempt_is_signed_with_a_fresh_timestamp() -> None:
     assert queries[0].rpartition("=")[2] != queries[1].rpartition("=")[2]
 
 
-def test_public_requests_stay_unsigned() -> None:
+def test_the_request_given_stays_unsigned_for_the_next_attempt() -> None:
+    # The sender sends the same request on a retry: it must not carry the first signature.
     auth = BinanceAuth(CREDENTIALS, clock_ms=lambda: DOC_TIME)
-    request = _signed(auth, httpx.Request("GET", "https://api.binance.com/api/v3/time"))
-    assert request.url.query == b""
-    assert API_KEY_HEADER.lower() not in {name.lower() for name in request.headers}
+    original = _order(ORDER_PARAMS)
+    signed = _signed(auth, original)
+    assert signed is not original
+    assert original.url.query.decode() == DOC_QUERY.partition("&recvWindow=")[0]
+    assert API_KEY_HEADER.lower() not in {name.lower() for name in original.headers}
+    again = _signed(auth, original)
+    assert again.url.query == signed.url.query  # the same clock: the same signed request
+    assert again.url.query.decode().count("signature=") == 1
+
+
+def test_the_signed_copy_keeps_method_body_headers_and_extensions() -> None:
+    auth = BinanceAuth(CREDENTIALS, clock_ms=lambda: DOC_TIME)
+    body = b"quantity=1&price=0.1"
+    original = httpx.Request(
+        "POST", "https://api.binance.com/api/v3/order?symbol=LTCBTC", content=body,
+        headers={"Accept": "application/json"}, extensions={"timeout": {"total": 1.5}},
+    )
+    signed = _signed(auth, original)
+    assert (signed.method, signed.content) == ("POST", body)
+    assert signed.headers["Accept"] == "application/json"
+    assert signed.extensions["timeout"] == {"total": 1.5}  # the sender's deadline travels on
+    query = signed.url.query.decode()
+    unsigned, _, signature = query.rpartition("&signature=")
+    assert signature == sign(DOC_SECRET, total_params(unsigned, body))  # the body is signed too
 
 
 def test_auth_repr_hides_credentials() -> None:
