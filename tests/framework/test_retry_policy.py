@@ -1,8 +1,13 @@
-"""The retry decision as a table, and the two loops that apply it, on fake clocks."""
+"""The retry decision as a table, and the loop that applies it, on a fake clock.
+
+The pure rules live in framework/retry.py (:func:`decide`); the one loop that applies them is
+the adapter kit's sender (adapters/kit/sender.py), driven here over ``httpx.MockTransport`` with
+a fake sleep that moves the event loop's clock (tests/adapters/sending.py).
+"""
 
 from __future__ import annotations
 
-import anyio
+import httpx
 import pytest
 
 from framework.errors import (
@@ -18,14 +23,9 @@ from framework.errors import (
     RequestTimeoutError,
     TransportError,
 )
-from framework.retry import (
-    NO_RETRIES,
-    RetryPolicy,
-    current_endpoint,
-    decide,
-    retry_async,
-    retry_sync,
-)
+from framework.retry import NO_RETRIES, RetryPolicy, decide
+from framework.settings import HttpSettings
+from tests.adapters.sending import call, fake_loop_time, fixed_jitter, mock_sender
 
 POLICY = RetryPolicy(max_attempts=4, base_delay=0.25, max_delay=1.0, max_retry_after=5.0,
                      deadline=10.0)
@@ -104,148 +104,156 @@ def test_policy_rejects_out_of_range_values(field: str, value: float) -> None:
 
 
 class Script:
-    """Fails with the given errors in turn, then returns ``"ok"``; counts calls."""
+    """Fails with the given errors in turn, then returns ``"ok"``; counts calls.
+
+    Used as the sender's ``read``: each call is one attempt's answer being read.
+    """
 
     def __init__(self, *errors: FolioError) -> None:
         self.errors = list(errors)
         self.calls = 0
 
-    def __call__(self) -> str:
+    def __call__(self, response: httpx.Response | None = None) -> str:
         self.calls += 1
         if self.errors:
             raise self.errors.pop(0)
         return "ok"
 
 
-class FakeTime:
-    """A clock that only moves when the code under test sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
+def answered(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200)
 
 
-def half() -> float:
-    return 0.5
+async def send(
+    script: Script,
+    policy: RetryPolicy,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    endpoint: str = "GET x",
+    began_ago: float = 0.0,
+) -> tuple[str, list[float], float]:
+    """Send one call whose answers ``script`` reads; its result, the waits, the time spent."""
+    clock = fake_loop_time(monkeypatch)
+    fixed_jitter(monkeypatch, 0.5)
+    sender, client = mock_sender(answered, HttpSettings(retry=policy),
+                                 began=clock.now - began_ago, sleep=clock.sleep)
+    async with client:
+        result = await sender.send(call(endpoint=endpoint), script)
+    return result, clock.sleeps, clock.elapsed
 
 
-def test_sync_loop_retries_transient_errors_then_succeeds() -> None:
-    time = FakeTime()
+@pytest.mark.anyio
+async def test_the_loop_retries_transient_errors_then_succeeds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     script = Script(TransportError("reset"), RateLimitedError("429", retry_after=1.5))
-    result = retry_sync(script, POLICY, sleep=time.sleep, clock=time.clock, jitter=half)
+    result, sleeps, _ = await send(script, POLICY, monkeypatch)
     assert result == "ok"
     assert script.calls == 3
-    assert time.sleeps == [pytest.approx(0.1875), 1.5]
+    assert sleeps == [pytest.approx(0.1875), 1.5]
 
 
-def test_sync_loop_gives_up_with_the_last_error_saying_why() -> None:
-    time = FakeTime()
+@pytest.mark.anyio
+async def test_the_loop_backs_off_doubling(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = Script(RequestTimeoutError("slow"), RequestTimeoutError("slow"))
+    result, sleeps, _ = await send(script, POLICY, monkeypatch)
+    assert result == "ok"
+    assert sleeps == [pytest.approx(0.1875), pytest.approx(0.375)]
+
+
+@pytest.mark.anyio
+async def test_the_loop_gives_up_with_the_last_error_saying_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     script = Script(*(ExchangeUnavailableError("HTTP 502", status=502) for _ in range(5)))
     with pytest.raises(ExchangeUnavailableError) as caught:
-        retry_sync(script, POLICY, sleep=time.sleep, clock=time.clock, jitter=half)
+        await send(script, POLICY, monkeypatch)
     assert script.calls == 4
-    assert len(time.sleeps) == 3
     assert "gave up after 4 attempts" in str(caught.value)
 
 
-def test_sync_loop_never_repeats_a_permanent_error() -> None:
-    time = FakeTime()
+@pytest.mark.anyio
+async def test_the_loop_never_repeats_a_permanent_error(monkeypatch: pytest.MonkeyPatch) -> None:
     script = Script(AuthenticationError("API signature mismatch"))
     with pytest.raises(AuthenticationError) as caught:
-        retry_sync(script, POLICY, sleep=time.sleep, clock=time.clock, jitter=half)
+        await send(script, POLICY, monkeypatch)
     assert script.calls == 1
-    assert time.sleeps == []
-    assert str(caught.value) == "API signature mismatch"  # nothing appended
+    assert caught.value.detail == "API signature mismatch"  # nothing appended
+    assert caught.value.endpoint == "GET x"
 
 
-def test_sync_loop_lets_non_folio_exceptions_through_untouched() -> None:
-    def broken() -> str:
+@pytest.mark.anyio
+async def test_the_loop_lets_non_folio_exceptions_through_untouched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(response: httpx.Response) -> str:
         raise KeyError("bug")
 
-    with pytest.raises(KeyError):
-        retry_sync(broken, POLICY, sleep=FakeTime().sleep)
+    clock = fake_loop_time(monkeypatch)
+    sender, client = mock_sender(answered, HttpSettings(retry=POLICY), sleep=clock.sleep)
+    async with client:
+        with pytest.raises(KeyError):
+            await sender.send(call(), broken)
+    assert clock.sleeps == []
 
 
 @pytest.mark.anyio
-async def test_async_loop_retries_then_succeeds() -> None:
-    time = FakeTime()
-    script = Script(RequestTimeoutError("slow"), RequestTimeoutError("slow"))
-
-    async def attempt() -> str:
-        return script()
-
-    result = await retry_async(attempt, POLICY, sleep=time.asleep, clock=time.clock, jitter=half)
-    assert result == "ok"
-    assert time.sleeps == [pytest.approx(0.1875), pytest.approx(0.375)]
-
-
-@pytest.mark.anyio
-async def test_async_loop_stops_before_the_deadline() -> None:
-    time = FakeTime()
+async def test_the_loop_stops_before_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     policy = RetryPolicy(max_attempts=10, base_delay=1.0, max_delay=1.0, deadline=2.5)
     script = Script(*(TransportError("reset") for _ in range(10)))
-
-    async def attempt() -> str:
-        return script()
-
-    with pytest.raises(TransportError, match="deadline"):
-        await retry_async(attempt, policy, sleep=time.asleep, clock=time.clock, jitter=half)
+    clock = fake_loop_time(monkeypatch)
+    fixed_jitter(monkeypatch, 0.5)
+    sender, client = mock_sender(answered, HttpSettings(retry=policy), sleep=clock.sleep)
+    async with client:
+        with pytest.raises(TransportError, match="deadline"):
+            await sender.send(call(), script)
     # waits of 0.75 s end at 0.75, 1.5, 2.25; a fourth would end at 3.0, past 2.5
     assert script.calls == 4
-    assert time.now == pytest.approx(2.25)
+    assert clock.elapsed == pytest.approx(2.25)
 
 
 @pytest.mark.anyio
-async def test_async_loop_cuts_a_hanging_attempt_at_the_deadline() -> None:
-    hang = anyio.Event()
+async def test_the_loop_cuts_an_attempt_still_waiting_at_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = fake_loop_time(monkeypatch)
 
-    async def attempt() -> str:
-        await hang.wait()  # never set: only the deadline ends this
-        return "never"
+    def hangs(request: httpx.Request) -> httpx.Response:
+        # what the transport does when the request's "total" (what was left) runs out
+        clock.advance(request.extensions["timeout"]["total"])
+        raise httpx.ReadTimeout("total")
 
-    policy = RetryPolicy(deadline=0.05)
-    token = current_endpoint.set(None)
-    try:
-        async def named_attempt() -> str:
-            current_endpoint.set("GET cash/balance")  # as an adapter's driver does
-            return await attempt()
-
-        with pytest.raises(RequestTimeoutError, match=r"0\.05 s deadline \(1 attempt\)") as caught:
-            await retry_async(named_attempt, policy)
-    finally:
-        current_endpoint.reset(token)
+    sender, client = mock_sender(hangs, HttpSettings(retry=RetryPolicy(deadline=0.05)))
+    async with client:
+        with pytest.raises(RequestTimeoutError, match=r"0\.05 s deadline \(waiting for the "
+                                                      r"answer; 1 attempt\)") as caught:
+            await sender.send(call(endpoint="GET cash/balance"), Script())
     assert caught.value.endpoint == "GET cash/balance"  # the error says which call it cut
+    assert clock.elapsed == pytest.approx(0.05)
 
 
 @pytest.mark.anyio
-async def test_a_timeout_error_of_the_attempt_itself_is_not_taken_for_the_deadline() -> None:
-    async def attempt() -> str:
-        raise TimeoutError("the attempt's own")
+async def test_a_timeout_error_of_the_read_itself_is_not_taken_for_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def read(response: httpx.Response) -> str:
+        raise TimeoutError("the read's own")
 
-    with pytest.raises(TimeoutError, match="the attempt's own"):
-        await retry_async(attempt, RetryPolicy(deadline=30))
+    fake_loop_time(monkeypatch)
+    sender, client = mock_sender(answered, HttpSettings(retry=RetryPolicy(deadline=30)))
+    async with client:
+        with pytest.raises(TimeoutError, match="the read's own"):
+            await sender.send(call(), read)
 
 
-def test_the_retry_log_names_the_error_but_never_quotes_its_detail(
-    caplog: pytest.LogCaptureFixture,
+@pytest.mark.anyio
+async def test_the_retry_log_names_the_error_but_never_quotes_its_detail(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     echoed = RateLimitedError("too many requests for key SECRETKEY123", code=100014)
-    echoed.located(exchange="x", account="main", endpoint="GET cash/balance")
     script = Script(echoed)
-    with caplog.at_level("INFO", logger="framework.retry"):
-        retry_sync(script, POLICY, sleep=FakeTime().sleep, jitter=half)
-    (record,) = caplog.records
-    assert "RateLimitedError at x account 'main' GET cash/balance" in record.getMessage()
+    with caplog.at_level("INFO", logger="adapters.kit.sender"):
+        await send(script, POLICY, monkeypatch, endpoint="GET cash/balance")
+    (record,) = (r for r in caplog.records if r.name == "adapters.kit.sender")
+    assert "RateLimitedError at GET cash/balance" in record.getMessage()
     assert "SECRETKEY123" not in record.getMessage()
-
-

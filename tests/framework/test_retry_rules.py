@@ -2,17 +2,19 @@
 
 Found by the mutation run (docs/testing.md): a ban with a short ``Retry-After``, a retry that
 would land exactly on the deadline, the first attempt's failure reported as is, the deadline
-counted from ``began`` (an account-group discovery before the read), and a blocking call cut
-by its deadline naming the failure before it. Clocks and sleeps are fakes; the only waits on
-the event loop are ``asyncio.sleep(0)``, a single pass through the loop.
+counted from ``began`` (an account-group discovery before the read), and a call cut by its
+deadline naming the failure before it. The loop is the adapter kit's sender
+(adapters/kit/sender.py) over ``httpx.MockTransport``; its clock is the event loop's, frozen
+and moved only by the fake sleep or a "stalling" transport (tests/adapters/sending.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from framework.errors import (
@@ -22,15 +24,10 @@ from framework.errors import (
     RequestTimeoutError,
     TransportError,
 )
-from framework.retry import (
-    DEFAULT_RETRY_POLICY,
-    NO_RETRIES,
-    RetryPolicy,
-    decide,
-    retry_async,
-    retry_sync,
-)
-from tests.framework.test_retry_policy import Script
+from framework.retry import DEFAULT_RETRY_POLICY, NO_RETRIES, RetryPolicy, decide
+from framework.settings import HttpSettings
+from tests.adapters.sending import LoopTime, call, fake_loop_time, fixed_jitter, mock_sender
+from tests.framework.test_retry_policy import Script, send
 
 CONFIGURATION = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 POLICY = RetryPolicy(max_attempts=4, base_delay=0.25, max_delay=1.0, max_retry_after=5.0,
@@ -73,7 +70,10 @@ def test_a_ban_is_never_retried_however_short(retry_after: float | None) -> None
     assert "banned" in decision.reason
 
 
-def test_giving_up_after_one_attempt_adds_nothing_to_the_error() -> None:
+@pytest.mark.anyio
+async def test_giving_up_after_one_attempt_adds_nothing_to_the_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     only = decide(NO_RETRIES, TransportError("x"), attempt=1, elapsed=0, jitter=0)
     assert (only.retry, only.tell) == (False, False)
     second = decide(RetryPolicy(max_attempts=2), TransportError("x"), attempt=2, elapsed=0,
@@ -82,8 +82,8 @@ def test_giving_up_after_one_attempt_adds_nothing_to_the_error() -> None:
     assert "gave up after 2 attempts" in second.reason
 
     with pytest.raises(TransportError) as caught:
-        retry_sync(Script(TransportError("connection reset")), NO_RETRIES, sleep=_no_sleep)
-    assert str(caught.value) == "connection reset"
+        await send(Script(TransportError("connection reset")), NO_RETRIES, monkeypatch)
+    assert caught.value.detail == "connection reset"
 
 
 def test_a_retry_landing_exactly_on_the_deadline_is_not_taken() -> None:
@@ -96,102 +96,135 @@ def test_a_retry_landing_exactly_on_the_deadline_is_not_taken() -> None:
     assert (just_before.retry, just_before.delay) == (True, 2.0)
 
 
-def _no_sleep(seconds: float) -> None:
-    raise AssertionError(f"no wait expected, got {seconds}")
+class _Stalls:
+    """Answers each attempt in turn: an HTTP status for ``read`` to judge, a socket timeout
+    (``"timeout"``), or a stall until the call's deadline (``"stall"``: the transport's
+    ``total`` runs out, as framework/transport.py cuts a server that never answers)."""
+
+    def __init__(self, clock: LoopTime, *answers: int | str) -> None:
+        self._clock = clock
+        self._answers = list(answers)
+        self.sent = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        answer = self._answers.pop(0) if self._answers else 200
+        if answer == "stall":
+            self._clock.advance(request.extensions["timeout"]["total"])
+            raise httpx.ReadTimeout("total")
+        if answer == "timeout":
+            raise httpx.ReadTimeout("a socket wait")
+        assert isinstance(answer, int)
+        return httpx.Response(answer)
 
 
-class _Waits:
-    """A fake sleeper recording each wait; the clock stands still far from zero."""
-
-    def __init__(self) -> None:
-        self.seconds: list[float] = []
-
-    async def asleep(self, seconds: float) -> None:
-        self.seconds.append(seconds)
-
-    def sleep(self, seconds: float) -> None:
-        self.seconds.append(seconds)
-
-    @staticmethod
-    def clock() -> float:
-        return 1000.0
+def _judge(response: httpx.Response) -> str:
+    if response.status_code >= 500:
+        detail = f"HTTP {response.status_code}"
+        raise ExchangeUnavailableError(detail, status=response.status_code)
+    return "ok"
 
 
-async def _yielding(script: Script) -> str:
-    await asyncio.sleep(0)  # one pass through the loop: where a deadline already due cuts in
-    return script()
+async def _send_through(
+    monkeypatch: pytest.MonkeyPatch,
+    policy: RetryPolicy,
+    *answers: int | str,
+    read: Callable[[httpx.Response], str] = _judge,
+) -> str:
+    clock = fake_loop_time(monkeypatch)
+    fixed_jitter(monkeypatch, 0.5)
+    sender, client = mock_sender(_Stalls(clock, *answers), HttpSettings(retry=policy),
+                                 sleep=clock.sleep)
+    async with client:
+        return await sender.send(call(), read)
 
 
 @pytest.mark.anyio
-async def test_the_async_deadline_counts_from_began() -> None:
-    loop = asyncio.get_running_loop()
-    waits = _Waits()
+async def test_the_deadline_counts_from_began(monkeypatch: pytest.MonkeyPatch) -> None:
     script = Script(RateLimitedError("429", retry_after=2.0))
-    began = loop.time() - 1.0  # a discovery took about a second before this read
-    result = await retry_async(lambda: _yielding(script), POLICY, sleep=waits.asleep,
-                               clock=waits.clock, jitter=lambda: 0.5, began=began)
-    assert (result, script.calls, waits.seconds) == ("ok", 2, [2.0])
+    # a discovery took a second before this read: 9 s are left, a 2 s wait fits
+    result, sleeps, _ = await send(script, POLICY, monkeypatch, began_ago=1.0)
+    assert (result, script.calls, sleeps) == ("ok", 2, [2.0])
 
 
 @pytest.mark.anyio
-async def test_time_spent_before_the_call_shortens_what_a_retry_may_wait() -> None:
-    loop = asyncio.get_running_loop()
-    waits = _Waits()
+async def test_time_spent_before_the_call_shortens_what_a_retry_may_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     script = Script(RateLimitedError("429", retry_after=4.0))
-    began = loop.time() - 7.0  # 7 s gone, 4 s more would pass the 10 s deadline
+    # 7 s gone, 4 s more would pass the 10 s deadline
     with pytest.raises(RateLimitedError, match="deadline"):
-        await retry_async(lambda: _yielding(script), POLICY, sleep=waits.asleep,
-                          clock=waits.clock, jitter=lambda: 0.5, began=began)
-    assert (script.calls, waits.seconds) == (1, [])
+        await send(script, POLICY, monkeypatch, began_ago=7.0)
+    assert script.calls == 1
 
 
 @pytest.mark.anyio
-async def test_a_call_whose_deadline_passed_before_it_began_is_cut_at_its_first_wait() -> None:
-    loop = asyncio.get_running_loop()
+async def test_a_call_whose_deadline_passed_before_it_began_sends_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     script = Script()
-    with pytest.raises(RequestTimeoutError, match=r"10 s deadline \(1 attempt\)"):
-        await retry_async(lambda: _yielding(script), POLICY, began=loop.time() - 20.0)
+    with pytest.raises(RequestTimeoutError, match=r"10 s deadline \(no time was left to send\)"):
+        await send(script, POLICY, monkeypatch, began_ago=20.0)
+    assert script.calls == 0
 
 
 @pytest.mark.anyio
-async def test_an_attempt_that_waits_on_the_loop_is_not_cut_early() -> None:
+async def test_a_call_with_time_left_is_not_cut_early(monkeypatch: pytest.MonkeyPatch) -> None:
     script = Script()
-    assert await retry_async(lambda: _yielding(script), POLICY) == "ok"
+    result, _, _ = await send(script, POLICY, monkeypatch, began_ago=9.9)
+    assert (result, script.calls) == ("ok", 1)
 
 
-def test_a_blocking_call_cut_by_its_deadline_names_the_failure_before_it() -> None:
-    waits = _Waits()
-    script = Script(ExchangeUnavailableError("HTTP 503", status=503),
-                     RequestTimeoutError("read cut at the deadline"))
+@pytest.mark.anyio
+async def test_a_call_cut_by_its_deadline_names_the_failure_before_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     with pytest.raises(RequestTimeoutError) as caught:
-        retry_sync(script, RetryPolicy(max_attempts=2), sleep=waits.sleep, clock=waits.clock,
-                   jitter=lambda: 0.5)
-    assert "; the last failure: ExchangeUnavailableError: HTTP 503" in str(caught.value)
-
-
-def test_a_timeout_is_never_the_last_failure_another_timeout_names() -> None:
-    waits = _Waits()
-    script = Script(ExchangeUnavailableError("HTTP 503", status=503),
-                     RequestTimeoutError("first cut"), RequestTimeoutError("second cut"))
-    with pytest.raises(RequestTimeoutError) as caught:
-        retry_sync(script, RetryPolicy(max_attempts=3), sleep=waits.sleep, clock=waits.clock,
-                   jitter=lambda: 0.5)
+        await _send_through(monkeypatch, RetryPolicy(max_attempts=2), 503, "stall")
     message = str(caught.value)
-    assert message.startswith("second cut")
+    assert "(waiting for the answer; 2 attempts" in message
+    assert message.endswith("; the last failure: ExchangeUnavailableError: HTTP 503)")
+
+
+@pytest.mark.anyio
+async def test_a_timeout_is_never_the_last_failure_another_timeout_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(RequestTimeoutError) as caught:
+        await _send_through(monkeypatch, RetryPolicy(max_attempts=3), 503, "timeout", "stall")
+    message = str(caught.value)
+    assert "(waiting for the answer; 3 attempts" in message
     assert "the last failure: ExchangeUnavailableError: HTTP 503" in message
-    assert "first cut" not in message
+    assert "no answer from" not in message  # the socket timeout in between is not named
 
 
-def test_a_first_timeout_and_a_repeated_5xx_carry_no_last_failure() -> None:
+@pytest.mark.anyio
+async def test_the_deadline_cut_is_final_whatever_attempts_are_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = fake_loop_time(monkeypatch)
+    stalls = _Stalls(clock, "stall", "stall")
+    sender, client = mock_sender(stalls, HttpSettings(retry=RetryPolicy(max_attempts=4)),
+                                 sleep=clock.sleep)
+    async with client:
+        with pytest.raises(RequestTimeoutError) as caught:
+            await sender.send(call(), _judge)
+    assert stalls.sent == 1
+    assert clock.sleeps == []
+    assert caught.value.detail == (
+        "did not finish within the 30 s deadline (waiting for the answer; 1 attempt)"
+    )  # no retry note: a cut is not a failed attempt
+
+
+@pytest.mark.anyio
+async def test_a_first_timeout_and_a_repeated_5xx_carry_no_last_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     with pytest.raises(RequestTimeoutError) as timeout:
-        retry_sync(Script(RequestTimeoutError("slow")), NO_RETRIES, sleep=_no_sleep)
-    assert str(timeout.value) == "slow"
+        await _send_through(monkeypatch, NO_RETRIES, "timeout")
+    assert timeout.value.detail == "no answer from exchange.test in time (ReadTimeout)"
 
-    waits = _Waits()
-    script = Script(ExchangeUnavailableError("HTTP 503", status=503),
-                     ExchangeUnavailableError("HTTP 502", status=502))
     with pytest.raises(ExchangeUnavailableError) as storm:
-        retry_sync(script, RetryPolicy(max_attempts=2), sleep=waits.sleep, clock=waits.clock,
-                   jitter=lambda: 0.5)
+        await _send_through(monkeypatch, RetryPolicy(max_attempts=2), 503, 502)
     assert "last failure" not in str(storm.value)
-    assert str(storm.value).startswith("HTTP 502")
+    assert storm.value.detail.startswith("HTTP 502")
