@@ -1,59 +1,48 @@
-"""Answer bodies are bounded while they are read, by every sender (docs/reliability.md).
+"""Answer bodies are bounded while they are read, on every transport (docs/reliability.md).
 
 An endless chunked body and a huge ``Content-Length`` come from the simulator's edge over a
-loopback socket, read through the real client on each of the three ways folio sends: the
-process's aiohttp pool, an ``httpx.AsyncClient`` on a real transport, and the blocking client.
-Narrow rules (the exact boundary, a compressed body that inflates past the limit) use
-``httpx.MockTransport``.
+loopback socket, read through the real client on folio's own transport (aiohttp under httpx,
+framework/transport.py) and on httpx's own (``httpx.AsyncHTTPTransport``): the bound is the
+sender's (adapters/kit/body.py), not the transport's. Narrow rules (the exact boundary, a
+compressed body that inflates past the limit) use ``httpx.MockTransport``.
 """
 
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable, Iterator
-from typing import Any, Literal
+from collections.abc import AsyncIterator, Callable
+from typing import Literal
 
-import anyio.to_thread
 import httpx
 import pytest
 
-from adapters.ascendex import AscendexClient, AscendexOptions, AsyncAscendexClient
+from adapters.ascendex import AscendexOptions, AsyncAscendexClient
 from adapters.ascendex.simulator import DEMO_API_KEY, DEMO_API_SECRET, Fault, RunningSimulator
 from adapters.kit.responses import DEFAULT_MAX_BODY_BYTES
-from adapters.transport import ENDPOINT_EXTENSION, HttpxSender, run_sync, sync_client
 from framework.config import parse_config
 from framework.credentials import Credentials
 from framework.errors import BodyTooLargeError, ConfigurationError, InvalidResponseError
 from framework.models import BalanceSnapshot, WalletKind
 from framework.retry import RetryPolicy, decide
 from framework.settings import DEFAULT_HTTP_SETTINGS, NETWORK_KEYS, HttpSettings
+from tests.adapters.sending import call, mock_sender
 
 LIMIT = 64 * 1024
 """Far above the simulator's cash answer (about 1 KiB), far below what an endless body sends."""
 HTTP = HttpSettings(max_body_bytes=LIMIT, retry=RetryPolicy(base_delay=0.001, max_delay=0.005))
 CASH = "cash/balance"
 CREDENTIALS = Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET)
-Kind = Literal["pooled", "httpx", "blocking"]
-KINDS: tuple[Kind, ...] = ("pooled", "httpx", "blocking")
+Kind = Literal["aiohttp", "httpx"]
+KINDS: tuple[Kind, ...] = ("aiohttp", "httpx")
 
 
 async def read_cash(kind: Kind, url: str, http: HttpSettings = HTTP) -> BalanceSnapshot:
-    """One cash read through the real client of ``kind`` over loopback."""
-    settings: dict[str, Any] = {
-        "base_url": url,
-        "account": "bounded",
-        "options": AscendexOptions.from_mapping({"account_group": 6}),
-        "http": http,
-    }
-    if kind == "blocking":
-
-        def blocking() -> BalanceSnapshot:
-            with AscendexClient(CREDENTIALS, **settings) as client:
-                return client.balances(WalletKind.CASH)
-
-        return await anyio.to_thread.run_sync(blocking)
-    transport = httpx.AsyncHTTPTransport() if kind == "httpx" else None
-    async with AsyncAscendexClient(CREDENTIALS, transport=transport, **settings) as client:
+    """One cash read through the real client on the transport ``kind`` over loopback."""
+    transport = httpx.AsyncHTTPTransport() if kind == "httpx" else None  # None: folio's own
+    async with AsyncAscendexClient(
+        CREDENTIALS, base_url=url, account="bounded", http=http, transport=transport,
+        options=AscendexOptions.from_mapping({"account_group": 6}),
+    ) as client:
         return await client.balances(WalletKind.CASH)
 
 
@@ -111,53 +100,66 @@ def _answer(body: bytes, **headers: str) -> Callable[[httpx.Request], httpx.Resp
     return handler
 
 
-def _one_read(request: httpx.Request) -> Any:
-    response = yield request
+def _content(response: httpx.Response) -> bytes:
     return response.content
 
 
-def _request() -> httpx.Request:
-    return httpx.Request(
-        "GET", "http://exchange.test/x", extensions={ENDPOINT_EXTENSION: "GET x"}
-    )
+async def _read(handler: Callable[[httpx.Request], httpx.Response], limit: int) -> bytes:
+    """The body as the sender reads it, with ``max_body_bytes`` at ``limit``."""
+    sender, client = mock_sender(handler, HttpSettings(max_body_bytes=limit))
+    async with client:
+        return await sender.send(call(), _content)
 
 
-def _blocking_read(handler: Callable[[httpx.Request], httpx.Response], limit: int) -> bytes:
-    settings = HttpSettings(max_body_bytes=limit)
-    with sync_client("", settings, transport=httpx.MockTransport(handler)) as client:
-        body: bytes = run_sync(client, _one_read(_request()))
-        return body
+@pytest.mark.anyio
+async def test_a_body_of_exactly_the_limit_is_read_one_byte_more_is_not() -> None:
+    assert await _read(_answer(b"x" * 100), 100) == b"x" * 100
+    with pytest.raises(BodyTooLargeError, match=r"max_body_bytes \(100 bytes\)") as caught:
+        await _read(_answer(b"x" * 101), 100)
+    assert caught.value.endpoint == "GET x"
 
 
-async def _async_read(handler: Callable[[httpx.Request], httpx.Response], limit: int) -> bytes:
-    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    sender = HttpxSender(client, limit)
-    try:
-        return (await sender.send(_request())).content
-    finally:
-        await sender.aclose()
+class _Unread(httpx.AsyncByteStream):
+    """A body that fails the test if anyone starts reading it."""
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        raise AssertionError("the body was read")
 
 
-def test_a_body_of_exactly_the_limit_is_read_one_byte_more_is_not() -> None:
-    assert _blocking_read(_answer(b"x" * 100), 100) == b"x" * 100
-    with pytest.raises(BodyTooLargeError, match=r"max_body_bytes \(100 bytes\)"):
-        _blocking_read(_answer(b"x" * 101), 100)
-
-
+@pytest.mark.anyio
 @pytest.mark.parametrize("size", [101, 1 << 40])
-def test_a_declared_length_over_the_limit_is_refused_before_reading(size: int) -> None:
+async def test_a_declared_length_over_the_limit_is_refused_before_reading(size: int) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, headers={"content-length": str(size)}, stream=_Unread())
 
     with pytest.raises(BodyTooLargeError, match=f"declares {size} bytes"):
-        _blocking_read(handler, 100)
+        await _read(handler, 100)
 
 
-class _Unread(httpx.SyncByteStream):
-    """A body that fails the test if anyone starts reading it."""
+class _Chunks(httpx.AsyncByteStream):
+    """A chunked body of ``count`` pieces of ``size`` bytes; counts the pieces taken."""
 
-    def __iter__(self) -> Iterator[bytes]:
-        raise AssertionError("the body was read")
+    def __init__(self, size: int, count: int) -> None:
+        self._size = size
+        self._count = count
+        self.taken = 0
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for _ in range(self._count):
+            self.taken += 1
+            yield b"x" * self._size
+
+
+@pytest.mark.anyio
+async def test_a_chunked_body_is_cut_as_soon_as_it_passes_the_limit() -> None:
+    body = _Chunks(1000, 1_000_000)  # about 1 GB if it were read to the end
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=body)
+
+    with pytest.raises(BodyTooLargeError, match="refused while reading it"):
+        await _read(handler, 10_500)
+    assert body.taken == 11  # the piece that passed the limit is the last one taken
 
 
 @pytest.mark.anyio
@@ -166,12 +168,10 @@ async def test_a_compressed_body_is_bounded_as_decoded_too() -> None:
     assert len(bomb) < LIMIT
     handler = _answer(bomb, **{"content-encoding": "gzip"})
     with pytest.raises(BodyTooLargeError):
-        _blocking_read(handler, LIMIT)
-    with pytest.raises(BodyTooLargeError):
-        await _async_read(handler, LIMIT)
+        await _read(handler, LIMIT)
     # and a compressed body whose decoding fits is read as usual
     small = gzip.compress(b'{"a": 1}')
-    assert await _async_read(_answer(small, **{"content-encoding": "gzip"}), LIMIT) == b'{"a": 1}'
+    assert await _read(_answer(small, **{"content-encoding": "gzip"}), LIMIT) == b'{"a": 1}'
 
 
 def test_the_error_is_not_retried_by_the_policy() -> None:
