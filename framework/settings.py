@@ -22,6 +22,19 @@ from framework.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 __all__ = ["DEFAULT_HTTP_SETTINGS", "NETWORK_KEYS", "HttpSettings"]
 
 
+def _socket_budget() -> int:
+    """Open sockets the process can afford: its descriptor limit less 256 kept spare."""
+    try:
+        import resource  # noqa: PLC0415 - POSIX only
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return 1024
+    if soft == resource.RLIM_INFINITY:
+        return 65536
+    return max(64, soft - 256)
+
+
 def _positive(_instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if not value > 0:
         msg = f"{attribute.name} must be positive, got {value!r}"
@@ -45,15 +58,16 @@ class HttpSettings:
     pool_timeout: float = attrs.field(default=5.0, validator=_positive)
     """Time to wait for a free connection from the pool."""
 
-    max_connections: int = attrs.field(default=10, validator=_positive)
-    """Connections one account's blocking client may hold open (async reads share one pool per
-    event loop, bounded by ``max_concurrency``)."""
 
     keepalive_expiry: float = attrs.field(default=30.0, validator=_positive)
     """Idle seconds before a kept-alive connection is closed."""
 
-    max_concurrency: int = attrs.field(default=256, validator=_positive)
-    """Accounts one host (``Folio``) reads at the same time in a fan-out; the rest wait."""
+    max_concurrency: int = attrs.field(factory=_socket_budget, validator=_positive)
+    """Accounts one host (``Folio``) reads at the same time in a fan-out; the rest wait. By
+    default as many as the process may open sockets, with 256 file descriptors to spare
+    (``ulimit -n``; 1,024 where it cannot be read): the cap exists so a fan-out over thousands
+    of accounts never fails for lack of descriptors, not to slow down one that fits
+    (docs/performance.md)."""
 
     max_body_bytes: int = attrs.field(default=8 * 1024 * 1024, validator=_positive)
     """Largest answer body read (bytes, as received and as decoded), 8 MiB by default: more

@@ -125,7 +125,6 @@ class NetworkTable:
     write_timeout: float | None = attrs.field(default=None, metadata=checked_by(_seconds))
     pool_timeout: float | None = attrs.field(default=None, metadata=checked_by(_seconds))
     keepalive_expiry: float | None = attrs.field(default=None, metadata=checked_by(_seconds))
-    max_connections: int | None = attrs.field(default=None, metadata=checked_by(_COUNT))
     max_concurrency: int | None = attrs.field(default=None, metadata=checked_by(_COUNT))
     """Host-wide: refused in an account's table."""
     max_body_bytes: int | None = attrs.field(default=None, metadata=checked_by(_COUNT))
