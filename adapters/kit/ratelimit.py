@@ -13,8 +13,8 @@ a retry and, on some exchanges, an IP ban.
 * :func:`shared_limiter` hands every client in the process the same limiter for the same
   exchange and scope key, so two hosts, or two accounts on one key, share one budget.
 
-A limiter is thread-safe and works for blocking and async callers alike: the bookkeeping is
-done under a lock and never waits while holding it.
+A limiter is thread-safe (every loop of a process shares it: ``SyncFolio`` runs its own): the
+bookkeeping is done under a lock that is never held while waiting.
 """
 
 from __future__ import annotations
@@ -109,14 +109,6 @@ class SlidingWindowLimiter:
         while (delay := self.try_acquire(cost)) > 0:
             self.waited += delay
             await sleep(delay)
-
-    def acquire_blocking(
-        self, cost: int = 1, *, sleep: Callable[[float], object] = time.sleep
-    ) -> None:
-        """The blocking twin of :meth:`acquire`."""
-        while (delay := self.try_acquire(cost)) > 0:
-            self.waited += delay
-            sleep(delay)
 
 
 _SHARED: weakref.WeakValueDictionary[tuple[str, RateLimit, str], SlidingWindowLimiter] = (

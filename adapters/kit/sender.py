@@ -30,6 +30,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -196,10 +197,9 @@ class Sender:
         left = self.until - loop.time()
         if left <= 0:
             raise self.deadline_error(call.endpoint, "no time was left to send", number - 1, last)
-        for limiter in call.limiters:
-            while (wait := limiter.try_acquire(call.cost)) > 0:
-                limiter.waited += wait
-                await self._pause(wait, call)
+        if call.limiters:
+            for limiter in call.limiters:
+                await limiter.acquire(call.cost, sleep=partial(self._pause, call=call))
             left = self.until - loop.time()
         request = call.request
         s = self._settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 from collections import deque
@@ -65,7 +66,7 @@ def test_never_more_than_the_limit_in_any_window() -> None:
     bucket, clock = limiter(limit=5, window=1.0)
     sent: list[float] = []
     for _ in range(57):
-        bucket.acquire_blocking(sleep=clock.sleep)
+        asyncio.run(bucket.acquire(sleep=clock.asleep))
         sent.append(clock.now)
         clock.now += 0.013  # a steady caller, faster than the limit
     assert max_in_any_window(sent, 1.0) == 5

@@ -8,6 +8,7 @@ exchange's limit).
 
 from __future__ import annotations
 
+import asyncio
 import random
 import threading
 
@@ -119,8 +120,11 @@ def test_every_wait_is_exactly_the_time_until_enough_capacity_frees(seed: int) -
 
 def test_waits_are_counted_in_waited() -> None:
     bucket, clock = _limiter(1)
-    bucket.acquire_blocking(sleep=lambda s: setattr(clock, "now", clock.now + s))
-    bucket.acquire_blocking(sleep=lambda s: setattr(clock, "now", clock.now + s))
+    async def sleep(seconds: float) -> None:
+        clock.now += seconds
+
+    asyncio.run(bucket.acquire(sleep=sleep))
+    asyncio.run(bucket.acquire(sleep=sleep))
     assert bucket.waited == pytest.approx(1.0)
 
 
@@ -129,7 +133,7 @@ def test_the_lock_is_never_held_while_waiting() -> None:
     bucket.try_acquire()
     held: list[bool] = []
 
-    def sleep(seconds: float) -> None:
+    async def sleep(seconds: float) -> None:
         held.append(bucket._lock.locked())
         # another thread can use the limiter meanwhile
         other = threading.Thread(target=bucket.try_acquire)
@@ -137,7 +141,7 @@ def test_the_lock_is_never_held_while_waiting() -> None:
         other.join()
         clock.now += seconds
 
-    bucket.acquire_blocking(sleep=sleep)
+    asyncio.run(bucket.acquire(sleep=sleep))
     assert held == [False]
 
 
