@@ -21,6 +21,7 @@ import attrs
 import cattrs
 import pytest
 
+from adapters.kit import strict
 from adapters.kit.strict import (  # _describe, _amount_in_full: private helpers pinned here
     MAX_AMOUNT_DIGITS,
     WireReader,
@@ -183,6 +184,24 @@ def test_the_plain_shortcut_reads_and_refuses_as_the_full_grammar_does(value: st
     """:func:`amount` reads short plain decimals without the regular expression; for every
     text it must decide as :func:`_amount_in_full`, and in the same words."""
     assert _outcome(amount, value) == _outcome(_amount_in_full, value)
+
+
+def test_plain_amounts_of_up_to_max_characters_take_the_shortcut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The shortcut is what keeps a 1,000-asset answer cheap (docs/performance.md): every
+    plain amount an exchange sends, up to :data:`MAX_AMOUNT_DIGITS` characters, takes it."""
+    def no_full_check(value: str) -> Decimal:
+        raise AssertionError(value)
+
+    monkeypatch.setattr(strict, "_amount_in_full", no_full_check)
+    for value in ("0", "-0.5", "+7", "19772.682555", "9" * MAX_AMOUNT_DIGITS,
+                  "-" + "9" * (MAX_AMOUNT_DIGITS - 1)):
+        assert amount(value) == Decimal(value)
+    with pytest.raises(AssertionError):
+        amount("9" * (MAX_AMOUNT_DIGITS + 1))
+    with pytest.raises(AssertionError):
+        amount("1e5")
 
 
 def test_malformed_text_is_refused_whatever_the_process_decimal_context() -> None:

@@ -48,7 +48,8 @@ GUARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/binance/test_margin_level_check.py",
     ),
     "framework/models.py": (
-        "tests/framework/test_models.py", "tests/framework/test_health_state.py",
+        "tests/framework/test_models.py", "tests/framework/test_balance_model_checks.py",
+        "tests/framework/test_health_state.py",
         "tests/framework/test_risk_meaning.py", "tests/framework/test_not_reported.py",
         "tests/framework/test_extras_rules.py", "tests/framework/test_results.py",
         "tests/framework/test_serialize.py", "tests/framework/test_render.py",
