@@ -28,6 +28,7 @@ import abc
 import argparse
 import asyncio
 import cProfile
+import gc
 import importlib
 import time
 from collections.abc import Coroutine, Iterable, Sequence
@@ -150,7 +151,7 @@ class HttpxFanOut(RawFanOut):
     """The naive baseline: one ``httpx.AsyncClient`` with default limits, ``gather``."""
 
     label = "httpx"
-    modules = ("httpx",)
+    modules: ClassVar[tuple[str, ...]] = ("httpx",)
 
     async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
         import httpx  # noqa: PLC0415
@@ -174,7 +175,7 @@ class HttpxAiohttpFanOut(HttpxFanOut):
     """
 
     label = "httpx-aiohttp"
-    modules = ("httpx", "httpx_aiohttp")
+    modules: ClassVar[tuple[str, ...]] = ("httpx", "httpx_aiohttp")
 
     async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
         import httpx  # noqa: PLC0415
@@ -259,12 +260,14 @@ def _traffic(stats: dict[str, Any]) -> dict[str, Any]:
 
 async def measure(
     client: FanOutClient, accounts: Sequence[BenchAccount], url: str, rounds: int,
-    profile: Path | None = None,
+    profile: Path | None = None, *, gc_freeze: bool = False,
 ) -> dict[str, Any]:
     """Cold round, then ``rounds`` warm rounds; every amount of every round is checked.
 
     With ``profile``, the warm rounds run under cProfile and its stats are written there
-    (``python -m pstats FILE``); the timings are then the profiler's, not the client's.
+    (``python -m pstats FILE``); the timings are then the profiler's, not the client's. With
+    ``gc_freeze``, ``gc.freeze()`` runs after the cold round, as docs/performance.md advises
+    hosts with thousands of accounts: what start-up built is never traversed again.
     """
     control = SimControl(url)
     profiler = cProfile.Profile()
@@ -280,6 +283,9 @@ async def measure(
         cold, outcomes = await _timed(client)
         cold_traffic = _traffic(control.stats())
         errors = check_all(exactness, names, outcomes, truths)
+        if gc_freeze:
+            gc.collect()
+            gc.freeze()
         control.reset_stats()
         warm = []
         if profile is not None:
@@ -297,7 +303,8 @@ async def measure(
     finally:
         control.close()
     return {
-        "client": client.label, "accounts": len(accounts), "cold_s": cold, "warm_s": warm,
+        "client": client.label + ("+gc.freeze" if gc_freeze else ""),
+        "accounts": len(accounts), "cold_s": cold, "warm_s": warm,
         "cold_traffic": cold_traffic, "warm_traffic": warm_traffic,
         "failures": len(errors), "failure_examples": sorted(set(errors))[:3],
         "rss_before_mib": rss_before, "peak_rss_mib": peak,
@@ -314,10 +321,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--url", required=True)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", type=Path, help="cProfile the warm rounds into this file")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() after the cold round (what-if, docs/performance.md)")
     args = parser.parse_args(argv)
     accounts = read_accounts_file(args.accounts, args.count)
     client = CLIENTS[args.client]()
-    emit(asyncio.run(measure(client, accounts, args.url, args.rounds, args.profile)))
+    emit(asyncio.run(measure(client, accounts, args.url, args.rounds, args.profile,
+                             gc_freeze=args.gc_freeze)))
 
 
 if __name__ == "__main__":
