@@ -162,6 +162,7 @@ class AscendexProtocol(ClockSync):
         return Call(
             httpx.Request(method, url, headers=_ACCEPT_JSON),
             f"{method} {endpoint.name}",
+            cost=endpoint.cost,
             limiters=self.limiters,
             auth=self._signers.get(endpoint.name),
             trip=trip,

@@ -1,7 +1,7 @@
-"""The shared adapter kit: what every exchange adapter is built from.
+"""The shared adapter kit: what every exchange adapter is built from (docs/plugins.md).
 
-One subpackage, so a plugin author sees the whole toolbox in one place (docs/plugins.md):
-strict wire reading (:mod:`.strict`), answer decoding (:mod:`.responses`), the signing clock
-(:mod:`.clock`), option tables (:mod:`.options`) and client-side rate limits
-(:mod:`.ratelimit`).
+:mod:`.call` (the typed request), :mod:`.sender` (pacing, deadline, retries), :mod:`.body`
+(bounded reading), :mod:`.client` (the client base), :mod:`.flight` (shared runs),
+:mod:`.clock` (the signing clock), :mod:`.ratelimit`, :mod:`.strict` (strict wire reading),
+:mod:`.responses` (answer decoding) and :mod:`.options` (option tables).
 """

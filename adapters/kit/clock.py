@@ -5,7 +5,7 @@ Exchanges reject a signed request whose timestamp is too far from their own cloc
 sleep, a VM without NTP) would fail every call. :class:`ServerClock` adds a measured offset to
 the local clock; when the exchange rejects a timestamp, the client measures the offset from a
 server-time answer and repeats the request once with the corrected clock
-(:mod:`adapters.clients`, docs/reliability.md "Clock skew").
+(:mod:`adapters.kit.client`, docs/reliability.md "Clock skew").
 
 The offset belongs to the exchange's host, not to an account: every account on one host sees
 the same clock. :func:`shared_clock` hands all clients of one exchange host (and one local
@@ -48,7 +48,7 @@ class ClockOffset:
     """The offset to one exchange host's clock, and how often it was measured.
 
     Shared by every :class:`ServerClock` of the host (see :func:`shared_clock`); updated under
-    a lock, since blocking clients correct it from several threads.
+    a lock, since hosts on several event loops (``SyncFolio`` has its own) share it.
     """
 
     __slots__ = ("__weakref__", "_lock", "corrections", "offset_ms")
