@@ -102,7 +102,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             connector=connector,
             cookie_jar=aiohttp.DummyCookieJar(),
             auto_decompress=False,
-            skip_auto_headers=("User-Agent",),
+            # Only what httpx built (and the signer saw) goes out: no User-Agent or
+            # Content-Type of aiohttp's own.
+            skip_auto_headers=("User-Agent", "Content-Type"),
         )
         self._loop = loop
         return self._session

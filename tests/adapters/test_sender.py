@@ -350,3 +350,64 @@ async def test_httpx_s_request_log_masks_the_signature(caplog: pytest.LogCapture
     assert "abc123" not in masked
     assert "a=1" in masked
     assert "/y?a=2" in plain
+
+
+# -- edges the mutation guard found unpinned (python -m tests.mutation adapters/kit/sender.py) --
+
+
+@pytest.mark.anyio
+async def test_a_correction_leaves_the_whole_attempt_budget_to_what_follows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = fake_loop_time(monkeypatch)
+    fixed_jitter(monkeypatch)
+    skew = _Skewed(refusals=1)
+
+    def read(response: httpx.Response) -> int:
+        skew.read(response)  # the first answer's timestamp is refused
+        raise ExchangeUnavailableError("HTTP 503", status=503)
+
+    settings = HttpSettings(retry=RetryPolicy(max_attempts=2, base_delay=0.1))
+    sender, client = mock_sender(_ok, settings, sleep=clock.sleep, signing=skew.signing,
+                                 clock_fix=skew.fix)
+    async with client:
+        with pytest.raises(ExchangeUnavailableError) as caught:
+            await sender.send(call(), read)
+    assert skew.reads == 3  # refused, corrected, then two attempts: the budget is intact
+    assert "gave up after 2 attempts" in str(caught.value)
+
+
+@pytest.mark.anyio
+async def test_after_a_limit_wait_the_request_carries_only_what_is_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = fake_loop_time(monkeypatch)
+    limiter = _one_per_ten_seconds(clock)
+    totals: list[float] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        totals.append(request.extensions["timeout"]["total"])
+        return _ok(request)
+
+    settings = HttpSettings(retry=RetryPolicy(deadline=30.0))
+    sender, client = mock_sender(record, settings, sleep=clock.sleep)
+    async with client:
+        await sender.send(call(limiters=[limiter]), _status)
+        await sender.send(call(limiters=[limiter]), _status)
+    assert clock.sleeps == [pytest.approx(10.0)]
+    assert totals == [pytest.approx(30.0), pytest.approx(20.0)]
+
+
+@pytest.mark.anyio
+async def test_a_wait_that_would_end_exactly_at_the_deadline_ends_the_call_now(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = fake_loop_time(monkeypatch)
+    limiter = _one_per_ten_seconds(clock)
+    settings = HttpSettings(retry=RetryPolicy(deadline=10.0))
+    sender, client = mock_sender(_ok, settings, sleep=clock.sleep)
+    async with client:
+        await sender.send(call(limiters=[limiter]), _status)
+        with pytest.raises(RequestTimeoutError, match="a wait would pass it"):
+            await sender.send(call(limiters=[limiter]), _status)
+    assert clock.sleeps == []

@@ -75,6 +75,11 @@ GUARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/integration/test_group_discovery_flight.py",
         "tests/reliability/test_fault_matrix.py",
     ),
+    "adapters/kit/sender.py": (
+        "tests/adapters/test_sender.py", "tests/framework/test_retry_rules.py",
+        "tests/framework/test_retry_policy.py", "tests/adapters/test_body_limit.py",
+        "tests/framework/test_transport.py", "tests/integration/test_clock_sharing.py",
+    ),
     "adapters/kit/ratelimit.py": (
         "tests/framework/test_rate_limiter_rules.py", "tests/framework/test_rate_limiter.py",
         "tests/reliability/test_rate_limit.py",
