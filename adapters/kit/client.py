@@ -220,15 +220,20 @@ class ExchangeClient:
         self._client = client
         return client
 
-    def sender(self, began: float | None = None) -> Sender:
-        """A sender for one call that began at ``began`` (the event loop's time; now)."""
+    def sender(self, began: float | None = None, *, correcting: bool = True) -> Sender:
+        """A sender for one call that began at ``began`` (the event loop's time; now).
+
+        ``correcting=False`` is for the clock probe itself: a rejected timestamp on the
+        server-time read is that read's failure, never a reason to read the time again
+        (the probe would wait for itself until the deadline).
+        """
         loop = asyncio.get_running_loop()
         return Sender(
             self._http_client(),
             self.http,
             began=loop.time() if began is None else began,
             signing=self._corrections,
-            clock_fix=self._correct_clock if self.protocol.sync_clock else None,
+            clock_fix=self._correct_clock if correcting and self.protocol.sync_clock else None,
             sleep=self._sleep,
         )
 
@@ -282,7 +287,7 @@ class ExchangeClient:
         """Read the exchange's time unless someone did since measurement ``seen``."""
 
         def probe() -> Coroutine[Any, Any, int]:
-            return self.protocol.measure_clock_offset(sender)
+            return self.protocol.measure_clock_offset(self.sender(sender.began, correcting=False))
 
         await self.shared(sender, _probe_flight(self.clock), probe,
                           needed=lambda: self.clock.corrections == seen, why=_CLOCK_READ)

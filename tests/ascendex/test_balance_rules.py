@@ -12,16 +12,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-import httpx
 import pytest
 
 from adapters.ascendex.convert import balance_snapshot, structure
-from adapters.ascendex.options import AscendexOptions
-from adapters.ascendex.protocol import AscendexProtocol
 from adapters.ascendex.simulator.payloads import encode_ok
 from adapters.ascendex.wire import CashBalanceRow, MarginBalanceRow
 from framework.errors import FolioError, InvalidResponseError
 from framework.models import BalanceSnapshot, WalletKind
+from tests.ascendex.reading import read_once
 
 NOW: Final = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 ROW_TYPES: Final[dict[WalletKind, Any]] = {
@@ -48,23 +46,9 @@ def strict(rows: list[dict[str, str]], wallet: WalletKind) -> BalanceSnapshot:
 def through_protocol(
     rows: list[dict[str, str]], wallet: WalletKind
 ) -> BalanceSnapshot | FolioError:
-    """One read as the client does it, errors located."""
-    protocol = AscendexProtocol(
-        base_url="https://ascendex.test", account="main",
-        options=AscendexOptions(account_group=6), now=lambda: NOW,
-    )
-    flow = protocol.balances(wallet)
-    request = next(flow)
-    response = httpx.Response(200, headers={"content-type": "application/json"},
-                              content=encode_ok(rows), request=request)
-    try:
-        flow.send(response)
-    except StopIteration as done:
-        result: BalanceSnapshot = done.value
-        return result
-    except FolioError as exc:
-        return exc
-    raise AssertionError("the flow asked for another request")
+    """One read as a host gets it (tests/ascendex/reading.py), errors located."""
+    return read_once(lambda client: client.balances(wallet), encode_ok(rows), now=NOW,
+                     headers={"content-type": "application/json"})
 
 
 def both_paths(rows: list[dict[str, str]], wallet: WalletKind) -> list[BalanceSnapshot]:

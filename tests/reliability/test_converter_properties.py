@@ -20,15 +20,12 @@ from decimal import Decimal, localcontext
 from typing import Any, Final, Literal
 
 import attrs
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.ascendex.convert import MAX_AMOUNT_DIGITS
 from adapters.ascendex.errors import ERROR_CODES, error_class
-from adapters.ascendex.options import AscendexOptions
-from adapters.ascendex.protocol import AscendexProtocol
 from adapters.ascendex.simulator import DEMO_API_KEY
 from adapters.kit.responses import unreadable_status_error
 from framework.errors import (
@@ -47,6 +44,7 @@ from framework.models import (
     Ratio,
     WalletKind,
 )
+from tests.ascendex.reading import read_once
 
 settings.register_profile(
     "reliability",
@@ -91,28 +89,20 @@ RATIOS: Final = ("currentLeverage", "accountMaxLeverage", "cushion")
 def read(
     kind: Kind, body: bytes, *, status: int = 200, content_type: str | None = JSON_TYPE
 ) -> BalanceSnapshot | MarginRisk:
-    """Answer every request of one read with the same response; return what the flow returns.
+    """One read as a host gets it (tests/ascendex/reading.py); a failure is raised.
 
-    A wrong-group or clock-skew code makes the flow ask once more (GET info, GET exchange-info);
-    that request gets the same answer, as a broken exchange would give.
+    A wrong-group or clock-skew code makes the client ask once more (GET info, GET
+    exchange-info); that request gets the same answer, as a broken exchange would give.
     """
-    protocol = AscendexProtocol(
-        base_url="https://ascendex.test",
-        account="main",
-        options=AscendexOptions(account_group=6),
-        now=lambda: NOW,
-    )
-    flow = protocol.margin_risk() if kind == "risk" else protocol.balances(WALLETS[kind])
     headers = {} if content_type is None else {"content-type": content_type}
-    request = next(flow)
-    for _ in range(3):
-        response = httpx.Response(status, headers=headers, content=body, request=request)
-        try:
-            request = flow.send(response)
-        except StopIteration as done:
-            result: BalanceSnapshot | MarginRisk = done.value
-            return result
-    raise AssertionError("the flow kept asking for more requests")
+    result = read_once(
+        (lambda client: client.margin_risk()) if kind == "risk"
+        else (lambda client: client.balances(WALLETS[kind])),
+        body, status=status, headers=headers, now=NOW,
+    )
+    if isinstance(result, FolioError):
+        raise result
+    return result
 
 
 def outcome(
