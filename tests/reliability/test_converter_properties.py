@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.ascendex.client import AsyncAscendexClient
 from adapters.ascendex.convert import MAX_AMOUNT_DIGITS
 from adapters.ascendex.errors import ERROR_CODES, error_class
 from adapters.ascendex.simulator import DEMO_API_KEY
@@ -95,11 +96,13 @@ def read(
     exchange-info); that request gets the same answer, as a broken exchange would give.
     """
     headers = {} if content_type is None else {"content-type": content_type}
-    result = read_once(
-        (lambda client: client.margin_risk()) if kind == "risk"
-        else (lambda client: client.balances(WALLETS[kind])),
-        body, status=status, headers=headers, now=NOW,
-    )
+
+    async def one_read(client: AsyncAscendexClient) -> BalanceSnapshot | MarginRisk:
+        if kind == "risk":
+            return await client.margin_risk()
+        return await client.balances(WALLETS[kind])
+
+    result = read_once(one_read, body, status=status, headers=headers, now=NOW)
     if isinstance(result, FolioError):
         raise result
     return result
