@@ -1,0 +1,55 @@
+"""The size budgets of issue #10, held: each bundled adapter at most 900 lines, the kit 1,100.
+
+Lines of code as ``cloc`` counts them for Python: not blank, not a comment, not a docstring
+(``cloc adapters/ascendex`` prints the same number). Docstrings are left out on purpose: the
+budget is there to keep the code an author must read and copy small, not to push the reasons
+for it out of the modules. A simulator is not part of its adapter (issue #10). Why these sizes:
+docs/plugins.md, "The adapter kit".
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BUDGETS = {"adapters/ascendex": 900, "adapters/binance": 900, "adapters/kit": 1100}
+_NOT_CODE = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+             tokenize.DEDENT, tokenize.ENCODING, tokenize.ENDMARKER}
+
+
+def code_lines(source: str) -> int:
+    """Lines holding code: a docstring's, a comment's and blank lines do not count."""
+    docstrings: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            for statement in node.body:
+                if (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+                        and isinstance(statement.value.value, str)):
+                    end = statement.end_lineno or statement.lineno
+                    docstrings.update(range(statement.lineno, end + 1))
+    lines: set[int] = set()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type not in _NOT_CODE:
+            lines.update(n for n in range(token.start[0], token.end[0] + 1) if n not in docstrings)
+    return len(lines)
+
+
+def test_the_counter_counts_code_only() -> None:
+    source = (
+        '"""Module."""\n\n# a comment\nx = 1  # trailing\n\n\n'
+        'def f():\n    """Doc."""\n    return (\n        x\n    )\n'
+    )
+    assert code_lines(source) == 5  # x = 1, def, and the three lines of the return
+
+
+@pytest.mark.parametrize(("package", "budget"), sorted(BUDGETS.items()))
+def test_each_package_stays_within_its_budget(package: str, budget: int) -> None:
+    files = sorted((ROOT / package).glob("*.py"))  # the package itself, no simulator
+    assert files, package
+    total = sum(code_lines(path.read_text(encoding="utf-8")) for path in files)
+    assert total <= budget, f"{package}: {total} lines of code, budget {budget}"
