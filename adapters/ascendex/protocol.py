@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 import httpx
@@ -61,13 +61,14 @@ from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.kit.sender import Sender
 from framework.errors import (
     AccountStateError,
-    FolioError,
     PermissionDeniedError,
     UnsupportedCapabilityError,
 )
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 
 __all__ = ["AccountInfo", "AscendexProtocol"]
+
+T = TypeVar("T")
 
 _NEVER_EXPIRES: Final = -1
 
@@ -92,7 +93,8 @@ class AccountInfo:
     allowed_ips: tuple[str, ...]
 
 
-def _account_info(data: AccountInfoData) -> AccountInfo:
+def _account_info(answer: Any) -> AccountInfo:
+    data: AccountInfoData = structure(answer, AccountInfoData)
     expires = data.expire_time
     return AccountInfo(
         account_group=data.account_group,
@@ -168,28 +170,32 @@ class AscendexProtocol(ClockSync):
             trip=trip,
         )
 
-    async def _data(
+    async def _send(
         self,
         sender: Sender,
         endpoint: Endpoint,
+        read: Callable[[Any], T],
         method: str = "GET",
         *,
         group: int | None = None,
         params: Mapping[str, str] | None = None,
-    ) -> Any:
-        """Send one signed request and return its ``data``.
+        trip: RoundTrip | None = None,
+    ) -> T:
+        """Send one request; ``read`` turns its ``data`` into the result.
 
-        A rejected timestamp (100011) raises :class:`~framework.errors.ClockSkewError`; the
-        sender corrects the clock and repeats the request (:mod:`adapters.kit.sender`).
+        The reading happens inside the sender, so whatever it refuses is named with the
+        endpoint there, in one place, and a garbled answer is read again like any transient
+        failure. A rejected timestamp (100011) is a :class:`~framework.errors.ClockSkewError`
+        that the sender corrects once (:mod:`adapters.kit.sender`).
         """
-        return await sender.send(self._call(endpoint, method, group=group, params=params), _read)
+        call = self._call(endpoint, method, group=group, params=params, trip=trip)
+        return await sender.send(call, lambda response: read(_data(response)))
 
     # -- account info and group ---------------------------------------------------------
 
     async def account_info(self, sender: Sender) -> AccountInfo:
         """Read the key's account info, remember its group, and check the key is usable."""
-        data = await self._data(sender, INFO)
-        info = _account_info(structure(data, AccountInfoData))
+        info = await self._send(sender, INFO, _account_info)
         self.info = info
         # No expiry check: the exchange just accepted the key (module docstring). Checked
         # before caching the group, so a bad key is said on every call.
@@ -199,20 +205,20 @@ class AscendexProtocol(ClockSync):
         self._group = info.account_group
         return info
 
-    async def _group_data(
+    async def _group_send(
         self,
         sender: Sender,
         endpoint: Endpoint,
         method: str,
+        read: Callable[[Any], T],
         params: Mapping[str, str] | None = None,
-    ) -> Any:
+    ) -> T:
         """Call a group-scoped endpoint; on a wrong-group answer, rediscover once and retry."""
         group = self._group
         if group is None:
             group = (await self.account_info(sender)).account_group
         try:
-            return await sender.send(self._call(endpoint, method, group=group, params=params),
-                                     _read)
+            return await self._send(sender, endpoint, read, method, group=group, params=params)
         except AccountStateError as exc:
             if exc.code != WRONG_ACCOUNT_GROUP:
                 raise
@@ -222,7 +228,7 @@ class AscendexProtocol(ClockSync):
         if fresh == group:
             stale_error.detail += f" (account group {group} confirmed by GET info)"
             raise stale_error
-        return await self._data(sender, endpoint, method, group=fresh, params=params)
+        return await self._send(sender, endpoint, read, method, group=fresh, params=params)
 
     # -- endpoints ----------------------------------------------------------------------
 
@@ -248,37 +254,40 @@ class AscendexProtocol(ClockSync):
             params["asset"] = asset
         if self.options.show_all if show_all is None else show_all:
             params["showAll"] = "true"
-        data = await self._group_data(sender, endpoint, "GET", params)
-        try:
+
+        def read(data: Any) -> BalanceSnapshot:
             rows = structure(data, row_type)
             return balance_snapshot(rows, wallet=wallet, account=self.account,
                                     fetched_at=self._now())
-        except FolioError as exc:
-            raise exc.located(endpoint=f"GET {endpoint.name}") from None
+
+        return await self._group_send(sender, endpoint, "GET", read, params)
 
     async def margin_risk(self, sender: Sender) -> MarginRisk:
         """Read the margin risk profile (GET by default, POST by option)."""
-        method = self.options.risk_method
-        data = await self._group_data(sender, MARGIN_RISK, method)
-        try:
+
+        def read(data: Any) -> MarginRisk:
             wire: MarginRiskData = structure(data, MarginRiskData)
             return margin_risk(wire, account=self.account, fetched_at=self._now())
-        except FolioError as exc:
-            raise exc.located(endpoint=f"{method} {MARGIN_RISK.name}") from None
+
+        return await self._group_send(sender, MARGIN_RISK, self.options.risk_method, read)
 
     async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """The exchange's receive time (UTC ms) and the round trip that read it."""
         trip = RoundTrip(self.clock)
         params = {"requestTime": str(self.clock.local_ms())}
-        data = await sender.send(self._call(SERVER_TIME, params=params, trip=trip), _read)
-        wire: ServerTimeData = structure(data, ServerTimeData)
-        return wire.request_receive_at, trip
+        server_ms = await self._send(sender, SERVER_TIME, _receive_time, params=params, trip=trip)
+        return server_ms, trip
 
 
 _ACCEPT_JSON: Final = {"Accept": "application/json"}
 _INFO_CALL: Final = f"GET {INFO.name}"
 
 
-def _read(response: httpx.Response) -> Any:
+def _data(response: httpx.Response) -> Any:
     """The ``data`` of an answer, or the typed error it stands for."""
     return read_data(response.status_code, response.headers, response.content)
+
+
+def _receive_time(data: Any) -> int:
+    wire: ServerTimeData = structure(data, ServerTimeData)
+    return wire.request_receive_at

@@ -40,7 +40,7 @@ from adapters.kit.call import Call, Urls
 from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
 from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.kit.sender import Sender
-from framework.errors import FolioError, UnsupportedCapabilityError
+from framework.errors import UnsupportedCapabilityError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 
 __all__ = ["BinanceProtocol", "utc_now"]
@@ -102,74 +102,87 @@ class BinanceProtocol(ClockSync):
             trip=trip,
         )
 
-    def _reader(self, endpoint: Endpoint) -> Callable[[httpx.Response], Any]:
-        def read(response: httpx.Response) -> Any:
+    async def _send(
+        self,
+        sender: Sender,
+        endpoint: Endpoint,
+        read: Callable[[Any], T],
+        params: Mapping[str, str] | None = None,
+        trip: RoundTrip | None = None,
+    ) -> T:
+        """Send one request; ``read`` turns its payload into the result.
+
+        The reading happens inside the sender, so whatever it refuses is named with the
+        endpoint there, in one place. A rejected timestamp (-1021) is a
+        :class:`~framework.errors.ClockSkewError` that the sender corrects once
+        (:mod:`adapters.kit.sender`). Every answer's used-weight header is noted first.
+        """
+
+        def payload(response: httpx.Response) -> T:
             text = response.headers.get(endpoint.budget.used_weight_header, "")
             if text.isascii() and text.isdigit():
                 self.used_weight[endpoint.budget] = int(text)
-            return read_payload(
-                response.status_code, response.headers, response.content, structure=structure
-            )
+            return read(read_payload(response.status_code, response.headers, response.content,
+                                     structure=structure))
 
-        return read
-
-    async def _payload(
-        self, sender: Sender, endpoint: Endpoint, params: Mapping[str, str] | None = None
-    ) -> Any:
-        """Send one request and return its payload.
-
-        A rejected timestamp (-1021) raises :class:`~framework.errors.ClockSkewError`; the
-        sender corrects the clock and repeats the request (:mod:`adapters.kit.sender`).
-        """
-        return await sender.send(self._call(endpoint, params), self._reader(endpoint))
+        return await sender.send(self._call(endpoint, params, trip), payload)
 
     # -- endpoints ------------------------------------------------------------------------
 
     async def spot_account(self, sender: Sender) -> SpotAccount:
         """Read ``GET /api/v3/account`` as its wire class."""
         omit = "true" if self.options.omit_zero_balances else "false"
-        payload = await self._payload(sender, ACCOUNT, {"omitZeroBalances": omit})
-        return _located(ACCOUNT, structure, payload, SpotAccount)  # type: ignore[no-any-return]
+        return await self._send(sender, ACCOUNT, _as(SpotAccount), {"omitZeroBalances": omit})
 
     async def margin_account(self, sender: Sender) -> MarginAccount:
         """Read ``GET /sapi/v1/margin/account`` as its wire class."""
-        payload = await self._payload(sender, MARGIN_ACCOUNT)
-        return _located(MARGIN_ACCOUNT, structure, payload, MarginAccount)  # type: ignore[no-any-return]
+        return await self._send(sender, MARGIN_ACCOUNT, _as(MarginAccount))
 
     async def balances(self, sender: Sender, wallet: WalletKind) -> BalanceSnapshot:
         """Read the spot (``CASH``) or cross-margin (``MARGIN``) balances."""
         if wallet is WalletKind.CASH:
-            spot = await self.spot_account(sender)
-            return _located(ACCOUNT, spot_snapshot, spot, account_name=self.account,
-                            fetched_at=self._now())
+
+            def spot(payload: Any) -> BalanceSnapshot:
+                return spot_snapshot(structure(payload, SpotAccount), account_name=self.account,
+                                     fetched_at=self._now())
+
+            omit = "true" if self.options.omit_zero_balances else "false"
+            return await self._send(sender, ACCOUNT, spot, {"omitZeroBalances": omit})
         if wallet is WalletKind.MARGIN:
-            margin = await self.margin_account(sender)
-            return _located(MARGIN_ACCOUNT, margin_snapshot, margin, account_name=self.account,
-                            fetched_at=self._now(), omit_zero=self.options.omit_zero_balances)
+
+            def margin(payload: Any) -> BalanceSnapshot:
+                return margin_snapshot(structure(payload, MarginAccount),
+                                       account_name=self.account, fetched_at=self._now(),
+                                       omit_zero=self.options.omit_zero_balances)
+
+            return await self._send(sender, MARGIN_ACCOUNT, margin)
         msg = f"Binance balances are read for the spot and margin wallets, not {wallet.value}"
         raise UnsupportedCapabilityError(msg)
 
     async def margin_risk(self, sender: Sender) -> MarginRisk:
         """Read the cross-margin account's risk profile (totals in BTC)."""
-        margin = await self.margin_account(sender)
-        return _located(MARGIN_ACCOUNT, margin_risk, margin, account_name=self.account,
-                        fetched_at=self._now())
+
+        def risk(payload: Any) -> MarginRisk:
+            return margin_risk(structure(payload, MarginAccount), account_name=self.account,
+                               fetched_at=self._now())
+
+        return await self._send(sender, MARGIN_ACCOUNT, risk)
 
     async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """The exchange's time (``serverTime``, UTC ms) and the round trip that read it."""
         trip = RoundTrip(self.clock)
-        payload = await sender.send(self._call(SERVER_TIME, trip=trip),
-                                    self._reader(SERVER_TIME))
-        wire: ServerTime = _located(SERVER_TIME, structure, payload, ServerTime)
+        wire = await self._send(sender, SERVER_TIME, _as(ServerTime), trip=trip)
         return wire.server_time, trip
 
 
 _ACCEPT_JSON: Final = {"Accept": "application/json"}
 
 
-def _located(endpoint: Endpoint, convert: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``convert(*args, **kwargs)``; an error names the endpoint whose answer it read."""
-    try:
-        return convert(*args, **kwargs)
-    except FolioError as exc:
-        raise exc.located(endpoint=endpoint.label) from None
+def _as(wire_type: type[T]) -> Callable[[Any], T]:
+    """Reads a payload as ``wire_type``."""
+
+    def read(payload: Any) -> T:
+        wire: T = structure(payload, wire_type)
+        return wire
+
+    return read
