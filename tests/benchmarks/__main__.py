@@ -202,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="account counts of the fan-out (default 100,300,1000,5000)")
     parser.add_argument("--clients", type=_clients, default=[*CLIENTS, *WHAT_IFS],
                         help=f"fan-out clients (default all: {','.join([*CLIENTS, *WHAT_IFS])})")
-    parser.add_argument("--rounds", type=int, default=5, help="warm fan-out rounds")
+    parser.add_argument("--rounds", type=int, default=9, help="warm fan-out rounds")
     parser.add_argument("--blocks", type=int, default=15, help="per-call overhead blocks")
     parser.add_argument("--cold-runs", type=int, default=5, help="fresh processes per client")
     parser.add_argument("--quick", action="store_true",

@@ -45,16 +45,19 @@ def _fan_out(results: Result) -> list[str]:
     rows = []
     for item in results["fanout"]:
         growth = item["peak_rss_mib"] - item["rss_before_mib"]
+        cpu = item.get("warm_cpu_s")
         rows.append([
             str(item["accounts"]), item["client"],
             f"{warm_s(item):.3f}", f"{warm_s(item) / rt:.1f}",
+            f"{statistics.median(cpu) / item['accounts'] * 1e6:.0f}" if cpu else "-",
             f"{item['cold_s']:.3f}", f"{item['cold_s'] / rt:.1f}",
             f"{item['cold_traffic']['requests'] / item['accounts']:.0f}",
             f"{growth:.0f} / {item['peak_rss_mib']:.0f}",
             str(item["failures"]), _exact(item),
         ])
     return _table(
-        ["accounts", "client", "warm s", "warm RT", "cold s", "cold RT", "cold req/acct",
+        ["accounts", "client", "warm s", "warm RT", "CPU µs/read", "cold s", "cold RT",
+         "cold req/acct",
          "memory MiB (growth / peak RSS)", "failures", "amounts exact"], rows,
     )
 
@@ -146,14 +149,26 @@ def _at_most(ratio: float, goal: float) -> Check:
 
 def _goals(results: Result) -> list[str]:
     by = _by(results)
-    rt = results["round_trip_s"]
     checks: list[tuple[str, Check]] = []
 
     def fan(n: int, test: Callable[[Result], tuple[str, bool | None]]) -> Check:
         return lambda: test(by[(n, "folio")]) if (n, "folio") in by else ("not run", None)
 
-    checks.append(("200 accounts warm <= 2 round trips", fan(
-        200, lambda r: (f"{warm_s(r) / rt:.1f} RT", warm_s(r) / rt <= 2))))
+    def versus(n: int, other: str, goal: float, cold: bool = False) -> Check:
+        def check() -> tuple[str, bool | None]:
+            ours, theirs = by.get((n, "folio")), by.get((n, other))
+            if ours is None or theirs is None:
+                return "not run", None
+            ratio = ours["cold_s"] / theirs["cold_s"] if cold else warm_s(ours) / warm_s(theirs)
+            return f"{ratio:.2f}", ratio <= goal
+
+        return check
+
+    for n in (1000, 5000):
+        checks.append((f"{n:,} accounts warm <= 1.25 x bare httpx-aiohttp",
+                       versus(n, "httpx-aiohttp", 1.25)))
+    checks.append(("1,000 accounts warm <= 1.10 x CCXT", versus(1000, "ccxt", 1.10)))
+    checks.append(("1,000 accounts cold < 0.1 x CCXT", versus(1000, "ccxt", 0.1, cold=True)))
     checks.append(("1,000 accounts warm < 1 s, zero failures", fan(
         1000, lambda r: (f"{warm_s(r):.3f} s, {r['failures']} failures",
                          warm_s(r) < 1 and r["failures"] == 0))))
