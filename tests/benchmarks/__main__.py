@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 LATENCY_MS = 50
 WHAT_IFS = {"folio+gc.freeze": ("folio", "--gc-freeze")}
 """Fan-out variants: a client run with a flag (docs/performance.md, "what-ifs")."""
-LARGEST_CCXT = 1000
-"""CCXT is not run above this many accounts: at 1,000 it already needs about 1 GiB and 25 s."""
+LARGEST = {"ccxt": 1000, "httpx": 1000}
+"""Clients not run above these sizes: at 1,000 accounts CCXT already needs about 1 GiB and
+25 s cold, and naive httpx about 50 s with hundreds of pool time-outs."""
 PACKAGES = ("httpx", "httpcore", "anyio", "sniffio", "aiohttp", "ccxt",
             "cattrs", "attrs", "pluggy")
 
@@ -102,8 +103,8 @@ def _fan_out(
     results = []
     for size in args.sizes:
         for client in args.clients:
-            if client == "ccxt" and size > LARGEST_CCXT:
-                skipped.append(f"ccxt x {size}: not run above {LARGEST_CCXT} accounts")
+            if size > LARGEST.get(client, size):
+                skipped.append(f"{client} x {size}: not run above {LARGEST[client]} accounts")
                 continue
             _log(f"fan-out: {client} x {size}")
             base, *flags = WHAT_IFS.get(client, (client,))
