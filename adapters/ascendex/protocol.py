@@ -37,7 +37,6 @@ import httpx
 from adapters.ascendex.convert import balance_snapshot, margin_risk, structure
 from adapters.ascendex.endpoints import (
     CASH_BALANCE,
-    ENDPOINTS,
     INFO,
     MARGIN_BALANCE,
     MARGIN_RISK,
@@ -135,9 +134,9 @@ class AscendexProtocol(ClockSync):
         self._now = now
         self.clock = clock if clock is not None else ServerClock()
         """The signing clock; its offset is corrected here when the exchange objects."""
-        self._signers = {
-            e.name: auth.for_path(e.api_path) for e in ENDPOINTS if e.api_path is not None
-        }
+        self._auth = auth
+        self._signers: dict[str, AscendexAuth] = {}
+        """One signer per signed endpoint, made on its first request."""
         self._group: int | None = options.account_group
         self.info: AccountInfo | None = None
 
@@ -166,9 +165,17 @@ class AscendexProtocol(ClockSync):
             f"{method} {endpoint.name}",
             cost=endpoint.cost,
             limiters=self.limiters,
-            auth=self._signers.get(endpoint.name),
+            auth=self._signer(endpoint),
             trip=trip,
         )
+
+    def _signer(self, endpoint: Endpoint) -> AscendexAuth | None:
+        if endpoint.api_path is None:
+            return None
+        signer = self._signers.get(endpoint.name)
+        if signer is None:
+            signer = self._signers[endpoint.name] = self._auth.for_path(endpoint.api_path)
+        return signer
 
     async def _send(
         self,

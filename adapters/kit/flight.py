@@ -36,9 +36,11 @@ class SingleFlight(Generic[T]):
     """
 
     def __init__(self) -> None:
-        self._tasks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task[T]] = (
-            weakref.WeakKeyDictionary()
-        )
+        # Created on the first run: most flights (one per account) never run twice, and a host
+        # with thousands of accounts should not carry thousands of idle weak dictionaries.
+        self._tasks: (
+            weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task[T]] | None
+        ) = None
         self.runs = 0
         """How many runs were started (for tests and diagnostics)."""
         self.waiting = 0
@@ -55,13 +57,16 @@ class SingleFlight(Generic[T]):
         Returns the run's result (``None`` when no run was needed) or raises its error.
         """
         loop = asyncio.get_running_loop()
-        task = self._tasks.get(loop)
+        tasks = self._tasks
+        if tasks is None:
+            tasks = self._tasks = weakref.WeakKeyDictionary()
+        task = tasks.get(loop)
         if task is None:
             if not needed():
                 return None
             self.runs += 1
             task = loop.create_task(work())
-            self._tasks[loop] = task
+            tasks[loop] = task
             task.add_done_callback(self._landed)
             return await asyncio.shield(task)
         self.waiting += 1
@@ -72,7 +77,7 @@ class SingleFlight(Generic[T]):
 
     def _landed(self, task: asyncio.Task[T]) -> None:
         loop = task.get_loop()
-        if self._tasks.get(loop) is task:
+        if self._tasks is not None and self._tasks.get(loop) is task:
             del self._tasks[loop]
         if not task.cancelled():
             task.exception()  # retrieved here too: every waiter may have gone (deadlines)

@@ -199,7 +199,8 @@ class Sender:
             raise self.deadline_error(call.endpoint, "no time was left to send", number - 1, last)
         if call.limiters:
             for limiter in call.limiters:
-                await limiter.acquire(call.cost, sleep=partial(self._pause, call=call))
+                if limiter.try_acquire(call.cost) > 0:  # a wait: cut at the deadline
+                    await limiter.acquire(call.cost, sleep=partial(self._pause, call=call))
             left = self.until - loop.time()
         request = call.request
         s = self._settings

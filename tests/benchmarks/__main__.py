@@ -29,8 +29,11 @@ from tests.benchmarks.simproc import SimControl, SimulatorProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 LATENCY_MS = 50
-WHAT_IFS = {"folio+gc.freeze": ("folio", "--gc-freeze")}
-"""Fan-out variants: a client run with a flag (docs/performance.md, "what-ifs")."""
+WHAT_IFS = {
+    "folio+tuned-gc": ("folio", "--tune-gc"),
+    "httpx-aiohttp+tuned-gc": ("httpx-aiohttp", "--tune-gc"),
+}
+"""Fan-out variants: a client run with a flag (docs/performance.md, "Thousands of accounts")."""
 LARGEST = {"ccxt": 1000, "httpx": 1000}
 """Clients not run above these sizes: at 1,000 accounts CCXT already needs about 1 GiB and
 25 s cold, and naive httpx about 50 s with hundreds of pool time-outs."""

@@ -28,7 +28,6 @@ import abc
 import argparse
 import asyncio
 import cProfile
-import gc
 import importlib
 import time
 from collections.abc import Coroutine, Iterable, Sequence
@@ -266,14 +265,15 @@ def _traffic(stats: dict[str, Any]) -> dict[str, Any]:
 
 async def measure(
     client: FanOutClient, accounts: Sequence[BenchAccount], url: str, rounds: int,
-    profile: Path | None = None, *, gc_freeze: bool = False,
+    profile: Path | None = None, *, tune_gc: bool = False,
 ) -> dict[str, Any]:
     """Cold round, then ``rounds`` warm rounds; every amount of every round is checked.
 
     With ``profile``, the warm rounds run under cProfile and its stats are written there
     (``python -m pstats FILE``); the timings are then the profiler's, not the client's. With
-    ``gc_freeze``, ``gc.freeze()`` runs after the cold round, as docs/performance.md advises
-    hosts with thousands of accounts: what start-up built is never traversed again.
+    ``tune_gc``, :func:`framework.tuning.tune_gc_for_fan_out` runs after the cold round, as
+    docs/performance.md advises hosts with thousands of accounts (any client: the collector
+    settings are the process's, not folio's).
     """
     control = SimControl(url)
     profiler = cProfile.Profile()
@@ -289,9 +289,10 @@ async def measure(
         cold, outcomes = await _timed(client)
         cold_traffic = _traffic(control.stats())
         errors = check_all(exactness, names, outcomes, truths)
-        if gc_freeze:
-            gc.collect()
-            gc.freeze()
+        if tune_gc:
+            from framework.tuning import tune_gc_for_fan_out  # noqa: PLC0415
+
+            tune_gc_for_fan_out()
         control.reset_stats()
         warm: list[float] = []
         warm_cpu: list[float] = []
@@ -310,7 +311,7 @@ async def measure(
     finally:
         control.close()
     return {
-        "client": client.label + ("+gc.freeze" if gc_freeze else ""),
+        "client": client.label + ("+tuned-gc" if tune_gc else ""),
         "accounts": len(accounts), "cold_s": cold, "warm_s": warm, "warm_cpu_s": warm_cpu,
         "cold_traffic": cold_traffic, "warm_traffic": warm_traffic,
         "failures": len(errors), "failure_examples": sorted(set(errors))[:3],
@@ -328,13 +329,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--url", required=True)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", type=Path, help="cProfile the warm rounds into this file")
-    parser.add_argument("--gc-freeze", action="store_true",
-                        help="gc.freeze() after the cold round (what-if, docs/performance.md)")
+    parser.add_argument("--tune-gc", action="store_true",
+                        help="framework.tuning.tune_gc_for_fan_out() after the cold round")
     args = parser.parse_args(argv)
     accounts = read_accounts_file(args.accounts, args.count)
     client = CLIENTS[args.client]()
     emit(asyncio.run(measure(client, accounts, args.url, args.rounds, args.profile,
-                             gc_freeze=args.gc_freeze)))
+                             tune_gc=args.tune_gc)))
 
 
 if __name__ == "__main__":
