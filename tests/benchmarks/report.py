@@ -71,21 +71,23 @@ def _fan_out_ratios(results: Result) -> list[str]:
     sizes = sorted({n for n, _ in by})
     others = [c for c in ("httpx-aiohttp", "httpx-aiohttp+tuned-gc", "httpx", "ccxt", "aiohttp")
               if any((n, c) in by for n in sizes)]
+
+    def ours(other: str) -> str:
+        # Like for like: a client with tuned GC is compared with folio with tuned GC.
+        return "folio+tuned-gc" if other.endswith("+tuned-gc") else "folio"
+
     rows = []
     for n in sizes:
-        folio = by.get((n, "folio"))
-        if folio is None:
-            continue
         row = [str(n)]
         for other in others:
-            item = by.get((n, other))
-            row.append("-" if item is None else (
+            folio, item = by.get((n, ours(other))), by.get((n, other))
+            row.append("-" if folio is None or item is None else (
                 f"{_ratio(warm_s(folio), warm_s(item))} / {_ratio(folio['cold_s'], item['cold_s'])}"
             ))
         rows.append(row)
     return [
         "Ratios, folio's wall time divided by each other client's (above 1: folio is slower):",
-        "", *_table(["accounts", *[f"folio ÷ {c} (warm / cold)" for c in others]], rows),
+        "", *_table(["accounts", *[f"{ours(c)} ÷ {c} (warm / cold)" for c in others]], rows),
     ]
 
 
