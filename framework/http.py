@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import http.cookiejar
+import logging
 import ssl
 import weakref
 from functools import cache
@@ -26,6 +27,31 @@ import httpx
 from framework.settings import HttpSettings
 
 __all__ = ["HttpClientLease", "http_client", "lease_http_client"]
+
+
+class _HideSignatures(logging.Filter):
+    """Masks the ``signature`` of a signed URL in httpx's own request log line.
+
+    httpx logs every request at INFO (``HTTP Request: GET <url> ...``), and a Binance signed
+    read carries its signature in the query. folio's rule is no key, secret or signature in any
+    log (docs/reliability.md). Only URLs with a ``signature`` parameter change; no record is
+    dropped.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(
+            isinstance(arg, httpx.URL) and "signature" in arg.params for arg in record.args
+        ):
+            record.args = tuple(
+                arg.copy_set_param("signature", "***")
+                if isinstance(arg, httpx.URL) and "signature" in arg.params
+                else arg
+                for arg in record.args
+            )
+        return True
+
+
+logging.getLogger("httpx").addFilter(_HideSignatures())
 
 
 @cache

@@ -22,17 +22,26 @@ from framework.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 __all__ = ["DEFAULT_HTTP_SETTINGS", "NETWORK_KEYS", "HttpSettings"]
 
 
+_MOST_AT_ONCE: Final = 4096
+"""Above this a fan-out is CPU-bound anyway (docs/performance.md), and more sockets at once
+only press on the exchange's edge."""
+
+
 def _socket_budget() -> int:
-    """Open sockets the process can afford: its descriptor limit less 256 kept spare."""
+    """Accounts to read at once: what the descriptor limit affords, 256 kept spare.
+
+    Half the limit where it is 512 or less (macOS starts at 256), never more than 4,096, and
+    1,024 where the limit cannot be read.
+    """
     try:
         import resource  # noqa: PLC0415 - POSIX only
 
         soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     except (ImportError, OSError, ValueError):
         return 1024
-    if soft == resource.RLIM_INFINITY:
-        return 65536
-    return max(64, soft - 256)
+    if soft == resource.RLIM_INFINITY or soft > _MOST_AT_ONCE + 256:
+        return _MOST_AT_ONCE
+    return max(1, soft - 256 if soft > 512 else soft // 2)
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
@@ -52,8 +61,8 @@ class HttpSettings:
     """Time to wait for each chunk of the response."""
 
     write_timeout: float = attrs.field(default=10.0, validator=_positive)
-    """Time to send the request (blocking client; an async send is bounded by the call's
-    deadline)."""
+    """Time to send the request, for transports that bound writes (folio's own bounds the whole
+    request by the call's deadline)."""
 
     pool_timeout: float = attrs.field(default=5.0, validator=_positive)
     """Time to wait for a free connection from the pool."""
@@ -64,10 +73,10 @@ class HttpSettings:
 
     max_concurrency: int = attrs.field(factory=_socket_budget, validator=_positive)
     """Accounts one host (``Folio``) reads at the same time in a fan-out; the rest wait. By
-    default as many as the process may open sockets, with 256 file descriptors to spare
-    (``ulimit -n``; 1,024 where it cannot be read): the cap exists so a fan-out over thousands
-    of accounts never fails for lack of descriptors, not to slow down one that fits
-    (docs/performance.md)."""
+    default as many as the process may open sockets for (``ulimit -n`` less 256, half of it
+    where that is 512 or less), at most 4,096, and 1,024 where the limit cannot be read: the
+    cap exists so a fan-out over thousands of accounts never fails for lack of descriptors,
+    not to slow down one that fits (docs/performance.md)."""
 
     max_body_bytes: int = attrs.field(default=8 * 1024 * 1024, validator=_positive)
     """Largest answer body read (bytes, as received and as decoded), 8 MiB by default: more

@@ -30,6 +30,7 @@ imports aiohttp, on first use.
 from __future__ import annotations
 
 import asyncio
+import math
 import ssl
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Final
@@ -72,15 +73,18 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     """Sends httpx requests through one aiohttp session, created on first use."""
 
     def __init__(self, *, tls: ssl.SSLContext, keepalive_expiry: float = 30.0) -> None:
+        # Imported here, with the first client (the first read on a loop), so the import is
+        # done before a read computes the time left of its deadline.
+        import aiohttp  # noqa: PLC0415 - not at framework import (module docstring)
+
+        self._aiohttp = aiohttp
         self._tls = tls
         self._keepalive = keepalive_expiry
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
 
     def _open(self) -> aiohttp.ClientSession:
-        import aiohttp  # noqa: PLC0415 - loaded with the first request (module docstring)
-
+        aiohttp = self._aiohttp
         loop = asyncio.get_running_loop()
         if self._session is not None:
             if loop is not self._loop:
@@ -110,22 +114,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return self._session
 
     def _timeout(self, extension: Any) -> aiohttp.ClientTimeout:
-        import aiohttp  # noqa: PLC0415 - already loaded by _open
-
         limits = extension if isinstance(extension, dict) else {}
-        key = (limits.get("connect"), limits.get("read"), limits.get("pool"), limits.get("total"))
-        timeout = self._timeouts.get(key)
-        if timeout is None:
-            connect, read, pool, total = key
-            timeout = aiohttp.ClientTimeout(
-                total=total,
-                connect=None if connect is None or pool is None else connect + pool,
-                sock_connect=connect,
-                sock_read=read,
-            )
-            if len(self._timeouts) < 256:  # deadlines vary; keep the table small
-                self._timeouts[key] = timeout
-        return timeout
+        connect, pool = limits.get("connect"), limits.get("pool")
+        return self._aiohttp.ClientTimeout(
+            total=limits.get("total"),
+            connect=None if connect is None or pool is None else connect + pool,
+            sock_connect=connect,
+            sock_read=limits.get("read"),
+            # aiohttp rounds a timeout of 5 s or more up to a whole second of loop time, which
+            # would let a call outlive its deadline by up to a second: never round.
+            ceil_threshold=math.inf,
+        )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` as encoded by httpx; the body is streamed back undecoded."""

@@ -38,7 +38,7 @@ from adapters.kit.clock import ClockOffset, ServerClock
 from adapters.kit.flight import SingleFlight
 from adapters.kit.sender import Sender
 from framework.credentials import Credentials
-from framework.errors import FolioError
+from framework.errors import FolioError, RequestTimeoutError
 from framework.providers import AccountContext
 from framework.settings import HttpSettings
 
@@ -227,11 +227,12 @@ class ExchangeClient:
         server-time read is that read's failure, never a reason to read the time again
         (the probe would wait for itself until the deadline).
         """
-        loop = asyncio.get_running_loop()
+        if began is None:  # before the client: its first creation counts against the deadline
+            began = asyncio.get_running_loop().time()
         return Sender(
             self._http_client(),
             self.http,
-            began=loop.time() if began is None else began,
+            began=began,
             signing=self._corrections,
             clock_fix=self._correct_clock if correcting and self.protocol.sync_clock else None,
             sleep=self._sleep,
@@ -260,13 +261,29 @@ class ExchangeClient:
         """Join (or start) ``flight``'s run of ``work``, within ``sender``'s deadline.
 
         Only this rare path (a discovery, a clock probe) pays for a timer: a caller waiting
-        for another's run must be cut at its own deadline. A shared error is copied for this
-        caller, without the other caller's account.
+        for another's run must be cut at its own deadline, and the cut names ``endpoint`` and
+        this caller's deadline. A run another caller started ends at that caller's deadline:
+        if that is what ended it and this caller has time left, the work is started again on
+        this caller's own deadline. Any other shared error is copied for this caller, without
+        the other caller's account.
         """
+        led = False
+
+        def mine() -> Coroutine[Any, Any, T]:
+            nonlocal led
+            led = True
+            return work()
+
+        loop = asyncio.get_running_loop()
         cut = asyncio.timeout_at(sender.until)
         try:
             async with cut:
-                return await flight.run(work, needed=needed)
+                while True:
+                    try:
+                        return await flight.run(mine, needed=needed)
+                    except RequestTimeoutError:
+                        if led or loop.time() >= sender.until:
+                            raise
         except TimeoutError:
             if not cut.expired():
                 raise
@@ -283,14 +300,17 @@ class ExchangeClient:
         clone.account = None
         return clone
 
-    async def _correct_clock(self, sender: Sender, seen: int) -> None:
-        """Read the exchange's time unless someone did since measurement ``seen``."""
+    async def _correct_clock(self, sender: Sender, seen: int, endpoint: str) -> None:
+        """Read the exchange's time unless someone did since measurement ``seen``.
+
+        ``endpoint`` is the call whose timestamp was refused: a cut while waiting names it.
+        """
 
         def probe() -> Coroutine[Any, Any, int]:
             return self.protocol.measure_clock_offset(self.sender(sender.began, correcting=False))
 
-        await self.shared(sender, _probe_flight(self.clock), probe,
-                          needed=lambda: self.clock.corrections == seen, why=_CLOCK_READ)
+        await self.shared(sender, _probe_flight(self.clock), probe, why=_CLOCK_READ,
+                          needed=lambda: self.clock.corrections == seen, endpoint=endpoint)
 
     async def server_time(self) -> datetime:
         """Read the exchange's clock."""

@@ -37,6 +37,7 @@ import httpx
 
 from adapters.kit.body import BodyPastDeadline, read_bounded
 from adapters.kit.call import Call
+from framework import http as _http  # noqa: F401 - masks signatures in httpx's own log lines
 from framework.errors import (
     ClockSkewError,
     ExchangeError,
@@ -56,32 +57,9 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-class _HideSignatures(logging.Filter):
-    """Masks the ``signature`` of a signed URL in httpx's own request log line.
-
-    httpx logs every request at INFO (``HTTP Request: GET <url> ...``), and a Binance signed
-    read carries its signature in the query. folio's rule is no key, secret or signature in any
-    log (docs/reliability.md). Only URLs with a ``signature`` parameter change; no record is
-    dropped.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and any(
-            isinstance(arg, httpx.URL) and "signature" in arg.params for arg in record.args
-        ):
-            record.args = tuple(
-                arg.copy_set_param("signature", "***")
-                if isinstance(arg, httpx.URL) and "signature" in arg.params
-                else arg
-                for arg in record.args
-            )
-        return True
-
-
-logging.getLogger("httpx").addFilter(_HideSignatures())
-
-ClockFix = Callable[["Sender", int], Awaitable[None]]
-"""Corrects the signing clock unless it was corrected since measurement number ``seen``."""
+ClockFix = Callable[["Sender", int, str], Awaitable[None]]
+"""Corrects the signing clock unless it was corrected since measurement number ``seen``; the
+``str`` is the endpoint whose timestamp was refused."""
 
 
 class Sender:
@@ -147,7 +125,7 @@ class Sender:
                     raise
                 corrected = True
                 number -= 1  # the correction is not a failed attempt
-                await self._clock_fix(self, seen)
+                await self._clock_fix(self, seen, call.endpoint)
                 continue
             except ExchangeError as exc:
                 exc.located(endpoint=call.endpoint)

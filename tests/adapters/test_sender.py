@@ -281,6 +281,7 @@ class _Skewed:
         self.reads = 0
         self.measurements = 3
         self.fixes: list[int] = []
+        self.endpoints: list[str] = []
 
     def read(self, response: httpx.Response) -> int:
         self.reads += 1
@@ -291,7 +292,8 @@ class _Skewed:
     def signing(self) -> int:
         return self.measurements
 
-    async def fix(self, sender: Sender, seen: int) -> None:
+    async def fix(self, sender: Sender, seen: int, endpoint: str) -> None:
+        self.endpoints.append(endpoint)  # the call whose timestamp was refused
         self.fixes.append(seen)
         self.measurements += 1
 
@@ -306,6 +308,7 @@ async def test_a_rejected_timestamp_is_corrected_once_and_repeated_without_costi
         assert await sender.send(call(), skew.read) == 200
     assert skew.reads == 2
     assert skew.fixes == [3]  # the measurement the refused request was signed after
+    assert skew.endpoints == ["GET x"]  # a cut while waiting for the probe names this call
 
 
 @pytest.mark.anyio
@@ -411,3 +414,17 @@ async def test_a_wait_that_would_end_exactly_at_the_deadline_ends_the_call_now(
         with pytest.raises(RequestTimeoutError, match="a wait would pass it"):
             await sender.send(call(limiters=[limiter]), _status)
     assert clock.sleeps == []
+
+
+@pytest.mark.anyio
+async def test_a_limit_wait_shorter_than_a_second_is_waited_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = fake_loop_time(monkeypatch)
+    limiter = SlidingWindowLimiter(RateLimit(1, 0.25, margin=0.0), clock=clock)
+    sender, client = mock_sender(_ok, HttpSettings(), sleep=clock.sleep)
+    async with client:
+        await sender.send(call(limiters=[limiter]), _status)
+        await sender.send(call(limiters=[limiter]), _status)
+    assert clock.sleeps == [pytest.approx(0.25)]
+    assert limiter.waited == pytest.approx(0.25)

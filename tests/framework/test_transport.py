@@ -263,3 +263,14 @@ def test_a_client_used_on_a_second_event_loop_says_so() -> None:
         first.run(use())
         assert "one client per event loop" in asyncio.run(use_elsewhere())
         first.run(transport.aclose())
+
+
+def test_no_timeout_is_rounded_up_to_a_whole_second() -> None:
+    # aiohttp rounds timeouts of 5 s or more up to the next whole second of loop time unless
+    # told not to: a 30 s deadline could then run up to a second long (framework/transport.py).
+    limits = {"connect": 5.0, "read": 10.0, "write": 10.0, "pool": 5.0, "total": 29.3}
+    timeout = AiohttpTransport(tls=tls_context())._timeout(limits)
+    assert timeout.ceil_threshold == float("inf")
+    assert (timeout.total, timeout.sock_read, timeout.sock_connect, timeout.connect) == (
+        29.3, 10.0, 5.0, 10.0,
+    )
