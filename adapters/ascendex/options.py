@@ -19,13 +19,12 @@ keys from one IP address: AscendEX.Net documented 6000 requests per minute per h
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final, Literal
+from typing import ClassVar, Final, Literal
 
 import attrs
 
 from adapters.ascendex.endpoints import PathStyle
-from adapters.kit.options import read_options
+from adapters.kit.options import OptionsTable
 from framework.config.tables import checked_by, flag, one_of, whole
 
 __all__ = ["DEFAULT_BASE_URL", "AscendexOptions"]
@@ -43,11 +42,13 @@ _RISK_METHOD: Final = one_of("GET", "POST", says="must be 'GET' or 'POST'")
 
 
 @attrs.frozen(slots=True)
-class AscendexOptions:
+class AscendexOptions(OptionsTable):
     """How to talk to AscendEX for one account. The defaults match every modern client.
 
     Each field carries the rule its TOML value must pass (docs/configuration.md).
     """
+
+    exchange_name: ClassVar[str] = "AscendEX"
 
     account_group: int | None = attrs.field(default=None, metadata=checked_by(_GROUP))
     """Pinned account group; ``None`` discovers it from the key (group 0 is a real group)."""
@@ -61,13 +62,3 @@ class AscendexOptions:
     host_rate_limit: int = attrs.field(default=0, metadata=checked_by(_PER_SECOND))
     """Requests per second to the exchange's host from this process (0: off)."""
 
-    @classmethod
-    def from_mapping(
-        cls,
-        options: Mapping[str, Any],
-        *,
-        account: str | None = None,
-        source: str | None = None,
-    ) -> AscendexOptions:
-        """Read an account's ``options`` table; errors name the file, account and key."""
-        return read_options(cls, options, exchange="AscendEX", account=account, source=source)

@@ -16,12 +16,11 @@ IP address use the API too: Binance counts per IP, not per key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final
+from typing import ClassVar, Final
 
 import attrs
 
-from adapters.kit.options import read_options
+from adapters.kit.options import OptionsTable
 from framework.config.tables import checked_by, flag, whole
 
 __all__ = ["DEFAULT_BASE_URL", "MAX_RECV_WINDOW", "BinanceOptions"]
@@ -37,11 +36,13 @@ _PER_MINUTE: Final = whole(0, says="must be a non-negative integer (weight per m
 
 
 @attrs.frozen(slots=True)
-class BinanceOptions:
+class BinanceOptions(OptionsTable):
     """How to talk to Binance for one account. The defaults are Binance's own.
 
     Each field carries the rule its TOML value must pass (docs/configuration.md).
     """
+
+    exchange_name: ClassVar[str] = "Binance"
 
     recv_window: int = attrs.field(default=5000, metadata=checked_by(_RECV_WINDOW))
     """Milliseconds after ``timestamp`` that a signed request is accepted (Binance's default)."""
@@ -54,13 +55,3 @@ class BinanceOptions:
     sapi_weight_limit: int = attrs.field(default=12_000, metadata=checked_by(_PER_MINUTE))
     """``/sapi/`` weight per minute per IP for each endpoint (0: off)."""
 
-    @classmethod
-    def from_mapping(
-        cls,
-        options: Mapping[str, Any],
-        *,
-        account: str | None = None,
-        source: str | None = None,
-    ) -> BinanceOptions:
-        """Read an account's ``options`` table; errors name the file, account and key."""
-        return read_options(cls, options, exchange="Binance", account=account, source=source)

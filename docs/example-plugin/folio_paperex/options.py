@@ -9,27 +9,18 @@ key, instead of being silently ignored. A new option is a field here with its ru
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import ClassVar
 
 import attrs
 
-from adapters.kit.options import read_options
+from adapters.kit.options import OptionsTable
 
 __all__ = ["PaperexOptions"]
 
 
 @attrs.frozen(slots=True)
-class PaperexOptions:
+class PaperexOptions(OptionsTable):
     """How to talk to PaperEx for one account (nothing to choose yet)."""
 
-    @classmethod
-    def from_mapping(
-        cls,
-        options: Mapping[str, Any],
-        *,
-        account: str | None = None,
-        source: str | None = None,
-    ) -> PaperexOptions:
-        """Read an account's ``options`` table; errors name the file, account and key."""
-        return read_options(cls, options, exchange="PaperEx", account=account, source=source)
+    exchange_name: ClassVar[str] = "PaperEx"
+
