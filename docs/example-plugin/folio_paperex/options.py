@@ -1,7 +1,7 @@
 """PaperEx's ``[accounts.<name>.options]`` table: it has no options yet.
 
-An empty options class still earns its place: the table is read with the kit's
-:func:`~adapters.kit.options.read_options`, so a key that is not an option (a typo, an option of
+An empty options class still earns its place: the table is read by the kit's
+:class:`~adapters.kit.options.OptionsTable`, so a key that is not an option (a typo, an option of
 another exchange) is refused as a configuration error naming the file, the account and the
 key, instead of being silently ignored. A new option is a field here with its rule
 (``adapters/ascendex/options.py`` shows how).
