@@ -242,7 +242,10 @@ class Folio:
         try:
             result = await reader.fetch_balances(wallet)
         except BaseException as exc:
-            raise _failed(exc, context) from _cause(exc)
+            failure = _failed(exc, context)
+            if failure is None:
+                raise
+            raise failure from exc
         return _checked(result, BalanceSnapshot, context)
 
     async def risk(self, account: str) -> MarginRisk:
@@ -256,7 +259,10 @@ class Folio:
         try:
             result = await reader.fetch_margin_risk()
         except BaseException as exc:
-            raise _failed(exc, context) from _cause(exc)
+            failure = _failed(exc, context)
+            if failure is None:
+                raise
+            raise failure from exc
         return _checked(result, MarginRisk, context)
 
     # -- every account ------------------------------------------------------------------
@@ -358,32 +364,27 @@ def _located(build: Callable[[], T], context: AccountContext) -> T:
         ) from exc
 
 
-def _failed(exc: BaseException, context: AccountContext) -> BaseException:
-    """What a reader call's exception becomes: typed and located, whatever the plugin raised.
+def _failed(exc: BaseException, context: AccountContext) -> FolioError | None:
+    """The error a reader call's exception becomes, or ``None`` to let it go on as it is.
 
     Whatever the plugin raised, a plugin bug must not escape a fan-out as an untyped exception
     (which would hide every other account's result). Only what plugin code raised is labelled
     a plugin bug: running out of memory, the recursion limit and a cancellation that did not
-    come from the host are reported as what they are (docs/host-api.md). A cancellation of
-    this call, and anything that is not an ``Exception`` (``KeyboardInterrupt``), go on.
+    come from the host are reported as what they are (docs/host-api.md). A folio error goes on
+    located; a cancellation of this call, and anything that is not an ``Exception``
+    (``KeyboardInterrupt``), go on untouched.
     """
     account = context.account
     if isinstance(exc, FolioError):
-        return exc.located(exchange=account.exchange, account=account.name)
+        exc.located(exchange=account.exchange, account=account.name)
+        return None
     if isinstance(exc, asyncio.CancelledError):
         # A cancellation of this call is the host's and goes on; one that came from inside
         # the read is that account's failure, not the end of a fan-out over every account.
-        return exc if _cancelled_by_host() else _not_ours(account)
+        return None if _cancelled_by_host() else _not_ours(account)
     if isinstance(exc, Exception):
         return _not_folio(account, exc, f"failed with {type(exc).__name__}")
-    return exc
-
-
-def _cause(exc: BaseException) -> BaseException | None:
-    """The cause to chain to :func:`_failed`'s error: none for an error raised as it is."""
-    if isinstance(exc, FolioError) or not isinstance(exc, Exception | asyncio.CancelledError):
-        return exc.__cause__
-    return exc
+    return None
 
 
 def _checked(result: object, expected: type[T], context: AccountContext) -> T:

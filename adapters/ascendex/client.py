@@ -34,7 +34,7 @@ from adapters.ascendex.options import DEFAULT_BASE_URL, AscendexOptions
 from adapters.ascendex.protocol import AccountInfo, AscendexProtocol, utc_now
 from adapters.ascendex.signer import AscendexAuth
 from adapters.kit.client import ExchangeClient, HttpClientSource
-from adapters.kit.clock import ServerClock, shared_clock, wall_clock_ms
+from adapters.kit.clock import shared_clock, wall_clock_ms
 from adapters.kit.flight import SingleFlight
 from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
 from adapters.kit.sender import Sender
@@ -84,11 +84,7 @@ class AsyncAscendexClient(ExchangeClient):
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         options = options or AscendexOptions()
-        # With sync_clock off the local clock is used as it is, never another client's offset.
-        clock = (
-            shared_clock(EXCHANGE, base_url, clock_ms) if options.sync_clock
-            else ServerClock(clock_ms)
-        )
+        clock = shared_clock(EXCHANGE, base_url, clock_ms, shared=options.sync_clock)
         protocol = AscendexProtocol(
             base_url=base_url,
             account=account,

@@ -32,7 +32,7 @@ from adapters.binance.protocol import BinanceProtocol, utc_now
 from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import MarginAccount, SpotAccount
 from adapters.kit.client import ExchangeClient, HttpClientSource
-from adapters.kit.clock import ServerClock, shared_clock, wall_clock_ms
+from adapters.kit.clock import shared_clock, wall_clock_ms
 from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
 from framework.credentials import Credentials
 from framework.errors import FolioError
@@ -100,11 +100,7 @@ class AsyncBinanceClient(ExchangeClient):
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         options = options or BinanceOptions()
-        # With sync_clock off the local clock is used as it is, never another client's offset.
-        clock = (
-            shared_clock(EXCHANGE, base_url, clock_ms) if options.sync_clock
-            else ServerClock(clock_ms)
-        )
+        clock = shared_clock(EXCHANGE, base_url, clock_ms, shared=options.sync_clock)
         self.budgets = _Budgets(options, base_url)
         """The rate limiters requests wait for (shared with every client of the same host)."""
         protocol = BinanceProtocol(

@@ -130,14 +130,18 @@ _SHARED_LOCK: Final = threading.Lock()
 
 
 def shared_clock(
-    exchange: str, base_url: str, local_ms: Callable[[], int] = wall_clock_ms
+    exchange: str, base_url: str, local_ms: Callable[[], int] = wall_clock_ms, *,
+    shared: bool = True,
 ) -> ServerClock:
     """A signing clock sharing its offset with every client of the same exchange host.
 
     The offset is "their clock minus *this* local clock", so clients share it only when they
     also share ``local_ms`` (tests that inject their own clock get their own offset). The
-    offset lives as long as some client of the host does.
+    offset lives as long as some client of the host does. With ``shared`` off (an account's
+    ``sync_clock`` option), the local clock as it is, never another client's offset.
     """
+    if not shared:
+        return ServerClock(local_ms)
     key = (exchange, host_of(base_url), local_ms)
     with _SHARED_LOCK:
         offset = _SHARED.get(key)
