@@ -3,7 +3,8 @@
 A plugin is any module or object registered under the ``folio`` entry-point group whose
 functions are marked with :data:`hookimpl` and named like the methods below. It implements the
 spec classes it needs: :class:`BalanceProvider` to serve balances, :class:`RiskProvider` to
-serve margin risk, :class:`SimulatorProvider` to ship an offline simulator.
+serve margin risk, :class:`PriceProvider` to serve public prices (valuation),
+:class:`SimulatorProvider` to ship an offline simulator.
 
 Design rules, and why:
 
@@ -43,9 +44,17 @@ from collections.abc import Collection, Mapping, Sequence
 import pluggy
 
 from framework.models import WalletKind
+from framework.prices import PriceReader
 from framework.providers import AccountContext, BalanceReader, RiskReader, Simulator
 
-__all__ = ["PROJECT_NAME", "BalanceProvider", "RiskProvider", "SimulatorProvider", "hookimpl"]
+__all__ = [
+    "PROJECT_NAME",
+    "BalanceProvider",
+    "PriceProvider",
+    "RiskProvider",
+    "SimulatorProvider",
+    "hookimpl",
+]
 
 PROJECT_NAME = "folio"
 
@@ -136,6 +145,41 @@ class RiskProvider:
         raise NotImplementedError
 
 
+class PriceProvider:
+    """Hooks of a plugin that reads an exchange's public prices (no keys needed)."""
+
+    @_hookspec
+    def folio_price_exchanges(self) -> Collection[str]:
+        """Declare the exchanges whose public prices this plugin reads.
+
+        Called once per host, when plugins are loaded. Must be cheap and free of I/O.
+
+        :returns: exchange names (lower case). Conflicts are handled as for balances.
+
+        .. versionadded:: 0.2
+        """
+        raise NotImplementedError
+
+    @_hookspec(firstresult=True)
+    def folio_price_reader(self, exchange: str, context: AccountContext) -> PriceReader | None:
+        """Return the object that reads public prices of ``exchange``.
+
+        ``context`` is that of an account on the exchange: the reader uses its ``base_url``
+        and HTTP settings (prices of the exchange that account lives on, the simulator's for a
+        simulated account) but must never use, or require, its credentials: ticker endpoints
+        are public, and an account whose keys are missing still has its holdings valued.
+        Must not do I/O; same lifetime rules as :meth:`BalanceProvider.folio_balance_reader`.
+
+        :returns: a :class:`framework.prices.PriceReader`, or ``None`` for an exchange that is
+            not this plugin's.
+
+        Stops at the first non-``None`` result.
+
+        .. versionadded:: 0.2
+        """
+        raise NotImplementedError
+
+
 class SimulatorProvider:
     """Hooks of a plugin that ships an offline simulator of its exchange."""
 
@@ -150,5 +194,10 @@ class SimulatorProvider:
         raise NotImplementedError
 
 
-SPEC_CLASSES: tuple[type, ...] = (BalanceProvider, RiskProvider, SimulatorProvider)
+SPEC_CLASSES: tuple[type, ...] = (
+    BalanceProvider,
+    RiskProvider,
+    PriceProvider,
+    SimulatorProvider,
+)
 """Every spec class, in the order the core registers them."""

@@ -50,6 +50,7 @@ class Capability(enum.StrEnum):
     MARGIN_BALANCE = "margin_balance"
     FUTURES_BALANCE = "futures_balance"
     MARGIN_RISK = "margin_risk"
+    PRICES = "prices"
 
     @classmethod
     def for_wallet(cls, wallet: WalletKind) -> Capability:
