@@ -1,0 +1,107 @@
+"""``folio balances`` and ``folio risk``: one fan-out over the configured accounts, printed."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from framework.cli.output import EXIT_OK, EXIT_SOME_FAILED, emit_json
+from framework.config import FolioConfig, load_config
+from framework.host import Folio
+from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.render import balances_table, errors_block, risk_table, totals_table
+from framework.results import FanOut, total_by_asset
+from framework.serialize import to_jsonable
+
+__all__ = ["balances_json", "print_balances", "print_risk", "register"]
+
+
+def register(commands: Any) -> None:
+    """Add the ``balances`` and ``risk`` subcommands to ``commands``."""
+    balances = commands.add_parser(
+        "balances",
+        help="read balances of every configured account (or --account NAME)",
+        description="Read one wallet of the configured accounts concurrently and print them "
+        "with totals per asset. A failing account is reported and the others still shown.",
+    )
+    balances.add_argument(
+        "--account", action="append", metavar="NAME", help="only this account (repeatable)"
+    )
+    balances.add_argument(
+        "--wallet",
+        choices=[w.value for w in WalletKind],
+        default=WalletKind.CASH.value,
+        help="which wallet to read (default: cash)",
+    )
+    balances.add_argument("--json", action="store_true", help="print JSON (exact decimal strings)")
+    balances.set_defaults(run=lambda a: asyncio.run(_balances(load_config(a.config), a)))
+
+    risk = commands.add_parser(
+        "risk",
+        help="read the margin risk profile of every configured account (or --account NAME)",
+        description="Read the margin risk profile (equity, leverage, cushion or margin level) "
+        "of the configured accounts concurrently.",
+    )
+    risk.add_argument(
+        "--account", action="append", metavar="NAME", help="only this account (repeatable)"
+    )
+    risk.add_argument("--json", action="store_true", help="print JSON (exact decimal strings)")
+    risk.set_defaults(run=lambda a: asyncio.run(_risk(load_config(a.config), a)))
+
+
+def _accounts(args: argparse.Namespace) -> list[str] | None:
+    selected: list[str] | None = args.account
+    return selected
+
+
+async def _balances(config: FolioConfig, args: argparse.Namespace) -> int:
+    wallet = WalletKind(args.wallet)
+    async with Folio.from_config(config) as folio:
+        for name in _accounts(args) or ():
+            folio.account(name)  # unknown names are a usage error, before any request
+        result = await folio.all_balances(wallet, _accounts(args))
+    print_balances(result, wallet, as_json=args.json)
+    return EXIT_OK if result.ok else EXIT_SOME_FAILED
+
+
+def balances_json(result: FanOut[BalanceSnapshot], wallet: WalletKind) -> dict[str, Any]:
+    """The JSON document of one wallet's fan-out: accounts and totals per asset."""
+    return {
+        "wallet": wallet.value,
+        "accounts": to_jsonable(result),
+        "totals": to_jsonable(total_by_asset(result)),
+    }
+
+
+def print_balances(result: FanOut[BalanceSnapshot], wallet: WalletKind, *, as_json: bool) -> None:
+    """Print one wallet's fan-out as JSON or as tables with totals and failures."""
+    if as_json:
+        emit_json(balances_json(result, wallet))
+        return
+    print(f"== {wallet.value} balances ==")
+    print(balances_table(result))
+    print()
+    print(totals_table(total_by_asset(result)))
+    if not result.ok:
+        print(errors_block(result))
+
+
+async def _risk(config: FolioConfig, args: argparse.Namespace) -> int:
+    async with Folio.from_config(config) as folio:
+        for name in _accounts(args) or ():
+            folio.account(name)
+        result = await folio.all_risk(_accounts(args))
+    print_risk(result, as_json=args.json)
+    return EXIT_OK if result.ok else EXIT_SOME_FAILED
+
+
+def print_risk(result: FanOut[MarginRisk], *, as_json: bool) -> None:
+    """Print a risk fan-out as JSON or as a table with failures."""
+    if as_json:
+        emit_json({"accounts": to_jsonable(result)})
+        return
+    print("== margin risk ==")
+    print(risk_table(result))
+    if not result.ok:
+        print(errors_block(result))
