@@ -14,8 +14,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from framework.cli import demo, plugins_command, reading, simulate
+from framework.cli.options import add_global_options, merge
 from framework.cli.output import EXIT_SOME_FAILED, EXIT_UNUSABLE, emit_json
-from framework.config import DEFAULT_CONFIG_PATH
 from framework.errors import FolioError
 
 __all__ = ["main"]
@@ -29,21 +29,17 @@ def _parser() -> argparse.ArgumentParser:
             "plugins. Try 'folio demo' first: it needs no configuration and no keys."
         ),
     )
-    parser.add_argument(
-        "--config",
-        default=DEFAULT_CONFIG_PATH,
-        metavar="PATH",
-        help=f"TOML file listing the accounts (default: {DEFAULT_CONFIG_PATH})",
-    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in (plugins_command, reading, demo, simulate):
         command.register(commands)
+    # Last, so every subcommand (and any nested one) gets the global options too.
+    add_global_options(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    args = merge(_parser().parse_args(argv))
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
