@@ -62,7 +62,9 @@ def _serve(host: str, port: int) -> Iterator[SimulatorHandle]:
         BinanceSimulator,
     )
 
-    with BinanceSimulator.seed().serve(host=host, port=port) as running:
+    # Control routes on, as for AscendEX: a host under test stages faults and reads counters
+    # of a simulator it did not start (POST /__simulator__/faults, GET .../stats).
+    with BinanceSimulator.seed().serve(host=host, port=port, control=True) as running:
         credentials = Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET)
         yield DemoEndpoint(EXCHANGE, running.url, credentials, KEY_ENV, SECRET_ENV)
 

@@ -2,6 +2,8 @@
 
 Order of decisions, outermost first:
 
+0. the ``/__simulator__/`` control routes, when the server runs with ``control=True``
+   (:mod:`adapters.simkit.control`): not exchange traffic, so no fault, weight or counter;
 1. faults (latency and clock offsets delay or shift; the first matching terminal fault answers);
 2. unknown path -> 404; known path with another method -> 405;
 3. request weight: a request that would pass its budget's limit for the caller's IP gets 429,
@@ -22,7 +24,7 @@ from urllib.parse import parse_qsl
 
 from adapters.binance.simulator.accounts import SimAccount
 from adapters.binance.simulator.auth import AuthError, authenticate
-from adapters.binance.simulator.faults import FaultKind
+from adapters.binance.simulator.faults import Fault, FaultKind
 from adapters.binance.simulator.options import SimulatorOptions
 from adapters.binance.simulator.payloads import (
     encode_error,
@@ -32,6 +34,7 @@ from adapters.binance.simulator.payloads import (
 )
 from adapters.binance.simulator.routes import MARGIN_ACCOUNT, ROUTES, TIME, Pool, Route
 from adapters.binance.simulator.weights import WeightMeter
+from adapters.simkit.control import handle_control, is_control
 from adapters.simkit.faults import Fault as GenericFault
 from adapters.simkit.faults import spoil
 from adapters.simkit.http11 import Request, Response, reason_phrase
@@ -83,6 +86,8 @@ class BinanceExchange:
 
     async def handle(self, request: Request) -> Response:
         """Answer ``request`` (stats included); may sleep for latency faults."""
+        if is_control(request.path, self.runtime):
+            return handle_control(request, self.runtime, Fault.from_json)
         stats = self.runtime.stats
         stats.started()
         try:

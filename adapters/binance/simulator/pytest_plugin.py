@@ -2,8 +2,8 @@
 
 Enable with ``pytest_plugins = ["adapters.binance.simulator.pytest_plugin"]``.
 
-* ``binance_simulator``: a running seed simulator, fresh per test, so faults, stats, clock
-  offsets and used weight never leak from one test into the next.
+* ``binance_simulator``: a running seed simulator (control routes on), fresh per test, so
+  faults, stats, clock offsets and used weight never leak from one test into the next.
 * ``binance_simulator_factory``: ``start(simulator=None, **serve_kwargs)`` for custom accounts
   or options; everything it started is stopped after the test.
 """
@@ -28,6 +28,7 @@ def binance_simulator_factory() -> Iterator[BinanceSimulatorFactory]:
     """Start simulators on loopback ports; all are stopped when the test ends."""
 
     def start(simulator: BinanceSimulator | None = None, **serve: Any) -> RunningBinanceSimulator:
+        serve.setdefault("control", True)
         return (simulator or BinanceSimulator.seed()).serve(**serve)
 
     yield from stopped_after(start)

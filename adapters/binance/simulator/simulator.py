@@ -87,7 +87,15 @@ class BinanceSimulator:
         """The account of ``api_key`` (``KeyError`` if unknown)."""
         return self._by_key[api_key]
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> RunningBinanceSimulator:
-        """Start serving on a background thread; use as a context manager to stop it."""
-        exchange = BinanceExchange(self._by_key, self.options, Runtime(self.clock, control=False))
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0, *, control: bool = False
+    ) -> RunningBinanceSimulator:
+        """Start serving on a background thread; use as a context manager to stop it.
+
+        ``control=True`` opens the ``/__simulator__/`` control routes
+        (:mod:`adapters.simkit.control`), the same as AscendEX's, for a host that drives a
+        simulator it did not start.
+        """
+        runtime = Runtime(self.clock, control=control)
+        exchange = BinanceExchange(self._by_key, self.options, runtime)
         return RunningBinanceSimulator(exchange, host, port)
