@@ -39,6 +39,7 @@ from framework.loading import (
     register_plugin,
 )
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.portfolio import AccountPortfolio, read_account
 from framework.providers import AccountContext, BalanceReader, RiskReader
 from framework.registry import ExchangeRegistry, ExchangeSupport
 from framework.results import AccountResult, FanOut
@@ -276,6 +277,19 @@ class Folio:
     async def all_risk(self, accounts: Iterable[str] | None = None) -> FanOut[MarginRisk]:
         """Read the margin risk profile of many accounts concurrently."""
         return await self._fan_out(self.risk, accounts)
+
+    # -- the whole portfolio (framework/portfolio.py) ------------------------------------
+
+    async def account_portfolio(self, account: str) -> AccountPortfolio:
+        """Read every wallet the account's exchange serves and its margin risk, concurrently.
+
+        A failed part is recorded in ``failures`` (never raised, never dropped); an exchange
+        no installed plugin serves is a failure of the whole account. An unknown ``account``
+        raises :class:`~framework.errors.UnknownAccountError`, as :meth:`balances` does.
+        """
+        self._on_own_loop()
+        support = {e.exchange: e for e in self.plugins.registry.exchanges()}
+        return await read_account(self, account, support)
 
     async def _fan_out(
         self, read: Callable[[str], Awaitable[T]], accounts: Iterable[str] | None

@@ -24,6 +24,7 @@ from typing import Any, Self, TypeVar
 from framework.config import AccountConfig, FolioConfig, load_config
 from framework.host import Folio, Plugins
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.portfolio import AccountPortfolio
 from framework.results import FanOut
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
@@ -132,6 +133,10 @@ class SyncFolio:
     def all_risk(self, accounts: Iterable[str] | None = None) -> FanOut[MarginRisk]:
         """Read many accounts' margin risk profiles concurrently."""
         return self._run(self._async.all_risk(accounts))
+
+    def account_portfolio(self, account: str) -> AccountPortfolio:
+        """Every wallet and the margin risk of one account (see :meth:`Folio.account_portfolio`)."""
+        return self._run(self._async.account_portfolio(account))
 
     def close(self) -> None:
         """Close every connection, then stop the private loop. Safe to call twice."""
