@@ -18,6 +18,7 @@ from framework.config import (
     load_config,
     parse_config,
 )
+from framework.config.location import ConfigLocation, ConfigOrigin, locate_config
 from framework.credentials import Credentials, Secret
 from framework.errors import FolioError
 from framework.host import Folio, Plugins
@@ -45,6 +46,8 @@ __all__ = [
     "AssetTotals",
     "BalanceSnapshot",
     "Capability",
+    "ConfigLocation",
+    "ConfigOrigin",
     "Credentials",
     "EnvCredentials",
     "FanOut",
@@ -65,6 +68,7 @@ __all__ = [
     "SyncFolio",
     "WalletKind",
     "load_config",
+    "locate_config",
     "parse_config",
     "total_by_asset",
 ]

@@ -3,7 +3,10 @@
 Each command lives in its own module and adds its subparser through ``register``; the
 argument ``run`` it sets is what :func:`main` calls. Errors every command shares are handled
 here: a :class:`~framework.errors.FolioError` that stops a command is exit 2 (and a JSON error
-document with ``--json``), Ctrl-C is 130, a closed stdout is not a traceback.
+document with ``--json``; an error about the configuration file says why that file was read),
+Ctrl-C is 130, and a reader that closes the pipe early (``folio plugins | head -1``) is not an
+error: exit 0, nothing on stderr. The global options (:mod:`framework.cli.options`) are merged
+and ``--config`` is resolved (:func:`framework.config.locate_config`) before any command runs.
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib import metadata
 
 from framework.cli import demo, plugins_command, reading, simulate
 from framework.cli.options import add_global_options, merge
-from framework.cli.output import EXIT_SOME_FAILED, EXIT_UNUSABLE, emit_json
-from framework.errors import FolioError
+from framework.cli.output import EXIT_OK, EXIT_UNUSABLE, emit_json
+from framework.config import locate_config
+from framework.errors import ConfigurationError, FolioError
+from framework.loading import BUILTIN_DISTRIBUTION
 
 __all__ = ["main"]
 
@@ -29,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
             "plugins. Try 'folio demo' first: it needs no configuration and no keys."
         ),
     )
+    parser.add_argument("--version", action="version", version=f"folio {version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in (plugins_command, reading, demo, simulate):
         command.register(commands)
@@ -37,13 +44,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def version() -> str:
+    """The installed distribution's version, else the source tree's ``framework.__version__``.
+
+    The distribution's name is looked up in one place:
+    :data:`framework.loading.BUILTIN_DISTRIBUTION`.
+    """
+    try:
+        return metadata.version(BUILTIN_DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        from framework import __version__  # noqa: PLC0415 - only when not installed
+
+        return __version__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = merge(_parser().parse_args(argv))
+    location = locate_config(args.config)
+    args.config = location.path
     run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return run(args)
+        code = run(args)
+        # Flushed here, not at exit: a reader that already left must be seen in the try.
+        sys.stdout.flush()
     except FolioError as exc:
+        if isinstance(exc, ConfigurationError):
+            exc = location.explain(exc)
         if getattr(args, "json", False):
             emit_json({"error": {"type": type(exc).__name__, "message": str(exc)}})
         print(f"folio: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -51,8 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # The reader went away (``folio demo | head``): silence the flush at exit, as the
-        # Python documentation recommends, instead of printing a traceback.
+        # The reader went away (``folio plugins | head -1``): it had what it wanted, so this
+        # is not an error. Python's documentation's recipe: point stdout at /dev/null so the
+        # flush at exit does not fail again (exit 120 and a message on stderr).
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_SOME_FAILED
+        return EXIT_OK
+    return code

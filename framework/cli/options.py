@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import attrs
 
-from framework.config import DEFAULT_CONFIG_PATH
+from framework.config import CONFIG_ENV, DEFAULT_CONFIG_PATH
 
 __all__ = [
     "ADD_UP",
@@ -94,9 +94,22 @@ GLOBAL_OPTIONS: Final[tuple[GlobalOption, ...]] = (
         ("--config",),
         {
             "dest": "config",
-            "default": DEFAULT_CONFIG_PATH,
+            "default": None,
             "metavar": "PATH",
-            "help": f"TOML file listing the accounts (default: {DEFAULT_CONFIG_PATH})",
+            "help": f"TOML file listing the accounts (default: ${CONFIG_ENV}, else "
+            f"./{DEFAULT_CONFIG_PATH}, else $XDG_CONFIG_HOME/folio/folio.toml, else "
+            "~/.config/folio/folio.toml)",
+        },
+    ),
+    GlobalOption(
+        ("--timeout",),
+        {
+            "dest": "timeout",
+            "default": None,
+            "type": positive_seconds,
+            "metavar": "SECONDS",
+            "help": "longest time for each account's read, retries included (the deadline; "
+            "default 30, or the configuration's [network] deadline); replaces every account's",
         },
     ),
 )

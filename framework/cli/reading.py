@@ -6,8 +6,9 @@ import argparse
 import asyncio
 from typing import Any
 
+from framework.cli.configuration import load_for
 from framework.cli.output import EXIT_OK, EXIT_SOME_FAILED, emit_json
-from framework.config import FolioConfig, load_config
+from framework.config import FolioConfig
 from framework.host import Folio
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.render import balances_table, errors_block, risk_table, totals_table
@@ -35,7 +36,7 @@ def register(commands: Any) -> None:
         help="which wallet to read (default: cash)",
     )
     balances.add_argument("--json", action="store_true", help="print JSON (exact decimal strings)")
-    balances.set_defaults(run=lambda a: asyncio.run(_balances(load_config(a.config), a)))
+    balances.set_defaults(run=lambda a: asyncio.run(_balances(load_for(a), a)))
 
     risk = commands.add_parser(
         "risk",
@@ -47,7 +48,7 @@ def register(commands: Any) -> None:
         "--account", action="append", metavar="NAME", help="only this account (repeatable)"
     )
     risk.add_argument("--json", action="store_true", help="print JSON (exact decimal strings)")
-    risk.set_defaults(run=lambda a: asyncio.run(_risk(load_config(a.config), a)))
+    risk.set_defaults(run=lambda a: asyncio.run(_risk(load_for(a), a)))
 
 
 def _accounts(args: argparse.Namespace) -> list[str] | None:

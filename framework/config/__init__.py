@@ -45,6 +45,7 @@ This package re-exports the public names; each module has one job:
 * :mod:`~framework.config.credential_sources`: where the key and secret are read from;
 * :mod:`~framework.config.private_file`: reading a credentials file only its owner can read;
 * :mod:`~framework.config.urls`: the ``base_url`` rules;
+* :mod:`~framework.config.location`: which file to read when none is named, and why;
 * :mod:`~framework.config.shown`: what a message may quote (never what may be a secret).
 """
 
@@ -57,16 +58,20 @@ from framework.config.credential_sources import (
     StaticCredentials,
 )
 from framework.config.document import DEFAULT_CONFIG_PATH, load_config, parse_config
+from framework.config.location import CONFIG_ENV, ConfigLocation, ConfigOrigin, locate_config
 from framework.config.private_file import MAX_CREDENTIALS_FILE_BYTES
 from framework.config.shown import SECRET_RUN_LENGTH, shown_variable
 from framework.config.urls import plain_http_to_another_host
 
 __all__ = [
+    "CONFIG_ENV",
     "DEFAULT_CONFIG_PATH",
     "MAX_CREDENTIALS_FILE_BYTES",
     "MAX_SECRET_LENGTH",
     "SECRET_RUN_LENGTH",
     "AccountConfig",
+    "ConfigLocation",
+    "ConfigOrigin",
     "CredentialSource",
     "EnvCredentials",
     "FileCredentials",
@@ -74,6 +79,7 @@ __all__ = [
     "PluginPolicy",
     "StaticCredentials",
     "load_config",
+    "locate_config",
     "parse_config",
     "plain_http_to_another_host",
     "shown_variable",
