@@ -21,6 +21,7 @@ import pluggy
 from framework.config import PluginPolicy
 from framework.errors import PluginLoadError
 from framework.hookspecs import PROJECT_NAME, SPEC_CLASSES
+from framework.shadowing import shadowing_note
 
 __all__ = [
     "BUILTIN_DISTRIBUTION",
@@ -149,7 +150,9 @@ def _load_one(
     try:
         plugin = entry_point.load()
     except Exception as exc:
-        return _failed(record, f"import failed: {_describe(exc)}", policy, exc)
+        note = shadowing_note(entry_point.value, dist)
+        said = f" ({note})" if note else ""
+        return _failed(record, f"import failed: {_describe(exc)}{said}", policy, exc)
     problem = register_plugin(manager, plugin, entry_point.name)
     if problem is not None:
         return _failed(record, f"registration failed: {problem}", policy)

@@ -150,7 +150,12 @@ class AccountContext:
 
 
 class SimulatorHandle(Protocol):
-    """A simulator running in the background, as seen by the ``folio`` command line."""
+    """A simulator running in the background, as seen by the ``folio`` command line.
+
+    A handle may also have a ``control_url`` attribute (as :class:`DemoEndpoint` has): the
+    base URL of the simulator's control routes, which the host testing kit uses to stage
+    faults. It is not part of the protocol, so handles written before it still conform.
+    """
 
     @property
     def url(self) -> str:
@@ -177,6 +182,10 @@ class DemoEndpoint:
     ``credentials`` are the simulator's own test credentials (never real ones): the demo
     account uses them in memory, and ``sample_environment`` prints them for ``folio simulate``
     under the variable names ``key_env`` and ``secret_env`` that ``sample_config`` refers to.
+    ``control_url`` is where the simulator serves its control routes (``POST .../faults``),
+    e.g. ``http://127.0.0.1:54321/__simulator__``, or ``None`` if it serves none: the host
+    testing kit (:mod:`framework.testing.hosts`) stages faults there without importing the
+    adapter (docs/testing.md).
     """
 
     exchange: str
@@ -184,6 +193,7 @@ class DemoEndpoint:
     credentials: Credentials = attrs.field(repr=False)
     key_env: str
     secret_env: str
+    control_url: str | None = None
 
     def demo_accounts(self) -> Sequence[AccountConfig]:
         """One account, ``<exchange>-demo``, pointed at the simulator."""

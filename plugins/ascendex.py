@@ -73,6 +73,7 @@ def _start_simulator(host: str, port: int) -> Iterator[SimulatorHandle]:
             Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET),
             SIMULATOR_KEY_ENV,
             SIMULATOR_SECRET_ENV,
+            control_url=f"{running.url}/__simulator__",
         )
 
 

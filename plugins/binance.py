@@ -66,7 +66,8 @@ def _serve(host: str, port: int) -> Iterator[SimulatorHandle]:
     # of a simulator it did not start (POST /__simulator__/faults, GET .../stats).
     with BinanceSimulator.seed().serve(host=host, port=port, control=True) as running:
         credentials = Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET)
-        yield DemoEndpoint(EXCHANGE, running.url, credentials, KEY_ENV, SECRET_ENV)
+        yield DemoEndpoint(EXCHANGE, running.url, credentials, KEY_ENV, SECRET_ENV,
+                           control_url=f"{running.url}/__simulator__")
 
 
 @hookimpl

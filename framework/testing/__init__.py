@@ -25,14 +25,64 @@ cannot check themselves (available within total, no debt outside margin, a lever
 total / equity), error mapping (bad credentials, rate limiting, a garbled answer), that no
 credential, not even a rejected one, shows up in any ``repr``, message or log line, and that
 every socket is closed when the host closes. Install with the ``testing`` extra
-(``pip install 'folio[testing]'``).
+(``pip install 'folio-exchanges[testing]'``).
+
+A *host's* test suite uses the other half: :class:`SimulatedExchanges` starts every installed
+plugin's simulator, hands over a configuration and stages faults (:class:`SimulatorFault`)
+through the simulators' control routes, without importing an adapter; the ``folio_simulators``
+fixture (:mod:`framework.testing.fixtures`) wraps it. docs/testing.md, "Testing a host".
+
+The names are imported on first use: pytest loads :mod:`framework.testing.fixtures` in every
+session of an environment where folio is installed, and that must not import the contract,
+the host or any plugin.
 """
 
-from framework.testing.contract import (
-    REQUIRED_RISK_STATES,
-    ConformanceTarget,
-    ExchangePluginContract,
-    Scenario,
-)
+from __future__ import annotations
 
-__all__ = ["REQUIRED_RISK_STATES", "ConformanceTarget", "ExchangePluginContract", "Scenario"]
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from framework.testing.contract import (
+        REQUIRED_RISK_STATES,
+        ConformanceTarget,
+        ExchangePluginContract,
+        Scenario,
+    )
+    from framework.testing.control import SimulatorControl, SimulatorControlError
+    from framework.testing.faults import SimulatorFault, SimulatorFaultKind
+    from framework.testing.hosts import SimulatedExchange, SimulatedExchanges
+
+__all__ = [
+    "REQUIRED_RISK_STATES",
+    "ConformanceTarget",
+    "ExchangePluginContract",
+    "Scenario",
+    "SimulatedExchange",
+    "SimulatedExchanges",
+    "SimulatorControl",
+    "SimulatorControlError",
+    "SimulatorFault",
+    "SimulatorFaultKind",
+]
+
+_HOMES = {
+    "REQUIRED_RISK_STATES": "contract",
+    "ConformanceTarget": "contract",
+    "ExchangePluginContract": "contract",
+    "Scenario": "contract",
+    "SimulatedExchange": "hosts",
+    "SimulatedExchanges": "hosts",
+    "SimulatorControl": "control",
+    "SimulatorControlError": "control",
+    "SimulatorFault": "faults",
+    "SimulatorFaultKind": "faults",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        msg = f"module 'framework.testing' has no attribute {name!r}"
+        raise AttributeError(msg)
+    return getattr(import_module(f"framework.testing.{home}"), name)

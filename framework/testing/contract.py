@@ -14,6 +14,7 @@ import gc
 import logging
 import os
 import time
+import traceback
 import warnings
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -32,6 +33,7 @@ from framework.errors import (
     FolioError,
     InvalidResponseError,
     PermissionDeniedError,
+    PluginContractError,
     RateLimitedError,
 )
 from framework.host import Folio, Plugins
@@ -128,6 +130,31 @@ async def _read_balances(account: AccountConfig, wallet: WalletKind) -> BalanceS
 async def _read_risk(account: AccountConfig) -> MarginRisk:
     async with _host(account) as folio:
         return await folio.risk(account.name)
+
+
+def _folio_error_of(read: Coroutine[Any, Any, object]) -> FolioError:
+    """The folio error ``read`` ends in; the test fails if it ends otherwise.
+
+    A plugin that raises anything but a ``framework.errors`` class reaches the host as a
+    :class:`PluginContractError` (docs/host-api.md, "a plugin bug"), which has no endpoint: the
+    failure says what the plugin raised and where, not that an endpoint is missing.
+    """
+    try:
+        _run(read)
+    except FolioError as exc:
+        error = exc
+    else:
+        pytest.fail("the read succeeded; it was expected to fail", pytrace=False)
+    cause = error.__cause__
+    if isinstance(error, PluginContractError) and cause is not None:
+        frames = traceback.extract_tb(cause.__traceback__)
+        where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+        pytest.fail(
+            f"the plugin raised {type(cause).__name__}{where}, not a folio error (readers "
+            f"raise only framework.errors classes, docs/plugins.md): {error}",
+            pytrace=False,
+        )
+    return error
 
 
 def _same_digits(value: Decimal, text: str) -> bool:
@@ -341,11 +368,9 @@ class ExchangePluginContract:
         wallet = self._first_wallet(declared)
         wrong = Credentials.from_strings("folio-conformance-no-such-key", "not-the-secret")
         account = attrs.evolve(conformance_target.account, credentials=StaticCredentials(wrong))
-        with _all_logs_at_debug() as records, pytest.raises(
-            (AuthenticationError, PermissionDeniedError)
-        ) as caught:
-            _run(_read_balances(account, wallet))
-        error = caught.value
+        with _all_logs_at_debug() as records:
+            error = _folio_error_of(_read_balances(account, wallet))
+        assert isinstance(error, (AuthenticationError, PermissionDeniedError)), repr(error)
         assert (error.exchange, error.account) == (account.exchange, account.name)
         assert error.endpoint, "the error must say which endpoint failed"
         texts = [str(error), repr(error), *(_text_of(r) for r in records)]
@@ -360,9 +385,8 @@ class ExchangePluginContract:
         if conformance_target.inject is None:
             pytest.skip("the target stages no faults (ConformanceTarget.inject is None)")
         wallet = self._first_wallet(declared)
-        with conformance_target.inject(scenario), pytest.raises(FolioError) as caught:
-            _run(_read_balances(conformance_target.account, wallet))
-        error = caught.value
+        with conformance_target.inject(scenario):
+            error = _folio_error_of(_read_balances(conformance_target.account, wallet))
         assert error.account == conformance_target.account.name
         assert error.endpoint, "the error must say which endpoint failed"
         return error
