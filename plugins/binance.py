@@ -4,7 +4,9 @@ Registered under the ``folio`` entry-point group as ``binance``. It serves the s
 and cross-margin (``margin``) balances and the margin risk profile; one
 :class:`~adapters.binance.AsyncBinanceClient` per account is shared by the balance and risk
 readers (one connection pool, one signing clock) and closed by the core when the host closes.
-It also ships the embedded simulator that ``folio demo`` and ``folio simulate binance`` start.
+Public last prices (valuation) are read by a :class:`~adapters.binance.BinancePrices` per
+account, built without its credentials. It also ships the embedded simulator that
+``folio demo`` and ``folio simulate binance`` start.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Final
 
-from adapters.binance import DEFAULT_BASE_URL, AsyncBinanceClient, BinanceOptions
+from adapters.binance import DEFAULT_BASE_URL, AsyncBinanceClient, BinanceOptions, BinancePrices
 from adapters.kit.client import account_client
 from framework.credentials import Credentials
 from framework.hookspecs import hookimpl
@@ -51,6 +53,29 @@ def folio_risk_exchanges() -> Collection[str]:
 def folio_risk_reader(exchange: str, context: AccountContext) -> AsyncBinanceClient | None:
     """The account's Binance client, which also reads the margin risk profile."""
     return _client(context) if exchange == EXCHANGE else None
+
+
+@hookimpl
+def folio_price_exchanges() -> Collection[str]:
+    """Binance's public spot ticker prices the holdings of its accounts."""
+    return (EXCHANGE,)
+
+
+@hookimpl
+def folio_price_reader(exchange: str, context: AccountContext) -> BinancePrices | None:
+    """The account's price reader: its base URL and HTTP settings, never its credentials."""
+    if exchange != EXCHANGE:
+        return None
+    account = context.account
+
+    def build() -> BinancePrices:
+        options = BinanceOptions.from_mapping(account.options, account=account.name,
+                                              source=account.source)
+        return BinancePrices(base_url=account.base_url or DEFAULT_BASE_URL,
+                             account=account.name, options=options, http=context.http,
+                             http_client=context.http_client)
+
+    return context.resource((EXCHANGE, "prices"), build)
 
 
 @contextmanager

@@ -18,7 +18,7 @@ timestamp (:mod:`adapters.kit.sender`). Close the client, or use it as a context
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,9 +37,10 @@ from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, share
 from framework.credentials import Credentials
 from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.prices import Pair, Price
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
-__all__ = ["AsyncBinanceClient"]
+__all__ = ["AsyncBinanceClient", "BinancePrices"]
 
 WINDOW_S = 60.0
 """Binance's weight limits are per minute."""
@@ -153,3 +154,59 @@ class AsyncBinanceClient(ExchangeClient):
     """:class:`framework.providers.BalanceReader` entry point."""
     fetch_margin_risk = margin_risk
     """:class:`framework.providers.RiskReader` entry point."""
+
+
+class BinancePrices(ExchangeClient):
+    """Binance's public last prices, read without keys: a folio ``PriceReader``.
+
+    It holds no credentials (an account whose keys are missing still has its holdings valued)
+    and shares the rest with :class:`AsyncBinanceClient`: the host's HTTP client, the deadline,
+    retries, the same process-wide weight limiters and error finishing. The first read learns
+    every market's base and quote from ``GET /api/v3/exchangeInfo`` (weight 20) and keeps them
+    for the reader's life; each read is then one ``GET /api/v3/ticker/price`` (weight 2 for one
+    symbol, 4 for several or all). Requested pairs Binance does not trade are left out, without
+    a request when none is traded (docs/exchanges/binance.md, "Prices").
+    """
+
+    protocol: BinanceProtocol
+
+    def __init__(
+        self,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        account: str = "default",
+        options: BinanceOptions | None = None,
+        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
+        http_client: HttpClientSource | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        options = options or BinanceOptions()
+        self.budgets = _Budgets(options, base_url)
+        protocol = BinanceProtocol(base_url=base_url, account=account, options=options,
+                                   auth=None, budgets=self.budgets.of, now=now)
+        super().__init__(
+            protocol, exchange=EXCHANGE, clock=protocol.clock, credentials=None, http=http,
+            http_client=http_client, transport=transport, sleep=sleep,
+        )
+        self._markets: dict[str, Pair] | None = None
+        self._symbols: dict[Pair, str] = {}
+        self._learning = asyncio.Lock()
+
+    async def fetch_prices(self, pairs: Collection[Pair] | None = None) -> list[Price]:
+        """The last prices of ``pairs`` (every trading market: ``None``); see the class."""
+        sender = self.sender()
+        try:
+            async with self._learning:  # one exchangeInfo read however many callers wait
+                if self._markets is None:
+                    self._markets = await self.protocol.markets(sender)
+                    self._symbols = {pair: symbol for symbol, pair in self._markets.items()}
+            if pairs is None:
+                return await self.protocol.prices(sender, self._markets, None)
+            symbols = sorted({self._symbols[pair] for pair in pairs if pair in self._symbols})
+            if not symbols:
+                return []
+            return await self.protocol.prices(sender, self._markets, symbols)
+        except FolioError as exc:
+            raise self._finish(exc) from None

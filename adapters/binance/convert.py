@@ -19,6 +19,11 @@ that keep a wrong reading from becoming a wrong total:
   endpoint values neither. ``equity`` is ``totalAssetOfBtc - totalLiabilityOfBtc``;
   ``totalNetAssetOfBtc`` is checked against it to one unit in the last digit (each total is
   rounded on its own) and a larger gap is refused like a ``netAsset`` mismatch.
+* **Prices** (``GET /api/v3/ticker/price``): a symbol (``BNBBTC``) has no separator, so its
+  pair is never guessed from its letters but looked up in ``GET /api/v3/exchangeInfo``
+  (``baseAsset``/``quoteAsset``). Only markets ``TRADING`` now are priced: a halted market's last
+  price is stale. A symbol or a pair listed twice, a price that is not above zero, a symbol not
+  asked for, or one asked for and missing, refuse the whole answer.
 * **Health**: Cross Margin Classic (``MARGIN_1``, and answers without ``accountType``) reports
   the margin level, total asset / (liability + interest), liquidated at 1.1. Cross Margin Pro
   (``MARGIN_2``) puts net equity over maintenance margin in the same field and is liquidated at
@@ -42,10 +47,12 @@ from typing import Any, Final
 
 from adapters.binance.wire import (
     WIRE_CLASSES,
+    ExchangeInfo,
     MarginAccount,
     MarginAsset,
     SpotAccount,
     SpotBalance,
+    TickerPrice,
 )
 from adapters.kit.strict import (
     MAX_AMOUNT_DIGITS,
@@ -65,6 +72,7 @@ from framework.models import (
     Ratio,
     WalletKind,
 )
+from framework.prices import Pair, Price
 
 __all__ = [
     "CLASSIC_LIQUIDATION_LEVEL",
@@ -73,6 +81,8 @@ __all__ = [
     "QUOTE_ASSET",
     "margin_risk",
     "margin_snapshot",
+    "markets",
+    "prices",
     "spot_snapshot",
     "structure",
 ]
@@ -114,6 +124,56 @@ def _exact() -> Iterator[None]:
 
 def _invalid(detail: str, field: str) -> InvalidResponseError:
     return InvalidResponseError(detail, field=field, exchange=EXCHANGE)
+
+
+# -- prices ----------------------------------------------------------------------------------
+
+
+def markets(info: ExchangeInfo) -> dict[str, Pair]:
+    """Symbol -> pair of each market trading now; a market folio cannot name is left out."""
+    found: dict[str, Pair] = {}
+    symbols: set[str] = set()
+    pairs: set[Pair] = set()
+    for i, row in enumerate(info.symbols):
+        if row.symbol in symbols:
+            raise _invalid(f"symbol {row.symbol[:40]!r} is listed twice", f"$.symbols[{i}].symbol")
+        symbols.add(row.symbol)
+        try:
+            pair = Pair(row.base_asset, row.quote_asset)
+        except ValueError:
+            continue  # assets no holding is named by (lower case, empty): nothing to value
+        if row.status != "TRADING":
+            continue
+        if pair in pairs:
+            raise _invalid(f"two symbols trade {pair}", f"$.symbols[{i}]")
+        pairs.add(pair)
+        found[row.symbol] = pair
+    return found
+
+
+def prices(
+    rows: Sequence[TickerPrice], markets: Mapping[str, Pair], asked: Sequence[str] | None, *,
+    source: str, at: datetime,
+) -> list[Price]:
+    """The prices of ``rows`` (for ``asked`` symbols, or all): each pair once, above zero."""
+    seen: set[str] = set()
+    result: list[Price] = []
+    for i, row in enumerate(rows):
+        if row.symbol in seen or (asked is not None and row.symbol not in asked):
+            why = "is listed twice" if row.symbol in seen else "was not asked for"
+            raise _invalid(f"symbol {row.symbol[:40]!r} {why}", f"$[{i}].symbol")
+        seen.add(row.symbol)
+        pair = markets.get(row.symbol)
+        if pair is None:
+            continue  # not trading, or listed after exchangeInfo was read: its assets unknown
+        if not row.price.is_finite() or row.price <= 0:
+            raise _invalid(f"the price of {row.symbol} must be above zero, got {row.price}",
+                           f"$[{i}].price")
+        result.append(Price(pair, row.price, EXCHANGE, source, at))
+    missing = sorted(set(asked or ()) - seen)
+    if missing:
+        raise _invalid(f"symbols asked for are missing: {', '.join(missing)}", "$")
+    return result
 
 
 # -- balances --------------------------------------------------------------------------------

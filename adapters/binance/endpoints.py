@@ -24,8 +24,11 @@ import attrs
 __all__ = [
     "ACCOUNT",
     "ENDPOINTS",
+    "EXCHANGE_INFO",
     "MARGIN_ACCOUNT",
     "SERVER_TIME",
+    "TICKER_PRICE",
+    "TICKER_PRICES",
     "Budget",
     "Endpoint",
 ]
@@ -98,4 +101,13 @@ SERVER_TIME: Final = Endpoint(
     budget=Budget.API,
 )
 
-ENDPOINTS: Final = (ACCOUNT, MARGIN_ACCOUNT, SERVER_TIME)
+# Public market data (docs/exchanges/binance.md, "Prices"): no key, the same /api/ budget.
+EXCHANGE_INFO: Final = Endpoint("exchangeInfo", "/api/v3/exchangeInfo", False, 20, Budget.API)
+"""Every symbol with its ``baseAsset`` and ``quoteAsset``: symbols have no separator."""
+TICKER_PRICE: Final = Endpoint("ticker/price", "/api/v3/ticker/price", False, 2, Budget.API)
+"""The last price of one ``symbol``."""
+TICKER_PRICES: Final = Endpoint("ticker/price", "/api/v3/ticker/price", False, 4, Budget.API)
+"""The last prices of ``symbols=[...]``, or of every symbol without a parameter."""
+
+ENDPOINTS: Final = (ACCOUNT, MARGIN_ACCOUNT, SERVER_TIME, EXCHANGE_INFO, TICKER_PRICE,
+                    TICKER_PRICES)

@@ -19,6 +19,7 @@ reading answers, it keeps two pieces of state for its account:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, TypeVar
@@ -28,20 +29,32 @@ import httpx
 from adapters.binance.convert import (
     margin_risk,
     margin_snapshot,
+    markets,
+    prices,
     spot_snapshot,
     structure,
 )
-from adapters.binance.endpoints import ACCOUNT, MARGIN_ACCOUNT, SERVER_TIME, Budget, Endpoint
+from adapters.binance.endpoints import (
+    ACCOUNT,
+    EXCHANGE_INFO,
+    MARGIN_ACCOUNT,
+    SERVER_TIME,
+    TICKER_PRICE,
+    TICKER_PRICES,
+    Budget,
+    Endpoint,
+)
 from adapters.binance.options import BinanceOptions
 from adapters.binance.responses import read_payload
 from adapters.binance.signer import BinanceAuth
-from adapters.binance.wire import MarginAccount, ServerTime, SpotAccount
+from adapters.binance.wire import ExchangeInfo, MarginAccount, ServerTime, SpotAccount, TickerPrice
 from adapters.kit.call import Call, Urls
 from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
 from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.kit.sender import Sender
 from framework.errors import UnsupportedCapabilityError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.prices import Pair, Price
 
 __all__ = ["BinanceProtocol", "utc_now"]
 
@@ -62,7 +75,7 @@ class BinanceProtocol(ClockSync):
         base_url: str,
         account: str,
         options: BinanceOptions,
-        auth: BinanceAuth,
+        auth: BinanceAuth | None,
         budgets: Callable[[Endpoint], Sequence[SlidingWindowLimiter]] = lambda _: (),
         now: Callable[[], datetime] = utc_now,
         clock: ServerClock | None = None,
@@ -167,6 +180,29 @@ class BinanceProtocol(ClockSync):
                                fetched_at=self._now())
 
         return await self._send(sender, MARGIN_ACCOUNT, risk)
+
+    async def markets(self, sender: Sender) -> dict[str, Pair]:
+        """Symbol -> pair of every market trading now (``GET /api/v3/exchangeInfo``)."""
+        return await self._send(sender, EXCHANGE_INFO,
+                                lambda payload: markets(structure(payload, ExchangeInfo)))
+
+    async def prices(
+        self, sender: Sender, known: Mapping[str, Pair], symbols: Sequence[str] | None
+    ) -> list[Price]:
+        """Last prices of ``symbols`` (every symbol: ``None``); one symbol answers an object."""
+        endpoint, params = TICKER_PRICES, None
+        if symbols is not None and len(symbols) == 1:
+            endpoint, params = TICKER_PRICE, {"symbol": symbols[0]}
+        elif symbols is not None:
+            params = {"symbols": json.dumps(list(symbols), separators=(",", ":"))}
+
+        def read(payload: Any) -> list[Price]:
+            wire = TickerPrice if endpoint is TICKER_PRICE else tuple[TickerPrice, ...]
+            rows = structure(payload, wire)
+            return prices((rows,) if endpoint is TICKER_PRICE else rows, known, symbols,
+                          source=f"GET {endpoint.path}", at=self._now())
+
+        return await self._send(sender, endpoint, read, params)
 
     async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """The exchange's time (``serverTime``, UTC ms) and the round trip that read it."""

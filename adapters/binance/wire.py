@@ -21,11 +21,14 @@ __all__ = [
     "WIRE_CLASSES",
     "CommissionRates",
     "ErrorBody",
+    "ExchangeInfo",
     "MarginAccount",
     "MarginAsset",
     "ServerTime",
     "SpotAccount",
     "SpotBalance",
+    "SymbolInfo",
+    "TickerPrice",
 ]
 
 
@@ -126,6 +129,32 @@ class ServerTime:
 
 
 @attrs.frozen(slots=True)
+class SymbolInfo:
+    """One entry of ``symbols`` in ``GET /api/v3/exchangeInfo``: what ``BNBBTC`` is made of."""
+
+    symbol: str
+    status: str
+    """``TRADING``; ``BREAK`` for a market that no longer trades (its last price is stale)."""
+    base_asset: str
+    quote_asset: str
+
+
+@attrs.frozen(slots=True)
+class ExchangeInfo:
+    """``GET /api/v3/exchangeInfo``, the part folio reads."""
+
+    symbols: tuple[SymbolInfo, ...]
+
+
+@attrs.frozen(slots=True)
+class TickerPrice:
+    """One entry of ``GET /api/v3/ticker/price``: the last trade's price; no time is sent."""
+
+    symbol: str
+    price: Decimal
+
+
+@attrs.frozen(slots=True)
 class ErrorBody:
     """A failure answer: ``{"code": -1021, "msg": "..."}`` (usually with HTTP 4xx)."""
 
@@ -140,6 +169,9 @@ WIRE_CLASSES: Final[tuple[type, ...]] = (
     MarginAsset,
     MarginAccount,
     ServerTime,
+    SymbolInfo,
+    ExchangeInfo,
+    TickerPrice,
     ErrorBody,
 )
 """Every wire class, for building the converters."""

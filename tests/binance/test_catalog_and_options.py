@@ -22,10 +22,15 @@ def test_catalog_holds_the_documented_paths_weights_and_budgets() -> None:
         ("GET", "/api/v3/account", True, 20, Budget.API),
         ("GET", "/sapi/v1/margin/account", True, 10, Budget.SAPI),
         ("GET", "/api/v3/time", False, 1, Budget.API),
+        ("GET", "/api/v3/exchangeInfo", False, 20, Budget.API),
+        ("GET", "/api/v3/ticker/price", False, 2, Budget.API),  # one symbol
+        ("GET", "/api/v3/ticker/price", False, 4, Budget.API),  # several, or all
     }
     assert ACCOUNT.params == (("omitZeroBalances", "true"),)
     assert (MARGIN_ACCOUNT.params, SERVER_TIME.params) == ((), ())
-    assert [e.label for e in ENDPOINTS] == ["GET account", "GET margin/account", "GET time"]
+    assert [e.label for e in ENDPOINTS] == ["GET account", "GET margin/account", "GET time",
+                                            "GET exchangeInfo", "GET ticker/price",
+                                            "GET ticker/price"]
 
 
 def test_each_budget_names_its_used_weight_header() -> None:

@@ -33,6 +33,7 @@ def test_it_is_discovered_through_the_entry_point_and_owns_binance() -> None:
         Capability.CASH_BALANCE: "binance",
         Capability.MARGIN_BALANCE: "binance",
         Capability.MARGIN_RISK: "binance",
+        Capability.PRICES: "binance",
     }
 
 

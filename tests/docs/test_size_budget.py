@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BUDGETS = {"adapters/ascendex": 900, "adapters/binance": 900, "adapters/kit": 1100}
+# Binance 1010: public prices (issue #11) add exchangeInfo, ticker reading and a keyless client.
+BUDGETS = {"adapters/ascendex": 900, "adapters/binance": 1010, "adapters/kit": 1100}
 _NOT_CODE = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
              tokenize.DEDENT, tokenize.ENCODING, tokenize.ENDMARKER}
 

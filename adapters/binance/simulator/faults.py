@@ -3,8 +3,8 @@
 The kinds, their parameters, their JSON form and the matching rules (route, API key, method,
 ``times``, seeded ``probability``) are those of :mod:`adapters.simkit.faults`, which
 knows nothing exchange-specific but the route names; :class:`Fault` only says which routes
-exist here (``account``, ``margin/account``, ``time``) and adds Binance's ban. What each kind
-*answers* is Binance's (see :mod:`.handler`):
+exist here (``account``, ``margin/account``, ``time``, ``exchange-info``, ``ticker/price``)
+and adds Binance's ban. What each kind *answers* is Binance's (see :mod:`.handler`):
 
 * ``http_status`` 429: ``{"code":-1003,"msg":"Too much request weight used; ..."}`` with
   ``Retry-After`` when configured; 418: the IP-ban answer, ``"... IP banned until <ms>"``;
@@ -32,7 +32,7 @@ class Fault(_GenericFault):
 
     @classmethod
     def known_routes(cls) -> frozenset[str]:
-        """``account``, ``margin/account`` and ``time``."""
+        """``account``, ``margin/account``, ``time``, ``exchange-info``, ``ticker/price``."""
         return route_names()
 
     @classmethod

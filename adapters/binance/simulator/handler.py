@@ -11,6 +11,10 @@ Order of decisions, outermost first:
 4. authentication of signed routes (:mod:`.auth`);
 5. the payload, or -3003 from the margin route for an account without margin (spot only).
 
+``exchangeInfo`` and ``ticker/price`` are public (:mod:`.markets`): ``ticker/price`` takes
+``symbol=`` (weight 2, one object), ``symbols=["A","B"]`` or nothing (weight 4, a list); an
+unknown symbol answers 400 ``-1121 Invalid symbol.``, both parameters ``-1128``.
+
 Every answer on a known route, errors included, carries the IP's used weight of the route's
 budget (``X-MBX-USED-WEIGHT-1M`` or ``X-SAPI-USED-IP-WEIGHT-1M``), as Binance's do.
 """
@@ -18,21 +22,34 @@ budget (``X-MBX-USED-WEIGHT-1M`` or ``X-SAPI-USED-IP-WEIGHT-1M``), as Binance's 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import Final
 from urllib.parse import parse_qsl
 
 from adapters.binance.simulator.accounts import SimAccount
 from adapters.binance.simulator.auth import AuthError, authenticate
 from adapters.binance.simulator.faults import Fault, FaultKind
+from adapters.binance.simulator.markets import Market
 from adapters.binance.simulator.options import SimulatorOptions
 from adapters.binance.simulator.payloads import (
     encode_error,
+    encode_exchange_info,
     encode_margin_account,
     encode_spot_account,
+    encode_ticker,
     encode_time,
 )
-from adapters.binance.simulator.routes import MARGIN_ACCOUNT, ROUTES, TIME, Pool, Route
+from adapters.binance.simulator.routes import (
+    EXCHANGE_INFO,
+    MARGIN_ACCOUNT,
+    ROUTES,
+    TICKER_PRICE,
+    TICKER_PRICES,
+    TIME,
+    Pool,
+    Route,
+)
 from adapters.binance.simulator.weights import WeightMeter
 from adapters.simkit.control import handle_control, is_control
 from adapters.simkit.faults import Fault as GenericFault
@@ -74,9 +91,11 @@ class BinanceExchange:
     """The exchange logic of one server (accounts and options are shared and immutable)."""
 
     def __init__(
-        self, accounts: Mapping[str, SimAccount], options: SimulatorOptions, runtime: Runtime
+        self, accounts: Mapping[str, SimAccount], options: SimulatorOptions, runtime: Runtime,
+        markets: Sequence[Market] = (),
     ) -> None:
         self.accounts = accounts
+        self.markets = {market.symbol: market for market in markets}
         self.options = options
         self.runtime = runtime
         self.weights = WeightMeter(
@@ -91,7 +110,10 @@ class BinanceExchange:
         stats = self.runtime.stats
         stats.started()
         try:
-            return await self._answer(request, ROUTES.get(request.path))
+            route = ROUTES.get(request.path)
+            if route is TICKER_PRICES and "symbol" in dict(parse_qsl(request.query)):
+                route = TICKER_PRICE  # weight 2 for one symbol
+            return await self._answer(request, route)
         finally:
             stats.finished()
 
@@ -129,9 +151,15 @@ class BinanceExchange:
 
     # The exchange ---------------------------------------------------------------------------
 
-    def _exchange(self, request: Request, route: Route, now_ms: int) -> Response:
+    def _exchange(  # noqa: PLR0911 - one answer per route
+        self, request: Request, route: Route, now_ms: int
+    ) -> Response:
         if route is TIME:
             return _json(200, encode_time(now_ms))
+        if route is EXCHANGE_INFO:
+            return _json(200, encode_exchange_info(tuple(self.markets.values()), now_ms))
+        if route.name == TICKER_PRICE.name:
+            return self._ticker(request.query)
         account = authenticate(
             request.headers, request.query, request.body, accounts=self.accounts,
             now_ms=now_ms, peer_ip=request.peer_ip, options=self.options,
@@ -143,6 +171,29 @@ class BinanceExchange:
                 return _json(400, encode_error(-3003, _NO_MARGIN_ACCOUNT))
             return _json(200, encode_margin_account(account))
         return _json(200, self._spot(account, request.query))
+
+    def _ticker(self, query: str) -> Response:
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        if "symbol" in params and "symbols" in params:
+            return _json(400, encode_error(-1128, "Combination of optional parameters invalid."))
+        names: object = None
+        if "symbol" in params:
+            names = [params["symbol"]]
+        elif "symbols" in params:
+            try:
+                names = json.loads(params["symbols"])
+            except json.JSONDecodeError:
+                names = None
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                return _json(400, encode_error(-1100, "Illegal characters found in parameter "
+                                                      "'symbols'; legal range is '^\\[.*\\]$'."))
+        else:
+            return _json(200, encode_ticker(tuple(self.markets.values()), single=False))
+        assert isinstance(names, list)
+        if any(name not in self.markets for name in names):
+            return _json(400, encode_error(-1121, "Invalid symbol."))
+        rows = [self.markets[name] for name in names]
+        return _json(200, encode_ticker(rows, single="symbol" in params))
 
     @staticmethod
     def _spot(account: SimAccount, query: str) -> bytes:

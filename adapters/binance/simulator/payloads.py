@@ -20,14 +20,17 @@ from adapters.binance.simulator.accounts import (
     SimAccount,
     SpotRow,
 )
+from adapters.binance.simulator.markets import Market
 
 __all__ = [
     "NO_DEBT_MARGIN_LEVEL",
     "dumps",
     "eight_places",
     "encode_error",
+    "encode_exchange_info",
     "encode_margin_account",
     "encode_spot_account",
+    "encode_ticker",
     "encode_time",
     "margin_totals",
 ]
@@ -145,3 +148,26 @@ def encode_margin_account(account: SimAccount) -> bytes:
             for r in account.margin
         ],
     })
+
+
+def encode_exchange_info(markets: Sequence[Market], now_ms: int) -> bytes:
+    """``GET /api/v3/exchangeInfo``: the fields folio reads, and the weight limits."""
+    return dumps({
+        "timezone": "UTC",
+        "serverTime": now_ms,
+        "rateLimits": [{"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE",
+                        "intervalNum": 1, "limit": 6000}],
+        "exchangeFilters": [],
+        "symbols": [
+            {"symbol": m.symbol, "status": m.status, "baseAsset": m.base,
+             "baseAssetPrecision": 8, "quoteAsset": m.quote, "quotePrecision": 8,
+             "quoteAssetPrecision": 8, "isSpotTradingAllowed": m.status == "TRADING"}
+            for m in markets
+        ],
+    })
+
+
+def encode_ticker(markets: Sequence[Market], *, single: bool) -> bytes:
+    """``GET /api/v3/ticker/price``: one object for ``symbol=``, else a list."""
+    rows = [{"symbol": m.symbol, "price": m.price} for m in markets]
+    return dumps(rows[0] if single else rows)

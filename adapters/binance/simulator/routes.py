@@ -13,7 +13,18 @@ import enum
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["ACCOUNT", "MARGIN_ACCOUNT", "ROUTES", "TIME", "Pool", "Route", "route_names"]
+__all__ = [
+    "ACCOUNT",
+    "EXCHANGE_INFO",
+    "MARGIN_ACCOUNT",
+    "ROUTES",
+    "TICKER_PRICE",
+    "TICKER_PRICES",
+    "TIME",
+    "Pool",
+    "Route",
+    "route_names",
+]
 
 
 class Pool(enum.Enum):
@@ -53,7 +64,15 @@ MARGIN_ACCOUNT: Final = Route("margin/account", "/sapi/v1/margin/account", 10, P
                               signed=True)
 TIME: Final = Route("time", "/api/v3/time", 1, Pool.API, signed=False)
 
-ROUTES: Final[dict[str, Route]] = {route.path: route for route in (ACCOUNT, MARGIN_ACCOUNT, TIME)}
+EXCHANGE_INFO: Final = Route("exchange-info", "/api/v3/exchangeInfo", 20, Pool.API, signed=False)
+TICKER_PRICES: Final = Route("ticker/price", "/api/v3/ticker/price", 4, Pool.API, signed=False)
+"""Every symbol, or ``symbols=[...]``: weight 4."""
+TICKER_PRICE: Final = Route("ticker/price", "/api/v3/ticker/price", 2, Pool.API, signed=False)
+"""One ``symbol=``: weight 2 (the handler picks it by the query)."""
+
+ROUTES: Final[dict[str, Route]] = {
+    route.path: route for route in (ACCOUNT, MARGIN_ACCOUNT, TIME, EXCHANGE_INFO, TICKER_PRICES)
+}
 
 
 def route_names() -> frozenset[str]:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 
 from adapters.binance.simulator.accounts import AccountsError, SimAccount, seed_account
 from adapters.binance.simulator.handler import BinanceExchange
+from adapters.binance.simulator.markets import Market, markets_for
 from adapters.binance.simulator.options import SimulatorOptions
 from adapters.binance.simulator.routes import ROUTES
 from adapters.simkit.runtime import Runtime
@@ -63,6 +64,7 @@ class BinanceSimulator:
         clock: Callable[[], int] | None = None,
         *,
         options: SimulatorOptions | None = None,
+        markets: Iterable[Market] | None = None,
     ) -> None:
         self.accounts: tuple[SimAccount, ...] = tuple(accounts)
         if not self.accounts:
@@ -75,6 +77,8 @@ class BinanceSimulator:
         self._by_key = by_key
         self.clock: Callable[[], int] = clock if clock is not None else system_clock_ms
         self.options = options if options is not None else SimulatorOptions()
+        self.markets = tuple(markets) if markets is not None else markets_for(self.accounts)
+        """What ``exchangeInfo`` lists and ``ticker/price`` prices (:mod:`.markets`)."""
 
     @classmethod
     def seed(
@@ -97,5 +101,5 @@ class BinanceSimulator:
         simulator it did not start.
         """
         runtime = Runtime(self.clock, control=control)
-        exchange = BinanceExchange(self._by_key, self.options, runtime)
+        exchange = BinanceExchange(self._by_key, self.options, runtime, self.markets)
         return RunningBinanceSimulator(exchange, host, port)
