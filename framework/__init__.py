@@ -33,10 +33,19 @@ from framework.models import (
     MarginRisk,
     WalletKind,
 )
+from framework.prices import Pair, Price, PriceKind, PriceReader
 from framework.results import AccountResult, AssetTotals, FanOut, total_by_asset
 from framework.retry import RetryPolicy
 from framework.settings import HttpSettings
 from framework.sync import SyncFolio
+from framework.valuation import (
+    PriceBook,
+    PriceStep,
+    RiskValuation,
+    Valuation,
+    value_in,
+    value_risk,
+)
 
 __all__ = [
     "NOT_APPLICABLE",
@@ -60,17 +69,27 @@ __all__ = [
     "HttpSettings",
     "MarginHealth",
     "MarginRisk",
+    "Pair",
     "PluginPolicy",
     "Plugins",
+    "Price",
+    "PriceBook",
+    "PriceKind",
+    "PriceReader",
+    "PriceStep",
     "RetryPolicy",
+    "RiskValuation",
     "Secret",
     "StaticCredentials",
     "SyncFolio",
+    "Valuation",
     "WalletKind",
     "load_config",
     "locate_config",
     "parse_config",
     "total_by_asset",
+    "value_in",
+    "value_risk",
 ]
 
 __version__ = "0.1.0"

@@ -40,10 +40,13 @@ from framework.loading import (
 )
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.portfolio import AccountPortfolio, read_account
+from framework.pricebooks import PriceBooks
+from framework.prices import PriceReader
 from framework.providers import AccountContext, BalanceReader, RiskReader
 from framework.registry import ExchangeRegistry, ExchangeSupport
 from framework.results import AccountResult, FanOut
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
+from framework.valuation import PriceBook
 
 __all__ = ["Folio", "Plugins"]
 
@@ -123,6 +126,7 @@ class Folio:
         self._contexts: dict[str, AccountContext] = {}
         self._balance_readers: dict[tuple[str, WalletKind], BalanceReader] = {}
         self._risk_readers: dict[str, RiskReader] = {}
+        self._price_books = PriceBooks(self._price_reader)
         self._closed = False
         self._limit: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -169,6 +173,7 @@ class Folio:
         self._contexts.clear()
         self._balance_readers.clear()
         self._risk_readers.clear()
+        self._price_books.close()
         results = await asyncio.gather(
             *(context.resources.aclose() for context in contexts), return_exceptions=True
         )
@@ -265,6 +270,32 @@ class Folio:
                 raise
             raise failure from exc
         return _checked(result, MarginRisk, context)
+
+    # -- prices (docs/host-api.md, "Valuation") -----------------------------------------
+
+    async def price_book(self, account: str) -> PriceBook:
+        """Read every public price of the account's exchange, at the account's ``base_url``.
+
+        The book to value that account's holdings with (:func:`framework.valuation.value_in`).
+        No credentials are needed: an account whose keys are missing still gets its prices.
+        Accounts on one exchange and base URL share one reader, and concurrent calls one read.
+
+        :raises framework.errors.FolioError: a subclass naming exchange, account and endpoint;
+            :class:`~framework.errors.PluginContractError` when the plugin's answer is not a
+            sequence of that exchange's prices, each pair once.
+        """
+        self._on_own_loop()
+        context = self._context(account)
+        try:
+            return await self._price_books.read(context)
+        except BaseException as exc:
+            failure = _failed(exc, context)
+            if failure is None:
+                raise
+            raise failure from exc
+
+    def _price_reader(self, context: AccountContext) -> PriceReader:
+        return _located(lambda: self.plugins.registry.price_reader(context), context)
 
     # -- every account ------------------------------------------------------------------
 

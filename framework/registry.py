@@ -21,6 +21,7 @@ from framework.errors import (
 )
 from framework.loading import PluginRecord, PluginStatus
 from framework.models import Capability, WalletKind
+from framework.prices import PriceReader
 from framework.providers import AccountContext, BalanceReader, RiskReader, Simulator
 
 __all__ = ["ExchangeRegistry", "ExchangeSupport"]
@@ -54,6 +55,7 @@ class ExchangeRegistry:
         self._records = list(records)
         self._balance_wallets: dict[str, dict[str, frozenset[WalletKind]]] = {}
         self._risk: dict[str, set[str]] = {}
+        self._prices: dict[str, set[str]] = {}
         self._collect()
 
     # -- declarations -------------------------------------------------------------------
@@ -95,14 +97,21 @@ class ExchangeRegistry:
                 continue
             for exchange in names:
                 self._risk.setdefault(exchange, set()).add(plugin)
+        for plugin, declared in self._declarations("folio_price_exchanges"):
+            names = _check_names(declared)
+            if names is None:
+                self._fail(plugin, "folio_price_exchanges() must return a collection of names")
+                continue
+            for exchange in names:
+                self._prices.setdefault(exchange, set()).add(plugin)
         # a plugin that failed while declaring risk may have declared balances before
         live = {r.name for r in self._records if r.status is PluginStatus.LOADED}
         live |= {name for name, _ in self._manager.list_name_plugin() if name}
         for owners in self._balance_wallets.values():
             for plugin in [p for p in owners if p not in live]:
                 del owners[plugin]
-        for risk_owners in self._risk.values():
-            risk_owners.intersection_update(live)
+        for single_owners in (*self._risk.values(), *self._prices.values()):
+            single_owners.intersection_update(live)
 
     # -- queries ------------------------------------------------------------------------
 
@@ -115,7 +124,8 @@ class ExchangeRegistry:
         """Every exchange some plugin serves without conflict, with its capabilities."""
         # A conflicted exchange is served by nobody (see _owner), so it is not advertised.
         conflicted = self.conflicts()
-        names = sorted((set(self._balance_wallets) | set(self._risk)) - set(conflicted))
+        declared = set(self._balance_wallets) | set(self._risk) | set(self._prices)
+        names = sorted(declared - set(conflicted))
         result: list[ExchangeSupport] = []
         for name in names:
             capabilities: dict[Capability, str] = {}
@@ -127,6 +137,9 @@ class ExchangeRegistry:
             risk_owners = self._risk.get(name, set())
             if len(risk_owners) == 1:
                 capabilities[Capability.MARGIN_RISK] = next(iter(risk_owners))
+            price_owners = self._prices.get(name, set())
+            if len(price_owners) == 1:
+                capabilities[Capability.PRICES] = next(iter(price_owners))
             if capabilities:
                 result.append(ExchangeSupport(name, capabilities))
         return result
@@ -137,9 +150,9 @@ class ExchangeRegistry:
         for name, owners in self._balance_wallets.items():
             if len(owners) > 1:
                 clashes.setdefault(name, set()).update(owners)
-        for name, risk_owners in self._risk.items():
-            if len(risk_owners) > 1:
-                clashes.setdefault(name, set()).update(risk_owners)
+        for name, single_owners in (*self._risk.items(), *self._prices.items()):
+            if len(single_owners) > 1:
+                clashes.setdefault(name, set()).update(single_owners)
         return {name: tuple(sorted(p)) for name, p in sorted(clashes.items())}
 
     def _installed(self) -> str:
@@ -191,6 +204,20 @@ class ExchangeRegistry:
         reader = self._call_owner("folio_risk_reader", plugin, exchange=exchange, context=context)
         if not isinstance(reader, RiskReader):
             msg = f"plugin {plugin!r} returned {type(reader).__name__} from folio_risk_reader"
+            raise PluginContractError(msg, exchange=exchange, account=context.account.name)
+        return reader
+
+    def price_reader(self, context: AccountContext) -> PriceReader:
+        """Ask the owning plugin for a reader of the public prices of the account's exchange.
+
+        ``context`` is that account's: the reader uses its ``base_url`` and HTTP settings,
+        never its credentials (docs/host-api.md, "Valuation").
+        """
+        exchange = context.account.exchange
+        plugin = self._owner(exchange, Capability.PRICES)
+        reader = self._call_owner("folio_price_reader", plugin, exchange=exchange, context=context)
+        if not isinstance(reader, PriceReader):
+            msg = f"plugin {plugin!r} returned {type(reader).__name__} from folio_price_reader"
             raise PluginContractError(msg, exchange=exchange, account=context.account.name)
         return reader
 

@@ -27,6 +27,7 @@ from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.portfolio import AccountPortfolio
 from framework.results import FanOut
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
+from framework.valuation import PriceBook
 
 __all__ = ["SyncFolio"]
 
@@ -137,6 +138,10 @@ class SyncFolio:
     def account_portfolio(self, account: str) -> AccountPortfolio:
         """Every wallet and the margin risk of one account (see :meth:`Folio.account_portfolio`)."""
         return self._run(self._async.account_portfolio(account))
+
+    def price_book(self, account: str) -> PriceBook:
+        """Every public price of the account's exchange (see :meth:`Folio.price_book`)."""
+        return self._run(self._async.price_book(account))
 
     def close(self) -> None:
         """Close every connection, then stop the private loop. Safe to call twice."""
