@@ -39,7 +39,15 @@ from framework.loading import (
     register_plugin,
 )
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
-from framework.portfolio import AccountPortfolio, read_account
+from framework.portfolio import (
+    AccountPortfolio,
+    Portfolio,
+    build_portfolio,
+    checked_quote,
+    found_accounts,
+    price_groups,
+    read_account,
+)
 from framework.pricebooks import PriceBooks
 from framework.prices import PriceReader
 from framework.providers import AccountContext, BalanceReader, RiskReader
@@ -321,6 +329,27 @@ class Folio:
         self._on_own_loop()
         support = {e.exchange: e for e in self.plugins.registry.exchanges()}
         return await read_account(self, account, support)
+
+    async def portfolio(
+        self, accounts: Iterable[str] | None = None, *, quote: str | None = None
+    ) -> Portfolio:
+        """Read every part of every account (or of ``accounts``) concurrently, with totals.
+
+        Accounts are read as in :meth:`all_balances` (at most ``max_concurrency`` at a time),
+        each with :meth:`account_portfolio`. With ``quote`` (``"USDT"``), each position is
+        valued with the prices of its own exchange, read once per exchange and base URL
+        (:meth:`price_book`) where something needs a price. Never raises for an account: every
+        failed part is in :attr:`Portfolio.failures` (docs/host-api.md, "The whole portfolio").
+        """
+        self._on_own_loop()
+        if quote is not None:
+            quote = checked_quote(quote)
+        found = found_accounts(await self._fan_out(self.account_portfolio, accounts))
+        if quote is None:
+            return build_portfolio(found)
+        groups = price_groups(found, quote, self._accounts)
+        books = await self._fan_out(self.price_book, groups)
+        return build_portfolio(found, quote, books, groups)
 
     async def _fan_out(
         self, read: Callable[[str], Awaitable[T]], accounts: Iterable[str] | None

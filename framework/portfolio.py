@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Final, Protocol, TypeVar
 
 import attrs
@@ -29,6 +30,7 @@ import attrs
 from framework.config import AccountConfig
 from framework.errors import FolioError
 from framework.models import (
+    EXACT,
     AssetBalance,
     BalanceSnapshot,
     Capability,
@@ -36,14 +38,25 @@ from framework.models import (
     WalletKind,
 )
 from framework.registry import ExchangeSupport
+from framework.results import AccountResult, AssetTotals, FanOut, total_by_asset
+from framework.valuation import PriceBook, RiskValuation, Valuation, value_in, value_risk
 
 __all__ = [
     "PART_ACCOUNT",
     "PART_PRICES",
     "PART_RISK",
     "AccountPortfolio",
+    "AccountRisk",
+    "AssetValue",
     "PartFailure",
+    "Portfolio",
+    "PortfolioValue",
+    "Position",
     "balance_part",
+    "build_portfolio",
+    "checked_quote",
+    "found_accounts",
+    "price_groups",
     "read_account",
 ]
 
@@ -212,7 +225,298 @@ async def read_account(
     return AccountPortfolio(name, exchange, snapshots, risks[0] if risks else None, failures)
 
 
+_ZERO: Final = Decimal(0)
+
+
 def failed_account(name: str, exchange: str, error: FolioError) -> AccountPortfolio:
     """The portfolio of an account of which nothing could be read (e.g. an unknown name)."""
     failure = PartFailure(name, exchange, PART_ACCOUNT, error)
     return AccountPortfolio(name, exchange, failures=(failure,))
+
+
+# -- every account ----------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class Position:
+    """One asset held in one wallet of one account, valued when the portfolio has a quote.
+
+    The amount valued is the position's :attr:`net` (total less borrowed and interest), so a
+    debt lowers the value and a net debt is a negative value.
+    """
+
+    account: str
+    exchange: str
+    wallet: WalletKind
+    balance: AssetBalance
+    valuation: Valuation | None = None
+    """``None`` when the portfolio was read without a quote."""
+
+    @property
+    def asset(self) -> str:
+        """The asset code, e.g. ``BTC``."""
+        return self.balance.asset
+
+    @property
+    def net(self) -> Decimal:
+        """What the position is worth to the owner in its own asset: total - borrowed - interest."""
+        return self.balance.net
+
+
+@attrs.frozen(slots=True)
+class AssetValue:
+    """One asset's value in the quote, summed over every account and exchange holding it.
+
+    ``value`` sums the valued positions only; ``unvalued`` counts those that had no price, and
+    then the value is a lower bound of what the asset is worth (``complete`` is ``False``).
+    ``value`` is ``None`` when no position of the asset could be valued.
+    """
+
+    asset: str
+    net: Decimal
+    value: Decimal | None
+    unvalued: int
+    exact: bool
+    """``False`` when a division was rounded in some position's valuation."""
+
+    @property
+    def complete(self) -> bool:
+        """Whether every position of the asset was valued."""
+        return self.unvalued == 0
+
+
+@attrs.frozen(slots=True)
+class PortfolioValue:
+    """The portfolio valued in ``quote``: per asset, overall, and what the total lacks.
+
+    ``total`` is the exact sum of every valued position. It is complete only when no position
+    is unvalued and no account's balances are missing (``missing``, as in
+    :class:`framework.results.AssetTotals`); otherwise it is a lower bound, and a host must say
+    so (``complete``).
+    """
+
+    quote: str
+    total: Decimal
+    assets: tuple[AssetValue, ...]
+    unvalued: tuple[Position, ...]
+    missing: tuple[str, ...]
+    exact: bool
+    """``False`` when a division was rounded in some valuation (docs/host-api.md)."""
+
+    @property
+    def complete(self) -> bool:
+        """Whether every position of every requested account is in ``total``."""
+        return not self.unvalued and not self.missing
+
+
+@attrs.frozen(slots=True)
+class AccountRisk:
+    """One account's margin risk, and its amounts in the portfolio's quote when it has one."""
+
+    account: str
+    exchange: str
+    risk: MarginRisk
+    valued: RiskValuation | None = None
+    """The risk's amounts in the quote (``None`` without a quote); each may be unvalued."""
+
+
+def _positions(items: Iterable[Position]) -> tuple[Position, ...]:
+    return tuple(items)
+
+
+@attrs.frozen(slots=True)
+class Portfolio:
+    """Every requested account's holdings and risk, read at once (``Folio.portfolio``).
+
+    ``accounts`` keeps each account's :class:`AccountPortfolio` in the order asked for;
+    ``positions`` lists every balance row of every wallet read; ``totals`` sums the net amount
+    per asset across accounts and exchanges (and names the accounts whose balances are
+    missing); ``risks`` holds each margin risk read. With a quote, each position carries its
+    valuation, ``value`` the totals in the quote, and ``books`` the prices read. ``failures``
+    names every part that could not be read. ``complete`` is ``True`` only when nothing
+    failed and, with a quote, every position was valued.
+    """
+
+    accounts: tuple[AccountPortfolio, ...]
+    positions: tuple[Position, ...] = attrs.field(converter=_positions)
+    totals: AssetTotals
+    risks: tuple[AccountRisk, ...]
+    failures: tuple[PartFailure, ...] = attrs.field(converter=_failures)
+    quote: str | None = None
+    value: PortfolioValue | None = None
+    books: tuple[PriceBook, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """Whether every part was read and, with a quote, every position valued."""
+        return not self.failures and (self.value is None or self.value.complete)
+
+
+def checked_quote(quote: str) -> str:
+    """``quote`` if it is an asset code (upper case, no ``/``), else a ``ValueError`` naming it.
+
+    ``usdt`` is refused rather than upper-cased: the API does not guess what a host meant (the
+    ``folio`` command upper-cases what a person typed).
+    """
+    if not quote or quote != quote.upper() or "/" in quote:
+        msg = f"quote must be an upper-case asset code such as 'USDT', got {quote!r}"
+        raise ValueError(msg)
+    return quote
+
+
+def found_accounts(read: FanOut[AccountPortfolio]) -> list[AccountPortfolio]:
+    """Each account's portfolio; one that could not be read at all becomes its failure."""
+    found: list[AccountPortfolio] = []
+    for result in read:
+        if result.value is not None:
+            found.append(result.value)
+        else:
+            assert result.error is not None
+            found.append(failed_account(result.account, result.exchange, result.error))
+    return found
+
+
+def _needs_prices(account: AccountPortfolio, quote: str) -> bool:
+    if account.risk is not None and account.risk.quote_asset != quote:
+        return True
+    return any(row.asset != quote for _, row in account.positions)
+
+
+def price_groups(
+    found: Sequence[AccountPortfolio], quote: str, configs: Mapping[str, AccountConfig]
+) -> dict[str, tuple[str, ...]]:
+    """Which accounts' price books to read: one per exchange and base URL, where needed.
+
+    Prices are public and the same for every account of one exchange at one base URL, so one
+    read serves them all. Returns each group's first account (the one read through) mapped to
+    the accounts it serves; a group where every holding is already in ``quote`` is not read.
+    """
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for account in found:
+        config = configs.get(account.account)
+        if config is None or not _needs_prices(account, quote):
+            continue
+        groups.setdefault((config.exchange, config.base_url), []).append(account.account)
+    return {members[0]: tuple(members) for members in groups.values()}
+
+
+def _balance_results(found: Sequence[AccountPortfolio]) -> list[AccountResult[BalanceSnapshot]]:
+    """Each wallet read, and each balance part that failed, as results for the totals."""
+    results: list[AccountResult[BalanceSnapshot]] = []
+    for account in found:
+        results.extend(
+            AccountResult(account.account, account.exchange, value=snapshot)
+            for snapshot in account.snapshots
+        )
+        results.extend(
+            AccountResult(account.account, account.exchange, error=failure.error)
+            for failure in account.failures
+            if failure.part != PART_RISK
+        )
+    return results
+
+
+@attrs.frozen(slots=True)
+class _Prices:
+    """The price book (or why there is none) of each account, from the group reads."""
+
+    books: dict[str, PriceBook] = attrs.field(factory=dict)
+    errors: dict[str, str] = attrs.field(factory=dict)
+    failures: list[PartFailure] = attrs.field(factory=list)
+    read: list[PriceBook] = attrs.field(factory=list)
+
+    @classmethod
+    def of(
+        cls, books: FanOut[PriceBook] | None, groups: Mapping[str, tuple[str, ...]]
+    ) -> _Prices:
+        prices = cls()
+        for result in books or ():
+            members = groups.get(result.account, (result.account,))
+            if result.value is not None:
+                prices.read.append(result.value)
+                prices.books.update(dict.fromkeys(members, result.value))
+                continue
+            assert result.error is not None
+            prices.failures.append(
+                PartFailure(result.account, result.exchange, PART_PRICES, result.error)
+            )
+            prices.errors.update(dict.fromkeys(members, str(result.error)))
+        return prices
+
+    def value(self, account: str, asset: str, amount: Decimal, quote: str) -> Valuation:
+        book = self.books.get(account)
+        return value_in(asset, amount, quote, book, book_error=self.errors.get(account))
+
+    def risk(self, account: str, risk: MarginRisk, quote: str) -> RiskValuation:
+        book = self.books.get(account)
+        return value_risk(risk, quote, book, book_error=self.errors.get(account))
+
+
+def _asset_values(positions: Sequence[Position], totals: AssetTotals) -> tuple[AssetValue, ...]:
+    values: dict[str, Decimal] = {}
+    unvalued: dict[str, int] = {}
+    inexact: set[str] = set()
+    for position in positions:
+        valuation = position.valuation
+        assert valuation is not None
+        if valuation.value is None:
+            unvalued[position.asset] = unvalued.get(position.asset, 0) + 1
+            continue
+        values[position.asset] = EXACT.add(values.get(position.asset, _ZERO), valuation.value)
+        if not valuation.exact:
+            inexact.add(position.asset)
+    return tuple(
+        AssetValue(asset, net, values.get(asset), unvalued.get(asset, 0), asset not in inexact)
+        for asset, net in totals.totals.items()
+    )
+
+
+def build_portfolio(
+    found: Sequence[AccountPortfolio],
+    quote: str | None = None,
+    books: FanOut[PriceBook] | None = None,
+    groups: Mapping[str, tuple[str, ...]] | None = None,
+) -> Portfolio:
+    """Assemble the portfolio from each account's parts and, with ``quote``, the price books.
+
+    ``books`` is the fan-out of :meth:`Folio.price_book` over the first account of each group
+    of :func:`price_groups` (``groups``); a failed read is a ``"prices"`` failure, and every
+    holding it would have valued is unvalued with that error as the reason.
+    """
+    failures = [failure for account in found for failure in account.failures]
+    positions = [
+        Position(account.account, account.exchange, wallet, row)
+        for account in found
+        for wallet, row in account.positions
+    ]
+    totals = total_by_asset(_balance_results(found), field="net")
+    if quote is None:
+        risks = [AccountRisk(a.account, a.exchange, a.risk) for a in found if a.risk is not None]
+        return Portfolio(tuple(found), positions, totals, tuple(risks), failures)
+    prices = _Prices.of(books, groups or {})
+    positions = [
+        attrs.evolve(p, valuation=prices.value(p.account, p.asset, p.net, quote))
+        for p in positions
+    ]
+    risks = [
+        AccountRisk(a.account, a.exchange, a.risk, prices.risk(a.account, a.risk, quote))
+        for a in found
+        if a.risk is not None
+    ]
+    assets = _asset_values(positions, totals)
+    valued = [p.valuation.value for p in positions if p.valuation and p.valuation.value is not None]
+    total = _ZERO
+    for amount in valued:
+        total = EXACT.add(total, amount)
+    value = PortfolioValue(
+        quote,
+        total,
+        assets,
+        tuple(p for p in positions if p.valuation is not None and not p.valuation.valued),
+        totals.missing,
+        all(a.exact for a in assets),
+    )
+    return Portfolio(
+        tuple(found), positions, totals, tuple(risks), [*failures, *prices.failures],
+        quote, value, tuple(prices.read),
+    )

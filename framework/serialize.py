@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import cattrs
 
@@ -24,7 +24,10 @@ from framework.models import (
     NotApplicable,
     WalletKind,
 )
+from framework.portfolio import AccountPortfolio, PartFailure, Portfolio, Position
+from framework.prices import Price
 from framework.results import AccountResult, AssetTotals, FanOut
+from framework.valuation import PriceBook, RiskValuation, Valuation
 
 __all__ = ["amount_text", "dumps", "error_to_dict", "to_jsonable"]
 
@@ -88,6 +91,10 @@ def _make_converter() -> cattrs.Converter:
 
 _CONVERTER = _make_converter()
 
+_PORTFOLIO_TYPES: Final = (
+    Portfolio, AccountPortfolio, PartFailure, Position, Valuation, RiskValuation, Price, PriceBook
+)
+
 
 def error_to_dict(error: FolioError) -> dict[str, Any]:
     """The machine-readable form of an error: its type, message and location."""
@@ -116,6 +123,11 @@ def to_jsonable(value: object) -> Any:
         return {"account": value.account, "ok": True, "value": to_jsonable(value.value)}
     if isinstance(value, FanOut):
         return [to_jsonable(result) for result in value]
+    if isinstance(value, _PORTFOLIO_TYPES):
+        # Their shapes live in framework/serialize_portfolio.py, which builds on this module.
+        from framework.serialize_portfolio import portfolio_jsonable  # noqa: PLC0415
+
+        return portfolio_jsonable(value)
     return _CONVERTER.unstructure(value)
 
 

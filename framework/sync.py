@@ -24,7 +24,7 @@ from typing import Any, Self, TypeVar
 from framework.config import AccountConfig, FolioConfig, load_config
 from framework.host import Folio, Plugins
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
-from framework.portfolio import AccountPortfolio
+from framework.portfolio import AccountPortfolio, Portfolio
 from framework.results import FanOut
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 from framework.valuation import PriceBook
@@ -138,6 +138,12 @@ class SyncFolio:
     def account_portfolio(self, account: str) -> AccountPortfolio:
         """Every wallet and the margin risk of one account (see :meth:`Folio.account_portfolio`)."""
         return self._run(self._async.account_portfolio(account))
+
+    def portfolio(
+        self, accounts: Iterable[str] | None = None, *, quote: str | None = None
+    ) -> Portfolio:
+        """Every part of every account, with totals, valued in ``quote`` if given."""
+        return self._run(self._async.portfolio(accounts, quote=quote))
 
     def price_book(self, account: str) -> PriceBook:
         """Every public price of the account's exchange (see :meth:`Folio.price_book`)."""

@@ -175,7 +175,11 @@ class Valuation:
     path: tuple[PriceStep, ...] = ()
     """The prices used, from ``asset`` to ``quote``; ``()`` when ``asset == quote``."""
     exact: bool = True
-    """``False`` when a division was rounded (:data:`DIVISION_DIGITS` significant digits)."""
+    """``False`` when ``value`` was rounded (:data:`DIVISION_DIGITS` significant digits).
+
+    About ``value`` only: ``rate`` is a quotient too, and may be rounded where the value is
+    not (a zero amount: ``0 / 0.9`` is exact, the rate ``1 / 0.9`` is not).
+    """
     reason: str | None = None
     """Why the amount is unvalued, in words; ``None`` when valued."""
 
@@ -304,11 +308,12 @@ def _through(asset: str, amount: Decimal, quote: str, path: tuple[PriceStep, ...
     scaled = EXACT.multiply(amount, numerator)
     if denominator == _ONE:
         return Valuation(asset, amount, quote, scaled, numerator, path, True, None)
+    rate = _DIVISION.copy().divide(numerator, denominator)
+    if scaled.is_zero():  # zero through any path, at the amount's own exponent (not 0E+1)
+        return Valuation(asset, amount, quote, scaled, rate, path, True, None)
     context = _DIVISION.copy()
-    rate = context.divide(numerator, denominator)
     value = context.divide(scaled, denominator)
-    exact = not context.flags[Inexact]
-    return Valuation(asset, amount, quote, value, rate, path, exact, None)
+    return Valuation(asset, amount, quote, value, rate, path, not context.flags[Inexact], None)
 
 
 @attrs.frozen(slots=True)

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
 
-from framework.cli import demo, plugins_command, reading, simulate
+from framework.cli import demo, plugins_command, portfolio, reading, simulate
 from framework.cli.options import add_global_options, merge
 from framework.cli.output import EXIT_OK, EXIT_UNUSABLE, emit_json
 from framework.config import locate_config
@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"folio {version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (plugins_command, reading, demo, simulate):
+    for command in (plugins_command, reading, portfolio, demo, simulate):
         command.register(commands)
     # Last, so every subcommand (and any nested one) gets the global options too.
     add_global_options(parser)
