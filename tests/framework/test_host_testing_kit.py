@@ -24,9 +24,11 @@ from framework.errors import (
     BodyTooLargeError,
     ExchangeUnavailableError,
     FolioError,
+    InvalidRequestError,
     InvalidResponseError,
     PermissionDeniedError,
     RateLimitedError,
+    RequestTimeoutError,
     TransportError,
     UnknownExchangeError,
 )
@@ -143,6 +145,35 @@ def test_a_staged_fault_is_reported_as_the_table_says(
     # and the fault is gone with the block
     again = _read_cash(simulators, retries=False)
     assert not any(isinstance(v, BaseException) for v in again.values()), again
+
+
+@pytest.mark.parametrize("exchange", ["ascendex", "binance"])
+@pytest.mark.parametrize("fault", [
+    SimulatorFault(SimulatorFaultKind.METHOD_NOT_ALLOWED, {"method": "GET"}),
+    SimulatorFault(SimulatorFaultKind.URI_LIMIT, {"limit": 16}),
+], ids=["405", "414"])
+def test_a_refused_method_or_uri_is_an_invalid_request(
+    simulators: SimulatedExchanges, exchange: str, fault: SimulatorFault
+) -> None:
+    with simulators[exchange].faults.staged(fault):
+        error = _read_cash(simulators, retries=False)[f"{exchange}-demo"]
+    assert type(error) is InvalidRequestError, repr(error)
+
+
+@pytest.mark.parametrize("exchange", ["ascendex", "binance"])
+def test_latency_beyond_the_read_timeout_is_a_timeout(exchange: str) -> None:
+    # Twenty times the timeout: the answer cannot arrive in time on any machine.
+    http = HttpSettings(retry=NO_RETRIES, read_timeout=0.25)
+    with SimulatedExchanges.start([exchange]) as only:
+        only[exchange].faults.add(SimulatorFault.latency(5_000, times=1))
+
+        async def main() -> object:
+            async with Folio.from_config(only.config, http=http) as folio:
+                outcome = await folio.all_balances(WalletKind.CASH)
+            return outcome.errors.get(f"{exchange}-demo")
+
+        error = asyncio.run(main())
+    assert type(error) is RequestTimeoutError, repr(error)
 
 
 @pytest.mark.parametrize("exchange", ["ascendex", "binance"])
