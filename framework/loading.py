@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP: Final = "folio"
-BUILTIN_DISTRIBUTION: Final = "folio"
+BUILTIN_DISTRIBUTION: Final = "folio-exchanges"
 
 _log = logging.getLogger(__name__)
 

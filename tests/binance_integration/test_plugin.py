@@ -12,6 +12,7 @@ from adapters.binance.simulator import DEMO_API_KEY, DEMO_API_SECRET, RunningBin
 from framework.config import AccountConfig, StaticCredentials, parse_config
 from framework.errors import ConfigurationError
 from framework.host import Plugins
+from framework.loading import BUILTIN_DISTRIBUTION
 from framework.models import Capability, WalletKind
 from framework.providers import AccountContext
 from plugins import binance as plugin
@@ -27,7 +28,7 @@ def _context(url: str = "http://127.0.0.1:9", **options: object) -> AccountConte
 def test_it_is_discovered_through_the_entry_point_and_owns_binance() -> None:
     plugins = Plugins()
     (record,) = [r for r in plugins.records if r.name == "binance"]
-    assert record.distribution == "folio"
+    assert record.distribution == BUILTIN_DISTRIBUTION == "folio-exchanges"
     (support,) = [e for e in plugins.exchanges() if e.exchange == "binance"]
     assert support.capabilities == {
         Capability.CASH_BALANCE: "binance",

@@ -13,6 +13,7 @@ import pytest
 
 from adapters.ascendex.simulator import DEMO_API_KEY, DEMO_API_SECRET
 from framework.cli import main
+from framework.loading import BUILTIN_DISTRIBUTION
 
 FOLIO = Path(sys.executable).with_name("folio")
 
@@ -154,7 +155,7 @@ def test_plugins_lists_each_bundled_exchange(
     document = _json(capsys)
     (plugin,) = [p for p in document["plugins"] if p["name"] == name]
     assert plugin["status"] == "loaded"
-    assert plugin["distribution"] == "folio"
+    assert plugin["distribution"] == BUILTIN_DISTRIBUTION == "folio-exchanges"
     (exchange,) = [e for e in document["exchanges"] if e["exchange"] == name]
     assert exchange["capabilities"] == {
         "cash_balance": name, "margin_balance": name, "margin_risk": name
