@@ -33,6 +33,15 @@ from framework.models import (
     MarginRisk,
     WalletKind,
 )
+from framework.portfolio import (
+    AccountPortfolio,
+    AccountRisk,
+    AssetValue,
+    PartFailure,
+    Portfolio,
+    PortfolioValue,
+    Position,
+)
 from framework.prices import Pair, Price, PriceKind, PriceReader
 from framework.results import AccountResult, AssetTotals, FanOut, total_by_asset
 from framework.retry import RetryPolicy
@@ -50,9 +59,12 @@ from framework.valuation import (
 __all__ = [
     "NOT_APPLICABLE",
     "AccountConfig",
+    "AccountPortfolio",
     "AccountResult",
+    "AccountRisk",
     "AssetBalance",
     "AssetTotals",
+    "AssetValue",
     "BalanceSnapshot",
     "Capability",
     "ConfigLocation",
@@ -70,8 +82,12 @@ __all__ = [
     "MarginHealth",
     "MarginRisk",
     "Pair",
+    "PartFailure",
     "PluginPolicy",
     "Plugins",
+    "Portfolio",
+    "PortfolioValue",
+    "Position",
     "Price",
     "PriceBook",
     "PriceKind",

@@ -38,14 +38,14 @@ from framework.loading import (
     new_plugin_manager,
     register_plugin,
 )
-from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.models import BalanceSnapshot, Capability, MarginRisk, WalletKind
 from framework.portfolio import (
     AccountPortfolio,
     Portfolio,
     build_portfolio,
     checked_quote,
     found_accounts,
-    price_groups,
+    plan_prices,
     read_account,
 )
 from framework.pricebooks import PriceBooks
@@ -347,9 +347,14 @@ class Folio:
         found = found_accounts(await self._fan_out(self.account_portfolio, accounts))
         if quote is None:
             return build_portfolio(found)
-        groups = price_groups(found, quote, self._accounts)
-        books = await self._fan_out(self.price_book, groups)
-        return build_portfolio(found, quote, books, groups)
+        priced = [
+            support.exchange
+            for support in self.plugins.registry.exchanges()
+            if Capability.PRICES in support.capabilities
+        ]
+        plan = plan_prices(found, quote, self._accounts, priced)
+        books = await self._fan_out(self.price_book, plan.groups)
+        return build_portfolio(found, quote, books, plan)
 
     async def _fan_out(
         self, read: Callable[[str], Awaitable[T]], accounts: Iterable[str] | None

@@ -21,7 +21,7 @@ Amounts stay exact ``Decimal``; rounding happens only when rendering
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Final, Protocol, TypeVar
 
@@ -52,11 +52,12 @@ __all__ = [
     "Portfolio",
     "PortfolioValue",
     "Position",
+    "PricePlan",
     "balance_part",
     "build_portfolio",
     "checked_quote",
     "found_accounts",
-    "price_groups",
+    "plan_prices",
     "read_account",
 ]
 
@@ -382,22 +383,42 @@ def _needs_prices(account: AccountPortfolio, quote: str) -> bool:
     return any(row.asset != quote for _, row in account.positions)
 
 
-def price_groups(
-    found: Sequence[AccountPortfolio], quote: str, configs: Mapping[str, AccountConfig]
-) -> dict[str, tuple[str, ...]]:
+@attrs.frozen(slots=True)
+class PricePlan:
+    """Which price books to read for a valuation, and which accounts get none (and why)."""
+
+    groups: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    """The first account of each exchange and base URL (the one read through), mapped to the
+    accounts its book serves."""
+    unpriced: Mapping[str, str] = attrs.field(factory=dict)
+    """Accounts whose exchange no installed plugin reads prices of, with that reason."""
+
+
+def plan_prices(
+    found: Sequence[AccountPortfolio],
+    quote: str,
+    configs: Mapping[str, AccountConfig],
+    priced: Collection[str],
+) -> PricePlan:
     """Which accounts' price books to read: one per exchange and base URL, where needed.
 
     Prices are public and the same for every account of one exchange at one base URL, so one
-    read serves them all. Returns each group's first account (the one read through) mapped to
-    the accounts it serves; a group where every holding is already in ``quote`` is not read.
+    read serves them all; a group where every holding is already in ``quote`` is not read. An
+    exchange not in ``priced`` (no installed plugin declares its prices) is not read either:
+    its holdings are unvalued with that reason, like a holding whose pair is not listed, and
+    it is not a failed read.
     """
     groups: dict[tuple[str, str | None], list[str]] = {}
+    unpriced: dict[str, str] = {}
     for account in found:
         config = configs.get(account.account)
         if config is None or not _needs_prices(account, quote):
             continue
+        if config.exchange not in priced:
+            unpriced[account.account] = f"no installed plugin reads prices of {config.exchange}"
+            continue
         groups.setdefault((config.exchange, config.base_url), []).append(account.account)
-    return {members[0]: tuple(members) for members in groups.values()}
+    return PricePlan({members[0]: tuple(members) for members in groups.values()}, unpriced)
 
 
 def _balance_results(found: Sequence[AccountPortfolio]) -> list[AccountResult[BalanceSnapshot]]:
@@ -426,12 +447,11 @@ class _Prices:
     read: list[PriceBook] = attrs.field(factory=list)
 
     @classmethod
-    def of(
-        cls, books: FanOut[PriceBook] | None, groups: Mapping[str, tuple[str, ...]]
-    ) -> _Prices:
+    def of(cls, books: FanOut[PriceBook] | None, plan: PricePlan) -> _Prices:
         prices = cls()
+        prices.errors.update(plan.unpriced)
         for result in books or ():
-            members = groups.get(result.account, (result.account,))
+            members = plan.groups.get(result.account, (result.account,))
             if result.value is not None:
                 prices.read.append(result.value)
                 prices.books.update(dict.fromkeys(members, result.value))
@@ -475,12 +495,12 @@ def build_portfolio(
     found: Sequence[AccountPortfolio],
     quote: str | None = None,
     books: FanOut[PriceBook] | None = None,
-    groups: Mapping[str, tuple[str, ...]] | None = None,
+    plan: PricePlan | None = None,
 ) -> Portfolio:
     """Assemble the portfolio from each account's parts and, with ``quote``, the price books.
 
     ``books`` is the fan-out of :meth:`Folio.price_book` over the first account of each group
-    of :func:`price_groups` (``groups``); a failed read is a ``"prices"`` failure, and every
+    of ``plan`` (:func:`plan_prices`); a failed read is a ``"prices"`` failure, and every
     holding it would have valued is unvalued with that error as the reason.
     """
     failures = [failure for account in found for failure in account.failures]
@@ -493,7 +513,7 @@ def build_portfolio(
     if quote is None:
         risks = [AccountRisk(a.account, a.exchange, a.risk) for a in found if a.risk is not None]
         return Portfolio(tuple(found), positions, totals, tuple(risks), failures)
-    prices = _Prices.of(books, groups or {})
+    prices = _Prices.of(books, plan or PricePlan())
     positions = [
         attrs.evolve(p, valuation=prices.value(p.account, p.asset, p.net, quote))
         for p in positions

@@ -35,6 +35,7 @@ __all__ = [
     "prices_table",
     "risks_table",
     "share_bar",
+    "valuation_text",
     "value_text",
 ]
 
@@ -199,6 +200,23 @@ def failures_block(portfolio: Portfolio) -> str:
             for p in portfolio.value.unvalued
         ]
     return "\n".join(lines)
+
+
+def valuation_text(portfolio: Portfolio) -> str:
+    """Totals per asset with values and shares, risk in the quote, prices used, failures.
+
+    The part of :func:`portfolio_text` after the positions: what ``folio demo`` prints below
+    its balance tables.
+    """
+    sections = [assets_table(portfolio)]
+    if portfolio.risks and portfolio.quote is not None:
+        sections.append(risks_table(portfolio.risks, portfolio.quote))
+    if portfolio.quote is not None and _prices_used(portfolio):
+        sections.append(f"prices used:\n{prices_table(portfolio)}")
+    failures = failures_block(portfolio)
+    if failures:
+        sections.append(failures)
+    return "\n\n".join(sections)
 
 
 def portfolio_text(portfolio: Portfolio) -> str:

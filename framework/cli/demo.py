@@ -6,18 +6,22 @@ import argparse
 import asyncio
 import sys
 from contextlib import ExitStack
-from typing import Any
+from typing import Any, Final
 
 from framework.cli.output import EXIT_OK, EXIT_SOME_FAILED, EXIT_UNUSABLE, emit_json
 from framework.cli.reading import balances_json, print_balances, print_risk
 from framework.config import AccountConfig
 from framework.host import Folio, Plugins
-from framework.models import WalletKind
-from framework.render import totals_table
-from framework.results import total_by_asset
+from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.portfolio import PART_ACCOUNT, PART_RISK, Portfolio, balance_part
+from framework.render_portfolio import valuation_text
+from framework.results import AccountResult, FanOut
 from framework.serialize import to_jsonable
 
-__all__ = ["register"]
+__all__ = ["DEMO_QUOTE", "register"]
+
+DEMO_QUOTE: Final = "USDT"
+"""The currency the demo values the portfolio in."""
 
 
 def register(commands: Any) -> None:
@@ -26,7 +30,8 @@ def register(commands: Any) -> None:
         "demo",
         help="start the bundled exchange simulators and read them through the full stack",
         description="Start every installed plugin's exchange simulator on a loopback port, "
-        "then read cash and margin balances and margin risk through the real plugin stack. "
+        "then read cash and margin balances and margin risk through the real plugin stack, "
+        "and value the portfolio in USDT at each exchange's last prices. "
         "Needs no configuration and no keys.",
     )
     demo.add_argument("--json", action="store_true", help="print JSON")
@@ -54,20 +59,20 @@ async def _demo_run(
     accounts: list[AccountConfig], plugins: Plugins, urls: dict[str, str], *, as_json: bool
 ) -> int:
     async with Folio(accounts, plugins=plugins) as folio:
-        cash, margin, risk = await asyncio.gather(
-            folio.all_balances(WalletKind.CASH),
-            folio.all_balances(WalletKind.MARGIN),
-            folio.all_risk(),
-        )
-    # The portfolio: every wallet of every account on every exchange, net of debt.
-    portfolio = total_by_asset([*cash, *margin], field="net")
+        # The portfolio: every wallet and the risk of every account on every exchange, in one
+        # read, valued in one quote; the sections below are views of that one read.
+        portfolio = await folio.portfolio(quote=DEMO_QUOTE)
+    cash = _wallet(portfolio, WalletKind.CASH)
+    margin = _wallet(portfolio, WalletKind.MARGIN)
+    risk = _risk(portfolio)
     if as_json:
         emit_json({
             "simulators": urls,
             "cash": balances_json(cash, WalletKind.CASH),
             "margin": balances_json(margin, WalletKind.MARGIN),
             "risk": {"accounts": to_jsonable(risk)},
-            "portfolio": to_jsonable(portfolio),
+            "portfolio": to_jsonable(portfolio.totals),
+            "valued_portfolio": to_jsonable(portfolio),
         })
     else:
         for exchange, url in urls.items():
@@ -79,7 +84,38 @@ async def _demo_run(
         print()
         print_risk(risk, as_json=False)
         print()
-        print("Portfolio: net per asset, cash and margin wallets of every exchange")
-        print(totals_table(portfolio))
-    ok = cash.ok and margin.ok and risk.ok
-    return EXIT_OK if ok else EXIT_SOME_FAILED
+        print(
+            f"Portfolio in {DEMO_QUOTE}: net per asset over the cash and margin wallets of "
+            "every exchange, each valued at its own exchange's last prices"
+        )
+        print(valuation_text(portfolio))
+    return EXIT_SOME_FAILED if portfolio.failures else EXIT_OK
+
+
+def _wallet(portfolio: Portfolio, wallet: WalletKind) -> FanOut[BalanceSnapshot]:
+    """One wallet of every account whose exchange serves it, or the error that stopped it."""
+    results: list[AccountResult[BalanceSnapshot]] = []
+    for account in portfolio.accounts:
+        snapshot = account.snapshot(wallet)
+        if snapshot is not None:
+            results.append(AccountResult(account.account, account.exchange, value=snapshot))
+        results.extend(
+            AccountResult(account.account, account.exchange, error=failure.error)
+            for failure in account.failures
+            if failure.part in {balance_part(wallet), PART_ACCOUNT}
+        )
+    return FanOut(results)
+
+
+def _risk(portfolio: Portfolio) -> FanOut[MarginRisk]:
+    """The margin risk of every account whose exchange serves it, or the error that stopped it."""
+    results: list[AccountResult[MarginRisk]] = []
+    for account in portfolio.accounts:
+        if account.risk is not None:
+            results.append(AccountResult(account.account, account.exchange, value=account.risk))
+        results.extend(
+            AccountResult(account.account, account.exchange, error=failure.error)
+            for failure in account.failures
+            if failure.part in {PART_RISK, PART_ACCOUNT}
+        )
+    return FanOut(results)

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from framework.models import AssetBalance, BalanceSnapshot, WalletKind
-from framework.portfolio import AccountPortfolio, build_portfolio
+from framework.portfolio import AccountPortfolio, PricePlan, build_portfolio
 from framework.prices import Pair, Price
 from framework.render_portfolio import BAR_WIDTH, assets_table, share_bar, value_text
 from framework.results import AccountResult, FanOut
@@ -79,7 +79,8 @@ def test_shares_are_of_what_is_held_and_a_net_debt_gets_no_bar() -> None:
         "a", "paper", [_snapshot(("BTC", "1", "0"), ("ETH", "10", "0"), ("USDT", "0", "5000"))]
     )
     portfolio = build_portfolio(
-        [account], "USDT", _book(("BTC/USDT", "30000"), ("ETH/USDT", "1000")), {"a": ("a",)}
+        [account], "USDT", _book(("BTC/USDT", "30000"), ("ETH/USDT", "1000")),
+        PricePlan({"a": ("a",)}),
     )
     assert portfolio.value is not None
     assert portfolio.value.total == Decimal("35000")  # 30000 + 10000 - 5000
@@ -94,7 +95,8 @@ def test_shares_are_of_what_is_held_and_a_net_debt_gets_no_bar() -> None:
 
 def test_an_inverted_price_that_does_not_divide_evenly_is_marked_inexact() -> None:
     account = AccountPortfolio("a", "paper", [_snapshot(("USDT", "1", "0"))])
-    portfolio = build_portfolio([account], "BTC", _book(("BTC/USDT", "3")), {"a": ("a",)})
+    plan = PricePlan({"a": ("a",)})
+    portfolio = build_portfolio([account], "BTC", _book(("BTC/USDT", "3")), plan)
     assert portfolio.value is not None
     (usdt,) = portfolio.value.assets
     assert not usdt.exact
