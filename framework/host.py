@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import pluggy
 
@@ -54,6 +54,7 @@ from framework.providers import AccountContext, BalanceReader, RiskReader
 from framework.registry import ExchangeRegistry, ExchangeSupport
 from framework.results import AccountResult, FanOut
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
+from framework.streaming import as_completed, cancel_and_wait
 from framework.valuation import PriceBook
 
 __all__ = ["Folio", "Plugins"]
@@ -138,6 +139,8 @@ class Folio:
         self._closed = False
         self._limit: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._streamed: set[asyncio.Task[Any]] = set()
+        """Reads of open streams (framework/streaming.py): cancelled before closing."""
 
     @classmethod
     def from_config(
@@ -177,6 +180,8 @@ class Folio:
         if self._closed:
             return
         self._closed = True
+        # A stream left open (a ``break`` without ``aclosing``) must not read on closed clients.
+        await cancel_and_wait(list(self._streamed), self._streamed)
         contexts = list(self._contexts.values())
         self._contexts.clear()
         self._balance_readers.clear()
@@ -356,26 +361,68 @@ class Folio:
         books = await self._fan_out(self.price_book, plan.groups)
         return build_portfolio(found, quote, books, plan)
 
+    # -- every account, as each completes ------------------------------------------------
+
+    def stream_balances(
+        self, wallet: WalletKind = WalletKind.CASH, accounts: Iterable[str] | None = None
+    ) -> AsyncGenerator[AccountResult[BalanceSnapshot], None]:
+        """Yield each account's result of one wallet as soon as its read completes.
+
+        The same reads as :meth:`all_balances` (isolation, ``max_concurrency``, unknown names
+        as error results), in completion order. Stopping early cancels and awaits the reads
+        still pending: at once with ``aclose()`` or ``contextlib.aclosing``, and after a bare
+        ``break`` as soon as the generator is collected (docs/host-api.md, "Streaming").
+        """
+        wallet = WalletKind(wallet)
+        return self._stream(lambda name: self.balances(name, wallet), accounts)
+
+    def stream_risk(
+        self, accounts: Iterable[str] | None = None
+    ) -> AsyncGenerator[AccountResult[MarginRisk], None]:
+        """Yield each account's margin risk result as soon as it completes (see above)."""
+        return self._stream(self.risk, accounts)
+
+    def stream_portfolio(
+        self, accounts: Iterable[str] | None = None
+    ) -> AsyncGenerator[AccountResult[AccountPortfolio], None]:
+        """Yield each account's :meth:`account_portfolio` as soon as it completes (see above).
+
+        An account whose parts failed is a value with ``failures``, as in :meth:`portfolio`;
+        an error result is an account that could not be read at all (an unknown name).
+        """
+        return self._stream(self.account_portfolio, accounts)
+
+    def _stream(
+        self, read: Callable[[str], Awaitable[T]], accounts: Iterable[str] | None
+    ) -> AsyncGenerator[AccountResult[T], None]:
+        names = list(self._accounts if accounts is None else accounts)
+        return as_completed(
+            names, lambda name: self._outcome(read, name), self._streamed, self._on_own_loop
+        )
+
     async def _fan_out(
         self, read: Callable[[str], Awaitable[T]], accounts: Iterable[str] | None
     ) -> FanOut[T]:
         self._on_own_loop()
         names = list(self._accounts if accounts is None else accounts)
-        if self._limit is None:
-            self._limit = asyncio.Semaphore(self._http.max_concurrency)
-        limit = self._limit
-
-        async def one(name: str) -> AccountResult[T]:
-            exchange = self._accounts[name].exchange if name in self._accounts else "unknown"
-            try:
-                async with limit:
-                    value = await read(name)
-            except FolioError as exc:
-                return AccountResult(name, exchange, error=exc)
-            return AccountResult(name, exchange, value=value)
-
-        results = await asyncio.gather(*(one(name) for name in names))
+        results = await asyncio.gather(*(self._outcome(read, name) for name in names))
         return FanOut[T](results)
+
+    async def _outcome(self, read: Callable[[str], Awaitable[T]], name: str) -> AccountResult[T]:
+        """One account's read in a fan-out or a stream: its folio error becomes its result.
+
+        A host's cancellation and a non-``Exception`` (``KeyboardInterrupt``) go on.
+        """
+        limit = self._limit
+        if limit is None:
+            limit = self._limit = asyncio.Semaphore(self._http.max_concurrency)
+        exchange = self._accounts[name].exchange if name in self._accounts else "unknown"
+        try:
+            async with limit:
+                value = await read(name)
+        except FolioError as exc:
+            return AccountResult(name, exchange, error=exc)
+        return AccountResult(name, exchange, value=value)
 
 
 def _plugin_bug(account: AccountConfig, what: str) -> PluginContractError:

@@ -17,7 +17,14 @@ import asyncio
 import contextlib
 import os
 import threading
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    Callable,
+    Coroutine,
+    Generator,
+    Iterable,
+    Sequence,
+)
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -25,8 +32,9 @@ from framework.config import AccountConfig, FolioConfig, load_config
 from framework.host import Folio, Plugins
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.portfolio import AccountPortfolio, Portfolio
-from framework.results import FanOut
+from framework.results import AccountResult, FanOut
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
+from framework.syncstream import blocking_stream
 from framework.valuation import PriceBook
 
 __all__ = ["SyncFolio"]
@@ -63,6 +71,10 @@ class _PrivateLoop:
                     with contextlib.suppress(BaseException):
                         loop.run_until_complete(task)
                 raise
+
+    def stream(self, make: Callable[[], AsyncGenerator[T, None]]) -> Generator[T, None, None]:
+        """Iterate an async stream from blocking code (framework/syncstream.py says how)."""
+        return blocking_stream(make, self._lock, self._runner.get_loop)
 
     def stop(self) -> None:
         with self._lock:
@@ -148,6 +160,36 @@ class SyncFolio:
     def price_book(self, account: str) -> PriceBook:
         """Every public price of the account's exchange (see :meth:`Folio.price_book`)."""
         return self._run(self._async.price_book(account))
+
+    def stream_balances(
+        self, wallet: WalletKind = WalletKind.CASH, accounts: Iterable[str] | None = None
+    ) -> Generator[AccountResult[BalanceSnapshot], None, None]:
+        """Each account's result of one wallet as soon as it completes (``Folio.stream_*``).
+
+        The reads run on the private loop in a worker thread while the host handles each
+        result; closing the iterator early cancels the rest (docs/host-api.md, "Streaming").
+        """
+        return self._stream(lambda folio: folio.stream_balances(wallet, accounts))
+
+    def stream_risk(
+        self, accounts: Iterable[str] | None = None
+    ) -> Generator[AccountResult[MarginRisk], None, None]:
+        """Each account's margin risk result as soon as it completes (see above)."""
+        return self._stream(lambda folio: folio.stream_risk(accounts))
+
+    def stream_portfolio(
+        self, accounts: Iterable[str] | None = None
+    ) -> Generator[AccountResult[AccountPortfolio], None, None]:
+        """Each account's whole portfolio as soon as it completes (see above)."""
+        return self._stream(lambda folio: folio.stream_portfolio(accounts))
+
+    def _stream(
+        self, make: Callable[[Folio], AsyncGenerator[AccountResult[T], None]]
+    ) -> Generator[AccountResult[T], None, None]:
+        if self._loop is None:
+            msg = "this SyncFolio has been closed"
+            raise RuntimeError(msg)
+        return self._loop.stream(lambda: make(self._async))
 
     def close(self) -> None:
         """Close every connection, then stop the private loop. Safe to call twice."""
