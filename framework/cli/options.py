@@ -112,6 +112,16 @@ GLOBAL_OPTIONS: Final[tuple[GlobalOption, ...]] = (
             "default 30, or the configuration's [network] deadline); replaces every account's",
         },
     ),
+    GlobalOption(
+        ("-q", "--quiet"),
+        {
+            "dest": "quiet",
+            "default": False,
+            "action": "store_true",
+            "help": "show no progress line on stderr while accounts are read (it is only ever "
+            "shown when stderr is a terminal)",
+        },
+    ),
 )
 """Every global option, in the order ``--help`` lists them."""
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from framework.cli.configuration import load_for
 from framework.cli.output import EXIT_OK, EXIT_SOME_FAILED, emit_json
+from framework.cli.progress import Progress, read_in_order
 from framework.config import FolioConfig
 from framework.host import Folio
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
@@ -61,7 +62,9 @@ async def _balances(config: FolioConfig, args: argparse.Namespace) -> int:
     async with Folio.from_config(config) as folio:
         for name in _accounts(args) or ():
             folio.account(name)  # unknown names are a usage error, before any request
-        result = await folio.all_balances(wallet, _accounts(args))
+        names = _accounts(args) or list(folio.accounts)
+        with Progress.for_command(args, len(names)) as progress:
+            result = await read_in_order(folio.stream_balances(wallet, names), names, progress)
     print_balances(result, wallet, as_json=args.json)
     return EXIT_OK if result.ok else EXIT_SOME_FAILED
 
@@ -92,7 +95,9 @@ async def _risk(config: FolioConfig, args: argparse.Namespace) -> int:
     async with Folio.from_config(config) as folio:
         for name in _accounts(args) or ():
             folio.account(name)
-        result = await folio.all_risk(_accounts(args))
+        names = _accounts(args) or list(folio.accounts)
+        with Progress.for_command(args, len(names)) as progress:
+            result = await read_in_order(folio.stream_risk(names), names, progress)
     print_risk(result, as_json=args.json)
     return EXIT_OK if result.ok else EXIT_SOME_FAILED
 
