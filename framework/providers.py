@@ -10,6 +10,8 @@ closed by the core when the host closes (no leaked sockets).
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Final, Protocol, TypeVar, runtime_checkable
@@ -175,6 +177,11 @@ class SimulatorHandle(Protocol):
         ...
 
 
+def _toml_key(name: str) -> str:
+    """``name`` as a TOML key: bare when it may be, else a quoted string."""
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)
+
+
 @attrs.frozen(slots=True)
 class DemoEndpoint:
     """A :class:`SimulatorHandle` for the usual case: one demo account on one simulator URL.
@@ -200,15 +207,19 @@ class DemoEndpoint:
         demo = StaticCredentials(self.credentials)
         return (AccountConfig(f"{self.exchange}-demo", self.exchange, demo, base_url=self.url),)
 
-    def sample_config(self) -> str:
-        """A ``folio.toml`` table for ``<exchange>-sim`` naming the two variables.
+    def sample_config(self, account: str | None = None) -> str:
+        """A ``folio.toml`` table for ``account`` naming the two variables.
+
+        ``account`` is ``<exchange>-sim`` by default; ``folio simulate`` names it ``main``, the
+        account of the README's example, unless told otherwise (``--account``). A name with a
+        dot is quoted, so it stays one account's name instead of a nested table.
 
         A simulator served for other machines (``--host 0.0.0.0``) is plain ``http://`` to a
         host that is not loopback, which folio refuses without the account's opt-in: the
         fragment then carries ``allow_insecure_http = true`` (simulator credentials only).
         """
         table = (
-            f"[accounts.{self.exchange}-sim]\n"
+            f"[accounts.{_toml_key(account or self.exchange + '-sim')}]\n"
             f'exchange = "{self.exchange}"\n'
             f'api_key_env = "{self.key_env}"\n'
             f'api_secret_env = "{self.secret_env}"\n'

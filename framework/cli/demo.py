@@ -8,6 +8,7 @@ import sys
 from contextlib import ExitStack
 from typing import Any, Final
 
+from framework.cli.next_steps import next_steps
 from framework.cli.output import EXIT_OK, EXIT_SOME_FAILED, EXIT_UNUSABLE, emit_json
 from framework.cli.reading import balances_json, print_balances, print_risk
 from framework.config import AccountConfig
@@ -89,6 +90,8 @@ async def _demo_run(
             "every exchange, each valued at its own exchange's last prices"
         )
         print(valuation_text(portfolio))
+        print()
+        print(next_steps(urls))
     return EXIT_SOME_FAILED if portfolio.failures else EXIT_OK
 
 
