@@ -1,9 +1,11 @@
 """The AscendEX plugin: hands :mod:`adapters.ascendex` to folio's core through its hooks.
 
 Registered under the ``folio`` entry-point group as ``ascendex``. It serves cash and margin
-balances and the margin risk profile; one :class:`~adapters.ascendex.AsyncAscendexClient` per
-account is shared by the balance and risk readers (one connection pool, one cached account
-group) and closed by the core when the host closes. It also ships the embedded simulator that
+balances, the margin risk profile and public spot prices. One
+:class:`~adapters.ascendex.AsyncAscendexClient` per account is shared by the balance and risk
+readers (one connection pool, one cached account group) and closed by the core when the host
+closes; prices come from a keyless reader of its own (:func:`~adapters.ascendex.public_prices`),
+so an account without keys is still valued. It also ships the embedded simulator that
 ``folio demo`` and ``folio simulate ascendex`` start.
 """
 
@@ -13,7 +15,13 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Final
 
-from adapters.ascendex import DEFAULT_BASE_URL, AscendexOptions, AsyncAscendexClient
+from adapters.ascendex import (
+    DEFAULT_BASE_URL,
+    AscendexOptions,
+    AscendexPrices,
+    AsyncAscendexClient,
+    public_prices,
+)
 from adapters.kit.client import account_client
 from framework.credentials import Credentials
 from framework.hookspecs import hookimpl
@@ -53,6 +61,18 @@ def folio_risk_exchanges() -> Collection[str]:
 def folio_risk_reader(exchange: str, context: AccountContext) -> AsyncAscendexClient | None:
     """The account's AscendEX client, which also reads the margin risk profile."""
     return _client(context) if exchange == EXCHANGE else None
+
+
+@hookimpl
+def folio_price_exchanges() -> Collection[str]:
+    """AscendEX serves public spot prices (last trade), read without keys."""
+    return (EXCHANGE,)
+
+
+@hookimpl
+def folio_price_reader(exchange: str, context: AccountContext) -> AscendexPrices | None:
+    """The account's keyless price reader, on its base URL (the simulator's when simulated)."""
+    return public_prices(context) if exchange == EXCHANGE else None
 
 
 @contextmanager

@@ -50,6 +50,7 @@ from adapters.ascendex.wire import (
     MarginBalanceRow,
     MarginRiskData,
     ServerTimeData,
+    TickerRow,
 )
 from adapters.kit.strict import (
     MAX_AMOUNT_DIGITS,
@@ -70,6 +71,7 @@ from framework.models import (
     Ratio,
     WalletKind,
 )
+from framework.prices import Pair, Price
 
 __all__ = [
     "CUSHION_LIQUIDATION_LEVEL",
@@ -78,6 +80,7 @@ __all__ = [
     "QUOTE_ASSET",
     "balance_snapshot",
     "margin_risk",
+    "prices",
     "structure",
 ]
 
@@ -91,12 +94,15 @@ _SENTINEL: Final = Decimal(-1)
 _READER: Final = WireReader(
     EXCHANGE,
     (CashBalanceRow, MarginBalanceRow, MarginRiskData, AccountInfoData, ServerTimeData,
-     ErrorBody),
-    top_level=(list[CashBalanceRow], list[MarginBalanceRow]),
+     ErrorBody, TickerRow),
+    top_level=(list[CashBalanceRow], list[MarginBalanceRow], list[TickerRow]),
 )
 _BALANCE_ROWS: Final = (list[CashBalanceRow], list[MarginBalanceRow])
 _MISSING_TOTAL: Final = re.compile(r"required field missing( @ \S*\.totalBalance\b)")
 _DRAFT_HINT: Final = r"required field missing (totalBalance, or the 2019 draft's totalABalance)\1"
+_SYMBOL: Final = re.compile(r"[^\s/]+/[^\s/]+")
+TICKER_SOURCE: Final = "GET /api/pro/v1/spot/ticker"
+"""Where every AscendEX price comes from (:attr:`framework.prices.Price.source`)."""
 
 
 def _with_draft_totals(rows: list[Any]) -> list[Any]:
@@ -334,3 +340,44 @@ def margin_risk(data: MarginRiskData, *, account: str, fetched_at: datetime) -> 
         fetched_at=fetched_at,
         extras={"points_balance": data.points_balance},
     )
+
+
+# -- tickers ------------------------------------------------------------------------------
+
+
+def _pair(row: TickerRow, index: int) -> Pair:
+    """The row's market, from its ``BASE/QUOTE`` symbol; anything else is refused."""
+    field = f"$.data[{index}].symbol"
+    if row.type is not None and row.type != "spot":
+        msg = f"a {row.type[:40]!r} ticker where only spot tickers are served"
+        raise InvalidResponseError(msg, field=f"$.data[{index}].type", exchange=EXCHANGE)
+    try:
+        pair = Pair.parse(row.symbol) if _SYMBOL.fullmatch(row.symbol) else None
+    except ValueError:
+        pair = None
+    if pair is None:
+        msg = f"symbol {row.symbol[:40]!r} is not BASE/QUOTE in upper-case asset codes"
+        raise InvalidResponseError(msg, field=field, exchange=EXCHANGE)
+    return pair
+
+
+def prices(rows: Sequence[TickerRow], *, fetched_at: datetime) -> list[Price]:
+    """Each ticker's last price (``close``) as a :class:`~framework.prices.Price`, or a refusal.
+
+    All or nothing: a symbol that is not ``BASE/QUOTE``, one listed twice (or twice in
+    different case), a price that is not above zero, or a non-spot ticker refuses the whole
+    answer at its field, since a book missing one market would value a holding through a
+    worse path without saying so. The ticker carries no time: ``fetched_at`` (when the
+    answer was read) is each price's time (docs/exchanges/ascendex.md, "Prices").
+    """
+    check_asset_codes(
+        [row.symbol for row in rows], path=lambda i: f"$.data[{i}].symbol", exchange=EXCHANGE
+    )
+    result = []
+    for index, row in enumerate(rows):
+        pair = _pair(row, index)
+        if row.close <= 0:
+            msg = f"a last price of {row.close} for {pair}; a price is above zero"
+            raise InvalidResponseError(msg, field=f"$.data[{index}].close", exchange=EXCHANGE)
+        result.append(Price(pair, row.close, EXCHANGE, TICKER_SOURCE, fetched_at))
+    return result

@@ -25,6 +25,7 @@ __all__ = [
     "MARGIN_BALANCE",
     "MARGIN_RISK",
     "SERVER_TIME",
+    "TICKER",
     "Endpoint",
     "PathStyle",
 ]
@@ -113,4 +114,13 @@ SERVER_TIME: Final = Endpoint(
     api_path=None,
 )
 
-ENDPOINTS: Final = (INFO, CASH_BALANCE, MARGIN_BALANCE, MARGIN_RISK, SERVER_TIME)
+TICKER: Final = Endpoint(
+    name="spot/ticker",
+    v1_path="/api/pro/v1/spot/ticker",
+    legacy_path="/api/pro/v1/spot/ticker",
+    api_path=None,
+)
+"""Public spot tickers, not group-scoped and unsigned: the prices valuation reads
+(docs/exchanges/ascendex.md, "Prices"). The 2019 draft had no ticker path of its own."""
+
+ENDPOINTS: Final = (INFO, CASH_BALANCE, MARGIN_BALANCE, MARGIN_RISK, SERVER_TIME, TICKER)

@@ -34,13 +34,14 @@ from typing import Any, Final, TypeVar
 import attrs
 import httpx
 
-from adapters.ascendex.convert import balance_snapshot, margin_risk, structure
+from adapters.ascendex.convert import balance_snapshot, margin_risk, prices, structure
 from adapters.ascendex.endpoints import (
     CASH_BALANCE,
     INFO,
     MARGIN_BALANCE,
     MARGIN_RISK,
     SERVER_TIME,
+    TICKER,
     Endpoint,
 )
 from adapters.ascendex.errors import WRONG_ACCOUNT_GROUP
@@ -53,6 +54,7 @@ from adapters.ascendex.wire import (
     MarginBalanceRow,
     MarginRiskData,
     ServerTimeData,
+    TickerRow,
 )
 from adapters.kit.call import Call, Urls
 from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
@@ -64,6 +66,7 @@ from framework.errors import (
     UnsupportedCapabilityError,
 )
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.prices import Price
 
 __all__ = ["AccountInfo", "AscendexProtocol"]
 
@@ -120,7 +123,7 @@ class AscendexProtocol(ClockSync):
         base_url: str,
         account: str,
         options: AscendexOptions,
-        auth: AscendexAuth,
+        auth: AscendexAuth | None,
         limiters: Sequence[SlidingWindowLimiter] = (),
         now: Callable[[], datetime] = utc_now,
         clock: ServerClock | None = None,
@@ -170,7 +173,7 @@ class AscendexProtocol(ClockSync):
         )
 
     def _signer(self, endpoint: Endpoint) -> AscendexAuth | None:
-        if endpoint.api_path is None:
+        if endpoint.api_path is None or self._auth is None:  # public, or a keyless client
             return None
         signer = self._signers.get(endpoint.name)
         if signer is None:
@@ -277,6 +280,20 @@ class AscendexProtocol(ClockSync):
             return margin_risk(wire, account=self.account, fetched_at=self._now())
 
         return await self._group_send(sender, MARGIN_RISK, self.options.risk_method, read)
+
+    async def tickers(self, sender: Sender) -> list[Price]:
+        """The last price of every spot market, read unsigned (docs/exchanges/ascendex.md).
+
+        Always every ticker, never a ``symbol`` list: an unlisted symbol in a list fails the
+        whole request with an error code the sources disagree on, and one answer of one shape
+        (a list) serves any set of pairs, the inverse and bridge markets valuation needs too.
+        """
+
+        def read(data: Any) -> list[Price]:
+            rows: list[TickerRow] = structure(data, list[TickerRow])
+            return prices(rows, fetched_at=self._now())
+
+        return await self._send(sender, TICKER, read)
 
     async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """The exchange's receive time (UTC ms) and the round trip that read it."""

@@ -22,6 +22,7 @@ __all__ = [
     "MarginBalanceRow",
     "MarginRiskData",
     "ServerTimeData",
+    "TickerRow",
 ]
 
 
@@ -94,6 +95,20 @@ class ServerTimeData:
     request_time_echo: int | None
     request_receive_at: int
     latency: int | None = None
+
+
+@attrs.frozen(slots=True)
+class TickerRow:
+    """One ticker of ``GET /api/pro/v1/spot/ticker``: ``close`` is the last trade's price.
+
+    The answer also carries ``open``, ``high``, ``low``, ``volume`` and the best ``ask`` and
+    ``bid`` as ``[price, size]``; folio reads none of them, so none can take valuation down.
+    """
+
+    symbol: str
+    close: Decimal
+    type: str | None = None
+    """``"spot"`` on this endpoint; the shared ticker route also says ``"derivatives"``."""
 
 
 @attrs.frozen(slots=True)

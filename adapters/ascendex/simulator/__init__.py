@@ -23,6 +23,8 @@ What it serves (both the ``/api/pro/v1/...`` paths and the seed draft's unversio
   with ``asset`` and ``showAll``;
 * ``GET|POST /<group>/api/pro/v1/margin/risk`` (api-path ``margin/risk``);
 * ``GET /api/pro/v1/exchange-info?requestTime=<ms>`` (public server time);
+* ``GET /api/pro/v1/spot/ticker`` (and the older ``/api/pro/v1/ticker``) with ``symbol``:
+  public spot tickers at the prices behind the accounts' USDT figures (see :mod:`~.tickers`);
 * ``GET /api/pro/v2/assets``, ``/api/pro/v1/products``, ``/api/pro/v1/cash/products`` and
   ``/api/pro/v2/futures/contract``: the public market catalog, derived from the accounts
   (what CCXT's ``load_markets`` reads; see :mod:`~.catalog`);
@@ -37,9 +39,10 @@ which prints ``listening on http://127.0.0.1:<port>`` once it accepts connection
 control routes on (see :mod:`~.__main__`).
 
 Modules: :mod:`~.accounts` (account state, the accounts-file format), :mod:`~.auth`
-(signature, timestamp and key checks), :mod:`~.routes`, :mod:`~.faults` (fault kinds and
-their JSON form), :mod:`~.handler` (decision order), :mod:`~.server` (asyncio HTTP/1.1),
-:mod:`~.catalog` (public market catalog), :mod:`~.pytest_plugin` (fixtures).
+(signature, timestamp and key checks), :mod:`~.routes`, :mod:`~.tickers` (spot prices),
+:mod:`~.faults` (fault kinds and their JSON form), :mod:`~.handler` (decision order),
+:mod:`~.server` (asyncio HTTP/1.1), :mod:`~.catalog` (public market catalog),
+:mod:`~.pytest_plugin` (fixtures).
 """
 
 from adapters.ascendex.simulator.accounts import (

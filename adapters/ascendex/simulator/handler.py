@@ -10,7 +10,8 @@ through Cloudflare to the origin:
 5. account group in the URL vs the key's group -> 200006;
 6. the payload.
 
-Public routes (server time, the market catalog of :mod:`~.catalog`) skip steps 4 and 5.
+Public routes (server time, the spot tickers of :mod:`~.tickers`, the market catalog of
+:mod:`~.catalog`) skip steps 4 and 5.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from adapters.ascendex.simulator.payloads import (
     is_zero_row,
 )
 from adapters.ascendex.simulator.routes import Match, Route, RouteKind, resolve
+from adapters.ascendex.simulator.tickers import Tickers
 from adapters.simkit.faults import Fault
 from adapters.simkit.http11 import Request, Response
 from adapters.simkit.runtime import Runtime
@@ -58,8 +60,10 @@ class Exchange:
         accounts: Mapping[str, SimAccount],
         options: SimulatorOptions,
         runtime: Runtime,
+        tickers: Tickers | None = None,
     ) -> None:
         self.accounts = accounts
+        self.tickers = tickers if tickers is not None else Tickers({})
         self.options = options
         self.runtime = runtime
         self._bodies: dict[tuple[str, RouteKind, bool, str | None], bytes] = {}
@@ -198,9 +202,11 @@ class Exchange:
         return body
 
     def _public(self, route: Route, params: dict[str, str], now_ms: int) -> bytes:
-        """Unsigned routes: the server time and the market catalog."""
+        """Unsigned routes: the server time, the spot tickers and the market catalog."""
         if route.kind is RouteKind.SERVER_TIME:
             return self._server_time(params, now_ms)
+        if route.kind is RouteKind.TICKER:
+            return self.tickers.answer(params.get("symbol"))
         return self._catalog[route.kind]
 
     @staticmethod

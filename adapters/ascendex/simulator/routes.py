@@ -29,6 +29,7 @@ class RouteKind(enum.Enum):
     MARGIN_BALANCE = "margin/balance"
     MARGIN_RISK = "margin/risk"
     SERVER_TIME = "exchange-info"
+    TICKER = "spot/ticker"
     ASSETS = "assets"
     PRODUCTS = "products"
     CASH_PRODUCTS = "cash/products"
@@ -81,6 +82,8 @@ class Match:
 _INFO: Final = Route("info", RouteKind.INFO, ("GET",), "info")
 _INFO_V2: Final = Route("v2/account/info", RouteKind.INFO, ("GET",), "v2/account/info")
 _TIME: Final = Route("exchange-info", RouteKind.SERVER_TIME, ("GET",), None)
+# Public spot tickers (the prices folio values holdings at); ``ticker`` is the older path.
+_TICKER: Final = Route("spot/ticker", RouteKind.TICKER, ("GET",), None)
 # The public catalog CCXT's load_markets reads before any private call (see payloads.py).
 _ASSETS: Final = Route("assets", RouteKind.ASSETS, ("GET",), None)
 _PRODUCTS: Final = Route("products", RouteKind.PRODUCTS, ("GET",), None)
@@ -100,6 +103,8 @@ _PLAIN: Final[dict[str, Route]] = {
     "/api/pro/info": _INFO,
     "/api/pro/v2/account/info": _INFO_V2,
     "/api/pro/v1/exchange-info": _TIME,
+    "/api/pro/v1/spot/ticker": _TICKER,
+    "/api/pro/v1/ticker": _TICKER,
     "/api/pro/v2/assets": _ASSETS,
     "/api/pro/v1/products": _PRODUCTS,
     "/api/pro/v1/cash/products": _CASH_PRODUCTS,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from adapters.ascendex.simulator.accounts import (
@@ -15,6 +15,7 @@ from adapters.ascendex.simulator.accounts import (
 )
 from adapters.ascendex.simulator.handler import Exchange
 from adapters.ascendex.simulator.options import SimulatorOptions
+from adapters.ascendex.simulator.tickers import SEED_TICKERS, Tickers, derived_tickers
 from adapters.simkit.runtime import Runtime
 from adapters.simkit.server import RunningSimulator, serve_forever
 
@@ -39,7 +40,13 @@ class AscendexSimulator:
         clock: Callable[[], int] | None = None,
         *,
         options: SimulatorOptions | None = None,
+        tickers: Mapping[str, str] | None = None,
     ) -> None:
+        """Configure the accounts, the clock, the options and the spot tickers.
+
+        ``tickers`` maps ``BASE/QUOTE`` to a last price; ``None`` derives them from the
+        accounts' reference prices (:func:`~adapters.ascendex.simulator.tickers.derived_tickers`).
+        """
         self.accounts: tuple[SimAccount, ...] = tuple(accounts)
         if not self.accounts:
             msg = "a simulator needs at least one account"
@@ -53,6 +60,7 @@ class AscendexSimulator:
         self._by_key = by_key
         self.clock: Callable[[], int] = clock if clock is not None else system_clock_ms
         self.options = options if options is not None else SimulatorOptions()
+        self.tickers = Tickers(derived_tickers(self.accounts) if tickers is None else tickers)
 
     @classmethod
     def seed(
@@ -69,10 +77,12 @@ class AscendexSimulator:
         byte, but with the exchange's ``totalBalance`` where the 2019 draft wrote
         ``totalABalance``: a client pointed at the simulator reads the field the exchange
         sends. ``draft_field_names=True`` serves the draft's spelling, untouched;
-        ``mode="live"`` writes every answer compactly in the live key order.
+        ``mode="live"`` writes every answer compactly in the live key order. The tickers are
+        :data:`~adapters.ascendex.simulator.tickers.SEED_TICKERS`, the prices behind the
+        sample's USDT figures.
         """
         return cls([seed_account(mode, draft_field_names=draft_field_names)], clock,
-                   options=options)
+                   options=options, tickers=SEED_TICKERS)
 
     @classmethod
     def from_file(
@@ -90,7 +100,8 @@ class AscendexSimulator:
         return self._by_key[api_key]
 
     def _exchange(self, *, control: bool) -> Exchange:
-        return Exchange(self._by_key, self.options, Runtime(self.clock, control=control))
+        return Exchange(self._by_key, self.options, Runtime(self.clock, control=control),
+                        self.tickers)
 
     def serve(
         self, host: str = "127.0.0.1", port: int = 0, *, control: bool = False
