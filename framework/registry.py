@@ -23,6 +23,7 @@ from framework.loading import PluginRecord, PluginStatus
 from framework.models import Capability, WalletKind
 from framework.prices import PriceReader
 from framework.providers import AccountContext, BalanceReader, RiskReader, Simulator
+from framework.unserved import unserved_message
 
 __all__ = ["ExchangeRegistry", "ExchangeSupport"]
 
@@ -170,8 +171,7 @@ class ExchangeRegistry:
             raise UnknownExchangeError(msg, exchange=exchange)
         support = {e.exchange: e for e in self.exchanges()}.get(exchange)
         if support is None:
-            installed = self._installed()
-            msg = f"no installed plugin serves exchange {exchange!r} (installed: {installed})"
+            msg = unserved_message(exchange, self._records, self._installed())
             raise UnknownExchangeError(msg, exchange=exchange)
         plugin = support.capabilities.get(capability)
         if plugin is None:

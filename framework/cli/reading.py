@@ -9,6 +9,7 @@ from typing import Any
 from framework.cli.configuration import load_for
 from framework.cli.output import EXIT_OK, EXIT_SOME_FAILED, emit_json
 from framework.cli.progress import Progress, read_in_order
+from framework.cli.wallets import wallet_argument, wallet_served
 from framework.config import FolioConfig
 from framework.host import Folio
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
@@ -32,9 +33,11 @@ def register(commands: Any) -> None:
     )
     balances.add_argument(
         "--wallet",
-        choices=[w.value for w in WalletKind],
-        default=WalletKind.CASH.value,
-        help="which wallet to read (default: cash)",
+        type=wallet_argument,
+        default=WalletKind.CASH,
+        metavar="WALLET",
+        help="which wallet to read: cash (alias spot) or margin (alias cross-margin), as "
+        "served by an installed plugin (default: cash)",
     )
     balances.add_argument("--json", action="store_true", help="print JSON (exact decimal strings)")
     balances.set_defaults(run=lambda a: asyncio.run(_balances(load_for(a), a)))
@@ -58,10 +61,11 @@ def _accounts(args: argparse.Namespace) -> list[str] | None:
 
 
 async def _balances(config: FolioConfig, args: argparse.Namespace) -> int:
-    wallet = WalletKind(args.wallet)
+    wallet: WalletKind = args.wallet
     async with Folio.from_config(config) as folio:
         for name in _accounts(args) or ():
             folio.account(name)  # unknown names are a usage error, before any request
+        wallet_served(wallet, folio.plugins)  # so is a wallet no plugin serves
         names = _accounts(args) or list(folio.accounts)
         with Progress.for_command(args, len(names)) as progress:
             result = await read_in_order(folio.stream_balances(wallet, names), names, progress)

@@ -73,9 +73,9 @@ def test_an_unusable_command_exits_2(config: str, capsys: pytest.CaptureFixture[
     assert main(["--config", config, "risk", "--account", "nobody"]) == 2
     assert "UnknownAccountError" in capsys.readouterr().err
     with pytest.raises(SystemExit) as caught:
-        main(["--config", config, "balances", "--wallet", "spot"])
+        main(["--config", config, "balances", "--wallet", "savings"])  # "spot" is cash's alias
     assert caught.value.code == 2
-    assert "invalid choice: 'spot'" in capsys.readouterr().err
+    assert "unknown wallet 'savings'" in capsys.readouterr().err
 
 
 def test_plugins_lists_the_third_party_plugin_and_exits_0(

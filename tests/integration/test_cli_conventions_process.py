@@ -22,9 +22,9 @@ from framework.loading import BUILTIN_DISTRIBUTION
 FOLIO = Path(sys.executable).with_name("folio")
 
 
-def _run(*argv: str, **options: object) -> subprocess.CompletedProcess[str]:
+def _run(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(FOLIO), *argv], capture_output=True, text=True, timeout=60, check=False, **options
+        [str(FOLIO), *argv], capture_output=True, text=True, timeout=60, check=False
     )
 
 
