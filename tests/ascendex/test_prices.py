@@ -89,12 +89,14 @@ def test_requested_pairs_are_filtered_from_one_read_and_unlisted_ones_left_out()
     prices, seen = read(body, wanted)
     assert isinstance(prices, list)
     assert [price.pair for price in prices] == [Pair("ETH", "BTC")]
-    assert len(seen) == 1 and "symbol" not in seen[0].url.params
+    (request,) = seen
+    assert "symbol" not in request.url.params
 
 
 def test_asking_for_no_pair_sends_nothing() -> None:
     prices, seen = read(envelope([]), [])
-    assert list(prices) == [] and seen == []  # type: ignore[arg-type]
+    assert prices == ()
+    assert seen == []
 
 
 def test_an_exchange_with_no_market_answers_an_empty_book() -> None:
