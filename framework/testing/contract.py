@@ -26,7 +26,7 @@ from typing import Any, Final, TypeVar
 import attrs
 import pytest
 
-from framework.config import AccountConfig, StaticCredentials
+from framework.config import AccountConfig, EnvCredentials, StaticCredentials
 from framework.credentials import Credentials
 from framework.errors import (
     AuthenticationError,
@@ -49,6 +49,7 @@ from framework.models import (
 )
 from framework.retry import NO_RETRIES
 from framework.settings import HttpSettings
+from framework.valuation import PriceBook
 
 __all__ = ["REQUIRED_RISK_STATES", "ConformanceTarget", "ExchangePluginContract", "Scenario"]
 
@@ -105,6 +106,9 @@ class ConformanceTarget:
     account (debt above its holdings), one that borrows nothing, and one that borrows safely.
     These are the readings that tell a dashboard whether an account is in danger; an exchange
     sentinel read the wrong way shows an insolvent account as the safest one."""
+    expected_prices: Mapping[str, str] = attrs.field(factory=dict)
+    """For a plugin that serves prices: exact last prices the account's exchange must list,
+    by ``BASE/QUOTE`` (e.g. ``{"BTC/USDT": "8000"}``)."""
 
     @property
     def exchange(self) -> str:
@@ -353,6 +357,31 @@ class ExchangePluginContract:
                 assert risk.equity <= 0, "insolvent with a positive net value"
             if state is HealthState.NOT_APPLICABLE:
                 assert risk.debt == 0, "not_applicable with debt"
+
+    # -- prices -------------------------------------------------------------------------
+
+    def test_prices_are_read_without_keys_as_positive_decimals_of_the_exchange(
+        self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
+    ) -> None:
+        """Ticker endpoints are public: an account whose keys are missing is still priced."""
+        self._require(declared, Capability.PRICES)
+        account = attrs.evolve(conformance_target.account, credentials=EnvCredentials(
+            "FOLIO_CONFORMANCE_UNSET_KEY", "FOLIO_CONFORMANCE_UNSET_SECRET"))
+
+        async def read() -> PriceBook:
+            async with _host(account) as folio:
+                return await folio.price_book(account.name)
+
+        book = _run(read())
+        assert book.exchange == account.exchange
+        for pair, price in book.prices.items():
+            assert (price.pair, price.exchange) == (pair, account.exchange)
+            assert price.source, f"{pair}: the price must say which endpoint it came from"
+            assert price.at.utcoffset() is not None, f"{pair}: a naive time"
+        listed = {str(pair): price.value for pair, price in book.prices.items()}
+        for symbol, text in conformance_target.expected_prices.items():
+            assert symbol in listed, f"{symbol} is not listed (listed: {sorted(listed)[:20]})"
+            assert _same_digits(listed[symbol], text), f"{symbol}: {listed[symbol]} != {text}"
 
     # -- errors -------------------------------------------------------------------------
 

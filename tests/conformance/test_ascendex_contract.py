@@ -19,6 +19,7 @@ from adapters.ascendex.simulator import (
 )
 from adapters.ascendex.simulator.accounts import seed_account
 from adapters.ascendex.simulator.pytest_plugin import SimulatorFactory
+from adapters.ascendex.simulator.tickers import SEED_TICKERS
 from framework.config import AccountConfig, StaticCredentials
 from framework.credentials import Credentials
 from framework.models import HealthState, WalletKind
@@ -56,7 +57,7 @@ class TestAscendexContract(ExchangePluginContract):
     def ascendex_simulator(self, ascendex_simulator_factory: SimulatorFactory) -> RunningSimulator:
         """The seed account, and one margin account per health state."""
         accounts = [seed_account("seed"), *(_state_account(state) for state in RISK_STATES)]
-        return ascendex_simulator_factory(AscendexSimulator(accounts))
+        return ascendex_simulator_factory(AscendexSimulator(accounts, tickers=SEED_TICKERS))
 
     @pytest.fixture
     def conformance_target(self, ascendex_simulator: RunningSimulator) -> ConformanceTarget:
@@ -92,6 +93,7 @@ class TestAscendexContract(ExchangePluginContract):
                            "borrowed_value": "0", "interest_value": "0", "leverage": "1",
                            "max_leverage": "10", "health": "n/a"},
             inject=inject,
+            expected_prices={"BTC/USDT": "8000", "ETH/BTC": "0.040723859375"},
             risk_states={
                 state: AccountConfig(
                     name=f"risk-{state.value}",
