@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
 
-from framework.cli import demo, plugins_command, portfolio, reading, simulate
+from framework.cli import config_command, demo, plugins_command, portfolio, reading, simulate
 from framework.cli.options import add_global_options, merge
 from framework.cli.output import EXIT_OK, EXIT_UNUSABLE, emit_json
 from framework.config import locate_config
@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"folio {version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (plugins_command, reading, portfolio, demo, simulate):
+    for command in (plugins_command, reading, portfolio, demo, simulate, config_command):
         command.register(commands)
     # Last, so every subcommand (and any nested one) gets the global options too.
     add_global_options(parser)
@@ -63,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = merge(_parser().parse_args(argv))
     location = locate_config(args.config)
     args.config = location.path
+    args.config_location = location
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         code = run(args)
