@@ -158,7 +158,7 @@ def test_plugins_lists_each_bundled_exchange(
     assert plugin["distribution"] == BUILTIN_DISTRIBUTION == "folio-exchanges"
     (exchange,) = [e for e in document["exchanges"] if e["exchange"] == name]
     assert exchange["capabilities"] == {
-        "cash_balance": name, "margin_balance": name, "margin_risk": name
+        "cash_balance": name, "margin_balance": name, "margin_risk": name, "prices": name
     }
 
 
