@@ -21,6 +21,7 @@ from framework.config import (
 from framework.config.location import ConfigLocation, ConfigOrigin, locate_config
 from framework.credentials import Credentials, Secret
 from framework.errors import FolioError
+from framework.events import RequestEvent, RequestListener, RequestOutcome
 from framework.host import Folio, Plugins
 from framework.models import (
     NOT_APPLICABLE,
@@ -93,6 +94,9 @@ __all__ = [
     "PriceKind",
     "PriceReader",
     "PriceStep",
+    "RequestEvent",
+    "RequestListener",
+    "RequestOutcome",
     "RetryPolicy",
     "RiskValuation",
     "Secret",

@@ -31,6 +31,7 @@ from framework.errors import (
     RecursionLimitError,
     UnknownAccountError,
 )
+from framework.events import RequestEvents, RequestListener
 from framework.loading import (
     PluginRecord,
     PluginStatus,
@@ -125,7 +126,12 @@ class Folio:
         *,
         plugins: Plugins | None = None,
         http: HttpSettings = DEFAULT_HTTP_SETTINGS,
+        on_request: RequestListener | None = None,
     ) -> None:
+        """``on_request`` is subscribed to every HTTP attempt's event (see :meth:`subscribe`)."""
+        self._events = RequestEvents()
+        if on_request is not None:
+            self._events.subscribe(on_request)
         self._accounts = {account.name: account for account in accounts}
         if len(self._accounts) != len(accounts):
             msg = "account names must be unique"
@@ -149,6 +155,7 @@ class Folio:
         *,
         extra_plugins: Iterable[tuple[str, object]] = (),
         http: HttpSettings | None = None,
+        on_request: RequestListener | None = None,
     ) -> Folio:
         """Build a host from a config object or a TOML file path.
 
@@ -160,7 +167,19 @@ class Folio:
             loaded.accounts,
             plugins=Plugins(loaded.plugins, extra=extra_plugins),
             http=loaded.network if http is None else http,
+            on_request=on_request,
         )
+
+    def subscribe(self, listener: RequestListener) -> Callable[[], None]:
+        """Call ``listener`` with a :class:`~framework.events.RequestEvent` per HTTP attempt.
+
+        For metrics (docs/host-api.md, "Observability"): one event per attempt of every read
+        of every account, from every plugin on the adapter kit. Returns the function that
+        unsubscribes. A listener runs on the event loop and must be quick; one that raises is
+        logged once under ``folio.events`` and never breaks a read. With no subscriber, no
+        event is built.
+        """
+        return self._events.subscribe(listener)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -236,7 +255,9 @@ class Folio:
         context = self._contexts.get(name)
         if context is None:
             account = self.account(name)
-            context = AccountContext(account, http=account.http_settings(self._http))
+            context = AccountContext(
+                account, http=account.http_settings(self._http), events=self._events
+            )
             self._contexts[name] = context
         return context
 

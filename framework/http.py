@@ -10,6 +10,10 @@ lease is released (each account context takes one, the host releases them on clo
 transport is :class:`framework.transport.AiohttpTransport`. What differs per account (timeouts,
 body limit) is applied per request by the adapter kit, so one client serves accounts with
 different settings: pool-wide values (keep-alive) come from the first account on the loop.
+
+Opening and closing the shared client are logged at DEBUG on ``folio.http`` (the requests
+themselves are logged there by the kit's sender; framework/logs.py). httpx's own request line
+keeps going to the ``httpx`` logger, with Binance's signature masked (:class:`_HideSignatures`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Final
 
 import httpx
 
+from framework.logs import HTTP, extras
 from framework.settings import HttpSettings
 
 __all__ = ["HttpClientLease", "http_client", "lease_http_client"]
@@ -52,6 +57,7 @@ class _HideSignatures(logging.Filter):
 
 
 logging.getLogger("httpx").addFilter(_HideSignatures())
+_log = logging.getLogger(HTTP)
 
 
 @cache
@@ -159,6 +165,7 @@ class HttpClientLease:
         if shared.users == 0:
             if _SHARED.get(self._loop) is shared:
                 del _SHARED[self._loop]
+            _log.debug("closing this event loop's shared HTTP client", extra=extras())
             await shared.client.aclose()
 
 
@@ -168,5 +175,6 @@ def lease_http_client(settings: HttpSettings) -> HttpClientLease:
     shared = _SHARED.get(loop)
     if shared is None or shared.client.is_closed:
         shared = _SHARED[loop] = _Shared(http_client(settings))
+        _log.debug("opened a shared HTTP client for this event loop", extra=extras())
     shared.users += 1
     return HttpClientLease(shared, loop)

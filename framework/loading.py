@@ -21,6 +21,7 @@ import pluggy
 from framework.config import PluginPolicy
 from framework.errors import PluginLoadError
 from framework.hookspecs import PROJECT_NAME, SPEC_CLASSES
+from framework.logs import PLUGINS, extras
 from framework.shadowing import shadowing_note
 
 __all__ = [
@@ -35,7 +36,7 @@ __all__ = [
 ENTRY_POINT_GROUP: Final = "folio"
 BUILTIN_DISTRIBUTION: Final = "folio-exchanges"
 
-_log = logging.getLogger(__name__)
+_log = logging.getLogger(PLUGINS)
 
 
 class PluginStatus(enum.StrEnum):
@@ -170,7 +171,7 @@ def _failed(
         origin = record.distribution or "unknown distribution"
         detail = f"plugin {record.name!r} ({origin}): {error}"
         raise PluginLoadError(detail) from cause
-    _log.warning("folio plugin %r not loaded: %s", record.name, error)
+    _log.warning("folio plugin %r not loaded: %s", record.name, error, extra=extras())
     return failed
 
 

@@ -20,6 +20,7 @@ import attrs
 
 from framework.config import AccountConfig, StaticCredentials, plain_http_to_another_host
 from framework.credentials import Credentials
+from framework.events import RequestEvents
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
@@ -118,11 +119,18 @@ class AccountContext:
 
     ``credentials()`` resolves the account's secrets on demand (from the environment by
     default), so a missing variable is reported for that account only.
+
+    ``events`` are the host's request-event subscribers (framework/events.py), shared by every
+    account of the host. A plugin on the adapter kit reports through them for free
+    (``adapters.kit.client.account_client``); one that sends its own requests emits one
+    :class:`~framework.events.RequestEvent` per attempt when ``events.listeners`` is not
+    empty (docs/plugins.md).
     """
 
     account: AccountConfig
     http: HttpSettings = DEFAULT_HTTP_SETTINGS
     resources: ResourceStack = attrs.field(factory=ResourceStack)
+    events: RequestEvents = attrs.field(factory=RequestEvents)
 
     def credentials(self) -> Credentials:
         """The account's API credentials; raises ConfigurationError naming the missing key."""

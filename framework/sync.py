@@ -29,6 +29,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from framework.config import AccountConfig, FolioConfig, load_config
+from framework.events import RequestListener
 from framework.host import Folio, Plugins
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.portfolio import AccountPortfolio, Portfolio
@@ -90,8 +91,10 @@ class SyncFolio:
         *,
         plugins: Plugins | None = None,
         http: HttpSettings = DEFAULT_HTTP_SETTINGS,
+        on_request: RequestListener | None = None,
     ) -> None:
-        self._async = Folio(accounts, plugins=plugins, http=http)
+        """``on_request`` gets each HTTP attempt's event, in the calling thread (``subscribe``)."""
+        self._async = Folio(accounts, plugins=plugins, http=http, on_request=on_request)
         self._loop: _PrivateLoop | None = _PrivateLoop()
 
     @classmethod
@@ -101,6 +104,7 @@ class SyncFolio:
         *,
         extra_plugins: Iterable[tuple[str, object]] = (),
         http: HttpSettings | None = None,
+        on_request: RequestListener | None = None,
     ) -> SyncFolio:
         """Build a blocking host from a config object or a TOML file path.
 
@@ -109,8 +113,16 @@ class SyncFolio:
         loaded = config if isinstance(config, FolioConfig) else load_config(config)
         plugins = Plugins(loaded.plugins, extra=extra_plugins)
         return cls(
-            loaded.accounts, plugins=plugins, http=loaded.network if http is None else http
+            loaded.accounts, plugins=plugins, http=loaded.network if http is None else http,
+            on_request=on_request,
         )
+
+    def subscribe(self, listener: RequestListener) -> Callable[[], None]:
+        """Call ``listener`` with every HTTP attempt's event (see :meth:`Folio.subscribe`).
+
+        It runs in the thread that made the blocking call, while that call runs.
+        """
+        return self._async.subscribe(listener)
 
     @property
     def plugins(self) -> Plugins:

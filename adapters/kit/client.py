@@ -18,6 +18,11 @@ read runs. :class:`ExchangeClient` does the rest, once for every exchange:
   concurrent rejections share one read (:class:`~adapters.kit.flight.SingleFlight`). A read
   that keeps failing ends the call with its own typed error, never ``ClockSkewError``, which
   is kept for a corrected request that the exchange still refuses (docs/reliability.md).
+* **Observability.** A client given an account context's ``http_client`` (as
+  :func:`account_client` and every plugin on the kit give it) reports to that context's
+  request-event subscribers (``AccountContext.events``), and every sender names the exchange
+  and the account in its log records and events (framework/events.py, framework/logs.py): a
+  plugin on the kit reports its requests with no code of its own, signed or public.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from adapters.kit.flight import SingleFlight
 from adapters.kit.sender import Sender
 from framework.credentials import Credentials
 from framework.errors import FolioError, RequestTimeoutError
+from framework.events import RequestEvents
 from framework.providers import AccountContext
 from framework.settings import HttpSettings
 
@@ -183,6 +189,12 @@ class ExchangeClient:
         self.clock = clock
         self.http = http
         self._finish = ErrorFinisher(exchange, protocol.account, credentials)
+        self._exchange = exchange
+        context = getattr(http_client, "__self__", None)  # AccountContext.http_client, bound
+        self.events: RequestEvents | None = (
+            context.events if isinstance(context, AccountContext) else None
+        )
+        """The host's request-event subscribers: those of the context whose client it uses."""
         self._source = http_client
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -230,6 +242,7 @@ class ExchangeClient:
         """
         if began is None:  # before the client: its first creation counts against the deadline
             began = asyncio.get_running_loop().time()
+        events = self.events
         return Sender(
             self._http_client(),
             self.http,
@@ -237,6 +250,9 @@ class ExchangeClient:
             signing=self._corrections,
             clock_fix=self._correct_clock if correcting and self.protocol.sync_clock else None,
             sleep=self._sleep,
+            account=self.protocol.account,
+            exchange=self._exchange,
+            events=events if events is not None and events.listeners else None,
         )
 
     def _corrections(self) -> int:

@@ -22,6 +22,12 @@ of every bundled adapter leaves through ``httpx.AsyncClient.send`` here, with it
    (the client's ``correct_clock``) and the request repeated; a second rejection is final.
 
 Errors get their endpoint here, once (the client adds exchange and account as they leave it).
+
+**Observability.** Each attempt, when the host has a subscriber, becomes one
+:class:`~framework.events.RequestEvent` (``ok``, ``retried``, ``failed`` or ``cancelled``);
+with none, the cost is one attribute check per call. Retries are logged at INFO on
+``folio.retry`` and answers at DEBUG on ``folio.http``, each record naming the account, the
+exchange and the endpoint in its message and as extras (framework/logs.py).
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ from framework.errors import (
     RequestTimeoutError,
     TransportError,
 )
+from framework.events import RequestEvent, RequestEvents, RequestOutcome
+from framework.logs import HTTP, RETRY, extras, who
 from framework.retry import RetryPolicy, decide
 
 if TYPE_CHECKING:
@@ -54,7 +62,8 @@ __all__ = ["ClockFix", "Sender"]
 
 T = TypeVar("T")
 
-log = logging.getLogger(__name__)
+log = logging.getLogger(HTTP)
+retry_log = logging.getLogger(RETRY)
 
 
 ClockFix = Callable[["Sender", int, str], Awaitable[None]]
@@ -66,9 +75,12 @@ class Sender:
     """Sends the requests of one call within its deadline; see the module docstring."""
 
     __slots__ = (
+        "_account",
         "_client",
         "_clock_fix",
         "_cut",
+        "_events",
+        "_exchange",
         "_loop",
         "_policy",
         "_settings",
@@ -87,11 +99,15 @@ class Sender:
         signing: Callable[[], int] | None = None,
         clock_fix: ClockFix | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        account: str | None = None,
+        exchange: str | None = None,
+        events: RequestEvents | None = None,
     ) -> None:
         """Start a call at ``began`` (the event loop's time), which starts its deadline.
 
         ``signing`` counts the signing clock's corrections, so a rejection is corrected only
-        once per measurement.
+        once per measurement. ``account`` and ``exchange`` name the call in logs and events;
+        ``events`` is given only when someone listens (``None``: no event is built).
         """
         self._client = client
         self._settings = settings
@@ -100,43 +116,79 @@ class Sender:
         self._signing = signing
         self._clock_fix = clock_fix
         self._sleep = sleep
+        self._account = account
+        self._exchange = exchange
+        self._events = events
         self._cut: RequestTimeoutError | None = None
         """The latest deadline error made here: it ends the call, it is not a failed attempt."""
         self.began = began
         self.until = began + self._policy.deadline
         """The deadline, in the event loop's time."""
 
-    async def send(self, call: Call, read: Callable[[httpx.Response], T]) -> T:
+    async def send(self, call: Call, read: Callable[[httpx.Response], T]) -> T:  # noqa: PLR0912
         """Send ``call`` (again, per the retry policy) and return ``read`` of its answer."""
-        number = 0
+        number = tries = 0
         last: ExchangeError | None = None
-        corrected = False
-        while True:
-            number += 1
-            seen = self._signing() if self._signing is not None else 0
-            try:
-                return read(await self._attempt(call, number, last))
-            except ClockSkewError as exc:
-                exc.located(endpoint=call.endpoint)
-                if corrected or self._clock_fix is None:
-                    if corrected:
-                        exc.detail += (" (refused again after the signing clock was corrected "
-                                       "from the exchange's time)")
-                    raise
-                corrected = True
-                number -= 1  # the correction is not a failed attempt
-                await self._clock_fix(self, seen, call.endpoint)
-                continue
-            except ExchangeError as exc:
-                exc.located(endpoint=call.endpoint)
-                if exc is self._cut:
-                    raise
-                delay = self._after_failure(exc, number)
-                if not isinstance(exc, RequestTimeoutError):
-                    last = exc  # a deadline cut names what failed, not an earlier cut
-            except FolioError as exc:
-                raise exc.located(endpoint=call.endpoint) from None
-            await self._pause(delay, call)
+        corrected = told = False
+        events = self._events
+        start, response = 0.0, None
+        try:
+            while True:
+                number += 1
+                tries += 1
+                seen = self._signing() if self._signing is not None else 0
+                if events is not None:
+                    start, response, told = self._loop.time(), None, False
+                try:
+                    response = await self._attempt(call, number, last)
+                    value = read(response)
+                except ClockSkewError as exc:
+                    exc.located(endpoint=call.endpoint)
+                    if corrected or self._clock_fix is None:
+                        if corrected:
+                            exc.detail += (" (refused again after the signing clock was "
+                                           "corrected from the exchange's time)")
+                        raise
+                    corrected = True
+                    number -= 1  # the correction is not a failed attempt
+                    told = self._tell(call, tries, start, response, exc, RequestOutcome.RETRIED)
+                    await self._clock_fix(self, seen, call.endpoint)
+                    continue
+                except ExchangeError as exc:
+                    exc.located(endpoint=call.endpoint)
+                    if exc is self._cut:
+                        raise
+                    delay = self._after_failure(exc, number)
+                    if not isinstance(exc, RequestTimeoutError):
+                        last = exc  # a deadline cut names what failed, not an earlier cut
+                    if self._loop.time() + delay >= self.until:
+                        told = self._tell(call, tries, start, response, exc,
+                                          RequestOutcome.FAILED)
+                        raise self.deadline_error(call.endpoint, "a wait would pass it") from None
+                    told = self._tell(call, tries, start, response, exc, RequestOutcome.RETRIED)
+                except FolioError as exc:
+                    raise exc.located(endpoint=call.endpoint) from None
+                else:
+                    if events is not None:
+                        self._tell(call, tries, start, response, None, RequestOutcome.OK)
+                    return value
+                await self._sleep(delay)
+        except BaseException as exc:
+            if events is not None and not told:
+                self._tell(call, tries, start, response, exc, RequestOutcome.ended_by(exc))
+            raise
+
+    def _tell(  # noqa: PLR0917 - the send loop's locals, passed as they are
+        self, call: Call, attempt: int, start: float, response: httpx.Response | None,
+        error: BaseException | None, outcome: RequestOutcome,
+    ) -> bool:
+        """Deliver the event of one attempt, if anyone listens; ``True``: it was told."""
+        if self._events is not None:
+            self._events.emit(RequestEvent.of(
+                account=self._account, exchange=self._exchange, endpoint=call.endpoint,
+                status=None if response is None else response.status_code, attempt=attempt,
+                duration=self._loop.time() - start, outcome=outcome, error=error))
+        return True
 
     def _after_failure(self, error: ExchangeError, number: int) -> float:
         """The wait before the next attempt; re-raises ``error`` (saying why) when none."""
@@ -149,8 +201,11 @@ class Sender:
             raise error
         # Type and location only: the detail may quote the exchange's message, which may echo
         # a credential; the client scrubs that from the error it raises.
-        log.info("retrying in %.3f s (%s): %s at %s", decision.delay, decision.reason,
-                 type(error).__name__, error.endpoint or "an unnamed endpoint")
+        retry_log.info("retrying in %.3f s (%s): %s at %s (%s)", decision.delay,
+                       decision.reason, type(error).__name__,
+                       error.endpoint or "an unnamed endpoint",
+                       who(self._account, self._exchange),
+                       extra=extras(self._account, self._exchange, error.endpoint))
         return decision.delay
 
     async def _pause(self, delay: float, call: Call) -> None:
@@ -215,7 +270,9 @@ class Sender:
         if call.trip is not None:
             call.trip.arrived()
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s on %s -> HTTP %d (%d bytes)", call.endpoint, request.url.host,
-                      response.status_code, len(response.content))
+            log.debug("%s on %s -> HTTP %d (%d bytes) (%s)", call.endpoint, request.url.host,
+                      response.status_code, len(response.content),
+                      who(self._account, self._exchange),
+                      extra=extras(self._account, self._exchange, call.endpoint))
         return response
 

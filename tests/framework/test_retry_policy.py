@@ -252,8 +252,8 @@ async def test_the_retry_log_names_the_error_but_never_quotes_its_detail(
 ) -> None:
     echoed = RateLimitedError("too many requests for key SECRETKEY123", code=100014)
     script = Script(echoed)
-    with caplog.at_level("INFO", logger="adapters.kit.sender"):
+    with caplog.at_level("INFO", logger="folio.retry"):
         await send(script, POLICY, monkeypatch, endpoint="GET cash/balance")
-    (record,) = (r for r in caplog.records if r.name == "adapters.kit.sender")
+    (record,) = (r for r in caplog.records if r.name == "folio.retry")
     assert "RateLimitedError at GET cash/balance" in record.getMessage()
     assert "SECRETKEY123" not in record.getMessage()

@@ -82,7 +82,7 @@ async def test_a_garbled_answer_is_re_read_and_logged(
 ) -> None:
     route = ROUTE[exchange]
     simulator.faults.add(_fault(exchange).malformed_body(body, route=route, times=1))
-    with caplog.at_level(logging.INFO, logger="adapters.kit.sender"):
+    with caplog.at_level(logging.INFO, logger="folio.retry"):
         snapshot = await _read(exchange, simulator)
     assert snapshot.assets  # the second answer, read and validated as usual
     assert simulator.stats().count(route=route) == 2

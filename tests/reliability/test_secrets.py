@@ -104,7 +104,7 @@ def assert_logs_clean(caplog: pytest.LogCaptureFixture) -> None:
         assert_clean(text, f"log record of {record.name}")
     # The wire was really logged: httpx writes a line per request and folio's sender a
     # DEBUG line per answer.
-    assert any(record.name in {"adapters.kit.sender", "httpx"} for record in caplog.records)
+    assert any(record.name in {"folio.http", "httpx"} for record in caplog.records)
 
 
 def credentials(secret: str = DEMO_API_SECRET) -> Credentials:
@@ -164,7 +164,7 @@ async def test_host_success_paths_show_no_credential(
                  repr(margin), repr(risk), dumps(cash), dumps(risk),
                  repr(total_by_asset(cash)), repr(vars(folio))]
     assert [cash.ok, margin.ok, risk.ok] == [True, True, True]
-    assert {"adapters.kit.sender", "httpx"} <= {record.name for record in logs.records}
+    assert {"folio.http", "httpx"} <= {record.name for record in logs.records}
     assert cash["main"].unwrap().get("BTC") is not None
     for text in shown:
         assert_clean(text, "the host's objects")
