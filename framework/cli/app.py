@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 
 from framework.cli import config_command, demo, plugins_command, portfolio, reading, simulate
+from framework.cli.logs import with_logging
 from framework.cli.options import add_global_options, merge
 from framework.cli.output import EXIT_OK, EXIT_UNUSABLE, emit_json
 from framework.config import locate_config
@@ -64,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     location = locate_config(args.config)
     args.config = location.path
     args.config_location = location
-    run: Callable[[argparse.Namespace], int] = args.run
+    run: Callable[[argparse.Namespace], int] = with_logging(args.run)  # -v, --log-level
     try:
         code = run(args)
         # Flushed here, not at exit: a reader that already left must be seen in the try.

@@ -21,6 +21,7 @@ from typing import Any, Final
 
 import attrs
 
+from framework.cli.logs import LEVELS, level_name
 from framework.config import CONFIG_ENV, DEFAULT_CONFIG_PATH
 
 __all__ = [
@@ -120,6 +121,28 @@ GLOBAL_OPTIONS: Final[tuple[GlobalOption, ...]] = (
             "action": "store_true",
             "help": "show no progress line on stderr while accounts are read (it is only ever "
             "shown when stderr is a terminal)",
+        },
+    ),
+    GlobalOption(
+        ("-v", "--verbose"),
+        {
+            "dest": "verbose",
+            "default": 0,
+            "action": "count",
+            "help": "log folio's records to stderr: -v each retry (INFO), -vv every request "
+            "(DEBUG); never a credential",
+        },
+        combine=ADD_UP,
+    ),
+    GlobalOption(
+        ("--log-level",),
+        {
+            "dest": "log_level",
+            "default": None,
+            "type": level_name,
+            "metavar": "LEVEL",
+            "help": f"log folio's records at LEVEL and up to stderr ({', '.join(LEVELS)}); "
+            "wins over -v",
         },
     ),
 )
