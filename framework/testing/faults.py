@@ -49,11 +49,12 @@ class SimulatorFault:
     of the exchange's route names (they differ per exchange: its docs/exchanges/ page lists
     them) and ``api_key`` to one account's requests; both ``None`` means every request, which
     is what an exchange-neutral test wants. ``parameters`` are the kind's own fields
-    (``status``, ``retry_after``, ``latency_ms``...), sent as they are.
+    (``status``, ``retry_after``, ``latency_ms``...) and any other field the simulators take
+    (``method``, ``probability``, ``seed``), sent as they are.
     """
 
     kind: SimulatorFaultKind = attrs.field(converter=SimulatorFaultKind)
-    parameters: dict[str, int | str] = attrs.field(factory=dict)
+    parameters: dict[str, int | float | str] = attrs.field(factory=dict)
     times: int | None = attrs.field(default=None, validator=_positive)
     route: str | None = None
     api_key: str | None = attrs.field(default=None, repr=False)
@@ -77,7 +78,7 @@ class SimulatorFault:
         cls, status: int, *, retry_after: int | None = None, times: int | None = None
     ) -> SimulatorFault:
         """Any error status (400..599) in the exchange's own form."""
-        parameters: dict[str, int | str] = {"status": status}
+        parameters: dict[str, int | float | str] = {"status": status}
         if retry_after is not None:
             parameters["retry_after"] = retry_after
         return cls(SimulatorFaultKind.HTTP_STATUS, parameters, times=times)
@@ -91,7 +92,7 @@ class SimulatorFault:
         The body is ``body``, or half the real one; folio reports ``InvalidResponseError``
         naming the field.
         """
-        parameters: dict[str, int | str] = {} if body is None else {"body": body}
+        parameters: dict[str, int | float | str] = {} if body is None else {"body": body}
         return cls(SimulatorFaultKind.MALFORMED_BODY, parameters, times=times)
 
     @classmethod

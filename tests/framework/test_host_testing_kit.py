@@ -230,7 +230,7 @@ def test_times_must_be_positive() -> None:
     with pytest.raises(ValueError, match="times must be at least 1"):
         SimulatorFault.rate_limited(times=0)
     with pytest.raises(ValueError, match="no_such_kind"):
-        SimulatorFault("no_such_kind")  # type: ignore[arg-type]
+        SimulatorFault("no_such_kind")
 
 
 def test_an_unknown_exchange_names_the_available_ones() -> None:
