@@ -370,9 +370,24 @@ class Folio:
         self._on_own_loop()
         if quote is not None:
             quote = checked_quote(quote)
-        found = found_accounts(await self._fan_out(self.account_portfolio, accounts))
+        read = await self._fan_out(self.account_portfolio, accounts)
+        return await self.assemble_portfolio(read, quote=quote)
+
+    async def assemble_portfolio(
+        self, read: Iterable[AccountResult[AccountPortfolio]], *, quote: str | None = None
+    ) -> Portfolio:
+        """The :class:`Portfolio` of accounts already read, valued in ``quote`` if given.
+
+        ``read`` is what :meth:`stream_portfolio` yields (or :meth:`account_portfolio`'s values
+        wrapped as results), in the order the portfolio should list them: a host that shows
+        each account as it arrives assembles the whole from the same reads, and only the
+        prices are read here. :meth:`portfolio` is this over a fan-out.
+        """
+        self._on_own_loop()
+        found = found_accounts(read)
         if quote is None:
             return build_portfolio(found)
+        quote = checked_quote(quote)
         priced = [
             support.exchange
             for support in self.plugins.registry.exchanges()

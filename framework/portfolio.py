@@ -365,7 +365,7 @@ def checked_quote(quote: str) -> str:
     return quote
 
 
-def found_accounts(read: FanOut[AccountPortfolio]) -> list[AccountPortfolio]:
+def found_accounts(read: Iterable[AccountResult[AccountPortfolio]]) -> list[AccountPortfolio]:
     """Each account's portfolio; one that could not be read at all becomes its failure."""
     found: list[AccountPortfolio] = []
     for result in read:

@@ -169,6 +169,12 @@ class SyncFolio:
         """Every part of every account, with totals, valued in ``quote`` if given."""
         return self._run(self._async.portfolio(accounts, quote=quote))
 
+    def assemble_portfolio(
+        self, read: Iterable[AccountResult[AccountPortfolio]], *, quote: str | None = None
+    ) -> Portfolio:
+        """The portfolio of accounts already read (see :meth:`Folio.assemble_portfolio`)."""
+        return self._run(self._async.assemble_portfolio(list(read), quote=quote))
+
     def price_book(self, account: str) -> PriceBook:
         """Every public price of the account's exchange (see :meth:`Folio.price_book`)."""
         return self._run(self._async.price_book(account))

@@ -19,6 +19,7 @@ from typing import Any
 
 from framework.cli.configuration import load_for
 from framework.cli.output import EXIT_OK, EXIT_SOME_FAILED, emit_json
+from framework.cli.progress import Progress, read_in_order
 from framework.config import FolioConfig
 from framework.host import Folio
 from framework.portfolio import Portfolio, checked_quote
@@ -76,7 +77,11 @@ async def _portfolio(config: FolioConfig, args: argparse.Namespace) -> int:
     async with Folio.from_config(config) as folio:
         for name in selected or ():
             folio.account(name)  # unknown names are a usage error, before any request
-        portfolio = await folio.portfolio(selected, quote=args.quote)
+        names = selected or list(folio.accounts)
+        # Streamed for the progress line (stderr, terminals only); printed in the order asked.
+        with Progress.for_command(args, len(names)) as progress:
+            read = await read_in_order(folio.stream_portfolio(names), names, progress)
+            portfolio = await folio.assemble_portfolio(read, quote=args.quote)
     print_portfolio(portfolio, "json" if args.json else args.format)
     return EXIT_SOME_FAILED if portfolio.failures else EXIT_OK
 

@@ -19,7 +19,7 @@ import pytest
 from adapters.binance.simulator.simulator import RunningBinanceSimulator
 from adapters.simkit.faults import Fault
 from adapters.simkit.server import RunningSimulator
-from framework import AccountConfig, Folio, SyncFolio, WalletKind
+from framework import AccountConfig, AccountResult, Folio, SyncFolio, WalletKind
 from framework.errors import (
     ExchangeError,
     ExchangeUnavailableError,
@@ -239,3 +239,30 @@ async def test_a_quote_that_is_no_asset_code_is_refused() -> None:
     async with Folio([unserved("x")]) as folio:
         with pytest.raises(ValueError, match="upper-case asset code"):
             await folio.portfolio(quote="usdt")
+
+
+@pytest.mark.anyio
+async def test_a_streamed_read_assembles_into_the_same_portfolio(both: list[AccountConfig]) -> None:
+    async with Folio(both) as folio:
+        streamed = [outcome async for outcome in folio.stream_portfolio()]
+        ordered = sorted(streamed, key=lambda outcome: outcome.account)
+        assembled = await folio.assemble_portfolio(ordered, quote="USDT")
+        whole = await folio.portfolio(quote="USDT")
+    assert assembled.value is not None
+    assert whole.value is not None
+    assert assembled.value.total == whole.value.total == Decimal(
+        "302326796757.75582817496488704"
+    )
+    assert assembled.totals.totals == whole.totals.totals
+    assert [a.account for a in assembled.accounts] == ["a", "b"]
+
+
+def test_the_blocking_host_assembles_a_read(ascendex_simulator: RunningSimulator) -> None:
+    with SyncFolio([ascendex("a", ascendex_simulator.url)]) as folio:
+        found = folio.account_portfolio("a")
+        portfolio = folio.assemble_portfolio(
+            [AccountResult("a", "ascendex", value=found)], quote="BTC"
+        )
+    assert portfolio.value is not None
+    # 0.160670832933375 (USDT/8000) + 22.1308675 + 0.024434315625 (0.6 ETH) + 1.4 + 0.8144771875
+    assert portfolio.value.total == Decimal("24.530449836058375")
