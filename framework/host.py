@@ -370,7 +370,8 @@ class Folio:
         self._on_own_loop()
         if quote is not None:
             quote = checked_quote(quote)
-        read = await self._fan_out(self.account_portfolio, accounts)
+        names = dict.fromkeys(self._accounts if accounts is None else accounts)  # each once
+        read = await self._fan_out(self.account_portfolio, names)
         return await self.assemble_portfolio(read, quote=quote)
 
     async def assemble_portfolio(

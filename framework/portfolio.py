@@ -366,9 +366,17 @@ def checked_quote(quote: str) -> str:
 
 
 def found_accounts(read: Iterable[AccountResult[AccountPortfolio]]) -> list[AccountPortfolio]:
-    """Each account's portfolio; one that could not be read at all becomes its failure."""
+    """Each account's portfolio once; one that could not be read at all becomes its failure.
+
+    An account named twice is counted once (the first result): a portfolio that added one
+    account's holdings twice would show a wrong total.
+    """
     found: list[AccountPortfolio] = []
+    seen: set[str] = set()
     for result in read:
+        if result.account in seen:
+            continue
+        seen.add(result.account)
         if result.value is not None:
             found.append(result.value)
         else:

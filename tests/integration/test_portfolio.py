@@ -266,3 +266,16 @@ def test_the_blocking_host_assembles_a_read(ascendex_simulator: RunningSimulator
     assert portfolio.value is not None
     # 0.160670832933375 (USDT/8000) + 22.1308675 + 0.024434315625 (0.6 ETH) + 1.4 + 0.8144771875
     assert portfolio.value.total == Decimal("24.530449836058375")
+
+
+@pytest.mark.anyio
+async def test_an_account_named_twice_is_counted_once(ascendex_simulator: RunningSimulator) -> None:
+    async with Folio([ascendex("a", ascendex_simulator.url)]) as folio:
+        portfolio = await folio.portfolio(["a", "a"], quote="USDT")
+        streamed = [outcome async for outcome in folio.stream_portfolio(["a", "a"])]
+        assembled = await folio.assemble_portfolio(streamed)
+    assert [a.account for a in portfolio.accounts] == ["a"]
+    assert portfolio.value is not None
+    assert portfolio.value.total == Decimal("196243.598688467")
+    assert ascendex_simulator.stats().count(route="cash/balance") == 3  # 1 + the stream's 2
+    assert assembled.totals.totals["USDT"] == Decimal("12485.366663467")  # not twice that
