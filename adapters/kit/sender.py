@@ -158,13 +158,10 @@ class Sender:
                     exc.located(endpoint=call.endpoint)
                     if exc is self._cut:
                         raise
+                    # A wait past the deadline is refused here, with the error (retry.decide).
                     delay = self._after_failure(exc, number)
                     if not isinstance(exc, RequestTimeoutError):
                         last = exc  # a deadline cut names what failed, not an earlier cut
-                    if self._loop.time() + delay >= self.until:
-                        told = self._tell(call, tries, start, response, exc,
-                                          RequestOutcome.FAILED)
-                        raise self.deadline_error(call.endpoint, "a wait would pass it") from None
                     told = self._tell(call, tries, start, response, exc, RequestOutcome.RETRIED)
                 except FolioError as exc:
                     raise exc.located(endpoint=call.endpoint) from None

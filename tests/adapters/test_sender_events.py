@@ -19,7 +19,7 @@ from framework.errors import ClockSkewError, ExchangeUnavailableError
 from framework.events import RequestEvent, RequestEvents, RequestOutcome
 from framework.retry import RetryPolicy
 from framework.settings import HttpSettings
-from tests.adapters.sending import call, fixed_jitter
+from tests.adapters.sending import call, fake_loop_time, fixed_jitter
 
 OUTCOME = RequestOutcome
 
@@ -116,3 +116,43 @@ async def test_a_plugin_bug_in_reading_is_a_failed_attempt_named_by_its_type() -
             await sender(c, hub, RetryPolicy()).send(call(), read)
     assert brief(events) == [("acct", "paperex", "GET x", 200, 1, OUTCOME.FAILED, "KeyError")]
     assert "secret-looking" not in repr(events)
+
+
+@pytest.mark.anyio
+async def test_a_read_cancelled_while_waiting_to_retry_reports_the_attempt_once() -> None:
+    hub, events = recorded()
+    waiting = asyncio.Event()
+
+    async def backoff(seconds: float) -> None:
+        waiting.set()
+        await asyncio.Event().wait()
+
+    def read(response: httpx.Response) -> None:
+        raise ExchangeUnavailableError(f"HTTP {response.status_code}")
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(503))) as c:
+        task = asyncio.create_task(sender(c, hub, RetryPolicy(), sleep=backoff).send(call(), read))
+        await waiting.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    # The attempt was already told as retried: the cancellation adds no second event for it.
+    assert brief(events) == [
+        ("acct", "paperex", "GET x", 503, 1, OUTCOME.RETRIED, "ExchangeUnavailableError")]
+
+
+@pytest.mark.anyio
+async def test_the_duration_is_the_attempt_s_time_on_the_loop_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = fake_loop_time(monkeypatch)
+    hub, events = recorded()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        clock.advance(0.25)  # the exchange takes a quarter of a second
+        return httpx.Response(200)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(slow)) as client:
+        await sender(client, hub, RetryPolicy()).send(call(), lambda r: r.status_code)
+    (event,) = events
+    assert event.duration == pytest.approx(0.25)

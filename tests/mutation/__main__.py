@@ -79,6 +79,7 @@ GUARDS: Final[dict[str, tuple[str, ...]]] = {
         "tests/adapters/test_sender.py", "tests/framework/test_retry_rules.py",
         "tests/framework/test_retry_policy.py", "tests/adapters/test_body_limit.py",
         "tests/framework/test_transport.py", "tests/integration/test_clock_sharing.py",
+        "tests/adapters/test_sender_events.py", "tests/reliability/test_observability.py",
     ),
     "adapters/kit/ratelimit.py": (
         "tests/framework/test_rate_limiter_rules.py", "tests/framework/test_rate_limiter.py",
