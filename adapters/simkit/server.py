@@ -152,6 +152,13 @@ class HttpServer:
             await self._serve(reader, writer, peer_ip)
         except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
             pass  # the client went away or idled out: nothing left to answer
+        except asyncio.CancelledError:
+            # The server's own shutdown (close(), or the loop ending under Ctrl-C) cancelled
+            # this connection, maybe mid-latency fault. The task must end quietly: on Python
+            # 3.11, asyncio's stream callback asks a cancelled task for its exception and
+            # logs the CancelledError traceback as an unhandled error. Nobody awaits this
+            # task's result (close() gathers it only to wait), so nothing is lost.
+            pass
         finally:
             stats.closed()
             self._connections.discard(task)
