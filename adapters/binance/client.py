@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Collection
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 import httpx
@@ -34,16 +34,27 @@ from adapters.binance.wire import MarginAccount, SpotAccount
 from adapters.kit.client import ExchangeClient, HttpClientSource
 from adapters.kit.clock import shared_clock, wall_clock_ms
 from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
+from adapters.kit.sender import Sender
 from framework.credentials import Credentials
-from framework.errors import FolioError
+from framework.errors import ExchangeError, FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.prices import Pair, Price
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
-__all__ = ["AsyncBinanceClient", "BinancePrices"]
+__all__ = ["MARKETS_MAX_AGE", "AsyncBinanceClient", "BinancePrices"]
 
 WINDOW_S = 60.0
 """Binance's weight limits are per minute."""
+
+MARKETS_MAX_AGE: Final = timedelta(minutes=1)
+"""How long :class:`BinancePrices` trusts the markets it learnt from ``exchangeInfo``.
+
+A market halted or delisted after they were learnt would otherwise be priced at its stale last
+trade for the reader's (the host's) whole life. Learning them costs weight 20, at most once a
+minute: a third of one percent of the ``/api/`` budget.
+"""
+
+_INVALID_SYMBOL: Final = -1121
 
 
 
@@ -163,9 +174,13 @@ class BinancePrices(ExchangeClient):
     and shares the rest with :class:`AsyncBinanceClient`: the host's HTTP client, the deadline,
     retries, the same process-wide weight limiters and error finishing. The first read learns
     every market's base and quote from ``GET /api/v3/exchangeInfo`` (weight 20) and keeps them
-    for the reader's life; each read is then one ``GET /api/v3/ticker/price`` (weight 2 for one
-    symbol, 4 for several or all). Requested pairs Binance does not trade are left out, without
-    a request when none is traded (docs/exchanges/binance.md, "Prices").
+    for at most :data:`MARKETS_MAX_AGE`: a market halted or delisted since must not keep being
+    priced at its last trade, nor fail every later read. Each read is then one
+    ``GET /api/v3/ticker/price`` (weight 2 for one symbol, 4 for several or all). A ``-1121``
+    (invalid symbol) answer to a read of named symbols means one of them went away since the
+    markets were learnt: they are learnt again and the read is made once more. Requested pairs
+    Binance does not trade are left out, without a request when none is traded
+    (docs/exchanges/binance.md, "Prices").
     """
 
     protocol: BinanceProtocol
@@ -190,23 +205,41 @@ class BinancePrices(ExchangeClient):
             protocol, exchange=EXCHANGE, clock=protocol.clock, credentials=None, http=http,
             http_client=http_client, transport=transport, sleep=sleep,
         )
-        self._markets: dict[str, Pair] | None = None
+        self._now = now
+        self._markets: dict[str, Pair] = {}
         self._symbols: dict[Pair, str] = {}
+        self._learnt_at: datetime | None = None
         self._learning = asyncio.Lock()
 
     async def fetch_prices(self, pairs: Collection[Pair] | None = None) -> list[Price]:
         """The last prices of ``pairs`` (every trading market: ``None``); see the class."""
         sender = self.sender()
         try:
-            async with self._learning:  # one exchangeInfo read however many callers wait
-                if self._markets is None:
-                    self._markets = await self.protocol.markets(sender)
-                    self._symbols = {pair: symbol for symbol, pair in self._markets.items()}
-            if pairs is None:
-                return await self.protocol.prices(sender, self._markets, None)
-            symbols = sorted({self._symbols[pair] for pair in pairs if pair in self._symbols})
-            if not symbols:
-                return []
-            return await self.protocol.prices(sender, self._markets, symbols)
+            learnt = await self._learn(sender)
+            try:
+                return await self._read(sender, pairs)
+            except ExchangeError as exc:
+                if pairs is None or exc.code != _INVALID_SYMBOL:
+                    raise
+            await self._learn(sender, stale=learnt)  # a named symbol went away since: relearn
+            return await self._read(sender, pairs)
         except FolioError as exc:
             raise self._finish(exc) from None
+
+    async def _learn(self, sender: Sender, stale: datetime | None = None) -> datetime:
+        """When the markets in use were learnt; learnt now if too old, or learnt at ``stale``."""
+        async with self._learning:  # one exchangeInfo read however many callers wait
+            now, learnt = self._now(), self._learnt_at
+            if learnt is None or learnt == stale or not now - MARKETS_MAX_AGE < learnt <= now:
+                self._markets = await self.protocol.markets(sender)
+                self._symbols = {pair: symbol for symbol, pair in self._markets.items()}
+                self._learnt_at = learnt = now
+            return learnt
+
+    async def _read(self, sender: Sender, pairs: Collection[Pair] | None) -> list[Price]:
+        if pairs is None:
+            return await self.protocol.prices(sender, self._markets, None)
+        symbols = sorted({self._symbols[pair] for pair in pairs if pair in self._symbols})
+        if not symbols:
+            return []
+        return await self.protocol.prices(sender, self._markets, symbols)

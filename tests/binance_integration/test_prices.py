@@ -7,12 +7,16 @@ them reproduces the sample's own BTC totals, to the last of Binance's 8 decimals
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 
 from adapters.binance import BinancePrices
+from adapters.binance.client import MARKETS_MAX_AGE
 from adapters.binance.simulator import BinanceSimulator, Fault, FixedTotals, seed_account
+from adapters.binance.simulator.markets import SEED_MARKETS, Market
 from adapters.binance.simulator.simulator import RunningBinanceSimulator
 from framework.errors import ExchangeError
 from framework.prices import Pair
@@ -70,7 +74,7 @@ async def test_the_seed_markets_need_inverses_and_bridges_and_leave_ltc_unpriced
                                            Pair("OLD", "BTC"), Pair("ETH", "BTC")])
     assert every == {Pair("BTC", "USDT"), Pair("BNB", "BTC"), Pair("ETH", "BTC")}
     assert [(str(p.pair), str(p.value)) for p in asked] == [("ETH/BTC", "0.05200000")]
-    assert running.stats().count("exchange-info") == 1  # learnt once for the reader's life
+    assert running.stats().count("exchange-info") == 1  # learnt once, then kept a while
     assert running.stats().count("ticker/price") == 2
     assert running.used_weight("ticker/price") == 20 + 4 + 2
 
@@ -91,3 +95,52 @@ async def test_faults_from_the_control_routes_reach_the_reader(
 def test_the_plugin_hook_builds_a_keyless_reader() -> None:
     assert tuple(folio_price_exchanges()) == ("binance",)
     assert folio_price_reader("ascendex", None) is None  # type: ignore[arg-type]
+
+
+class _Clock:
+    """The reader's clock, moved by the test: the markets' age without waiting."""
+
+    def __init__(self) -> None:
+        self.at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def _halted(markets: tuple[Market, ...], symbol: str) -> list[Market]:
+    return [replace(m, status="BREAK") if m.symbol == symbol else m for m in markets]
+
+
+@pytest.mark.anyio
+async def test_a_market_halted_after_the_markets_were_learnt_is_no_longer_priced(
+    running: RunningBinanceSimulator,
+) -> None:
+    clock = _Clock()
+    reader = BinancePrices(base_url=running.url, account="main",
+                           http=HttpSettings(retry=NO_RETRIES), now=clock)
+    async with reader:
+        assert Pair("BNB", "BTC") in {p.pair for p in await reader.fetch_prices()}
+        running.relist(_halted(SEED_MARKETS, "BNBBTC"))
+        clock.at += MARKETS_MAX_AGE
+        every = {p.pair for p in await reader.fetch_prices()}
+        asked = await reader.fetch_prices([Pair("BNB", "BTC")])
+    # Its last trade is stale from the moment it halted: never a price again.
+    assert every == {Pair("BTC", "USDT"), Pair("ETH", "BTC")}
+    assert asked == []
+    assert running.stats().count("exchange-info") == 2
+
+
+@pytest.mark.anyio
+async def test_a_symbol_delisted_after_the_markets_were_learnt_does_not_fail_the_read(
+    running: RunningBinanceSimulator,
+) -> None:
+    wanted = [Pair("ETH", "BTC"), Pair("BNB", "BTC")]
+    async with _reader(running.url) as reader:
+        assert {p.pair for p in await reader.fetch_prices(wanted)} == set(wanted)
+        running.relist(m for m in SEED_MARKETS if m.symbol != "ETHBTC")
+        # Binance answers -1121 for the named ETHBTC: learnt again, asked once more.
+        again = await reader.fetch_prices(wanted)
+        later = await reader.fetch_prices(wanted)
+    assert [(str(p.pair), str(p.value)) for p in again] == [("BNB/BTC", "0.002907432162")]
+    assert [p.pair for p in later] == [Pair("BNB", "BTC")]
+    assert running.stats().count("exchange-info") == 2

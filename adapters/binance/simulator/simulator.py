@@ -29,7 +29,16 @@ class RunningBinanceSimulator(RunningSimulator):
 
     def __init__(self, exchange: BinanceExchange, host: str, port: int) -> None:
         self._weights = exchange.weights
+        self._binance = exchange
         super().__init__(exchange, host, port, name="binance-simulator")
+
+    def relist(self, markets: Iterable[Market]) -> None:
+        """Serve ``markets`` from now on, as an exchange that halts, delists or lists markets.
+
+        ``exchangeInfo`` and ``ticker/price`` answer from the new list at once (one reference
+        swapped, so a request sees either list whole), the accounts are unchanged.
+        """
+        self._binance.markets = {market.symbol: market for market in markets}
 
     def used_weight(self, route: str = "account", ip: str = "127.0.0.1") -> int:
         """Weight ``ip`` used in the current window of the budget ``route`` draws on.
