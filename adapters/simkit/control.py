@@ -3,8 +3,8 @@
 A host's test suite drives a simulator it did not start (``folio simulate binance``, or the
 plugin's simulator hook) over HTTP only; so that one testing kit can drive every exchange, the
 routes, their JSON bodies and their errors are the same whatever the exchange
-(docs/exchanges/binance.md, "Simulator"; the AscendEX simulator answers the same forms from
-:mod:`adapters.ascendex.simulator.control`):
+(docs/exchanges/binance.md, "Simulator"). Both bundled simulators answer them from this
+module, each parsing faults with its own ``Fault.from_json`` (its route names):
 
 * ``POST /__simulator__/faults`` with a fault object, a list of them, or ``{"faults": [...]}``
   (format: :mod:`adapters.simkit.faults`) installs them, all or none:

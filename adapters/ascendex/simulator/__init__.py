@@ -29,7 +29,7 @@ What it serves (both the ``/api/pro/v1/...`` paths and the seed draft's unversio
   ``/api/pro/v2/futures/contract``: the public market catalog, derived from the accounts
   (what CCXT's ``load_markets`` reads; see :mod:`~.catalog`);
 * with ``control=True``: ``/__simulator__/{faults,stats,clock}``
-  (see :mod:`~adapters.ascendex.simulator.control`).
+  (the routes every simulator serves, :mod:`adapters.simkit.control`).
 
 Run it in its own process (how the benchmarks use it, so it never shares their event loop)::
 

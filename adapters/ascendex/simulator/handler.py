@@ -3,7 +3,8 @@
 Order of decisions, outermost first, as a request met them on the real path from the client
 through Cloudflare to the origin:
 
-1. control routes (when enabled), which bypass everything else;
+1. control routes (when enabled, :mod:`adapters.simkit.control`, shared with every
+   simulator), which bypass everything else;
 2. faults (edge behaviour: latency, error pages, resets, clock offsets);
 3. unknown path -> 404 JSON; known path with another method -> 405 plain text;
 4. authentication (:mod:`~.auth`, in the exchange's order) for signed routes;
@@ -23,8 +24,8 @@ from urllib.parse import parse_qsl
 from adapters.ascendex.simulator.accounts import CashRow, MarginRow, SimAccount
 from adapters.ascendex.simulator.auth import AuthError, authenticate
 from adapters.ascendex.simulator.catalog import Catalog
-from adapters.ascendex.simulator.control import handle_control
 from adapters.ascendex.simulator.edge import edge_error, plain_text
+from adapters.ascendex.simulator.faults import Fault as AscendexFault
 from adapters.ascendex.simulator.faults import FaultKind, spoil
 from adapters.ascendex.simulator.options import SimulatorOptions
 from adapters.ascendex.simulator.payloads import (
@@ -38,6 +39,7 @@ from adapters.ascendex.simulator.payloads import (
 )
 from adapters.ascendex.simulator.routes import Match, Route, RouteKind, resolve
 from adapters.ascendex.simulator.tickers import Tickers
+from adapters.simkit.control import handle_control, is_control
 from adapters.simkit.faults import Fault
 from adapters.simkit.http11 import Request, Response
 from adapters.simkit.runtime import Runtime
@@ -78,14 +80,11 @@ class Exchange:
     async def handle(self, request: Request) -> Response:
         """Answer ``request`` (stats included); may sleep for latency faults."""
         runtime = self.runtime
-        match = resolve(request.path, control=runtime.control)
-        if match is not None and match.route.control:
-            if request.method not in match.route.methods:
-                return self._method_not_allowed(match.route)
-            return handle_control(request, match.route.kind, runtime)
+        if is_control(request.path, runtime):  # the same routes as every simulator's
+            return handle_control(request, runtime, AscendexFault.from_json)
         runtime.stats.started()
         try:
-            return await self._answer(request, match)
+            return await self._answer(request, resolve(request.path))
         finally:
             runtime.stats.finished()
 

@@ -16,9 +16,7 @@ import enum
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["CONTROL_PREFIX", "Match", "Route", "RouteKind", "resolve", "route_names"]
-
-CONTROL_PREFIX: Final = "/__simulator__/"
+__all__ = ["Match", "Route", "RouteKind", "resolve", "route_names"]
 
 
 class RouteKind(enum.Enum):
@@ -34,9 +32,6 @@ class RouteKind(enum.Enum):
     PRODUCTS = "products"
     CASH_PRODUCTS = "cash/products"
     FUTURES_CONTRACTS = "futures/contract"
-    CONTROL_FAULTS = "control/faults"
-    CONTROL_STATS = "control/stats"
-    CONTROL_CLOCK = "control/clock"
 
 
 _CATALOG_KINDS: Final = frozenset({
@@ -53,7 +48,7 @@ class Route:
     kind: RouteKind
     methods: tuple[str, ...]
     api_path: str | None
-    """Signed after ``<timestamp>+``; ``None`` for public and control routes."""
+    """Signed after ``<timestamp>+``; ``None`` for public routes."""
     group_scoped: bool = False
     needs_view: bool = False
     """Requires the key's view permission (balances and risk; account info does not, since
@@ -63,12 +58,6 @@ class Route:
     def catalog(self) -> bool:
         """Whether this is a public market-catalog route (assets, products, contracts)."""
         return self.kind in _CATALOG_KINDS
-
-    @property
-    def control(self) -> bool:
-        """Whether this is a simulator control route (not part of the exchange)."""
-        return self.kind in (RouteKind.CONTROL_FAULTS, RouteKind.CONTROL_STATS,
-                             RouteKind.CONTROL_CLOCK)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +107,6 @@ _GROUPED: Final[dict[str, Route]] = {
     "/api/pro/v1/margin/risk": _RISK,
     "/api/pro/margin/risk": _RISK,
 }
-_CONTROL: Final[dict[str, Route]] = {
-    CONTROL_PREFIX + "faults": Route("control/faults", RouteKind.CONTROL_FAULTS,
-                                     ("GET", "POST", "DELETE"), None),
-    CONTROL_PREFIX + "stats": Route("control/stats", RouteKind.CONTROL_STATS,
-                                    ("GET", "DELETE"), None),
-    CONTROL_PREFIX + "clock": Route("control/clock", RouteKind.CONTROL_CLOCK,
-                                    ("GET", "POST"), None),
-}
 
 
 def route_names() -> frozenset[str]:
@@ -133,18 +114,16 @@ def route_names() -> frozenset[str]:
     return frozenset(r.name for r in (*_PLAIN.values(), *_GROUPED.values()))
 
 
-def resolve(path: str, *, control: bool) -> Match | None:
+def resolve(path: str) -> Match | None:
     """Find the route for a raw (not percent-decoded) path; ``None`` means 404.
 
-    The group must be a decimal segment (``0`` included: it is a valid group). Control
-    routes exist only when ``control`` is on, otherwise they are ordinary unknown paths.
+    The group must be a decimal segment (``0`` included: it is a valid group). The
+    simulator's control routes are not the exchange's: the handler answers them before
+    routing (:mod:`adapters.simkit.control`), and when control is off they are unknown here.
     """
     route = _PLAIN.get(path)
     if route is not None:
         return Match(route, None)
-    if path.startswith(CONTROL_PREFIX):
-        route = _CONTROL.get(path) if control else None
-        return Match(route, None) if route is not None else None
     slash = path.find("/", 1)
     if slash <= 1:
         return None

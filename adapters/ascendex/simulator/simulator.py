@@ -109,7 +109,7 @@ class AscendexSimulator:
         """Start serving on a background thread; use as a context manager to stop it.
 
         ``control=True`` opens the ``/__simulator__/`` control routes (see
-        :mod:`adapters.ascendex.simulator.control`).
+        :mod:`adapters.simkit.control`, the same for every simulator).
         """
         return RunningSimulator(
             self._exchange(control=control), host, port, name="ascendex-simulator"
