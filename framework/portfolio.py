@@ -39,7 +39,15 @@ from framework.models import (
 )
 from framework.registry import ExchangeSupport
 from framework.results import AccountResult, AssetTotals, FanOut, total_by_asset
-from framework.valuation import PriceBook, RiskValuation, Valuation, value_in, value_risk
+from framework.valuation import (
+    PriceBook,
+    RiskValuation,
+    Valuation,
+    no_book_reason,
+    plain,
+    value_in,
+    value_risk,
+)
 
 __all__ = [
     "PART_ACCOUNT",
@@ -269,7 +277,8 @@ class AssetValue:
     """One asset's value in the quote, summed over every account and exchange holding it.
 
     ``value`` sums the valued positions only; ``unvalued`` counts those that had no price, and
-    then the value is a lower bound of what the asset is worth (``complete`` is ``False``).
+    then the value is only part of the asset's (``complete`` is ``False``): not a lower bound,
+    since an unvalued position may be a debt.
     ``value`` is ``None`` when no position of the asset could be valued.
     """
 
@@ -292,8 +301,8 @@ class PortfolioValue:
 
     ``total`` is the exact sum of every valued position. It is complete only when no position
     is unvalued and no account's balances are missing (``missing``, as in
-    :class:`framework.results.AssetTotals`); otherwise it is a lower bound, and a host must say
-    so (``complete``).
+    :class:`framework.results.AssetTotals`); otherwise it is only what could be read and valued
+    (not a lower bound: what is left out may be a debt), and a host must say so (``complete``).
     """
 
     quote: str
@@ -453,11 +462,11 @@ class _Prices:
     errors: dict[str, str] = attrs.field(factory=dict)
     failures: list[PartFailure] = attrs.field(factory=list)
     read: list[PriceBook] = attrs.field(factory=list)
+    unpriced: Mapping[str, str] = attrs.field(factory=dict)
 
     @classmethod
     def of(cls, books: FanOut[PriceBook] | None, plan: PricePlan) -> _Prices:
-        prices = cls()
-        prices.errors.update(plan.unpriced)
+        prices = cls(unpriced=plan.unpriced)
         for result in books or ():
             members = plan.groups.get(result.account, (result.account,))
             if result.value is not None:
@@ -473,11 +482,32 @@ class _Prices:
 
     def value(self, account: str, asset: str, amount: Decimal, quote: str) -> Valuation:
         book = self.books.get(account)
-        return value_in(asset, amount, quote, book, book_error=self.errors.get(account))
+        valued = value_in(asset, amount, quote, book, book_error=self.errors.get(account))
+        return self._unpriced(account, valued)
 
     def risk(self, account: str, risk: MarginRisk, quote: str) -> RiskValuation:
         book = self.books.get(account)
-        return value_risk(risk, quote, book, book_error=self.errors.get(account))
+        valued = value_risk(risk, quote, book, book_error=self.errors.get(account))
+        if account not in self.unpriced:
+            return valued
+        available = valued.available_value
+        return attrs.evolve(
+            valued,
+            total_value=self._unpriced(account, valued.total_value),
+            equity=self._unpriced(account, valued.equity),
+            debt=self._unpriced(account, valued.debt),
+            available_value=None if available is None else self._unpriced(account, available),
+        )
+
+    def _unpriced(self, account: str, valuation: Valuation) -> Valuation:
+        """An unpriced exchange's reason as it is, not ``no prices could be read: ...``.
+
+        No price was read there and none failed; that prefix is for a failed read.
+        """
+        reason = self.unpriced.get(account)
+        if reason is None or valuation.valued or valuation.reason != no_book_reason(None):
+            return valuation
+        return attrs.evolve(valuation, reason=reason)
 
 
 def _asset_values(positions: Sequence[Position], totals: AssetTotals) -> tuple[AssetValue, ...]:
@@ -494,7 +524,8 @@ def _asset_values(positions: Sequence[Position], totals: AssetTotals) -> tuple[A
         if not valuation.exact:
             inexact.add(position.asset)
     return tuple(
-        AssetValue(asset, net, values.get(asset), unvalued.get(asset, 0), asset not in inexact)
+        AssetValue(asset, net, None if asset not in values else plain(values[asset]),
+                   unvalued.get(asset, 0), asset not in inexact)
         for asset, net in totals.totals.items()
     )
 
@@ -538,7 +569,7 @@ def build_portfolio(
         total = EXACT.add(total, amount)
     value = PortfolioValue(
         quote,
-        total,
+        plain(total),
         assets,
         tuple(p for p in positions if p.valuation is not None and not p.valuation.valued),
         totals.missing,

@@ -135,7 +135,8 @@ def assets_table(portfolio: Portfolio) -> str:
         text = table(["ASSET", "NET", f"VALUE {value.quote}", "SHARE", ""], rows, {1, 2, 4})
         text += f"\nTOTAL {value_text(value.total)} {value.quote}"
         if not value.complete:
-            text += " (INCOMPLETE: a lower bound, see below)"
+            # Not "a lower bound": an unvalued debt, or a missing wallet's, would lower it.
+            text += " (INCOMPLETE: only what could be valued, see below)"
     count = len(totals.included)
     note = f"across {count} account{'s' if count != 1 else ''}"
     if totals.missing:

@@ -34,6 +34,8 @@ __all__ = [
     "PriceStep",
     "RiskValuation",
     "Valuation",
+    "no_book_reason",
+    "plain",
     "value_in",
     "value_risk",
 ]
@@ -59,6 +61,29 @@ so the same book always values the same holding the same way.
 """
 
 _ONE: Final = Decimal(1)
+_ZERO: Final = Decimal(0)
+
+
+def plain(value: Decimal) -> Decimal:
+    """``value`` written without the zeros the arithmetic left: the same number, shorter.
+
+    A product keeps every factor's decimals (``20 x 0.040723859375 x 8000`` is
+    ``6515.817500000000``), a zero amount keeps its own (``0E-9``): exact, but what a host
+    prints with ``str`` should not depend on how many zeros the exchange padded its figures
+    with. Trailing zeros of the fraction go, a whole number stays positional (``100``, never
+    ``1E+2``) and a zero is ``0`` (never ``-0``). Only the representation changes: the result
+    is equal to ``value``.
+    """
+    if value.is_zero():
+        return _ZERO
+    reduced = value.normalize(EXACT)
+    if int(reduced.as_tuple().exponent) > 0:
+        return reduced.quantize(_ONE, context=EXACT)
+    return reduced
+
+
+def _plain_or_none(value: Decimal | None) -> Decimal | None:
+    return None if value is None else plain(value)
 
 
 def _aware_utc(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -169,8 +194,9 @@ class Valuation:
     asset: str
     amount: Decimal
     quote: str
-    value: Decimal | None
-    rate: Decimal | None
+    value: Decimal | None = attrs.field(converter=_plain_or_none)
+    """Written without trailing zeros (:func:`plain`): ``6515.8175``, ``0``, ``100``."""
+    rate: Decimal | None = attrs.field(converter=_plain_or_none)
     """What one unit of ``asset`` is worth in ``quote`` (1 when they are the same asset)."""
     path: tuple[PriceStep, ...] = ()
     """The prices used, from ``asset`` to ``quote``; ``()`` when ``asset == quote``."""
@@ -247,6 +273,11 @@ def _path(book: PriceBook, asset: str, quote: str) -> tuple[PriceStep, ...] | No
     return None if best is None else best[1]
 
 
+def no_book_reason(book_error: str | None) -> str:
+    """The reason :func:`value_in` gives without a book: ``no prices could be read: <why>``."""
+    return f"no prices could be read: {book_error}" if book_error else "no prices could be read"
+
+
 def _unvalued(asset: str, amount: Decimal, quote: str, reason: str) -> Valuation:
     return Valuation(asset, amount, quote, None, None, (), True, reason)
 
@@ -289,8 +320,7 @@ def value_in(
             asset, amount, quote, f"{asset!r} is not an upper-case asset code, so no pair lists it"
         )
     if book is None:
-        said = f": {book_error}" if book_error else ""
-        return _unvalued(asset, amount, quote, f"no prices could be read{said}")
+        return _unvalued(asset, amount, quote, no_book_reason(book_error))
     path = _path(book, asset, quote)
     if path is None:
         reason = f"no {asset}/{quote}, {quote}/{asset} or bridge on {book.exchange}"
@@ -309,7 +339,7 @@ def _through(asset: str, amount: Decimal, quote: str, path: tuple[PriceStep, ...
     if denominator == _ONE:
         return Valuation(asset, amount, quote, scaled, numerator, path, True, None)
     rate = _DIVISION.copy().divide(numerator, denominator)
-    if scaled.is_zero():  # zero through any path, at the amount's own exponent (not 0E+1)
+    if scaled.is_zero():  # zero through any path, exactly (written 0, see plain)
         return Valuation(asset, amount, quote, scaled, rate, path, True, None)
     context = _DIVISION.copy()
     value = context.divide(scaled, denominator)

@@ -102,3 +102,19 @@ def test_an_inverted_price_that_does_not_divide_evenly_is_marked_inexact() -> No
     assert not usdt.exact
     assert not portfolio.value.exact
     assert usdt.value == Decimal("0.3333333333333333333333333333333333")  # 34 digits
+
+
+def test_an_unvalued_debt_makes_the_total_incomplete_but_never_a_lower_bound() -> None:
+    # BTC 1 at 30000 valued; 100 XYZ borrowed, no XYZ market: the real total is below 30000
+    account = AccountPortfolio("a", "paper", [_snapshot(("BTC", "1", "0"), ("XYZ", "0", "100"))])
+    portfolio = build_portfolio(
+        [account], "USDT", _book(("BTC/USDT", "30000")), PricePlan({"a": ("a",)})
+    )
+    assert portfolio.value is not None
+    assert portfolio.value.total == Decimal("30000")
+    assert not portfolio.value.complete
+    (xyz,) = portfolio.value.unvalued
+    assert xyz.net == Decimal("-100")
+    text = assets_table(portfolio)
+    assert "TOTAL 30000.00 USDT (INCOMPLETE: only what could be valued, see below)" in text
+    assert "lower bound" not in text

@@ -175,7 +175,7 @@ def test_a_zero_amount_is_worth_zero_through_its_path() -> None:
     assert v.exact  # 0 / 0.9 needs no rounding, although the rate 1 / 0.9 does
     assert v.rate == Decimal("1.111111111111111111111111111111111")
     listed = value_in("BTC", Decimal("0.00000000"), "USDT", book(("BTC/USDT", "40000.5")))
-    assert (str(listed.value), listed.path_text) == ("0E-9", "BTC/USDT")
+    assert (str(listed.value), listed.path_text) == ("0", "BTC/USDT")  # not 0E-9
 
 
 def test_a_negative_amount_keeps_its_sign() -> None:
@@ -184,6 +184,30 @@ def test_a_negative_amount_keeps_its_sign() -> None:
     assert v.value == Decimal("-4506.70210")
     inverse = value_in("EUR", Decimal("-100"), "USDT", book(("USDT/EUR", "0.9")))
     assert inverse.value == Decimal("-111.1111111111111111111111111111111")
+
+
+@pytest.mark.parametrize(
+    ("asset", "amount", "listed", "shown", "rate"),
+    [
+        ("ETH", "20", [("ETH/BTC", "0.040723859375"), ("BTC/USDT", "8000")], "6515.8175",
+         "325.790875"),
+        ("ETH", "-2", [("ETH/BTC", "0.0521"), ("BTC/USDT", "43250.5")], "-4506.7021",
+         "2253.35105"),
+        ("BTC", "0.00499500", [("BTC/USDT", "64000.00000000")], "319.68", "64000"),
+        ("BTC", "2.50", [("BTC/USDT", "40")], "100", "40"),
+        ("BTC", "-0.000", [("BTC/USDT", "40")], "0", "40"),
+        ("EUR", "0.0", [("USDT/EUR", "0.5")], "0", "2"),
+        ("USDT", "11200.000", [], "11200", "1"),
+        ("USDT", "1E+2", [], "100", "1"),
+    ],
+)
+def test_a_value_is_written_without_the_zeros_the_arithmetic_left(
+    asset: str, amount: str, listed: list[tuple[str, str]], shown: str, rate: str
+) -> None:
+    # Equal numbers either way; str() of a value must not depend on how the exchange padded.
+    v = value_in(asset, Decimal(amount), "USDT", book(*listed))
+    assert (str(v.value), str(v.rate)) == (shown, rate)
+    assert v.amount.as_tuple() == Decimal(amount).as_tuple()  # the amount as it was sent
 
 
 def test_the_quote_itself_needs_no_price_and_no_book() -> None:

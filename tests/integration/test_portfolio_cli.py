@@ -111,7 +111,7 @@ def test_an_unvalued_holding_is_listed_and_the_total_incomplete(
     assert main(_run(config, "--account", "bin", "--quote", "USDT")) == 0  # nothing failed
     out = capsys.readouterr().out
     assert "UNVALUED bin (binance) cash LTC: no LTC/USDT, USDT/LTC or bridge on binance" in out
-    assert "(INCOMPLETE: a lower bound, see below)" in out
+    assert "(INCOMPLETE: only what could be valued, see below)" in out
     assert "EQUITY USDT" in out
     assert "399420.95488" in out  # Binance's equity, 6.24095242 BTC x 64000
 

@@ -35,7 +35,7 @@ def test_demo_text_shows_values_shares_and_the_unvalued_holding(
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "Portfolio in USDT" in out
-    assert "TOTAL 302326796757.75582817 USDT (INCOMPLETE: a lower bound, see below)" in out
+    assert "TOTAL 302326796757.75582817 USDT (INCOMPLETE: only what could be valued, see below)" in out
     assert "████████████████████  100.0%" in out  # BTC on Binance is nearly all of it
     assert "UNVALUED binance-demo (binance) cash LTC" in out
     assert "binance   BTC/USDT  64000.00000000  last  GET /api/v3/ticker/price" in out
