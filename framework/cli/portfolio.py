@@ -15,7 +15,7 @@ import asyncio
 import csv
 import json
 import sys
-from typing import Any
+from typing import Any, Final
 
 from framework.cli.configuration import load_for
 from framework.cli.output import EXIT_OK, EXIT_SOME_FAILED, emit_json
@@ -86,6 +86,25 @@ async def _portfolio(config: FolioConfig, args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if portfolio.failures else EXIT_OK
 
 
+_NUMBERS: Final = frozenset(
+    {"total", "available", "locked", "borrowed", "interest", "net", "value", "rate", "prices"}
+)
+_FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(row: dict[str, str]) -> dict[str, str]:
+    """``row`` with each text cell that a spreadsheet would run as a formula quoted with ``'``.
+
+    An asset or account named ``=HYPERLINK(...)`` comes from an exchange's answer or a config
+    file; opened in a spreadsheet, the export must show it, not run it. Number columns keep
+    their sign: ``-5000`` is a debt, not a formula (docs/cli.md, "folio portfolio").
+    """
+    return {
+        column: f"'{cell}" if column not in _NUMBERS and cell.startswith(_FORMULA) else cell
+        for column, cell in row.items()
+    }
+
+
 def print_portfolio(portfolio: Portfolio, output: str) -> None:
     """Print ``portfolio`` as ``table``, ``json``, ``csv`` or ``jsonl``.
 
@@ -103,10 +122,12 @@ def print_portfolio(portfolio: Portfolio, output: str) -> None:
         columns = [*POSITION_COLUMNS, *(VALUATION_COLUMNS if quoted else ())]
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(position_row(p, quote=quoted) for p in portfolio.positions)
+        writer.writerows(_inert(position_row(p, quote=quoted)) for p in portfolio.positions)
     else:
         for position in portfolio.positions:
-            print(json.dumps(to_jsonable(position), ensure_ascii=False))
+            # ASCII escapes: a name holding U+2028 or U+0085 must not split the line for a
+            # reader that splits on every line break (Python's str.splitlines does).
+            print(json.dumps(to_jsonable(position), ensure_ascii=True))
     problems = failures_block(portfolio)
     if problems:
         print(problems, file=sys.stderr)
