@@ -6,7 +6,8 @@ and cross-margin (``margin``) balances and the margin risk profile; one
 readers (one connection pool, one signing clock) and closed by the core when the host closes.
 Public last prices (valuation) are read by a :class:`~adapters.binance.BinancePrices` per
 account, built without its credentials. It also ships the embedded simulator that
-``folio demo`` and ``folio simulate binance`` start.
+``folio demo`` and ``folio simulate binance`` start, serving the simulator's demo account
+(adapters/binance/simulator/demo.py) rather than the documentation's sample.
 """
 
 from __future__ import annotations
@@ -89,7 +90,9 @@ def _serve(host: str, port: int) -> Iterator[SimulatorHandle]:
 
     # Control routes on, as for AscendEX: a host under test stages faults and reads counters
     # of a simulator it did not start (POST /__simulator__/faults, GET .../stats).
-    with BinanceSimulator.seed().serve(host=host, port=port, control=True) as running:
+    # The demo account, not the documentation's sample (4.7 million BTC and unpriced LTC): a
+    # new user's first portfolio must be believable and wholly valued (simulator/demo.py).
+    with BinanceSimulator.demo().serve(host=host, port=port, control=True) as running:
         credentials = Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET)
         yield DemoEndpoint(EXCHANGE, running.url, credentials, KEY_ENV, SECRET_ENV,
                            control_url=f"{running.url}/__simulator__")
@@ -97,12 +100,11 @@ def _serve(host: str, port: int) -> Iterator[SimulatorHandle]:
 
 @hookimpl
 def folio_simulators() -> Sequence[Simulator]:
-    """The embedded Binance simulator, serving the API documentation's sample account."""
+    """The embedded Binance simulator, serving a modest demo account every ticker values."""
     return (
         Simulator(
             exchange=EXCHANGE,
-            description="Binance spot and cross-margin REST simulator with the documentation's "
-            "sample account",
+            description="Binance spot and cross-margin REST simulator with a demo account",
             start=_serve,
         ),
     )

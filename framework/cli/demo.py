@@ -77,7 +77,7 @@ async def _demo_run(
         })
     else:
         for exchange, url in urls.items():
-            print(f"{exchange} simulator listening on {url} (seed sample data)")
+            print(f"{exchange} simulator listening on {url} (simulated demo data)")
         print()
         print_balances(cash, WalletKind.CASH, as_json=False)
         print()

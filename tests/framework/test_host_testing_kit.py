@@ -44,8 +44,9 @@ from framework.testing import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED_CASH_BTC = {"ascendex": Decimal("22.1308675"), "binance": Decimal("4723846.89208129")}
-"""Each seed simulator's cash BTC total (docs/exchanges/*.md, the documentation's samples)."""
+SEED_CASH_BTC = {"ascendex": Decimal("22.1308675"), "binance": Decimal("0.41250000")}
+"""Each plugin-served simulator's cash BTC total: AscendEX's seed sample (docs/exchanges/
+ascendex.md), Binance's demo account (adapters/binance/simulator/demo.py)."""
 
 
 @pytest.fixture(scope="module")

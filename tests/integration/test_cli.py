@@ -189,20 +189,22 @@ def test_demo_runs_the_whole_stack_in_a_fresh_process() -> None:
     margin = value("margin", "ascendex-demo")["balances"]
     assert [(r["asset"], r["total"]) for r in margin] == [("USDT", "11200"), ("ETH", "20")]
     assert value("risk", "ascendex-demo")["total_value"] == "17715.8175"
-    # Binance's documentation samples, side by side with AscendEX's
+    # Binance's demo account (adapters/binance/simulator/demo.py), not the documentation's
+    # sample: a modest wallet, the empty ETH margin row hidden, USDT borrowed
     spot = {r["asset"]: r["total"] for r in value("cash", "binance-demo")["balances"]}
-    assert spot == {"BTC": "4723846.89208129", "LTC": "4763368.68006011"}
+    assert spot == {"BTC": "0.41250000", "LTC": "12.50000000", "ETH": "3.15000000",
+                    "BNB": "25.40000000", "USDT": "1843.27000000"}
     binance_margin = value("margin", "binance-demo")["balances"]
     assert [(r["asset"], r["net"]) for r in binance_margin] == [
-        ("BTC", "0.00499500"), ("BNB", "2144.83333328")
+        ("BTC", "0.06000000"), ("USDT", "-1250.42000000")
     ]
-    assert value("risk", "binance-demo")["health"]["value"] == "11.64405625"
+    assert value("risk", "binance-demo")["health"]["value"] == "2.72590341"
     for exchange in ("ascendex", "binance"):
         assert document["simulators"][exchange].startswith("http://127.0.0.1:")
     # the portfolio: net per asset over both exchanges' cash and margin wallets
     totals = document["portfolio"]["totals"]
     assert Decimal(totals["BTC"]) == (
-        Decimal("22.1308675") + Decimal("4723846.89208129") + Decimal("0.00499500")
+        Decimal("22.1308675") + Decimal("0.41250000") + Decimal("0.06000000")
     )
-    assert totals["ETH"] == "20.6"
+    assert Decimal(totals["ETH"]) == Decimal("0.6") + Decimal("20") + Decimal("3.15")
     assert document["portfolio"]["included"] == ["ascendex-demo", "binance-demo"]

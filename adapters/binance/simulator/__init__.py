@@ -29,9 +29,12 @@ minute (:mod:`~.weights`); every answer reports it in ``X-MBX-USED-WEIGHT-1M`` o
 Faults (:mod:`~.faults`) inject latency, clock offsets, 429, 418, 5xx, error codes, garbled
 and cut bodies and connection resets.
 
-Modules: :mod:`~.accounts` (account state, the seed), :mod:`~.auth`, :mod:`~.routes`,
-:mod:`~.weights`, :mod:`~.faults`, :mod:`~.handler` (decision order), :mod:`~.payloads`,
-:mod:`~.simulator`, :mod:`~.pytest_plugin` (fixtures).
+``BinanceSimulator.demo()`` serves a modest account every ticker values instead of the sample
+(:mod:`~.demo`): the plugin's simulator, which ``folio demo`` starts.
+
+Modules: :mod:`~.accounts` (account state, the seed), :mod:`~.demo` (the demo account),
+:mod:`~.auth`, :mod:`~.routes`, :mod:`~.weights`, :mod:`~.faults`, :mod:`~.handler` (decision
+order), :mod:`~.payloads`, :mod:`~.simulator`, :mod:`~.pytest_plugin` (fixtures).
 """
 
 from adapters.binance.simulator.accounts import (
@@ -47,6 +50,7 @@ from adapters.binance.simulator.accounts import (
     seed_bytes,
 )
 from adapters.binance.simulator.auth import sign
+from adapters.binance.simulator.demo import DEMO_MARKETS, demo_account
 from adapters.binance.simulator.faults import Fault, FaultError, FaultKind
 from adapters.binance.simulator.options import SimulatorOptions
 from adapters.binance.simulator.simulator import (
@@ -59,6 +63,7 @@ from adapters.simkit.stats import SimStats
 __all__ = [
     "DEMO_API_KEY",
     "DEMO_API_SECRET",
+    "DEMO_MARKETS",
     "AccountsError",
     "BinanceSimulator",
     "Fault",
@@ -72,6 +77,7 @@ __all__ = [
     "SimStats",
     "SimulatorOptions",
     "SpotRow",
+    "demo_account",
     "seed_account",
     "seed_bytes",
     "sign",

@@ -9,8 +9,9 @@ price the three rounded totals of the documentation's sample all allow. A priced
 
 On purpose, the seed lists no ``USDTBTC`` (USDT in BTC is ``BTCUSDT`` the other way round), no
 ``BNBUSDT`` or ``ETHUSDT`` (valued in USDT they need a bridge through BTC), and no market at all
-for LTC, which the spot sample holds: a host sees an unvalued holding. ``OLDBTC`` is halted
-(``BREAK``): listed, priced, and never to be used.
+for LTC, which the spot sample holds: a host sees an unvalued holding (the demo account's
+markets, :data:`~.demo.DEMO_MARKETS`, add ``LTCBTC``). ``OLDBTC`` is halted (``BREAK``):
+listed, priced, and never to be used.
 """
 
 from __future__ import annotations

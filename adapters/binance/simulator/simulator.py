@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from adapters.binance.simulator.accounts import AccountsError, SimAccount, seed_account
+from adapters.binance.simulator.demo import DEMO_MARKETS, demo_account
 from adapters.binance.simulator.handler import BinanceExchange
 from adapters.binance.simulator.markets import Market, markets_for
 from adapters.binance.simulator.options import SimulatorOptions
@@ -95,6 +96,18 @@ class BinanceSimulator:
     ) -> BinanceSimulator:
         """One account: the documentation's example key and secret and its sample answers."""
         return cls([seed_account()], clock, options=options)
+
+    @classmethod
+    def demo(
+        cls, *, clock: Callable[[], int] | None = None, options: SimulatorOptions | None = None
+    ) -> BinanceSimulator:
+        """One account: the seed's key and secret, a modest wallet every ticker values.
+
+        What the plugin's simulator serves (``folio demo``, ``folio simulate binance``, the host
+        testing kit), see :mod:`.demo`; the adapter tests keep :meth:`seed`, the
+        documentation's sample, which a first look at folio cannot value.
+        """
+        return cls([demo_account()], clock, options=options, markets=DEMO_MARKETS)
 
     def account(self, api_key: str) -> SimAccount:
         """The account of ``api_key`` (``KeyError`` if unknown)."""
