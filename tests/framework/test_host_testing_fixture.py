@@ -37,6 +37,30 @@ def test_importing_the_pytest_plugin_loads_no_adapter_plugin_or_kit() -> None:
     assert loaded == "[]"
 
 
+def test_importing_the_pytest_plugin_costs_a_session_no_module_of_folio_or_asyncio() -> None:
+    # Every pytest session of the environment pays for what this import pulls in: the
+    # package's own names (Folio, SyncFolio...) are imported on first use, not on the way.
+    added = _run(textwrap.dedent(f"""
+        import sys
+        import pytest
+        before = set(sys.modules)
+        import {MODULE}
+        print(sorted(set(sys.modules) - before))
+    """))
+    assert added == str(sorted(["framework", "framework.testing", MODULE]))
+
+
+def test_the_package_names_are_the_same_objects_when_imported_on_first_use() -> None:
+    shown = _run(textwrap.dedent("""
+        import framework
+        from framework import *  # noqa: F403
+        from framework.host import Folio as home
+        print(framework.Folio is home, sorted(framework.__all__) == sorted(dir(framework)
+              and [n for n in framework.__all__ if hasattr(framework, n)]))
+    """))
+    assert shown == "True True"
+
+
 def test_the_check_above_would_see_a_loaded_adapter() -> None:
     loaded = _run(textwrap.dedent("""
         import sys
