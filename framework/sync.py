@@ -120,7 +120,9 @@ class SyncFolio:
     def subscribe(self, listener: RequestListener) -> Callable[[], None]:
         """Call ``listener`` with every HTTP attempt's event (see :meth:`Folio.subscribe`).
 
-        It runs in the thread that made the blocking call, while that call runs.
+        It runs in the thread that made the blocking call, while that call runs; during a
+        blocking stream, in the stream's worker thread while the host's loop body runs
+        (framework/syncstream.py), so what it shares with the loop body needs a lock.
         """
         return self._async.subscribe(listener)
 
