@@ -67,11 +67,23 @@ def _imported_location(top: str) -> Path | None:
 def shadowing_note(target: str, distribution: metadata.Distribution | None) -> str | None:
     """Why the entry point ``target`` (``"plugins.ascendex"``) may have failed to import.
 
-    ``None`` when its top-level package is imported from where its distribution installed it
-    (or where that is cannot be told): the failure is then the plugin's own. Otherwise one
-    sentence naming the shadowing file, the shadowed package and the two fixes.
+    ``None`` when its top-level package, and each of folio's (:data:`FOLIO_PACKAGES`, which
+    plugins import), is imported from where it was installed (or where that is cannot be
+    told): the failure is then the plugin's own. Otherwise one sentence naming the shadowing
+    file, the shadowed package and the two fixes.
     """
     top = target.split(":", 1)[0].split(".", 1)[0].strip()
+    # The entry point's own package first, then folio's: a bundled plugin (``plugins.ascendex``)
+    # imports ``adapters.ascendex``, so a host's ``adapters`` package breaks it as surely.
+    for candidate in dict.fromkeys((top, *FOLIO_PACKAGES)):
+        note = _shadowed(candidate, distribution)
+        if note is not None:
+            return note
+    return None
+
+
+def _shadowed(top: str, distribution: metadata.Distribution | None) -> str | None:
+    """The sentence for the top-level package ``top`` if another one is imported in its place."""
     expected = _installed_location(top, distribution)
     imported = _imported_location(top)
     if expected is None or imported is None or imported.is_relative_to(expected):

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from framework.loading import PluginRecord, PluginStatus
 
-__all__ = ["BLOCK_ENV", "unserved_message"]
+__all__ = ["BLOCK_ENV", "not_loaded_clause", "unserved_message", "why_not_loaded"]
 
 BLOCK_ENV = "FOLIO_BLOCK_PLUGINS"
 """The environment variable listing plugins never to load (framework/config/accounts.py)."""
@@ -26,15 +26,31 @@ def _blocked_by(name: str, environ: Mapping[str, str]) -> str:
     return BLOCK_ENV if name in listed else "[plugins] block in the configuration file"
 
 
-def _why_not_loaded(record: PluginRecord, environ: Mapping[str, str]) -> str:
+def why_not_loaded(record: PluginRecord, environ: Mapping[str, str] | None = None) -> str:
+    """Why a plugin that is not loaded is not, e.g. ``blocked by FOLIO_BLOCK_PLUGINS``.
+
+    ``folio plugins`` shows it as the plugin's problem; the sentence of an account whose
+    exchange is not served ends with it. ``environ`` defaults to ``os.environ``.
+    """
+    environ = os.environ if environ is None else environ
     if record.status is PluginStatus.BLOCKED:
-        return f"is blocked by {_blocked_by(record.name, environ)}"
+        return f"blocked by {_blocked_by(record.name, environ)}"
     if record.status is PluginStatus.DISABLED:
         return (
-            "is disabled: external plugins are off (FOLIO_NO_EXTERNAL_PLUGINS or "
+            "disabled: external plugins are off (FOLIO_NO_EXTERNAL_PLUGINS or "
             "[plugins] external = false)"
         )
     return f"failed to load ({record.error or 'no reason given'})"
+
+
+def not_loaded_clause(record: PluginRecord, environ: Mapping[str, str] | None = None) -> str:
+    """:func:`why_not_loaded` as the end of a sentence about the plugin.
+
+    As in "its plugin 'binance' is blocked by FOLIO_BLOCK_PLUGINS" or "its plugin 'binance'
+    failed to load (import failed: ...)".
+    """
+    why = why_not_loaded(record, environ)
+    return why if record.status is PluginStatus.FAILED else f"is {why}"
 
 
 def unserved_message(
@@ -52,13 +68,13 @@ def unserved_message(
     not_loaded = [r for r in records if r.status is not PluginStatus.LOADED]
     own = [r for r in not_loaded if r.name == exchange]
     if own:
-        why = _why_not_loaded(own[0], env)
+        why = not_loaded_clause(own[0], env)
         return (
             f"exchange {exchange!r} is not served: its plugin {exchange!r} {why} "
             f"(served: {installed})"
         )
     message = f"no installed plugin serves exchange {exchange!r} (installed: {installed})"
     if not_loaded:
-        hints = "; ".join(f"{r.name!r} {_why_not_loaded(r, env)}" for r in not_loaded)
+        hints = "; ".join(f"{r.name!r} {not_loaded_clause(r, env)}" for r in not_loaded)
         message += f"; plugins not loaded: {hints}"
     return message

@@ -23,12 +23,14 @@ import attrs
 
 from framework.cli.logs import LEVELS, level_name
 from framework.config import CONFIG_ENV, DEFAULT_CONFIG_PATH
+from framework.retry import DEFAULT_RETRY_POLICY
 
 __all__ = [
     "ADD_UP",
     "GLOBAL_OPTIONS",
     "GlobalOption",
     "add_global_options",
+    "config_path",
     "merge",
     "positive_seconds",
 ]
@@ -47,11 +49,13 @@ def _add_up(before: Any, after: Any) -> Any:
 
 
 def positive_seconds(text: str) -> float:
-    """Parse a duration in seconds for ``--timeout``: a positive, finite number.
+    """Parse a duration in seconds for ``--timeout``: a number the ``deadline`` setting takes.
 
-    ``nan``, ``inf``, zero and negative values are refused with one line (argparse turns the
-    ``ArgumentTypeError`` into a usage error, exit 2), because a deadline that is never reached
-    or already passed is not a deadline.
+    ``nan``, ``inf``, zero, negative values and values below the ``deadline`` setting's own
+    minimum (framework/retry.py) are refused with one line naming ``--timeout`` (argparse
+    turns the ``ArgumentTypeError`` into a usage error, exit 2): a deadline that is never
+    reached or already passed is not a deadline, and a value refused later by the network
+    settings would be reported as an error of the configuration file, which has none.
     """
     try:
         value = float(text)
@@ -61,7 +65,24 @@ def positive_seconds(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         msg = f"must be a positive, finite number of seconds, got {text!r}"
         raise argparse.ArgumentTypeError(msg)
+    try:
+        attrs.evolve(DEFAULT_RETRY_POLICY, deadline=value)
+    except ValueError as exc:  # "deadline must be at least 0.001, got 1e-09"
+        msg = f"too short for a deadline ({exc})"
+        raise argparse.ArgumentTypeError(msg) from None
     return value
+
+
+def config_path(text: str) -> str:
+    """Parse ``--config``: a path, not an empty word (``--config ""`` or ``--config=``).
+
+    An empty path would name the working directory, and "cannot read configuration file: Is
+    a directory" does not say that the option was empty.
+    """
+    if not text.strip():
+        msg = "expected the path of a TOML file, got an empty value"
+        raise argparse.ArgumentTypeError(msg)
+    return text
 
 
 ADD_UP: Final = _add_up
@@ -96,6 +117,7 @@ GLOBAL_OPTIONS: Final[tuple[GlobalOption, ...]] = (
         {
             "dest": "config",
             "default": None,
+            "type": config_path,
             "metavar": "PATH",
             "help": f"TOML file listing the accounts (default: ${CONFIG_ENV}, else "
             f"./{DEFAULT_CONFIG_PATH}, else $XDG_CONFIG_HOME/folio/folio.toml, else "

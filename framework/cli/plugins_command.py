@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any
 
+import attrs
+
 from framework.cli.output import EXIT_OK, EXIT_SOME_FAILED, emit_json
-from framework.config import PluginPolicy, load_config
+from framework.config import ConfigLocation, ConfigOrigin, PluginPolicy, load_config
 from framework.host import Plugins
+from framework.loading import PluginRecord, PluginStatus
 from framework.registry import ExchangeSupport
 from framework.render import plugins_table
+from framework.unserved import why_not_loaded
 
 __all__ = ["register"]
 
@@ -36,8 +39,8 @@ def _exchange_json(support: ExchangeSupport) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """List the plugins; exit 1 when one failed to load or two claim one exchange."""
-    plugins = Plugins(_policy_from(args.config))
-    records = plugins.records
+    plugins = Plugins(_policy_from(args.config_location))
+    records = [_said(r) for r in plugins.records]
     exchanges = plugins.exchanges()
     conflicts = plugins.registry.conflicts()
     if args.json:
@@ -64,12 +67,26 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if broken else EXIT_OK
 
 
-def _policy_from(path: str) -> PluginPolicy | None:
-    """The plugin policy of the config file if there is one; plugins need no accounts.
+def _said(record: PluginRecord) -> PluginRecord:
+    """The record, a blocked or disabled plugin's reason saying by what.
 
-    A file that exists but cannot be used is an error, not ignored: its ``[plugins]`` table
+    The loader's own words are "blocked by policy"; an account on its exchange is told by
+    what (framework/unserved.py), and so is the operator who lists the plugins.
+    """
+    if record.status in (PluginStatus.BLOCKED, PluginStatus.DISABLED):
+        return attrs.evolve(record, error=why_not_loaded(record))
+    return record
+
+
+def _policy_from(location: ConfigLocation) -> PluginPolicy | None:
+    """The plugin policy of the configuration file; plugins need no accounts.
+
+    No file is needed when none was named and none is found in the default places: every
+    plugin is listed. A file that was named (``--config``, ``FOLIO_CONFIG``) must exist, and
+    a file that exists but cannot be used is an error, not ignored: its ``[plugins]`` table
     may block a plugin, and listing that plugin as loaded would tell the operator otherwise.
     """
-    if not os.path.lexists(path):
+    if location.origin is ConfigOrigin.NOT_FOUND:
         return None
-    return load_config(path).plugins
+    # Not location.load(): framework.cli.app.main adds why this file was read, once.
+    return load_config(location.path).plugins

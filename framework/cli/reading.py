@@ -56,8 +56,13 @@ def register(commands: Any) -> None:
 
 
 def _accounts(args: argparse.Namespace) -> list[str] | None:
+    """The ``--account`` names, each once, in the order first given (``None``: every account).
+
+    ``--account main --account main`` is one account: read twice, its balances would be added
+    twice into the totals, which would still say "across 1 account".
+    """
     selected: list[str] | None = args.account
-    return selected
+    return None if selected is None else list(dict.fromkeys(selected))
 
 
 async def _balances(config: FolioConfig, args: argparse.Namespace) -> int:

@@ -13,7 +13,9 @@ from typing import Any
 from framework.cli.output import EXIT_OK, EXIT_UNUSABLE
 from framework.config.shown import NAME
 from framework.host import Plugins
+from framework.loading import PluginStatus
 from framework.providers import DemoEndpoint
+from framework.unserved import not_loaded_clause
 
 __all__ = ["register"]
 
@@ -36,6 +38,14 @@ def _port(text: str) -> int:
     return port
 
 
+def _host(text: str) -> str:
+    """Parse ``--host``: an address or host name; an empty one would print ``http://:PORT``."""
+    if not text.strip():
+        msg = "expected an address or host name (127.0.0.1, or 0.0.0.0 for every interface)"
+        raise argparse.ArgumentTypeError(msg)
+    return text.strip()
+
+
 def _account_name(text: str) -> str:
     if not NAME.match(text):
         msg = f"an account name is 1-64 letters, digits, '_', '.' or '-', got {text!r}"
@@ -52,6 +62,16 @@ def _cannot_serve(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+def _not_loaded(exchange: str, plugins: Plugins) -> str:
+    """Why the exchange's own plugin, if it is installed, did not load (blocked, failed...).
+
+    Without it, "no simulator for 'ascendex' (available: binance)" reads as "not installed"
+    when the operator blocked the plugin or a package shadows it (framework/unserved.py).
+    """
+    own = [r for r in plugins.records if r.name == exchange and r.status is not PluginStatus.LOADED]
+    return f"; its plugin {exchange!r} {not_loaded_clause(own[0])}" if own else ""
+
+
 def register(commands: Any) -> None:
     """Add the ``simulate`` subcommand to ``commands``."""
     simulate = commands.add_parser(
@@ -61,7 +81,9 @@ def register(commands: Any) -> None:
         "Prints its URL and a ready-to-use configuration.",
     )
     simulate.add_argument("exchange", help="exchange name, e.g. ascendex")
-    simulate.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    simulate.add_argument(
+        "--host", type=_host, default="127.0.0.1", help="address to bind (default loopback)"
+    )
     simulate.add_argument(
         "--port", type=_port, default=0, help="port (0-65535); 0 picks a free one (default)"
     )
@@ -87,10 +109,8 @@ def run(args: argparse.Namespace) -> int:
     simulator = simulators.get(args.exchange.lower())
     if simulator is None:
         available = ", ".join(sorted(simulators)) or "none"
-        print(
-            f"folio: no simulator for {args.exchange!r} (available: {available})",
-            file=sys.stderr,
-        )
+        print(f"folio: no simulator for {args.exchange!r} (available: {available})"
+              f"{_not_loaded(args.exchange.lower(), plugins)}", file=sys.stderr)
         return EXIT_UNUSABLE
     # Ctrl-C may come at any moment after start, even before the wait: the whole serving
     # block is inside the handler, and leaving the ``with`` stops the server either way.

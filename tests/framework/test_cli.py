@@ -81,7 +81,7 @@ def test_an_unusable_command_exits_2(config: str, capsys: pytest.CaptureFixture[
 def test_plugins_lists_the_third_party_plugin_and_exits_0(
     acme: PluginSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--config", str(tmp_path / "none.toml"), "plugins", "--json"]) == 0
+    assert main(["--config", _empty_config(tmp_path), "plugins", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     plugins = {p["name"]: p for p in document["plugins"]}
     assert plugins["acme"]["distribution"] == "acme-folio"
@@ -94,7 +94,7 @@ def test_plugins_exits_1_when_a_plugin_is_broken(
     acme: PluginSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     acme.install_plugin("broken", FAILS_TO_IMPORT)
-    assert main(["--config", str(tmp_path / "none.toml"), "plugins"]) == 1
+    assert main(["--config", _empty_config(tmp_path), "plugins"]) == 1
     out = capsys.readouterr().out
     assert "broken    failed" in out
     assert "import failed: RuntimeError: acme-broken needs libacme 2" in out
@@ -105,6 +105,7 @@ def test_plugins_exits_1_on_a_conflict_until_the_config_blocks_one(
 ) -> None:
     acme.install_plugin("acme-fork", plugin_module("acme"), attribute="plugin")
     path = tmp_path / "folio.toml"
+    path.write_text("", encoding="utf-8")
     assert main(["--config", str(path), "plugins"]) == 1
     assert "CONFLICT acme: claimed by acme, acme-fork" in capsys.readouterr().out
 
@@ -113,3 +114,13 @@ def test_plugins_exits_1_on_a_conflict_until_the_config_blocks_one(
     out = capsys.readouterr().out
     assert "CONFLICT" not in out
     assert "acme-fork  blocked" in out
+
+
+def _empty_config(tmp_path: Path) -> str:
+    """A configuration file with no account and no [plugins] table: every plugin is listed.
+
+    It must exist: a file named with --config that does not is an error (docs/cli.md).
+    """
+    path = tmp_path / "empty.toml"
+    path.write_text("", encoding="utf-8")
+    return str(path)

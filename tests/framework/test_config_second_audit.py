@@ -377,5 +377,8 @@ def test_plugins_with_a_broken_config_says_so_instead_of_ignoring_its_policy(
     assert main(["--config", str(broken), "plugins"]) == 2
     captured = capsys.readouterr()
     assert "plugins.strict" in captured.err
-    assert main(["--config", str(tmp_path / "missing.toml"), "plugins", "--json"]) in (0, 1)
-    json.loads(capsys.readouterr().out)
+    # A file the user named must exist: its [plugins] table may block what would be listed.
+    assert main(["--config", str(tmp_path / "missing.toml"), "plugins", "--json"]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["type"] == "ConfigurationError"
+    assert "configuration file not found" in error["message"]

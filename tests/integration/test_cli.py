@@ -151,7 +151,7 @@ def test_missing_environment_variable_fails_that_account_only(
 def test_plugins_lists_each_bundled_exchange(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
 ) -> None:
-    assert main(["--config", str(tmp_path / "none.toml"), "plugins", "--json"]) == 0
+    assert main(["--config", _empty_config(tmp_path), "plugins", "--json"]) == 0
     document = _json(capsys)
     (plugin,) = [p for p in document["plugins"] if p["name"] == name]
     assert plugin["status"] == "loaded"
@@ -166,7 +166,7 @@ def test_blocked_plugin_is_reported(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FOLIO_BLOCK_PLUGINS", "ascendex")
-    assert main(["--config", str(tmp_path / "none.toml"), "plugins", "--json"]) == 0
+    assert main(["--config", _empty_config(tmp_path), "plugins", "--json"]) == 0
     document = _json(capsys)
     statuses = {p["name"]: p["status"] for p in document["plugins"]}
     assert statuses == {"ascendex": "blocked", "binance": "loaded"}
@@ -208,3 +208,13 @@ def test_demo_runs_the_whole_stack_in_a_fresh_process() -> None:
     )
     assert Decimal(totals["ETH"]) == Decimal("0.6") + Decimal("20") + Decimal("3.15")
     assert document["portfolio"]["included"] == ["ascendex-demo", "binance-demo"]
+
+
+def _empty_config(tmp_path: Path) -> str:
+    """A configuration file with no account and no [plugins] table: every plugin is listed.
+
+    It must exist: a file named with --config that does not is an error (docs/cli.md).
+    """
+    path = tmp_path / "empty.toml"
+    path.write_text("", encoding="utf-8")
+    return str(path)
