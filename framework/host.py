@@ -432,7 +432,9 @@ class Folio:
     def _stream(
         self, read: Callable[[str], Awaitable[T]], accounts: Iterable[str] | None
     ) -> AsyncGenerator[AccountResult[T], None]:
-        names = list(self._accounts if accounts is None else accounts)
+        # An account named twice is read once: its balances counted twice would be a wrong
+        # total (docs/host-api.md, "Results side by side").
+        names = list(dict.fromkeys(self._accounts if accounts is None else accounts))
         return as_completed(
             names, lambda name: self._outcome(read, name), self._streamed, self._on_own_loop
         )
@@ -441,7 +443,9 @@ class Folio:
         self, read: Callable[[str], Awaitable[T]], accounts: Iterable[str] | None
     ) -> FanOut[T]:
         self._on_own_loop()
-        names = list(self._accounts if accounts is None else accounts)
+        # An account named twice is read once: its balances counted twice would be a wrong
+        # total (docs/host-api.md, "Results side by side").
+        names = list(dict.fromkeys(self._accounts if accounts is None else accounts))
         results = await asyncio.gather(*(self._outcome(read, name) for name in names))
         return FanOut[T](results)
 
