@@ -25,9 +25,23 @@ __all__ = ["Pair", "Price", "PriceKind", "PriceReader"]
 
 
 def _asset_code(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Asset codes are upper case and non-empty: ``btc`` and ``BTC`` must not be two assets."""
-    if not isinstance(value, str) or not value or value != value.upper() or "/" in value:
-        msg = f"{attribute.name} must be an upper-case asset code without '/', got {value!r}"
+    """Asset codes are upper case and non-empty: ``btc`` and ``BTC`` must not be two assets.
+
+    Nor do they hold whitespace or a control character: a line break in a code would forge a
+    row of a table, a CSV or a JSON line.
+    """
+    if (
+        not isinstance(value, str)
+        or not value
+        or value != value.upper()
+        or "/" in value
+        or not value.isprintable()
+        or " " in value
+    ):
+        msg = (
+            f"{attribute.name} must be an upper-case asset code without '/', whitespace or "
+            f"control characters, got {value!r}"
+        )
         raise ValueError(msg)
 
 

@@ -338,18 +338,23 @@ def check_asset_codes(
     exchange lists two assets that way, and a host that sums by upper-cased code would add
     them up, while one that does not would show two holdings of what is one coin.
 
+    A code holding whitespace or a control character (a line break, U+2028) is refused too:
+    no exchange names an asset so, and in a table, a CSV or a JSON line it would forge a row.
+
     ``path(i)`` is the JSON path of row ``i``'s asset code, for the error.
     """
+    joined = "".join(codes)
     if (
         all(codes)
-        and list(map(str.strip, codes)) == list(codes)
+        and joined.isprintable()
+        and " " not in joined
         and len(set(map(str.casefold, codes))) == len(codes)
     ):
         return  # the common case, checked in C; the loop below names the first bad code
     seen: dict[str, str] = {}
     for index, code in enumerate(codes):
-        if not code or code != code.strip():
-            msg = f"asset code {code[:40]!r} is empty or padded with whitespace"
+        if not code or not code.isprintable() or " " in code:
+            msg = f"asset code {code[:40]!r} is empty or holds whitespace or a control character"
             raise InvalidResponseError(msg, field=path(index), exchange=exchange)
         folded = code.casefold()
         earlier = seen.get(folded)

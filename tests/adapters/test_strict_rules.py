@@ -372,9 +372,14 @@ def _codes(*codes: str) -> InvalidResponseError | None:
 @pytest.mark.parametrize(
     ("codes", "field", "words"),
     [
-        (("BTC", ""), "$.rows[1].asset", "empty or padded"),
-        (("BTC", " ETH"), "$.rows[1].asset", "empty or padded"),
-        (("BTC\n",), "$.rows[0].asset", "empty or padded"),
+        (("BTC", ""), "$.rows[1].asset", "empty or holds whitespace"),
+        (("BTC", " ETH"), "$.rows[1].asset", "empty or holds whitespace"),
+        (("BTC\n",), "$.rows[0].asset", "empty or holds whitespace"),
+        # inside a code, a line break or U+2028 would forge a row of a table, CSV or JSON line
+        (("BTC", "E\nTH"), "$.rows[1].asset", "control character"),
+        (("B\u2028TC",), "$.rows[0].asset", "control character"),
+        (("BTC", "US DT"), "$.rows[1].asset", "whitespace"),
+        (("BTC", "E\x00TH"), "$.rows[1].asset", "control character"),
         (("BTC", "ETH", "BTC"), "$.rows[2].asset", "listed twice"),
         (("BTC", "ETH", "btc"), "$.rows[2].asset", "differ only in case"),
         (("eth", "ETH"), "$.rows[1].asset", "differ only in case"),

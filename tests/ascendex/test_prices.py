@@ -120,7 +120,7 @@ def test_an_exchange_with_no_market_answers_an_empty_book() -> None:
         ([ticker("btc/usdt", "1")], "$.data[0].symbol", "BASE/QUOTE"),
         ([ticker("BTC/BTC", "1")], "$.data[0].symbol", "BASE/QUOTE"),
         ([ticker("BTC/USDT/X", "1")], "$.data[0].symbol", "BASE/QUOTE"),
-        ([ticker("BTC /USDT", "1")], "$.data[0].symbol", "BASE/QUOTE"),
+        ([ticker("BTC /USDT", "1")], "$.data[0].symbol", "whitespace"),
         ([ticker("/USDT", "1")], "$.data[0].symbol", "BASE/QUOTE"),
         ([ticker("BTC-PERP", "1", type="derivatives")], "$.data[0].type", "derivatives"),
         (ticker("BTC/USDT", "1"), "$.data", "list"),

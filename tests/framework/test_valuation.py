@@ -334,3 +334,11 @@ def test_a_risk_figure_without_prices_is_unvalued_and_another_exchanges_book_is_
     assert unvalued.equity.reason == "no prices could be read: alpha: HTTP 503"
     with pytest.raises(ValueError, match="a alpha risk figure cannot be valued with x prices"):
         value_risk(risk, "BTC", book(("BTC/USDT", "1")))
+
+
+@pytest.mark.parametrize("code", ["BT\nC", "B\u2028TC", "US DT", "E\tTH", "\x00", "btc", "A/B", ""])
+def test_a_pair_refuses_an_asset_code_that_could_forge_a_row(code: str) -> None:
+    with pytest.raises(ValueError, match="asset code"):
+        Pair(code, "USDT")
+    with pytest.raises(ValueError, match="asset code"):
+        Pair("USDT", code)

@@ -223,7 +223,8 @@ def expect_rows(kind: Kind, data: object) -> Expected:
     seen: set[str] = set()
     for index, row in enumerate(data):
         asset = row["asset"]
-        if not asset or asset != asset.strip() or asset.casefold() in seen:
+        plain = asset.isprintable() and " " not in asset  # no whitespace, no control char
+        if not asset or not plain or asset.casefold() in seen:
             return refused(f"$.data[{index}].asset")  # repeated, or repeated but for case
         seen.add(asset.casefold())
     for index, row in enumerate(data):
