@@ -37,6 +37,7 @@ from framework.models import (
     MarginRisk,
     WalletKind,
 )
+from framework.prices import is_asset_code
 from framework.registry import ExchangeSupport
 from framework.results import AccountResult, AssetTotals, FanOut, total_by_asset
 from framework.valuation import (
@@ -363,12 +364,14 @@ class Portfolio:
 
 
 def checked_quote(quote: str) -> str:
-    """``quote`` if it is an asset code (upper case, no ``/``), else a ``ValueError`` naming it.
+    """``quote`` if it is an asset code, else a ``ValueError`` naming it.
+
+    The rule is :func:`framework.prices.is_asset_code`, the one every pair is held to.
 
     ``usdt`` is refused rather than upper-cased: the API does not guess what a host meant (the
     ``folio`` command upper-cases what a person typed).
     """
-    if not quote or quote != quote.upper() or "/" in quote:
+    if not is_asset_code(quote):
         msg = f"quote must be an upper-case asset code such as 'USDT', got {quote!r}"
         raise ValueError(msg)
     return quote

@@ -21,23 +21,28 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-__all__ = ["Pair", "Price", "PriceKind", "PriceReader"]
+__all__ = ["Pair", "Price", "PriceKind", "PriceReader", "is_asset_code"]
+
+
+def is_asset_code(value: object) -> bool:
+    """Whether ``value`` can name an asset in a :class:`Pair`.
+
+    Upper case and non-empty (``btc`` and ``BTC`` must not be two assets), without ``/`` (the
+    pair separator), whitespace or a control character: a line break in a code would forge a
+    row of a table, a CSV or a JSON line.
+    """
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and value == value.upper()
+        and "/" not in value
+        and value.isprintable()
+        and " " not in value
+    )
 
 
 def _asset_code(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Asset codes are upper case and non-empty: ``btc`` and ``BTC`` must not be two assets.
-
-    Nor do they hold whitespace or a control character: a line break in a code would forge a
-    row of a table, a CSV or a JSON line.
-    """
-    if (
-        not isinstance(value, str)
-        or not value
-        or value != value.upper()
-        or "/" in value
-        or not value.isprintable()
-        or " " in value
-    ):
+    if not is_asset_code(value):
         msg = (
             f"{attribute.name} must be an upper-case asset code without '/', whitespace or "
             f"control characters, got {value!r}"

@@ -25,7 +25,7 @@ from typing import Any, Final
 import attrs
 
 from framework.models import EXACT, MarginRisk
-from framework.prices import Pair, Price
+from framework.prices import Pair, Price, is_asset_code
 
 __all__ = [
     "BRIDGE_PREFERENCE",
@@ -236,9 +236,13 @@ class Valuation:
 
 
 def _checked_code(name: str, value: object) -> str:
-    if not isinstance(value, str) or not value or value != value.upper() or "/" in value:
-        msg = f"{name} must be an upper-case asset code without '/', got {value!r}"
+    if not is_asset_code(value):
+        msg = (
+            f"{name} must be an upper-case asset code without '/', whitespace or control "
+            f"characters, got {value!r}"
+        )
         raise ValueError(msg)
+    assert isinstance(value, str)
     return value
 
 
@@ -301,8 +305,9 @@ def value_in(
     worth zero through the path found; with no path it is unvalued like any other.
 
     ``amount`` must be a finite ``Decimal`` (``TypeError``/``ValueError`` otherwise), ``quote``
-    an upper-case asset code (``ValueError``). An ``asset`` that is no asset code (lower case,
-    empty, with a ``/``) cannot be listed in a pair, so it is unvalued, with that reason.
+    an upper-case asset code (``ValueError``). An ``asset`` that is no asset code
+    (:func:`framework.prices.is_asset_code`: lower case, empty, with a ``/``, whitespace or a
+    control character) cannot be listed in a pair, so it is unvalued, with that reason.
     """
     quote = _checked_code("quote", quote)
     if type(amount) is not Decimal:
@@ -317,7 +322,7 @@ def value_in(
         _checked_code("asset", asset)
     except ValueError:
         return _unvalued(
-            asset, amount, quote, f"{asset!r} is not an upper-case asset code, so no pair lists it"
+            asset, amount, quote, f"{asset!r} is not an asset code a pair can list"
         )
     if book is None:
         return _unvalued(asset, amount, quote, no_book_reason(book_error))

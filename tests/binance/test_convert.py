@@ -316,7 +316,7 @@ def test_the_capitalised_key_is_read_and_named(margin_document: dict[str, Any]) 
 
 @pytest.mark.parametrize(
     ("asset", "says"),
-    [("BTC", "listed twice"), ("", "empty or padded"), (" LTC", "empty or padded")],
+    [("BTC", "listed twice"), ("", "empty or holds whitespace"), (" LTC", "holds whitespace")],
     ids=["duplicate", "empty", "padded"],
 )
 def test_bad_asset_codes_are_refused(spot_sample: bytes, asset: str, says: str) -> None:
