@@ -67,16 +67,9 @@ def folio_price_reader(exchange: str, context: AccountContext) -> BinancePrices 
     """The account's price reader: its base URL and HTTP settings, never its credentials."""
     if exchange != EXCHANGE:
         return None
-    account = context.account
-
-    def build() -> BinancePrices:
-        options = BinanceOptions.from_mapping(account.options, account=account.name,
-                                              source=account.source)
-        return BinancePrices(base_url=account.base_url or DEFAULT_BASE_URL,
-                             account=account.name, options=options, http=context.http,
-                             http_client=context.http_client)
-
-    return context.resource((EXCHANGE, "prices"), build)
+    return account_client(
+        context, EXCHANGE, BinancePrices, BinanceOptions, DEFAULT_BASE_URL, keyless=True
+    )
 
 
 @contextmanager

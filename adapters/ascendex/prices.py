@@ -22,7 +22,7 @@ import httpx
 from adapters.ascendex.convert import EXCHANGE
 from adapters.ascendex.options import DEFAULT_BASE_URL, AscendexOptions
 from adapters.ascendex.protocol import AscendexProtocol, utc_now
-from adapters.kit.client import ExchangeClient, HttpClientSource
+from adapters.kit.client import ExchangeClient, HttpClientSource, account_client
 from adapters.kit.clock import ServerClock
 from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
 from framework.errors import FolioError
@@ -86,14 +86,6 @@ def public_prices(context: AccountContext) -> AscendexPrices:
     Built on first use through ``context.resource`` (the core closes it with the host) on the
     host's shared HTTP client. Invalid options are refused as for balances, naming the key.
     """
-    account = context.account
-
-    def build() -> AscendexPrices:
-        options = AscendexOptions.from_mapping(
-            account.options, account=account.name, source=account.source
-        )
-        return AscendexPrices(base_url=account.base_url or DEFAULT_BASE_URL,
-                              account=account.name, options=options, http=context.http,
-                              http_client=context.http_client)
-
-    return context.resource((EXCHANGE, "prices"), build)
+    return account_client(
+        context, EXCHANGE, AscendexPrices, AscendexOptions, DEFAULT_BASE_URL, keyless=True
+    )

@@ -99,11 +99,16 @@ def account_client(
     client_type: Callable[..., C],
     options_type: type[_Options],
     default_url: str,
+    *,
+    keyless: bool = False,
 ) -> C:
     """The account's client, created on first use and shared by its readers.
 
     A plugin's balance and risk hooks both return it: one signing clock per account, the
     host's shared HTTP client, closed by the core when the host closes (``context.resource``).
+    ``keyless=True`` is the account's client for public endpoints (prices), a second one:
+    ``client_type`` then takes no credentials, which are never read, so an account whose keys
+    are missing still has its holdings valued (framework/hookspecs.py, ``PriceProvider``).
     """
     account = context.account
 
@@ -112,7 +117,7 @@ def account_client(
             account.options, account=account.name, source=account.source
         )
         return client_type(
-            context.credentials(),
+            *(() if keyless else (context.credentials(),)),
             base_url=account.base_url or default_url,
             account=account.name,
             options=options,
@@ -120,7 +125,7 @@ def account_client(
             http_client=context.http_client,
         )
 
-    client: C = context.resource(exchange, build)
+    client: C = context.resource((exchange, "public") if keyless else exchange, build)
     return client
 
 
