@@ -101,20 +101,20 @@ def _is_exact_decimal(_instance: object, attribute: attrs.Attribute[Any], value:
 def _amounts_are_exact(
     instance: AssetBalance, _attribute: attrs.Attribute[Any], _value: object
 ) -> None:
-    """:func:`_is_exact_decimal` for all four amounts of a balance, in one call.
+    """:func:`_is_exact_decimal` for all five amounts of a balance, in one call.
 
     The validator of the last amount field: by then every field is set. A 1,000-asset answer
-    builds 1,000 balances, and one call instead of four is a fifth of their cost
+    builds 1,000 balances, and one call instead of one per amount is a fifth of their cost
     (docs/performance.md, "Conversion"); the rule and its words are those of
     :func:`_is_exact_decimal`, field by field, the first bad field named.
     """
     total, available = instance.total, instance.available
-    borrowed, interest = instance.borrowed, instance.interest
+    borrowed, interest, pnl = instance.borrowed, instance.interest, instance.unrealized_pnl
     if (
         type(total) is Decimal and type(available) is Decimal
-        and type(borrowed) is Decimal and type(interest) is Decimal
+        and type(borrowed) is Decimal and type(interest) is Decimal and type(pnl) is Decimal
         and total.is_finite() and available.is_finite()
-        and borrowed.is_finite() and interest.is_finite()
+        and borrowed.is_finite() and interest.is_finite() and pnl.is_finite()
     ):
         return
     for field in attrs.fields(AssetBalance)[1:]:
@@ -158,27 +158,55 @@ silently rounded; additions in this context are exact at any width the converter
 class AssetBalance:
     """One asset's balance in one wallet.
 
-    ``total`` is what the exchange reports as the asset's total, ``available`` what can be used
-    right now (not locked by open orders or withdrawals). On margin wallets ``borrowed`` and
-    ``interest`` are the debt owed in this asset; elsewhere they are zero.
+    ``total`` is the ledger amount the exchange reports for the asset (what is held, without
+    the profit or loss of open positions), ``available`` what can be used right now (not held
+    by open orders, withdrawals or the margin of positions). Where the asset is borrowed,
+    ``borrowed`` and ``interest`` are the debt owed in this asset; elsewhere they are zero.
+
+    ``unrealized_pnl`` is the profit (or, negative, the loss) of open derivatives positions
+    settled in this asset, at the exchange's mark price: it is not yet in the ledger, so it is
+    its own field and never folded into ``total`` or ``net`` (docs/exchanges/binance.md,
+    "USD-M futures"). Wallets without derivatives leave it zero, and then :attr:`equity` is
+    :attr:`net`.
     """
 
     asset: str
     total: Decimal
     available: Decimal
     borrowed: Decimal = _ZERO
-    interest: Decimal = attrs.field(default=_ZERO, validator=_amounts_are_exact)
-    """Each amount is a finite ``Decimal``: checked for all four by the last one's validator."""
+    interest: Decimal = _ZERO
+    unrealized_pnl: Decimal = attrs.field(default=_ZERO, validator=_amounts_are_exact)
+    """Each amount is a finite ``Decimal``: checked for all five by the last one's validator."""
 
     @property
     def locked(self) -> Decimal:
-        """The part of ``total`` that is not available (held by orders or transfers)."""
-        return EXACT.subtract(self.total, self.available)
+        """What the asset holds that is not available: ``total + unrealized_pnl - available``.
+
+        Held by open orders or transfers and, on a derivatives wallet, by the margin of
+        positions (an exchange counts a position's profit as usable, so it is added back).
+        """
+        pnl = self.unrealized_pnl
+        held = self.total if not pnl else EXACT.add(self.total, pnl)
+        return EXACT.subtract(held, self.available)
 
     @property
     def net(self) -> Decimal:
-        """What the asset is worth to the owner after debt: total - borrowed - interest."""
+        """What the ledger holds for the owner after debt: total - borrowed - interest.
+
+        Without unrealized profit or loss (see :attr:`equity`): a position's profit is not the
+        owner's until it is closed, and a host that sums ``net`` sums settled amounts only.
+        """
         return EXACT.subtract(EXACT.subtract(self.total, self.borrowed), self.interest)
+
+    @property
+    def equity(self) -> Decimal:
+        """What the asset is worth to the owner with open positions marked: net + unrealized_pnl.
+
+        The figure a liquidation engine and a portfolio's totals use (framework/portfolio.py);
+        equal to :attr:`net` where nothing is unrealized.
+        """
+        pnl = self.unrealized_pnl
+        return self.net if not pnl else EXACT.add(self.net, pnl)
 
 
 def _balances_tuple(rows: Iterable[AssetBalance]) -> tuple[AssetBalance, ...]:
@@ -245,20 +273,37 @@ class HealthMetric(enum.StrEnum):
     """How an exchange expresses the distance of a margin account from liquidation.
 
     Exchanges use different ratios, and mixing them up is how dashboards show a healthy account
-    as doomed. The metric says which ratio :attr:`MarginHealth.value` holds; for both, higher is
-    safer and the account is liquidated when the value falls to ``liquidation_threshold``.
+    as doomed. The metric says which ratio :attr:`MarginHealth.value` holds and, by
+    :attr:`higher_is_safer`, which way it points: a cushion or margin level is liquidated when
+    it falls to ``liquidation_threshold``, a maintenance margin rate when it rises to it.
     """
 
     CUSHION = "cushion"
-    """Net asset value / effective maintenance margin (AscendEX). Liquidation starts at 1."""
+    """Equity / maintenance margin (AscendEX, OKX's ``mgnRatio``, Binance futures). Liquidation
+    starts at 1."""
 
     MARGIN_LEVEL = "margin_level"
-    """Total asset value / total liability (Binance). Liquidation at the exchange's call level."""
+    """Total asset value / total liability (Binance margin). Liquidation at the call level."""
+
+    MAINTENANCE_MARGIN_RATE = "maintenance_margin_rate"
+    """Maintenance margin / margin balance (Bybit's ``accountMMRate``): the inverse view, lower is
+    safer, and liquidation starts when it reaches the threshold (1, that is 100%)."""
+
+    @property
+    def higher_is_safer(self) -> bool:
+        """Whether a larger value is further from liquidation (``False`` for a rate of use)."""
+        return self is not HealthMetric.MAINTENANCE_MARGIN_RATE
+
+    def is_safe(self, value: Decimal, threshold: Decimal) -> bool:
+        """Whether ``value`` is on the safe side of ``threshold`` (the threshold itself is not)."""
+        return value > threshold if self.higher_is_safer else value < threshold
 
 
 class HealthState(enum.StrEnum):
     """What a margin account's health means, in words a host can act on.
 
+    An account is exposed when it owes something or its positions require maintenance margin:
+    a futures account that borrows nothing is still liquidated when its losses eat its margin.
     The state is decided from the account's amounts, not from the ratio alone, because
     exchanges send one sentinel for opposite situations: AscendEX's cushion is ``-1`` both when
     nothing is borrowed (nothing can be called) and when the net value is not positive (the
@@ -268,22 +313,23 @@ class HealthState(enum.StrEnum):
     """
 
     OK = "ok"
-    """Something is borrowed, the net value is positive, the ratio is above the liquidation
-    threshold."""
+    """The account is exposed, its equity is positive, and the ratio is on the safe side of the
+    liquidation threshold."""
 
     AT_RISK = "at_risk"
-    """The ratio is at or below the liquidation threshold: the exchange is liquidating or about
+    """The ratio has reached the liquidation threshold: the exchange is liquidating or about
     to."""
 
     INSOLVENT = "insolvent"
-    """Something is borrowed and the net value (equity) is zero or below: the debt exceeds what
-    the account holds. No ratio is shown (``value`` is :data:`NOT_APPLICABLE`)."""
+    """The account is exposed and its equity is zero or below: the debt or the positions' losses
+    exceed what the account holds. No ratio is shown (``value`` is :data:`NOT_APPLICABLE`)."""
 
     NOT_APPLICABLE = "not_applicable"
-    """Nothing is borrowed, so nothing can be liquidated. No ratio is shown."""
+    """Nothing is borrowed and no position requires maintenance margin, so nothing can be
+    liquidated. No ratio is shown."""
 
     UNRATED = "unrated"
-    """Something is borrowed and the net value is positive, but the exchange's liquidation
+    """The account is exposed and its equity is positive, but the exchange's liquidation
     threshold for this kind of account is not known, so folio cannot say whether the ratio is
     safe. The ratio is shown; treat the account as not known to be safe."""
 
@@ -311,7 +357,7 @@ def _health_is_consistent(instance: MarginHealth) -> None:
     if threshold is None:
         msg = f"a {state.value} health needs the liquidation threshold it was judged against"
         raise ValueError(msg)
-    if (value > threshold) != (state is HealthState.OK):
+    if instance.metric.is_safe(value, threshold) != (state is HealthState.OK):
         msg = (
             f"state {state.value} contradicts {instance.metric.value} {value} against the "
             f"liquidation threshold {threshold}"
@@ -348,36 +394,42 @@ class MarginHealth:
         liquidation_threshold: Decimal | None,
         equity: Decimal,
         debt: Decimal,
+        maintenance_margin: Decimal | None = None,
     ) -> MarginHealth:
         """The health of an account from its amounts and the exchange's ratio.
 
-        ``debt`` is everything owed (borrowed plus interest) and ``equity`` the net value, in
-        one currency; ``ratio`` is the exchange's figure, ``None`` where it sent a sentinel.
-        Nothing borrowed is :attr:`HealthState.NOT_APPLICABLE` (``ValueError`` when the equity
-        is then negative: without debt the net value is what is held); debt without positive equity
-        is :attr:`HealthState.INSOLVENT`, whatever the ratio says. Otherwise the ratio is
-        needed: ``ValueError`` when it is missing (the answer contradicts itself, and the
-        adapter reports it at the ratio's field).
+        ``debt`` is everything owed (borrowed plus interest), ``maintenance_margin`` what the
+        account's positions and loans require (``None``: not reported) and ``equity`` the net
+        value, in one currency; ``ratio`` is the exchange's figure, ``None`` where it sent a
+        sentinel. Neither debt nor maintenance margin is :attr:`HealthState.NOT_APPLICABLE`
+        (``ValueError`` when the equity is then negative: with nothing owed and no position the
+        net value is what is held); exposure without positive equity is
+        :attr:`HealthState.INSOLVENT`, whatever the ratio says. Otherwise the ratio is needed:
+        ``ValueError`` when it is missing (the answer contradicts itself, and the adapter
+        reports it at the ratio's field).
         """
         if debt < 0:
             msg = f"debt must not be negative, got {debt}"
             raise ValueError(msg)
-        if debt == 0:
-            if equity < 0:  # nothing owed: the net value is what is held, never below zero
-                msg = f"a net value {equity} without any debt contradicts itself"
+        if maintenance_margin is not None and maintenance_margin < 0:
+            msg = f"maintenance margin must not be negative, got {maintenance_margin}"
+            raise ValueError(msg)
+        if not is_exposed(debt, maintenance_margin):
+            if equity < 0:  # nothing owed, no position: the net value is what is held
+                msg = f"a net value {equity} without any debt or position contradicts itself"
                 raise ValueError(msg)
             return cls(metric, HealthState.NOT_APPLICABLE, NOT_APPLICABLE, liquidation_threshold)
         if equity <= 0:
             return cls(metric, HealthState.INSOLVENT, NOT_APPLICABLE, liquidation_threshold)
         if ratio is None:
             msg = (
-                f"no {metric.value} for an account that borrows {debt} with a positive net "
-                f"value of {equity}"
+                f"no {metric.value} for an exposed account (debt {debt}, maintenance margin "
+                f"{maintenance_margin}) with a positive net value of {equity}"
             )
             raise ValueError(msg)
         if liquidation_threshold is None:
             state = HealthState.UNRATED
-        elif ratio > liquidation_threshold:
+        elif metric.is_safe(ratio, liquidation_threshold):
             state = HealthState.OK
         else:
             state = HealthState.AT_RISK
@@ -385,8 +437,13 @@ class MarginHealth:
 
     @property
     def applicable(self) -> bool:
-        """Whether anything is borrowed (an insolvent account is applicable, and has no ratio)."""
+        """Whether the account is exposed (an insolvent account is applicable, without ratio)."""
         return self.state is not HealthState.NOT_APPLICABLE
+
+
+def is_exposed(debt: Decimal, maintenance_margin: Decimal | None) -> bool:
+    """Whether anything can be liquidated: something is owed or positions require margin."""
+    return debt > 0 or (maintenance_margin is not None and maintenance_margin > 0)
 
 
 def _frozen_extras(value: Mapping[str, Decimal] | None) -> Mapping[str, Decimal]:
@@ -404,17 +461,30 @@ def _decimal_values(
 
 @attrs.frozen(slots=True)
 class MarginRisk:
-    """The risk profile of one margin account, all values in ``quote_asset`` (e.g. USDT).
+    """The risk profile of one wallet of one account, all values in ``quote_asset`` (e.g. USDT).
 
-    ``equity`` is the net asset value: ``total_value - borrowed_value - interest_value``.
-    ``leverage`` is ``total_value / equity`` and is :data:`NOT_APPLICABLE` when equity is not
-    positive (a number there is refused: it would be a made-up figure). ``max_leverage`` is the
-    platform's limit for the account. ``extras`` carries exchange-specific amounts (documented
+    ``wallet`` says which risk pool it is: a margin wallet, a unified account's single wallet
+    (served as ``cash``), or a futures wallet. ``quote_asset`` may be a unit rather than a coin
+    (``USD`` where the exchange values in US dollars); folio never takes it for a stablecoin.
+
+    ``equity`` is the net asset value:
+    ``total_value + unrealized_pnl - borrowed_value - interest_value`` (a missing
+    ``unrealized_pnl`` or ``interest_value`` counts as zero there). ``total_value`` is the ledger
+    value held, without the profit or loss of open positions, which is ``unrealized_pnl``.
+    ``leverage`` is the balance-sheet leverage ``total_value / equity`` and is
+    :data:`NOT_APPLICABLE` when equity is not positive (a number there is refused: it would be
+    a made-up figure). Derivatives lever without borrowing: their exposure is
+    ``position_notional`` and :attr:`notional_leverage`. ``max_leverage`` is the platform's
+    limit for the account.
+
+    ``maintenance_margin`` is what the exchange requires to keep the account's positions and
+    loans open. It decides, with the debt, whether the account is exposed at all: a futures
+    account that owes nothing is still liquidated (:class:`HealthState`). ``extras`` carries exchange-specific amounts (documented
     per exchange) that have no neutral meaning, so that nothing the exchange sent is lost and
     nothing exchange-specific leaks into the fields above.
 
-    ``None`` in ``available_value``, ``interest_value`` or ``max_leverage`` means *the exchange
-    does not report it*, which is not the same as zero (an invented zero or an upper bound
+    ``None`` in ``available_value``, ``interest_value``, ``max_leverage``, ``maintenance_margin``,
+    ``unrealized_pnl`` or ``position_notional`` means *the exchange does not report it*, which is not the same as zero (an invented zero or an upper bound
     would be a wrong number on a dashboard) nor as :data:`NOT_APPLICABLE` (a value that is
     undefined in the account's state). Where ``interest_value`` is ``None`` the interest is
     included in ``borrowed_value``, so ``equity = total_value - borrowed_value`` still holds.
@@ -432,9 +502,26 @@ class MarginRisk:
     max_leverage: Ratio | None = attrs.field(validator=_is_reported_ratio)
     health: MarginHealth
     fetched_at: datetime = attrs.field(validator=_is_utc)
+    wallet: WalletKind = WalletKind.MARGIN
+    maintenance_margin: Decimal | None = attrs.field(default=None, validator=_is_reported_decimal)
+    unrealized_pnl: Decimal | None = attrs.field(default=None, validator=_is_reported_decimal)
+    position_notional: Decimal | None = attrs.field(default=None, validator=_is_reported_decimal)
     extras: Mapping[str, Decimal] = attrs.field(
         factory=dict, converter=_frozen_extras, validator=_decimal_values
     )
+
+    @property
+    def notional_leverage(self) -> Ratio | None:
+        """``position_notional / equity``: the leverage of open positions.
+
+        ``None`` where the notional is not reported, :data:`NOT_APPLICABLE` without positive
+        equity. A division, rounded to 34 significant digits (framework/valuation.py).
+        """
+        if self.position_notional is None:
+            return None
+        if self.equity <= 0:
+            return NOT_APPLICABLE
+        return Context(prec=34).divide(self.position_notional, self.equity)
 
     @property
     def debt(self) -> Decimal:
@@ -446,28 +533,37 @@ class MarginRisk:
     def __attrs_post_init__(self) -> None:
         """Refuse a health state that the amounts contradict: a wrong meaning is a wrong number.
 
-        Also refused: a negative amount held, available or owed; a negative equity without
-        debt (nothing owed, so nothing can bring the net value below zero, and the state would
-        read "nothing borrowed"); a leverage number without positive equity.
+        Also refused: a negative amount held, available, owed, required or exposed; a negative
+        equity without exposure (nothing owed and no position, so nothing can bring the net
+        value below zero, and the state would read "nothing to liquidate"); a leverage number
+        without positive equity.
         """
-        for name in ("total_value", "available_value", "borrowed_value", "interest_value"):
+        for name in ("total_value", "available_value", "borrowed_value", "interest_value",
+                     "maintenance_margin", "position_notional"):
             amount = getattr(self, name)
             if amount is not None and amount < 0:
                 msg = f"{name} must not be negative, got {amount}"
                 raise ValueError(msg)
         debt, state = self.debt, self.health.state
-        if (state is HealthState.NOT_APPLICABLE) != (debt == 0):
-            msg = f"health state {state.value} contradicts a debt of {debt} {self.quote_asset}"
-            raise ValueError(msg)
-        insolvent = debt > 0 and self.equity <= 0
-        if (state is HealthState.INSOLVENT) != insolvent:
+        exposed = is_exposed(debt, self.maintenance_margin)
+        if (state is HealthState.NOT_APPLICABLE) == exposed:
             msg = (
-                f"health state {state.value} contradicts equity {self.equity} and debt {debt} "
-                f"{self.quote_asset}"
+                f"health state {state.value} contradicts a debt of {debt} and a maintenance "
+                f"margin of {self.maintenance_margin} {self.quote_asset}"
             )
             raise ValueError(msg)
-        if debt == 0 and self.equity < 0:
-            msg = f"equity {self.equity} without any debt: the net value cannot be negative"
+        insolvent = exposed and self.equity <= 0
+        if (state is HealthState.INSOLVENT) != insolvent:
+            msg = (
+                f"health state {state.value} contradicts equity {self.equity}, debt {debt} and "
+                f"maintenance margin {self.maintenance_margin} {self.quote_asset}"
+            )
+            raise ValueError(msg)
+        if not exposed and self.equity < 0:
+            msg = (
+                f"equity {self.equity} without any debt or position: the net value cannot be "
+                "negative"
+            )
             raise ValueError(msg)
         if self.leverage is not NOT_APPLICABLE and self.equity <= 0:
             msg = (

@@ -313,8 +313,10 @@ class ExchangePluginContract:
             conformance_target.exchange, conformance_target.account.name
         )
         assert risk.fetched_at.tzinfo is UTC
-        interest = risk.interest_value if risk.interest_value is not None else Decimal(0)
-        assert risk.equity == risk.total_value - risk.borrowed_value - interest
+        pnl = risk.unrealized_pnl if risk.unrealized_pnl is not None else Decimal(0)
+        assert risk.equity == risk.total_value + pnl - risk.debt, (
+            "equity must be total_value + unrealized_pnl - borrowed_value - interest_value"
+        )
         if isinstance(risk.leverage, Decimal):  # the documented meaning: total / equity
             assert risk.equity > 0, "a leverage without positive equity must be NOT_APPLICABLE"
             drift = abs(risk.leverage * risk.equity - risk.total_value)
@@ -352,11 +354,13 @@ class ExchangePluginContract:
                 assert health.value is NOT_APPLICABLE, f"{state.value} shows a ratio"
             else:
                 assert isinstance(health.value, Decimal), f"{state.value} needs its ratio"
+            margin = risk.maintenance_margin or Decimal(0)
             if state is HealthState.INSOLVENT:
-                assert risk.debt > 0, "insolvent without debt"
+                assert risk.debt > 0 or margin > 0, "insolvent without debt or position"
                 assert risk.equity <= 0, "insolvent with a positive net value"
             if state is HealthState.NOT_APPLICABLE:
                 assert risk.debt == 0, "not_applicable with debt"
+                assert margin == 0, "not_applicable with maintenance margin required"
 
     # -- prices -------------------------------------------------------------------------
 

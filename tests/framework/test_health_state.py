@@ -68,7 +68,7 @@ def test_assess_decides_the_state_from_the_amounts(
 
 
 def test_assess_refuses_a_missing_ratio_for_a_solvent_debtor() -> None:
-    with pytest.raises(ValueError, match="no cushion for an account that borrows 10"):
+    with pytest.raises(ValueError, match=r"no cushion for an exposed account \(debt 10"):
         assess(None, equity="5", debt="10")
 
 
