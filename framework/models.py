@@ -479,15 +479,18 @@ class MarginRisk:
 
     ``maintenance_margin`` is what the exchange requires to keep the account's positions and
     loans open. It decides, with the debt, whether the account is exposed at all: a futures
-    account that owes nothing is still liquidated (:class:`HealthState`). ``extras`` carries exchange-specific amounts (documented
-    per exchange) that have no neutral meaning, so that nothing the exchange sent is lost and
-    nothing exchange-specific leaks into the fields above.
+    account that owes nothing is still liquidated (:class:`HealthState`).
 
-    ``None`` in ``available_value``, ``interest_value``, ``max_leverage``, ``maintenance_margin``,
-    ``unrealized_pnl`` or ``position_notional`` means *the exchange does not report it*, which is not the same as zero (an invented zero or an upper bound
+    ``extras`` carries exchange-specific amounts (documented per exchange) that have no neutral
+    meaning, so that nothing the exchange sent is lost and nothing exchange-specific leaks into
+    the fields above.
+
+    ``None`` in ``available_value``, ``interest_value``, ``max_leverage``,
+    ``maintenance_margin``, ``unrealized_pnl`` or ``position_notional`` means *the exchange does
+    not report it*, which is not the same as zero (an invented zero or an upper bound
     would be a wrong number on a dashboard) nor as :data:`NOT_APPLICABLE` (a value that is
     undefined in the account's state). Where ``interest_value`` is ``None`` the interest is
-    included in ``borrowed_value``, so ``equity = total_value - borrowed_value`` still holds.
+    included in ``borrowed_value``, so the identity above holds with it counted as zero.
     """
 
     exchange: str

@@ -87,8 +87,8 @@ def test_a_maintenance_margin_rate_is_safer_when_lower(rate: str, state: HealthS
     health = MarginHealth.assess(metric=metric, ratio=D(rate), liquidation_threshold=D(1),
                                  equity=D(100), debt=D(0), maintenance_margin=D(10))
     assert health.state is state
+    other = HealthState.AT_RISK if state is HealthState.OK else HealthState.OK
     with pytest.raises(ValueError, match="contradicts"):  # the other way round is refused
-        other = HealthState.AT_RISK if state is HealthState.OK else HealthState.OK
         MarginHealth(metric, other, D(rate), D(1))
 
 
