@@ -70,12 +70,24 @@ class Secret:
 
 @attrs.frozen(slots=True)
 class Credentials:
-    """An API key and its secret. Both are treated as secrets: the key identifies the account."""
+    """An API key, its secret and, where the exchange issues one, a passphrase.
+
+    All three are treated as secrets: the key identifies the account, and the passphrase
+    (OKX's third credential, chosen by the user when the key is created) is signed into every
+    request like the secret. ``api_passphrase`` is ``None`` for exchanges without one; an
+    exchange that needs it refuses an account without it (docs/configuration.md).
+    """
 
     api_key: Secret
     api_secret: Secret
+    api_passphrase: Secret | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Secret))
+    )
 
     @classmethod
-    def from_strings(cls, api_key: str, api_secret: str) -> Credentials:
+    def from_strings(
+        cls, api_key: str, api_secret: str, api_passphrase: str | None = None
+    ) -> Credentials:
         """Wrap plain strings, e.g. read by a host from its own vault."""
-        return cls(Secret(api_key), Secret(api_secret))
+        passphrase = None if api_passphrase is None else Secret(api_passphrase)
+        return cls(Secret(api_key), Secret(api_secret), passphrase)

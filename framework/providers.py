@@ -196,7 +196,8 @@ class DemoEndpoint:
 
     ``credentials`` are the simulator's own test credentials (never real ones): the demo
     account uses them in memory, and ``sample_environment`` prints them for ``folio simulate``
-    under the variable names ``key_env`` and ``secret_env`` that ``sample_config`` refers to.
+    under the variable names ``key_env`` and ``secret_env`` (and ``passphrase_env``, for an
+    exchange whose credentials include a passphrase) that ``sample_config`` refers to.
     ``control_url`` is where the simulator serves its control routes (``POST .../faults``),
     e.g. ``http://127.0.0.1:54321/__simulator__``, or ``None`` if it serves none: the host
     testing kit (:mod:`framework.testing.hosts`) stages faults there without importing the
@@ -209,6 +210,7 @@ class DemoEndpoint:
     key_env: str
     secret_env: str
     control_url: str | None = None
+    passphrase_env: str | None = None
 
     def demo_accounts(self) -> Sequence[AccountConfig]:
         """One account, ``<exchange>-demo``, pointed at the simulator."""
@@ -231,18 +233,27 @@ class DemoEndpoint:
             f'exchange = "{self.exchange}"\n'
             f'api_key_env = "{self.key_env}"\n'
             f'api_secret_env = "{self.secret_env}"\n'
-            f'base_url = "{self.url}"\n'
         )
+        if self.passphrase_env is not None:
+            table += f'api_passphrase_env = "{self.passphrase_env}"\n'
+        table += f'base_url = "{self.url}"\n'
         if plain_http_to_another_host(self.url):
             table += "allow_insecure_http = true  # a simulator: test credentials only\n"
         return table
 
     def sample_environment(self) -> dict[str, str]:
         """The simulator's test credentials under the variable names of the sample config."""
-        return {
+        environment = {
             self.key_env: self.credentials.api_key.reveal(),
             self.secret_env: self.credentials.api_secret.reveal(),
         }
+        passphrase = self.credentials.api_passphrase
+        if self.passphrase_env is not None:
+            if passphrase is None:
+                msg = f"{self.exchange}: passphrase_env is named but the credentials have none"
+                raise ValueError(msg)
+            environment[self.passphrase_env] = passphrase.reveal()
+        return environment
 
 
 @attrs.frozen(slots=True)

@@ -101,8 +101,10 @@ def _missing_variables(account: AccountConfig) -> tuple[str, ...]:
     source = account.credentials
     if not isinstance(source, EnvCredentials):
         return ()
-    names = (source.api_key_env, source.api_secret_env)
-    return tuple(shown_variable(n) or "<not shown>" for n in names if not os.environ.get(n))
+    names = (source.api_key_env, source.api_secret_env, source.api_passphrase_env)
+    return tuple(
+        shown_variable(n) or "<not shown>" for n in names if n is not None and not os.environ.get(n)
+    )
 
 
 def _credentials_problem(account: AccountConfig) -> str | None:

@@ -1,4 +1,6 @@
-"""Where an account's API key and secret come from: the environment, memory or a private file.
+"""Where an account's API credentials come from: the environment, memory or a private file.
+
+The key and the secret always; a passphrase for the exchanges that issue one (OKX).
 
 Each source is read when the account is first used, not while the configuration loads, so a
 file can be committed and shared before the secrets exist. Every source checks what it read
@@ -32,13 +34,14 @@ MAX_SECRET_LENGTH: Final = 1024
 """Longest API key or secret accepted; exchanges issue 32-90 characters (docs/configuration.md)."""
 
 
-def _unusable(value: str) -> str | None:
+def _unusable(value: str, *, inner_spaces: bool = False) -> str | None:
     """Why ``value`` cannot be an exchange-issued key or secret; ``None`` if it can be.
 
     Exchanges issue keys and secrets in printable ASCII without spaces. Anything else is a
     copying accident (a trailing line break, a CRLF file) that would otherwise fail later as a
     wrong signature, or inside the HTTP library as what looks like a plugin bug. The reason
-    never quotes the value.
+    never quotes the value. A passphrase is chosen by the user, not issued, so a space inside it
+    (``inner_spaces``) is allowed; leading or trailing whitespace still is not.
     """
     if not value:
         return "is empty"
@@ -50,38 +53,49 @@ def _unusable(value: str) -> str | None:
             any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in value),
             "contains a control character (a line break, tab, NUL ...)",
         ),
-        (any(c.isspace() for c in value), "contains a space"),
+        (not inner_spaces and any(c.isspace() for c in value), "contains a space"),
         (not value.isascii(), "contains a non-ASCII character"),
     )
     return next((reason for failed, reason in checks if failed), None)
+
+
+_WHAT: Final = ("API key", "API secret", "API passphrase")
 
 
 def _checked(
     values: Sequence[Secret],
     account: str,
     keys: Sequence[str],
-    places: Sequence[str] = ("", ""),
+    places: Sequence[str] = ("", "", ""),
     path: str | None = None,
 ) -> None:
-    """Raise an error naming the account and key if the key or secret cannot be used.
+    """Raise an error naming the account and key if the key, secret or passphrase is unusable.
 
-    ``places`` say where each value came from (" in environment variable X").
+    ``values`` are the key, the secret and optionally the passphrase, in that order; ``places``
+    say where each value came from (" in environment variable X").
     """
-    for value, key, place, what in zip(
-        values, keys, places, ("API key", "API secret"), strict=True
-    ):
-        problem = _unusable(value.reveal())
+    for index, (value, key, place) in enumerate(zip(values, keys, places, strict=False)):
+        problem = _unusable(value.reveal(), inner_spaces=index == 2)
         if problem is not None:
-            msg = f"the {what}{place} {problem}; it is not shown"
+            msg = f"the {_WHAT[index]}{place} {problem}; it is not shown"
             raise ConfigurationError(msg, path=path, account=account, key=key)
+
+
+def _built(values: Sequence[Secret]) -> Credentials:
+    return Credentials(values[0], values[1], values[2] if len(values) > 2 else None)
 
 
 @attrs.frozen(slots=True)
 class EnvCredentials:
-    """Credentials read from two environment variables when the account is first used."""
+    """Credentials read from environment variables when the account is first used.
+
+    Two variables (key and secret), and a third for the passphrase where the exchange issues
+    one (``api_passphrase_env``).
+    """
 
     api_key_env: str
     api_secret_env: str
+    api_passphrase_env: str | None = None
 
     def __repr__(self) -> str:
         # A name that may be a pasted secret is not shown (see shown_variable).
@@ -89,20 +103,26 @@ class EnvCredentials:
             shown_variable(name) or "<not shown>"
             for name in (self.api_key_env, self.api_secret_env)
         )
-        return f"EnvCredentials(api_key_env={key!r}, api_secret_env={secret!r})"
+        text = f"EnvCredentials(api_key_env={key!r}, api_secret_env={secret!r}"
+        if self.api_passphrase_env is not None:
+            shown = shown_variable(self.api_passphrase_env) or "<not shown>"
+            text += f", api_passphrase_env={shown!r}"
+        return text + ")"
 
     def resolve(self, account: str, environ: Mapping[str, str] | None = None) -> Credentials:
-        """Read both variables; a missing, empty or unusable one is a configuration error.
+        """Read the variables; a missing, empty or unusable one is a configuration error.
 
         The error names the account and the key (``api_secret_env``), and the variable only when
         :func:`shown_variable` allows it. Values are wrapped in :class:`Secret` as they are read
         and the environment is never bound to a local name, so an error tracker that records
         frame locals records no secret.
         """
-        wanted = (
+        wanted = [
             ("api_key_env", self.api_key_env, "API key"),
             ("api_secret_env", self.api_secret_env, "API secret"),
-        )
+        ]
+        if self.api_passphrase_env is not None:
+            wanted.append(("api_passphrase_env", self.api_passphrase_env, "API passphrase"))
         values = [Secret((os.environ if environ is None else environ).get(var, ""))
                   for _, var, _ in wanted]
         del environ  # the caller's mapping holds secrets: not kept in a frame that raises
@@ -112,7 +132,7 @@ class EnvCredentials:
                 raise ConfigurationError(msg, account=account, key=key)
         places = [f" in {_variable(var, key)}" for key, var, _ in wanted]
         _checked(values, account, [key for key, _, _ in wanted], places)
-        return Credentials(values[0], values[1])
+        return _built(values)
 
 
 def _variable(name: str, key: str) -> str:
@@ -134,13 +154,18 @@ class StaticCredentials:
         The signature matches :class:`EnvCredentials`.
         """
         held = self.credentials
-        _checked((held.api_key, held.api_secret), account, ("api_key", "api_secret"))
+        values = [held.api_key, held.api_secret]
+        if held.api_passphrase is not None:
+            values.append(held.api_passphrase)
+        _checked(values, account, ("api_key", "api_secret", "api_passphrase"))
         return held
 
 
 @attrs.frozen(slots=True)
 class FileCredentials:
     """Credentials read from a TOML file (``api_key = "..."``, ``api_secret = "..."``).
+
+    An ``api_passphrase = "..."`` line is read too, for exchanges that issue one.
 
     For hosts where environment variables leak (process listings, crash reports). The file
     must be a regular file of the user running folio (or of root), accessible to its owner
@@ -170,12 +195,18 @@ class FileCredentials:
             if not isinstance(value, Secret) or not value:
                 raise fail("missing or not a non-empty string", key)
             values.append(value)
-        unknown = sorted(set(fields) - {"api_key", "api_secret"})
+        if "api_passphrase" in fields:
+            passphrase = fields["api_passphrase"]
+            if not isinstance(passphrase, Secret) or not passphrase:
+                raise fail("missing or not a non-empty string", "api_passphrase")
+            values.append(passphrase)
+        unknown = sorted(set(fields) - {"api_key", "api_secret", "api_passphrase"})
         if unknown:
             raise fail("unknown key in the credentials file", shown_key(unknown[0]))
         place = " in the credentials file"
-        _checked(values, account, ("api_key", "api_secret"), (place, place), str(where))
-        return Credentials(values[0], values[1])
+        keys = ("api_key", "api_secret", "api_passphrase")
+        _checked(values, account, keys, (place, place, place), str(where))
+        return _built(values)
 
 
 CredentialSource = EnvCredentials | StaticCredentials | FileCredentials

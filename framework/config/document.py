@@ -158,6 +158,9 @@ class AccountTable:
     exchange: str = attrs.field(metadata=checked_by(_exchange))
     api_key_env: str | None = attrs.field(default=None, metadata=checked_by(_variable_name))
     api_secret_env: str | None = attrs.field(default=None, metadata=checked_by(_variable_name))
+    api_passphrase_env: str | None = attrs.field(
+        default=None, metadata=checked_by(_variable_name)
+    )
     credentials_file: str | None = attrs.field(default=None, metadata=checked_by(_file_path))
     allow_insecure_http: bool = attrs.field(default=False, metadata=checked_by(flag()))
     base_url: str | None = attrs.field(default=None, metadata=checked_by(_URL_TEXT))
@@ -249,21 +252,24 @@ def _account(name: str, raw: object, source: str | None, folder: Path) -> Accoun
 def _credentials(
     table: AccountTable, fail: Callable[[str, str], ConfigurationError], folder: Path
 ) -> CredentialSource:
-    """Where the account's secrets come from: two environment variables, or a file.
+    """Where the account's secrets come from: environment variables, or a file.
 
     A relative ``credentials_file`` is taken from ``folder`` (the config file's directory) and
     stored absolute, so a later change of the working directory cannot change which file is
     read.
     """
     key_env, secret_env = table.api_key_env, table.api_secret_env
+    passphrase_env = table.api_passphrase_env
     if table.credentials_file is not None:
-        if key_env is not None or secret_env is not None:
+        if key_env is not None or secret_env is not None or passphrase_env is not None:
             raise fail(
-                "give either credentials_file or api_key_env/api_secret_env", "credentials_file"
+                "give either credentials_file or api_key_env/api_secret_env (with "
+                "api_passphrase_env where the exchange needs one), not both",
+                "credentials_file",
             )
         return FileCredentials(os.path.abspath(folder / expanded(table.credentials_file)))
     if key_env is None:
         raise fail("required key is missing", "api_key_env")
     if secret_env is None:
         raise fail("required key is missing", "api_secret_env")
-    return EnvCredentials(key_env, secret_env)
+    return EnvCredentials(key_env, secret_env, passphrase_env)
