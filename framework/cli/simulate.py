@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import shlex
 import socket
 import sys
 import threading
@@ -136,7 +137,9 @@ def run(args: argparse.Namespace) -> int:
                 print(handle.sample_config())
             print("# environment (test credentials of the simulator only)")
             for name, value in handle.sample_environment().items():
-                print(f"export {name}={value}")
+                # Quoted for the shell: a passphrase may hold a space or a $ (OKX lets the
+                # user choose it), and the line must set exactly the value the simulator wants.
+                print(f"export {name}={shlex.quote(value)}")
             print("\nPress Ctrl-C to stop.", flush=True)
             threading.Event().wait()
     except KeyboardInterrupt:
