@@ -149,8 +149,11 @@ class ErrorFinisher:
     def __call__(self, error: FolioError) -> FolioError:
         error.located(exchange=self._exchange, account=self._account)
         before = str(error)
-        if self._credentials is not None:  # None: a public client holds no secret to echo
-            error.redact(self._credentials.api_key.reveal(), self._credentials.api_secret.reveal())
+        credentials = self._credentials
+        if credentials is not None:  # None: a public client holds no secret to echo
+            passphrase = credentials.api_passphrase  # OKX's third credential, echoed alike
+            error.redact(credentials.api_key.reveal(), credentials.api_secret.reveal(),
+                         *((passphrase.reveal(),) if passphrase else ()))
         if str(error) != before:
             error = error.with_traceback(None)
         traceback.clear_frames(error.__traceback__)  # running frames are skipped

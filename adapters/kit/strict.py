@@ -164,6 +164,11 @@ def _only(json_kind: type, hook: Callable[[Any, Any], W]) -> Callable[[Any, Any]
     return structure
 
 
+def _blank_amount(value: object, _type: object = None) -> Decimal | None:
+    """An amount, or ``None`` for ``""`` (or ``null``): the figure does not apply."""
+    return None if value is None or value == "" else amount(value)
+
+
 def _sequence_types(annotation: Any) -> Iterable[Any]:
     """The ``tuple[X, ...]`` / ``list[X]`` types inside a (possibly optional) annotation."""
     origin = typing.get_origin(annotation)
@@ -201,7 +206,9 @@ class WireReader:
 
     ``wire_classes`` are the attrs classes to read (nested classes included). ``top_level``
     lists extra sequence types structured directly, e.g. ``list[Row]`` for an endpoint whose
-    answer is a bare JSON list.
+    answer is a bare JSON list. ``blank_is_none`` is for exchanges that send ``""`` for a
+    figure that does not apply (OKX, docs/exchanges/okx.md): a field typed ``Decimal | None``
+    then reads ``""`` as ``None``; a ``Decimal`` field still refuses it.
     """
 
     def __init__(
@@ -210,10 +217,12 @@ class WireReader:
         wire_classes: Sequence[type],
         *,
         top_level: Sequence[Any] = (),
+        blank_is_none: bool = False,
     ) -> None:
         self.exchange = exchange
         self._classes = tuple(wire_classes)
         self._top_level = tuple(top_level)
+        self._blank = blank_is_none
         self._converters: tuple[cattrs.Converter, cattrs.Converter] | None = None
         self._keys = self._json_keys(self._classes)  # cheap, and a wrong mapping fails now
 
@@ -226,8 +235,9 @@ class WireReader:
             # ("A", "B")).
             for cls in self._classes:
                 attrs.resolve_types(cls)
-            fast = self._build(self._classes, self._top_level, detailed=False)
-            detailed = self._build(self._classes, self._top_level, detailed=True)
+            fast = self._build(self._classes, self._top_level, detailed=False, blank=self._blank)
+            detailed = self._build(self._classes, self._top_level, detailed=True,
+                                   blank=self._blank)
             self._converters = (fast, detailed)
         return self._converters
 
@@ -244,13 +254,16 @@ class WireReader:
 
     @staticmethod
     def _build(
-        wire_classes: Sequence[type], top_level: Sequence[Any], *, detailed: bool
+        wire_classes: Sequence[type], top_level: Sequence[Any], *, detailed: bool,
+        blank: bool = False,
     ) -> cattrs.Converter:
         converter = cattrs.Converter(detailed_validation=detailed)
         converter.register_structure_hook(str, _exactly(str, "a string"))
         converter.register_structure_hook(int, _exactly(int, "an integer"))
         converter.register_structure_hook(bool, _exactly(bool, "true or false"))
         converter.register_structure_hook(Decimal, amount)
+        if blank:
+            converter.register_structure_hook_func(_is(Decimal | None), _blank_amount)
         sequences: list[Any] = []
         for cls in wire_classes:
             for field in attrs.fields(cls):

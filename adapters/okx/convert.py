@@ -1,0 +1,310 @@
+"""JSON -> OKX wire classes -> folio domain models, exactly, or a typed error naming the field.
+
+What each answer means (docs/exchanges/okx.md, "Field mapping"):
+
+* **Balances** (``details[]`` of ``GET /api/v5/account/balance``, the trading account served
+  as the ``cash`` wallet). OKX keeps a *net ledger* per currency: a currency is held
+  (``eq > 0``) or owed (``eq < 0`` and ``liab = -eq``), and ``eq`` includes the unrealized PnL
+  ``upl`` of the currency's positions. So, per row: ``unrealized_pnl = upl``,
+  ``interest = interest``, ``borrowed = liab - interest`` (``liab`` includes the accrued
+  interest), and ``total = eq - upl + liab``, which makes folio's ``equity`` (``total + upl -
+  borrowed - interest``) exactly OKX's ``eq``. An equity below zero beyond what ``liab`` says
+  is owed is a debt too (added to ``borrowed`` and ``total``), and a cash ledger below zero
+  (a profit not yet settled covers it) is owed as well: ``total`` is then 0. ``available`` is
+  ``availBal``, never above ``total + upl``. Figures ``""`` under the account's mode are 0.
+* **Risk** (with ``acctLv`` of ``GET /api/v5/account/config``): Spot (1), Multi-currency
+  margin (3) and Portfolio margin (4) have one account-level pool valued in USD: equity
+  ``totalEq``, maintenance margin ``mmr``, health the *cushion* ``mgnRatio`` (``adjEq`` over
+  maintenance margin plus fees), liquidated at 1. ``borrowed_value`` is the net liability:
+  the USD value of what is owed beyond what is held, currency by currency (``-eqUsd`` of the
+  owed currencies). Futures mode (2) has a pool per settlement currency: reported when exactly
+  one currency has maintenance margin, the account-level figures when none, refused when
+  several (:class:`~framework.errors.AccountStateError`); never a partial answer. An unknown
+  ``acctLv`` is refused.
+
+**Float noise.** OKX computes some figures in binary floating point and prints up to 17
+significant digits (``"-7.545600000000006"``). Amounts keep the digits sent; where figures
+are compared, the tolerance is :data:`NOISE` of the largest figure involved, and a figure
+that passes its bound by no more is held at the bound (``availBal`` above ``eq``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Context, Decimal
+from typing import Any, Final
+
+from adapters.kit.strict import WireReader, check_asset_codes
+from adapters.okx.wire import (
+    WIRE_CLASSES,
+    AccountConfig,
+    Balance,
+    BalanceDetail,
+    Instrument,
+    Ticker,
+)
+from framework.errors import AccountStateError, InvalidResponseError
+from framework.models import (
+    EXACT,
+    NOT_APPLICABLE,
+    AssetBalance,
+    BalanceSnapshot,
+    HealthMetric,
+    MarginHealth,
+    MarginRisk,
+    Ratio,
+    WalletKind,
+)
+from framework.prices import Pair, Price
+
+__all__ = ["EXCHANGE", "NOISE", "QUOTE", "balance_snapshot", "margin_risk", "markets",
+           "prices", "structure"]
+
+EXCHANGE: Final = "okx"
+QUOTE: Final = "USD"
+"""OKX values the account in US dollars (a unit, not USDT)."""
+LIQUIDATION: Final = Decimal(1)
+"""``mgnRatio`` at or below 1: OKX starts forced liquidation."""
+NOISE: Final = Decimal("1e-12")
+"""Relative tolerance for comparing OKX figures: a double's noise is near 1e-16, so this
+leaves room for a few operations and none for a wrong figure."""
+MODES: Final = {"1": "Spot mode", "2": "Futures mode", "3": "Multi-currency margin mode",
+                "4": "Portfolio margin mode"}
+_ZERO: Final = Decimal(0)
+_READER: Final = WireReader(EXCHANGE, WIRE_CLASSES, blank_is_none=True)
+_DIVIDE: Final = Context(prec=34)
+
+
+def structure(payload: Any, wire_type: Any, *, path: str = "$.data") -> Any:
+    """``payload`` as ``wire_type``, or :class:`InvalidResponseError` naming every JSON path."""
+    return _READER.structure(payload, wire_type, path=path)
+
+
+def one(rows: Sequence[Any], wire_type: Any) -> Any:
+    """The single row of a one-object ``data`` list (balance, config, time)."""
+    if len(rows) != 1:
+        raise _invalid(f"expected one object in data, got {len(rows)}", "$.data")
+    return structure(rows[0], wire_type, path="$.data[0]")
+
+
+def _invalid(detail: str, field: str) -> InvalidResponseError:
+    return InvalidResponseError(detail, field=field, exchange=EXCHANGE)
+
+
+def _at_least_zero(value: Decimal | None, field: str) -> Decimal:
+    if value is None:
+        return _ZERO
+    if value < 0:
+        raise _invalid(f"a negative amount where only zero or more makes sense: {value}", field)
+    return value
+
+
+def _present(**figures: Decimal | None) -> dict[str, Decimal]:
+    return {name: value for name, value in figures.items() if value is not None}
+
+
+def _noise(*figures: Decimal) -> Decimal:
+    return max(abs(figure) for figure in figures) * NOISE
+
+
+# -- balances --------------------------------------------------------------------------------
+
+
+def _balance(row: BalanceDetail, at: str) -> AssetBalance:
+    upl = row.upl or _ZERO
+    liab = _at_least_zero(row.liab, f"{at}.liab")
+    interest = _at_least_zero(row.interest, f"{at}.interest")
+    if liab < interest:
+        raise _invalid(f"liab {liab} is below its accrued interest {interest}; liab is read as "
+                       "owed including interest", f"{at}.liab")
+    borrowed = EXACT.subtract(liab, interest)
+    total = EXACT.add(EXACT.subtract(row.eq, upl), liab)
+    beyond = EXACT.add(row.eq, liab)  # equity below zero beyond what is owed: a debt as well
+    if beyond < 0:
+        total, borrowed = EXACT.subtract(total, beyond), EXACT.subtract(borrowed, beyond)
+    if total < 0:  # a cash ledger below zero: owed, held as zero
+        total, borrowed = _ZERO, EXACT.subtract(borrowed, total)
+    available = _at_least_zero(row.avail_bal, f"{at}.availBal")
+    cap = EXACT.add(total, upl)
+    if available > cap:
+        if EXACT.subtract(available, cap) > _noise(available, cap, row.eq, upl):
+            raise _invalid(f"availBal {available} of {row.ccy[:40]!r} is above what the "
+                           f"currency holds ({cap})", f"{at}.availBal")
+        available = cap
+    return AssetBalance(row.ccy, total, available, borrowed, interest, upl)
+
+
+def _checked_codes(rows: Sequence[BalanceDetail]) -> None:
+    check_asset_codes([row.ccy for row in rows], exchange=EXCHANGE,
+                      path=lambda i: f"$.data[0].details[{i}].ccy")
+
+
+def balance_snapshot(
+    balance: Balance, *, account_name: str, fetched_at: datetime
+) -> BalanceSnapshot:
+    """The trading account as the ``cash`` wallet, one row per currency (see the module)."""
+    _checked_codes(balance.details)
+    rows = [_balance(row, f"$.data[0].details[{i}]") for i, row in enumerate(balance.details)]
+    return BalanceSnapshot(EXCHANGE, account_name, WalletKind.CASH, rows, fetched_at)
+
+
+# -- risk ------------------------------------------------------------------------------------
+
+
+def _health(
+    ratio: Decimal | None, *, equity: Decimal, debt: Decimal, margin: Decimal | None,
+    field: str,
+) -> MarginHealth:
+    if ratio is not None and ratio < 0:
+        raise _invalid(f"a negative margin ratio: {ratio}", field)
+    try:
+        return MarginHealth.assess(metric=HealthMetric.CUSHION, ratio=ratio,
+                                   liquidation_threshold=LIQUIDATION, equity=equity, debt=debt,
+                                   maintenance_margin=margin)
+    except ValueError as exc:
+        raise _invalid(f"{exc}; refusing an answer that contradicts itself", field) from None
+
+
+def _leverage(total: Decimal, equity: Decimal) -> Ratio:
+    return _DIVIDE.divide(total, equity) if equity > 0 else NOT_APPLICABLE
+
+
+def _check_ratio(balance: Balance) -> None:
+    """``mgnRatio`` is ``adjEq`` over maintenance margin *plus fees*: never above adjEq/mmr."""
+    ratio, adj, mmr = balance.mgn_ratio, balance.adj_eq, balance.mmr
+    if ratio is None or adj is None or not mmr:
+        return
+    bound = _DIVIDE.divide(adj, mmr)
+    if ratio > bound and ratio - bound > _noise(ratio, bound):
+        raise _invalid(f"mgnRatio {ratio} is above adjEq / mmr = {bound}: a ratio safer than "
+                       "the account's own figures", "$.data[0].mgnRatio")
+
+
+def _account_risk(
+    balance: Balance, level: str, *, account_name: str, fetched_at: datetime
+) -> MarginRisk:
+    owed = _ZERO
+    for row in balance.details:
+        if row.eq_usd < 0:
+            owed = EXACT.subtract(owed, row.eq_usd)
+    upl = balance.upl
+    margin = balance.mmr and _at_least_zero(balance.mmr, "$.data[0].mmr")
+    equity = balance.total_eq
+    total = EXACT.add(EXACT.subtract(equity, upl or _ZERO), owed)
+    if total < 0:
+        total, owed = _ZERO, EXACT.subtract(owed, total)
+    _check_ratio(balance)
+    return MarginRisk(
+        exchange=EXCHANGE, account=account_name, quote_asset=QUOTE, total_value=total,
+        available_value=balance.avail_eq and _at_least_zero(balance.avail_eq, "$.data[0].availEq"),
+        borrowed_value=owed, interest_value=None, equity=equity,
+        leverage=_leverage(total, equity), max_leverage=None,
+        health=_health(balance.mgn_ratio, equity=equity, debt=owed, margin=margin,
+                       field="$.data[0].mgnRatio"),
+        fetched_at=fetched_at, wallet=WalletKind.CASH, maintenance_margin=margin,
+        unrealized_pnl=upl, position_notional=balance.notional_usd,
+        extras=_present(adj_eq=balance.adj_eq, imr=balance.imr, ord_froz=balance.ord_froz,
+                       borrow_froz=balance.borrow_froz, iso_eq=balance.iso_eq,
+                       notional_usd_for_borrow=balance.notional_usd_for_borrow,
+                       acct_lv=Decimal(level)),
+    )
+
+
+def _currency_risk(
+    balance: Balance, *, account_name: str, fetched_at: datetime
+) -> MarginRisk:
+    """Futures mode: one risk pool per settlement currency (see the module docstring)."""
+    pools = [(i, row) for i, row in enumerate(balance.details) if row.mmr]
+    if len(pools) > 1:
+        names = ", ".join(row.ccy[:40] for _, row in pools)
+        raise AccountStateError(
+            f"Futures mode (acctLv 2) margins each settlement currency on its own and "
+            f"{len(pools)} of them have positions ({names}): one risk profile cannot stand "
+            "for the account", exchange=EXCHANGE)
+    if not pools:  # no position: the account-level figures, nothing to liquidate
+        return _account_risk(balance, "2", account_name=account_name, fetched_at=fetched_at)
+    i, row = pools[0]
+    at = f"$.data[0].details[{i}]"
+    asset = _balance(row, at)
+    margin = _at_least_zero(row.mmr, f"{at}.mmr")
+    debt = EXACT.add(asset.borrowed, asset.interest)
+    return MarginRisk(
+        exchange=EXCHANGE, account=account_name, quote_asset=row.ccy, total_value=asset.total,
+        available_value=row.avail_eq if row.avail_eq is not None and row.avail_eq >= 0 else None,
+        borrowed_value=debt, interest_value=None, equity=row.eq,
+        leverage=_leverage(asset.total, row.eq), max_leverage=None,
+        health=_health(row.mgn_ratio, equity=row.eq, debt=debt, margin=margin,
+                       field=f"{at}.mgnRatio"),
+        fetched_at=fetched_at, wallet=WalletKind.CASH, maintenance_margin=margin,
+        unrealized_pnl=row.upl, position_notional=None,
+        extras=_present(imr=row.imr, notional_lever=row.notional_lever, iso_eq=row.iso_eq,
+                       acct_lv=Decimal(2)),
+    )
+
+
+def margin_risk(
+    config: AccountConfig, balance: Balance, *, account_name: str, fetched_at: datetime
+) -> MarginRisk:
+    """The trading account's risk pool under its mode (``acctLv``; see the module docstring)."""
+    level = config.acct_lv
+    if level not in MODES:
+        raise _invalid(f"unknown account mode acctLv {level[:20]!r} (known: 1 to 4): folio "
+                       "does not guess what applies", "$.data[0].acctLv")
+    _checked_codes(balance.details)
+    if level == "2":
+        return _currency_risk(balance, account_name=account_name, fetched_at=fetched_at)
+    return _account_risk(balance, level, account_name=account_name, fetched_at=fetched_at)
+
+
+# -- prices ----------------------------------------------------------------------------------
+
+
+def markets(rows: Sequence[Instrument]) -> dict[str, Pair]:
+    """The pair of each spot ``instId`` live now, from its ``baseCcy`` and ``quoteCcy``."""
+    found: dict[str, Pair] = {}
+    pairs: set[Pair] = set()
+    for i, row in enumerate(rows):
+        if row.inst_id in found:
+            raise _invalid(f"instrument {row.inst_id[:40]!r} is listed twice",
+                           f"$.data[{i}].instId")
+        try:
+            pair = Pair(row.base_ccy, row.quote_ccy)
+        except ValueError:
+            continue  # a code no holding is named by: nothing to value
+        if row.state != "live":
+            continue
+        if pair in pairs:
+            raise _invalid(f"two instruments trade {pair}", f"$.data[{i}]")
+        pairs.add(pair)
+        found[row.inst_id] = pair
+    return found
+
+
+def prices(
+    rows: Sequence[Ticker], known: dict[str, Pair], wanted: set[Pair] | None, *, source: str,
+) -> list[Price]:
+    """The last prices of ``rows`` whose market is known (and wanted): each once, above zero."""
+    seen: set[str] = set()
+    result: list[Price] = []
+    for i, row in enumerate(rows):
+        if row.inst_id in seen:
+            raise _invalid(f"instrument {row.inst_id[:40]!r} is listed twice",
+                           f"$.data[{i}].instId")
+        seen.add(row.inst_id)
+        pair = known.get(row.inst_id)
+        if pair is None or (wanted is not None and pair not in wanted) or row.last is None:
+            continue  # not live, listed since, not asked for, or never traded
+        if row.last <= 0:
+            raise _invalid(f"the price of {row.inst_id} must be above zero, got {row.last}",
+                           f"$.data[{i}].last")
+        result.append(Price(pair, row.last, EXCHANGE, source, datetime.fromtimestamp(
+            unix_ms(row.ts, f"$.data[{i}].ts") / 1000, UTC)))
+    return result
+
+
+def unix_ms(text: str, field: str) -> int:
+    """A Unix-ms string (``ts``) as an integer; at most 13 digits (before the year 2287)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 13):
+        raise _invalid(f"a time must be Unix milliseconds, got {text[:40]!r}", field)
+    return int(text)

@@ -1,0 +1,147 @@
+"""The OKX conversation: what to send, and what each answer means.
+
+Built like the Binance protocol (docs/plugins.md, "The adapter kit"): each read is an
+``async`` method taking the call's :class:`~adapters.kit.sender.Sender` and handing it one
+:class:`~adapters.kit.call.Call` per request. It keeps the account's signing clock: when OKX
+refuses a timestamp (``50102``, more than 30 s from its clock) the sender measures the offset
+with the public ``GET /api/v5/public/time`` and signs the request again, once (option
+``sync_clock``; :mod:`adapters.kit.client`).
+
+A risk read asks ``account/config`` for the account's mode (``acctLv``) and then
+``account/balance``, every time: the mode can be changed in OKX's web interface between two
+reads, and reading a stale mode would apply the wrong mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Final, TypeVar
+
+import httpx
+
+from adapters.kit.call import Call, Urls
+from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
+from adapters.kit.ratelimit import SlidingWindowLimiter
+from adapters.kit.sender import Sender
+from adapters.okx.convert import (
+    balance_snapshot,
+    margin_risk,
+    markets,
+    one,
+    prices,
+    structure,
+    unix_ms,
+)
+from adapters.okx.endpoints import BALANCE, CONFIG, INSTRUMENTS, TICKERS, TIME, Endpoint
+from adapters.okx.options import OkxOptions
+from adapters.okx.responses import read_data
+from adapters.okx.signer import OkxAuth
+from adapters.okx.wire import AccountConfig, Balance, Instrument, ServerTime, Ticker
+from framework.errors import UnsupportedCapabilityError
+from framework.models import BalanceSnapshot, MarginRisk, WalletKind
+from framework.prices import Pair, Price
+
+__all__ = ["OkxProtocol", "utc_now"]
+
+T = TypeVar("T")
+_HEADERS: Final = {"Accept": "application/json", "Content-Type": "application/json"}
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class OkxProtocol(ClockSync):
+    """Request building, clock correction and answer reading for one OKX account."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        account: str,
+        options: OkxOptions,
+        auth: OkxAuth | None,
+        limiters: Callable[[Endpoint], Sequence[SlidingWindowLimiter]] = lambda _: (),
+        now: Callable[[], datetime] = utc_now,
+        clock: ServerClock | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._urls = Urls(self.base_url)
+        self._auth = auth
+        self._limiters = limiters
+        self.account = account
+        self.options = options
+        self._now = now
+        self.clock = clock if clock is not None else ServerClock()
+
+    @property
+    def sync_clock(self) -> bool:
+        """Whether a refused timestamp is corrected from the exchange's time."""
+        return self.options.sync_clock
+
+    async def _send(
+        self, sender: Sender, endpoint: Endpoint, read: Callable[[list[Any]], T],
+        trip: RoundTrip | None = None,
+    ) -> T:
+        """Send one request; ``read`` turns the envelope's ``data`` into the result."""
+        headers = dict(_HEADERS)
+        if self.options.demo_trading and not endpoint.signed:
+            headers["x-simulated-trading"] = "1"  # the signer adds it to signed requests
+        call = Call(
+            httpx.Request(endpoint.method, self._urls(endpoint.path, dict(endpoint.params)),
+                          headers=headers),
+            endpoint.label,
+            limiters=self._limiters(endpoint),
+            auth=self._auth if endpoint.signed else None,
+            trip=trip,
+        )
+
+        def answer(response: httpx.Response) -> T:
+            return read(read_data(response.status_code, response.headers, response.content))
+
+        return await sender.send(call, answer)
+
+    async def config(self, sender: Sender) -> AccountConfig:
+        """``GET /api/v5/account/config``: the account's mode."""
+        return await self._send(sender, CONFIG, lambda data: one(data, AccountConfig))
+
+    @staticmethod
+    def _cash(wallet: WalletKind) -> None:
+        if wallet is not WalletKind.CASH:
+            msg = f"OKX's trading account is served as the cash wallet, not {wallet.value}"
+            raise UnsupportedCapabilityError(msg)
+
+    async def balances(self, sender: Sender, wallet: WalletKind) -> BalanceSnapshot:
+        """The trading account, served as the ``cash`` wallet."""
+        self._cash(wallet)
+        return await self._send(sender, BALANCE, lambda data: balance_snapshot(
+            one(data, Balance), account_name=self.account, fetched_at=self._now()))
+
+    async def margin_risk(self, sender: Sender, wallet: WalletKind) -> MarginRisk:
+        """The trading account's (``cash``) risk under its mode (``acctLv``)."""
+        self._cash(wallet)
+        config = await self.config(sender)
+        return await self._send(sender, BALANCE, lambda data: margin_risk(
+            config, one(data, Balance), account_name=self.account, fetched_at=self._now()))
+
+    async def markets(self, sender: Sender) -> dict[str, Pair]:
+        """The pair of every live spot instrument."""
+        return await self._send(sender, INSTRUMENTS, lambda data: markets(
+            structure(data, tuple[Instrument, ...])))
+
+    async def prices(
+        self, sender: Sender, known: dict[str, Pair], wanted: set[Pair] | None
+    ) -> list[Price]:
+        """Last prices of every spot market (one request), of ``wanted`` pairs or all."""
+        source = f"GET {TICKERS.path}?instType=SPOT"
+        return await self._send(sender, TICKERS, lambda data: prices(
+            structure(data, tuple[Ticker, ...]), known, wanted, source=source))
+
+    async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
+        """OKX's time (``ts``, Unix ms) and the round trip that read it."""
+        trip = RoundTrip(self.clock)
+        wire: ServerTime = await self._send(sender, TIME, lambda data: one(data, ServerTime),
+                                            trip=trip)
+        return unix_ms(wire.ts, "$.data[0].ts"), trip
