@@ -1,9 +1,13 @@
 """The Binance plugin: hands :mod:`adapters.binance` to folio's core through its hooks.
 
-Registered under the ``folio`` entry-point group as ``binance``. It serves the spot (``cash``)
-and cross-margin (``margin``) balances and the margin risk profile; one
-:class:`~adapters.binance.AsyncBinanceClient` per account is shared by the balance and risk
-readers (one connection pool, one signing clock) and closed by the core when the host closes.
+Registered under the ``folio`` entry-point group as ``binance``. It serves the spot (``cash``),
+cross-margin (``margin``) and USD-M futures (``futures``) balances, and the risk of the margin
+and the futures wallets (``folio_risk_wallets``; ``margin`` is the default). Each account's
+reads go through one :class:`~adapters.binance_futures.BinanceAccountReader`: spot and margin
+to the account's :class:`~adapters.binance.AsyncBinanceClient`, futures to its
+:class:`~adapters.binance_futures.AsyncBinanceFuturesClient` (the futures host, its own weight
+budget and signing clock); each client is built once, on first use, and closed by the core
+when the host closes.
 Public last prices (valuation) are read by a :class:`~adapters.binance.BinancePrices` per
 account, built without its credentials. It also ships the embedded simulator that
 ``folio demo`` and ``folio simulate binance`` start, serving the simulator's demo account
@@ -17,6 +21,7 @@ from contextlib import contextmanager
 from typing import Final
 
 from adapters.binance import DEFAULT_BASE_URL, AsyncBinanceClient, BinanceOptions, BinancePrices
+from adapters.binance_futures import AsyncBinanceFuturesClient, BinanceAccountReader
 from adapters.kit.client import account_client
 from framework.credentials import Credentials
 from framework.hookspecs import hookimpl
@@ -28,32 +33,43 @@ KEY_ENV: Final = "BINANCE_SIM_API_KEY"
 SECRET_ENV: Final = "BINANCE_SIM_API_SECRET"  # noqa: S105 - a variable name
 
 
-def _client(context: AccountContext) -> AsyncBinanceClient:
-    return account_client(context, EXCHANGE, AsyncBinanceClient, BinanceOptions, DEFAULT_BASE_URL)
+FUTURES_RESOURCE: Final = "binance/futures"
+"""The account resource key of its futures client (the spot client's is ``binance``)."""
+
+
+def _reader(context: AccountContext) -> BinanceAccountReader:
+    return BinanceAccountReader(
+        spot=account_client(context, EXCHANGE, AsyncBinanceClient, BinanceOptions,
+                            DEFAULT_BASE_URL),
+        # The spot base URL is passed on: the futures client derives its host from it and the
+        # account's options (adapters/binance_futures/client.py, futures_url).
+        futures=lambda: account_client(context, FUTURES_RESOURCE, AsyncBinanceFuturesClient,
+                                       BinanceOptions, DEFAULT_BASE_URL),
+    )
 
 
 @hookimpl
 def folio_balance_wallets() -> Mapping[str, Collection[WalletKind]]:
-    """Binance balances: the spot wallet (as ``cash``) and the cross-margin wallet."""
-    return {EXCHANGE: (WalletKind.CASH, WalletKind.MARGIN)}
+    """Binance balances: spot (as ``cash``), cross margin and USD-M futures."""
+    return {EXCHANGE: (WalletKind.CASH, WalletKind.MARGIN, WalletKind.FUTURES)}
 
 
 @hookimpl
-def folio_balance_reader(exchange: str, context: AccountContext) -> AsyncBinanceClient | None:
-    """The account's Binance client, which reads balances."""
-    return _client(context) if exchange == EXCHANGE else None
+def folio_balance_reader(exchange: str, context: AccountContext) -> BinanceAccountReader | None:
+    """The account's reader: each wallet to the client of its host."""
+    return _reader(context) if exchange == EXCHANGE else None
 
 
 @hookimpl
-def folio_risk_exchanges() -> Collection[str]:
-    """Binance serves the cross-margin account's risk profile."""
-    return (EXCHANGE,)
+def folio_risk_wallets() -> Mapping[str, Sequence[WalletKind]]:
+    """Binance risk: the cross-margin account (the default) and the USD-M futures account."""
+    return {EXCHANGE: (WalletKind.MARGIN, WalletKind.FUTURES)}
 
 
 @hookimpl
-def folio_risk_reader(exchange: str, context: AccountContext) -> AsyncBinanceClient | None:
-    """The account's Binance client, which also reads the margin risk profile."""
-    return _client(context) if exchange == EXCHANGE else None
+def folio_risk_reader(exchange: str, context: AccountContext) -> BinanceAccountReader | None:
+    """The account's reader, which reads the risk of the wallet asked for."""
+    return _reader(context) if exchange == EXCHANGE else None
 
 
 @hookimpl
@@ -97,7 +113,8 @@ def folio_simulators() -> Sequence[Simulator]:
     return (
         Simulator(
             exchange=EXCHANGE,
-            description="Binance spot and cross-margin REST simulator with a demo account",
+            description="Binance spot, cross-margin and USD-M futures REST simulator with a demo "
+            "account",
             start=_serve,
         ),
     )

@@ -9,6 +9,7 @@ import pytest
 
 from adapters.binance import AsyncBinanceClient
 from adapters.binance.simulator import DEMO_API_KEY, DEMO_API_SECRET, RunningBinanceSimulator
+from adapters.binance_futures import AsyncBinanceFuturesClient, BinanceAccountReader
 from framework.config import AccountConfig, StaticCredentials, parse_config
 from framework.errors import ConfigurationError
 from framework.host import Plugins
@@ -33,28 +34,41 @@ def test_it_is_discovered_through_the_entry_point_and_owns_binance() -> None:
     assert support.capabilities == {
         Capability.CASH_BALANCE: "binance",
         Capability.MARGIN_BALANCE: "binance",
+        Capability.FUTURES_BALANCE: "binance",
         Capability.MARGIN_RISK: "binance",
         Capability.PRICES: "binance",
     }
+    assert support.risk_wallets == (WalletKind.MARGIN, WalletKind.FUTURES)
 
 
 def test_hooks_answer_only_for_binance() -> None:
-    assert plugin.folio_balance_wallets() == {"binance": (WalletKind.CASH, WalletKind.MARGIN)}
-    assert tuple(plugin.folio_risk_exchanges()) == ("binance",)
+    assert plugin.folio_balance_wallets() == {
+        "binance": (WalletKind.CASH, WalletKind.MARGIN, WalletKind.FUTURES)
+    }
+    assert plugin.folio_risk_wallets() == {"binance": (WalletKind.MARGIN, WalletKind.FUTURES)}
     context = _context()
     assert plugin.folio_balance_reader("ascendex", context) is None
     assert plugin.folio_risk_reader("ascendex", context) is None
 
 
 @pytest.mark.anyio
-async def test_both_readers_of_an_account_are_one_client(
+async def test_both_readers_of_an_account_share_its_clients(
     binance_simulator: RunningBinanceSimulator,
 ) -> None:
     context = _context(binance_simulator.url, recv_window=10_000)
     reader = plugin.folio_balance_reader("binance", context)
-    assert isinstance(reader, AsyncBinanceClient)
-    assert plugin.folio_risk_reader("binance", context) is reader
-    assert reader.protocol.account == "main"
+    assert isinstance(reader, BinanceAccountReader)
+    spot = context.resource("binance", lambda: None)
+    assert isinstance(spot, AsyncBinanceClient)
+    assert spot.protocol.account == "main"
+    risk = plugin.folio_risk_reader("binance", context)
+    assert isinstance(risk, BinanceAccountReader)
+    assert context.resource("binance/futures", lambda: None) is None  # built on first use only
+    await risk.fetch_margin_risk(WalletKind.FUTURES)
+    futures = context.resource("binance/futures", lambda: None)
+    assert isinstance(futures, AsyncBinanceFuturesClient)
+    await reader.fetch_balances(WalletKind.FUTURES)
+    assert context.resource("binance/futures", lambda: None) is futures
     # The reader sends on the host's shared client, signed with the account's recvWindow.
     signed: list[httpx.URL] = []
 

@@ -104,12 +104,12 @@ async def test_two_exchanges_side_by_side_with_one_total_per_asset(
 
 
 @pytest.mark.anyio
-async def test_a_wallet_binance_has_no_reader_for_is_a_typed_error(
+async def test_a_wallet_binance_has_no_risk_reader_for_is_a_typed_error(
     binance_simulator: RunningBinanceSimulator,
 ) -> None:
     async with Folio([binance("main", binance_simulator.url)]) as folio:
-        result = await folio.all_balances(WalletKind.FUTURES)
-    assert isinstance(result.errors["main"], UnsupportedCapabilityError)
+        with pytest.raises(UnsupportedCapabilityError):
+            await folio.risk("main", WalletKind.CASH)
 
 
 @pytest.mark.anyio

@@ -139,7 +139,8 @@ def test_faults_are_scoped_by_route_key_and_count(seed_server: RunningBinanceSim
 
 
 def test_fault_routes_are_binances(seed_server: RunningBinanceSimulator) -> None:
-    with pytest.raises(FaultError, match=r"one of \['account', 'exchange-info', 'margin/account', "
+    with pytest.raises(FaultError, match=r"one of \['account', 'exchange-info', 'futures/account', "
+                       r"'futures/accountConfig', 'futures/time', 'margin/account', "
                        r"'ticker/price', 'time'\]"):
         Fault.rate_limited(route="cash/balance")
     fault = Fault.from_json({"kind": "http_status", "status": 418, "route": "time"})

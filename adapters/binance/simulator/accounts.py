@@ -15,7 +15,8 @@ A margin account's totals and level come from one of two sources:
 
 The seed account (:func:`seed_account`) is the documentation's: its example API key and secret
 (the ones the published signature example uses) and the two sample answers of ``GET
-/api/v3/account`` and ``GET /sapi/v1/margin/account``, served byte for byte.
+/api/v3/account`` and ``GET /sapi/v1/margin/account``, served byte for byte, and the futures
+examples (:func:`~.futures.seed_futures`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from typing import Final, TypeAlias
+
+from adapters.binance.simulator.futures import SimFutures, seed_futures
 
 __all__ = [
     "DEMO_API_KEY",
@@ -157,6 +160,8 @@ class SimAccount:
     endpoint answers -3003 "Margin account does not exist." (HTTP 400)."""
     verbatim: Mapping[str, bytes] = field(default_factory=dict)
     """Exact bodies per route name, served instead of building them (the seed account)."""
+    futures: SimFutures | None = None
+    """The USD-M futures account; ``None``: the key gets -2015 from ``/fapi/`` (no futures)."""
 
     def __post_init__(self) -> None:
         if not self.api_key or not self.api_secret:
@@ -208,4 +213,5 @@ def seed_account() -> SimAccount:
         account_type=margin_doc["accountType"],
         uid=spot_doc["uid"],
         verbatim={route: seed_bytes(route) for route in SEED_FILES},
+        futures=seed_futures(),
     )

@@ -10,7 +10,11 @@ every asset it holds is priced by a market of :data:`DEMO_MARKETS`:
 * spot: 0.4125 BTC, 12.5 LTC, 3.15 ETH (0.5 of it locked in an open order), 25.4 BNB and
   1,843.27 USDT, about 44,500 USDT at the demo's prices;
 * cross margin (Classic): 0.06 BTC and 250 USDT with 1,500 USDT borrowed and 0.42 of interest,
-  a margin level of about 2.73, and an empty ETH row that ``omitZeroBalances`` hides.
+  a margin level of about 2.73, and an empty ETH row that ``omitZeroBalances`` hides;
+* USD-M futures (Single-Asset mode): 2,000 USDT and one open position, long 0.05 BTCUSDT
+  entered at 62,000 and marked at 64,000 (the ``BTCUSDT`` ticker): notional 3,200, unrealised
+  profit 100, 10x initial margin 320, maintenance margin 12.8 (0.4%); margin balance 2,100,
+  available 1,780, a cushion of 164.0625.
 
 Its BTC totals and margin level are computed (:class:`~.accounts.PricedTotals`) at the BTC
 prices the demo's own tickers give (:func:`btc_prices`), so valuing the rows at the tickers
@@ -34,9 +38,10 @@ from adapters.binance.simulator.accounts import (
     SimAccount,
     SpotRow,
 )
+from adapters.binance.simulator.futures import FuturesPosition, FuturesRow, SimFutures
 from adapters.binance.simulator.markets import SEED_MARKETS, Market
 
-__all__ = ["DEMO_MARKETS", "DEMO_UID", "btc_prices", "demo_account"]
+__all__ = ["DEMO_FUTURES", "DEMO_MARKETS", "DEMO_UID", "btc_prices", "demo_account"]
 
 DEMO_MARKETS: Final = (*SEED_MARKETS, Market("LTC", "BTC", "0.00130000"))
 """The seed's markets and ``LTCBTC``: every asset of the demo account has a price."""
@@ -56,6 +61,14 @@ _DEMO_MARGIN: Final = (
     MarginRow("ETH", "0.00000000"),
     MarginRow("USDT", "250.00000000", borrowed="1500.00000000", interest="0.42000000"),
 )
+
+DEMO_FUTURES: Final = SimFutures(
+    rows=[FuturesRow("USDT", "2000.00000000", unrealized_profit="100.00000000",
+                     maint_margin="12.80000000", position_initial_margin="320.00000000")],
+    positions=[FuturesPosition("BTCUSDT", "0.050", "3200.00000000", "100.00000000",
+                               maint_margin="12.80000000", initial_margin="320.00000000")],
+)
+"""The demo's futures wallet: figures consistent with the position (module docstring)."""
 
 
 def btc_prices(assets: Iterable[str], markets: Sequence[Market]) -> dict[str, str]:
@@ -96,4 +109,5 @@ def demo_account() -> SimAccount:
         margin=_DEMO_MARGIN,
         totals=PricedTotals(btc_prices((row.asset for row in _DEMO_MARGIN), DEMO_MARKETS)),
         uid=DEMO_UID,
+        futures=DEMO_FUTURES,
     )

@@ -16,7 +16,9 @@ Order of decisions, outermost first:
 unknown symbol answers 400 ``-1121 Invalid symbol.``, both parameters ``-1128``.
 
 Every answer on a known route, errors included, carries the IP's used weight of the route's
-budget (``X-MBX-USED-WEIGHT-1M`` or ``X-SAPI-USED-IP-WEIGHT-1M``), as Binance's do.
+budget (``X-MBX-USED-WEIGHT-1M`` or ``X-SAPI-USED-IP-WEIGHT-1M``), as Binance's do. The
+``/fapi/`` routes (USD-M futures, :mod:`.futures`) have their own budget and -1003 wording, and
+answer -2015 to a key whose account has no futures.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 from urllib.parse import parse_qsl
 
+from adapters.binance.simulator import futures
 from adapters.binance.simulator.accounts import SimAccount
 from adapters.binance.simulator.auth import AuthError, authenticate
 from adapters.binance.simulator.faults import Fault, FaultKind
@@ -42,6 +45,8 @@ from adapters.binance.simulator.payloads import (
 )
 from adapters.binance.simulator.routes import (
     EXCHANGE_INFO,
+    FUTURES_CONFIG,
+    FUTURES_TIME,
     MARGIN_ACCOUNT,
     ROUTES,
     TICKER_PRICE,
@@ -67,9 +72,14 @@ _BANNED: Final = (
     "Way too much request weight used; IP banned until {until}. "
     "Please use WebSocket Streams for live updates to avoid bans."
 )
+_FUTURES_OVER_LIMIT: Final = (
+    "Too many requests; current limit is {limit} requests per minute. Please use the websocket "
+    "for live updates to avoid polling the API."
+)
 _INTERNAL: Final = "Internal error; unable to process your request. Please try again."
 _UNKNOWN: Final = "An unknown error occurred while processing the request."
 _NO_MARGIN_ACCOUNT: Final = "Margin account does not exist."
+_REJECTED_KEY: Final = "Invalid API-key, IP, or permissions for action."
 
 
 def _json(status: int, body: bytes, headers: list[tuple[str, str]] | None = None) -> Response:
@@ -99,7 +109,8 @@ class BinanceExchange:
         self.options = options
         self.runtime = runtime
         self.weights = WeightMeter(
-            {Pool.API: options.api_weight_limit, Pool.SAPI: options.sapi_weight_limit},
+            {Pool.API: options.api_weight_limit, Pool.SAPI: options.sapi_weight_limit,
+             Pool.FAPI: options.fapi_weight_limit},
             options.weight_window_ms,
         )
 
@@ -143,9 +154,12 @@ class BinanceExchange:
         charge = self.weights.charge(request.peer_ip, route, now_ms)
         if not charge.admitted:
             self.runtime.stats.throttled()
-            limit = (self.options.api_weight_limit if route.pool is Pool.API
-                     else self.options.sapi_weight_limit)
-            return _json(429, encode_error(-1003, _OVER_LIMIT.format(limit=limit)),
+            limit, words = {
+                Pool.API: (self.options.api_weight_limit, _OVER_LIMIT),
+                Pool.SAPI: (self.options.sapi_weight_limit, _OVER_LIMIT),
+                Pool.FAPI: (self.options.fapi_weight_limit, _FUTURES_OVER_LIMIT),
+            }[route.pool]
+            return _json(429, encode_error(-1003, words.format(limit=limit)),
                          [("Retry-After", str(charge.retry_after_s))])
         return self._exchange(request, route, now_ms)
 
@@ -154,7 +168,7 @@ class BinanceExchange:
     def _exchange(  # noqa: PLR0911 - one answer per route
         self, request: Request, route: Route, now_ms: int
     ) -> Response:
-        if route is TIME:
+        if route is TIME or route is FUTURES_TIME:
             return _json(200, encode_time(now_ms))
         if route is EXCHANGE_INFO:
             return _json(200, encode_exchange_info(tuple(self.markets.values()), now_ms))
@@ -166,6 +180,12 @@ class BinanceExchange:
         )
         if isinstance(account, AuthError):
             return _json(account.status, encode_error(account.code, account.msg))
+        if route.pool is Pool.FAPI:  # a key without Enable Futures: Binance's -2015
+            if account.futures is None:
+                return _json(401, encode_error(-2015, _REJECTED_KEY))
+            if route is FUTURES_CONFIG:
+                return _json(200, futures.encode_config(account.futures))
+            return _json(200, futures.encode_account(account.futures))
         if route is MARGIN_ACCOUNT:
             if not account.has_margin:
                 return _json(400, encode_error(-3003, _NO_MARGIN_ACCOUNT))

@@ -21,6 +21,8 @@ class SimulatorOptions:
     """Weight per window per IP shared by every ``/api/`` route."""
     sapi_weight_limit: int = 12_000
     """Weight per window per IP for each ``/sapi/`` route."""
+    fapi_weight_limit: int = 2400
+    """Weight per window per IP shared by every ``/fapi/`` (USD-M futures) route."""
     weight_window_ms: int = 60_000
     """Length of a weight window; windows start on multiples of it (whole minutes)."""
     max_uri_length: int = 8192
@@ -36,6 +38,7 @@ class SimulatorOptions:
             "max_recv_window_ms": self.max_recv_window_ms,
             "api_weight_limit": self.api_weight_limit,
             "sapi_weight_limit": self.sapi_weight_limit,
+            "fapi_weight_limit": self.fapi_weight_limit,
             "weight_window_ms": self.weight_window_ms,
         }
         for name, value in numbers.items():

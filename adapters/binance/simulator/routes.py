@@ -4,7 +4,8 @@ Written down here independently of the client's endpoint catalog (the simulator 
 of folio's client), so that a client charging the wrong weight or calling the wrong path is
 caught rather than mirrored. Weights and budgets are Binance's documented ones: ``/api/*``
 endpoints share one budget per IP (``X-MBX-USED-WEIGHT-1M``), each ``/sapi/*`` endpoint has its
-own (``X-SAPI-USED-IP-WEIGHT-1M``).
+own (``X-SAPI-USED-IP-WEIGHT-1M``); ``/fapi/*`` (USD-M futures) share a third budget per IP,
+reported in ``X-MBX-USED-WEIGHT-1M`` of the futures answers.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from typing import Final
 __all__ = [
     "ACCOUNT",
     "EXCHANGE_INFO",
+    "FUTURES_ACCOUNT",
+    "FUTURES_CONFIG",
+    "FUTURES_TIME",
     "MARGIN_ACCOUNT",
     "ROUTES",
     "TICKER_PRICE",
@@ -34,6 +38,8 @@ class Pool(enum.Enum):
     """One budget per IP shared by every ``/api/`` route."""
     SAPI = "sapi"
     """One budget per IP for each ``/sapi/`` route."""
+    FAPI = "fapi"
+    """USD-M futures: one budget per IP shared by every ``/fapi/`` route, apart from spot's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +57,12 @@ class Route:
     @property
     def budget(self) -> str:
         """The key the route's weight is counted under for one IP."""
-        return self.pool.value if self.pool is Pool.API else self.path
+        return self.path if self.pool is Pool.SAPI else self.pool.value
 
     @property
     def weight_header(self) -> str:
         """The answer header that reports the IP's use of the route's budget."""
-        return "X-MBX-USED-WEIGHT-1M" if self.pool is Pool.API else "X-SAPI-USED-IP-WEIGHT-1M"
+        return "X-SAPI-USED-IP-WEIGHT-1M" if self.pool is Pool.SAPI else "X-MBX-USED-WEIGHT-1M"
 
 
 ACCOUNT: Final = Route("account", "/api/v3/account", 20, Pool.API, signed=True)
@@ -70,8 +76,15 @@ TICKER_PRICES: Final = Route("ticker/price", "/api/v3/ticker/price", 4, Pool.API
 TICKER_PRICE: Final = Route("ticker/price", "/api/v3/ticker/price", 2, Pool.API, signed=False)
 """One ``symbol=``: weight 2 (the handler picks it by the query)."""
 
+# USD-M futures (the futures host's paths; docs/exchanges/binance.md, "USD-M futures").
+FUTURES_ACCOUNT: Final = Route("futures/account", "/fapi/v3/account", 5, Pool.FAPI, signed=True)
+FUTURES_CONFIG: Final = Route("futures/accountConfig", "/fapi/v1/accountConfig", 5, Pool.FAPI,
+                              signed=True)
+FUTURES_TIME: Final = Route("futures/time", "/fapi/v1/time", 1, Pool.FAPI, signed=False)
+
 ROUTES: Final[dict[str, Route]] = {
-    route.path: route for route in (ACCOUNT, MARGIN_ACCOUNT, TIME, EXCHANGE_INFO, TICKER_PRICES)
+    route.path: route for route in (ACCOUNT, MARGIN_ACCOUNT, TIME, EXCHANGE_INFO, TICKER_PRICES,
+                                    FUTURES_ACCOUNT, FUTURES_CONFIG, FUTURES_TIME)
 }
 
 

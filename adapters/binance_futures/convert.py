@@ -1,0 +1,229 @@
+"""``/fapi/`` JSON -> wire classes -> the ``futures`` wallet and its risk, exactly or refused.
+
+What each figure means (docs/exchanges/binance.md, "USD-M futures"):
+
+* **Rows** (``assets`` of ``GET /fapi/v3/account``): ``total`` is ``walletBalance``, the ledger
+  without unrealised PnL, and ``unrealized_pnl`` is ``unrealizedProfit``, apart: ``net`` never
+  holds PnL, ``equity`` (net + PnL) does. A negative ``walletBalance`` (Multi-Assets mode's
+  implicit loan) is a debt: ``total`` 0, ``borrowed`` what is owed. ``available`` is per asset:
+  ``availableBalance`` in Single-Asset mode; in Multi-Assets mode every row's
+  ``availableBalance`` is the account's USD figure, so the asset's own ``maxWithdrawAmount``
+  is used. A negative ``availableBalance`` (margin held above the margin balance) is 0 usable.
+  ``locked`` (``total + unrealized_pnl - available``: the margin positions and orders hold)
+  below zero, or ``marginBalance`` other than ``walletBalance + unrealizedProfit``, refuse the
+  answer at the field.
+* **Risk**: one risk pool per answer. Multi-Assets mode is one pool in USD (the totals).
+  Single-Asset mode margins each asset on its own, and the totals are USDT's only (checked
+  against the USDT row): the pool is the one asset whose positions need maintenance margin,
+  the USDT totals when none does, and an :class:`~framework.errors.AccountStateError` naming
+  the pools when several do. The health is *cushion*, margin balance / maintenance margin,
+  liquidated at 1, divided here to :data:`~framework.valuation.DIVISION_DIGITS` significant
+  digits (Binance sends no ratio).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+from typing import Any, Final
+
+from adapters.binance.convert import EXCHANGE
+from adapters.binance_futures.wire import (
+    WIRE_CLASSES,
+    AccountConfig,
+    FuturesAccount,
+    FuturesAsset,
+)
+from adapters.kit.strict import WireReader, check_asset_codes
+from framework.errors import AccountStateError, InvalidResponseError
+from framework.models import (
+    EXACT,
+    NOT_APPLICABLE,
+    AssetBalance,
+    BalanceSnapshot,
+    HealthMetric,
+    MarginHealth,
+    MarginRisk,
+    Ratio,
+    WalletKind,
+)
+from framework.valuation import DIVISION_DIGITS
+
+__all__ = ["LIQUIDATION_CUSHION", "futures_risk", "futures_snapshot", "structure"]
+
+LIQUIDATION_CUSHION: Final = Decimal(1)
+"""Binance liquidates when maintenance margin reaches the margin balance ("margin ratio 100%")."""
+SINGLE_ASSET_QUOTE: Final = "USDT"
+"""Single-Asset mode's totals are "only for USDT asset"."""
+MULTI_ASSETS_QUOTE: Final = "USD"
+"""Multi-Assets mode's totals are USD values (Binance's index), not USDT."""
+
+_READER: Final = WireReader(EXCHANGE, WIRE_CLASSES)
+_DIVIDE: Final = Context(prec=DIVISION_DIGITS, rounding=ROUND_HALF_EVEN)
+_ZERO: Final = Decimal(0)
+
+
+def structure(payload: Any, wire_type: Any, *, path: str = "$") -> Any:
+    """``payload`` as ``wire_type``, or :class:`InvalidResponseError` naming every JSON path."""
+    return _READER.structure(payload, wire_type, path=path)
+
+
+def _invalid(detail: str, field: str) -> InvalidResponseError:
+    return InvalidResponseError(detail, field=field, exchange=EXCHANGE)
+
+
+def _at_least_zero(value: Decimal, field: str) -> Decimal:
+    if value < 0:
+        raise _invalid(f"a negative amount where only zero or more makes sense: {value}", field)
+    return value
+
+
+def _check_margin_balance(wallet: Decimal, pnl: Decimal, stated: Decimal, field: str) -> None:
+    if EXACT.add(wallet, pnl) != stated:
+        raise _invalid(f"a margin balance of {stated} is not the wallet balance {wallet} plus "
+                       f"the unrealized profit {pnl}; refusing an answer that contradicts "
+                       "itself", field)
+
+
+# -- the futures wallet ----------------------------------------------------------------------
+
+
+def _checked_rows(account: FuturesAccount) -> None:
+    """Each asset named plainly and once, its margin balance its wallet plus its PnL."""
+    check_asset_codes([row.asset for row in account.assets],
+                      path=lambda i: f"$.assets[{i}].asset", exchange=EXCHANGE)
+    for i, row in enumerate(account.assets):
+        _check_margin_balance(row.wallet_balance, row.unrealized_profit, row.margin_balance,
+                              f"$.assets[{i}].marginBalance")
+
+
+def _row(row: FuturesAsset, at: str, *, multi_assets: bool) -> AssetBalance:
+    wallet, pnl = row.wallet_balance, row.unrealized_profit
+    total = max(wallet, _ZERO)
+    field = "maxWithdrawAmount" if multi_assets else "availableBalance"
+    stated = row.max_withdraw_amount if multi_assets else row.available_balance
+    available = max(stated, _ZERO)
+    held = EXACT.add(total, pnl)
+    if held < 0:  # Multi-Assets mode: a loss carried by other assets' margin
+        raise _invalid(f"a loss of {pnl} {row.asset[:40]} beyond its wallet balance {wallet}: "
+                       "folio's balance has no place for a margin held below zero",
+                       f"{at}.unrealizedProfit")
+    if available > held:
+        raise _invalid(f"{stated} available of {row.asset[:40]!r} is more than its wallet "
+                       f"balance {wallet} with unrealized profit {pnl}: the margin held would "
+                       "be negative", f"{at}.{field}")
+    return AssetBalance(asset=row.asset, total=total, available=available,
+                        borrowed=max(-wallet, _ZERO), unrealized_pnl=pnl)
+
+
+def _is_empty(row: FuturesAsset) -> bool:
+    return not any((row.wallet_balance, row.unrealized_profit, row.maint_margin,
+                    row.available_balance, row.max_withdraw_amount))
+
+
+def futures_snapshot(
+    account: FuturesAccount, config: AccountConfig, *, account_name: str,
+    fetched_at: datetime, omit_zero: bool = True,
+) -> BalanceSnapshot:
+    """The ``futures`` wallet (see the module docstring); ``omit_zero`` drops all-zero rows."""
+    _checked_rows(account)
+    rows = [
+        _row(row, f"$.assets[{i}]", multi_assets=config.multi_assets_margin)
+        for i, row in enumerate(account.assets) if not (omit_zero and _is_empty(row))
+    ]
+    return BalanceSnapshot(EXCHANGE, account_name, WalletKind.FUTURES, rows, fetched_at)
+
+
+# -- futures risk ----------------------------------------------------------------------------
+
+
+def _single_asset_totals(account: FuturesAccount) -> None:
+    """Single-Asset mode's totals are the USDT row's figures.
+
+    Checked, so that a mode read wrong (or changed between the two reads) is refused rather
+    than reported in the wrong currency.
+    """
+    usdt = next((row for row in account.assets if row.asset == SINGLE_ASSET_QUOTE), None)
+    for total, name in (
+        (account.total_wallet_balance, "wallet_balance"),
+        (account.total_unrealized_profit, "unrealized_profit"),
+        (account.total_margin_balance, "margin_balance"),
+        (account.total_maint_margin, "maint_margin"),
+    ):
+        row_value = getattr(usdt, name) if usdt is not None else _ZERO
+        if total != row_value:
+            key = "total" + "".join(part.title() for part in name.split("_"))
+            raise _invalid(f"{key} {total} is not the USDT row's {row_value}, as Single-Asset "
+                           "mode's totals must be; refusing an answer whose currency is unclear",
+                           f"$.{key}")
+
+
+def _pool(account: FuturesAccount, multi_assets: bool) -> tuple[str, FuturesAsset | None]:
+    """The risk pool's quote and its row (``None``: the account's totals)."""
+    if multi_assets:
+        for i, row in enumerate(account.assets):
+            if row.wallet_balance < 0:
+                raise AccountStateError(
+                    f"Multi-Assets mode with an implicit loan of {-row.wallet_balance} "
+                    f"{row.asset[:40]} ($.assets[{i}].walletBalance): Binance values the "
+                    "account's totals in USD, netting the loan against other assets, and "
+                    "reports no USD value of the loan itself, so folio cannot state the debt",
+                    exchange=EXCHANGE)
+        return MULTI_ASSETS_QUOTE, None
+    _single_asset_totals(account)
+    pools = [row for row in account.assets if row.maint_margin > 0]
+    if len(pools) > 1:
+        names = ", ".join(row.asset[:40] for row in pools)
+        raise AccountStateError(
+            f"Single-Asset mode margins each asset on its own and {len(pools)} of them have "
+            f"positions ({names}): one risk profile cannot stand for the account",
+            exchange=EXCHANGE)
+    if not pools or pools[0].asset == SINGLE_ASSET_QUOTE:
+        return SINGLE_ASSET_QUOTE, None
+    return pools[0].asset, pools[0]
+
+
+def futures_risk(
+    account: FuturesAccount, config: AccountConfig, *, account_name: str, fetched_at: datetime
+) -> MarginRisk:
+    """The futures account's risk pool (see the module docstring)."""
+    _checked_rows(account)  # the rows are part of the answer: checked alike
+    quote, row = _pool(account, config.multi_assets_margin)
+    if row is None:
+        wallet, pnl = account.total_wallet_balance, account.total_unrealized_profit
+        equity, margin = account.total_margin_balance, account.total_maint_margin
+        _check_margin_balance(wallet, pnl, equity, "$.totalMarginBalance")
+        available: Decimal | None = max(account.available_balance, _ZERO)
+        at, withdraw = "$", account.max_withdraw_amount
+    else:  # another asset's pool: its availableBalance may be the USDT figure (undocumented)
+        wallet, pnl, equity = row.wallet_balance, row.unrealized_profit, row.margin_balance
+        margin, available, withdraw = row.maint_margin, None, row.max_withdraw_amount
+        at = f"$.assets[{account.assets.index(row)}]"
+    margin = _at_least_zero(margin, f"{at}.{'totalMaintMargin' if row is None else 'maintMargin'}")
+    total, owed = max(wallet, _ZERO), max(-wallet, _ZERO)
+    ratio = _DIVIDE.divide(equity, margin) if margin > 0 and equity > 0 else None
+    try:
+        health = MarginHealth.assess(
+            metric=HealthMetric.CUSHION, ratio=ratio, liquidation_threshold=LIQUIDATION_CUSHION,
+            equity=equity, debt=owed, maintenance_margin=margin)
+    except ValueError as exc:
+        raise _invalid(f"{exc}; refusing an answer that contradicts itself", at) from None
+    leverage: Ratio = _DIVIDE.divide(total, equity) if equity > 0 else NOT_APPLICABLE
+    notional = sum((abs(p.notional) for p in account.positions), _ZERO)
+    extras = {
+        name: figure for name, figure in (
+            ("total_initial_margin", account.total_initial_margin),
+            ("total_position_initial_margin", account.total_position_initial_margin),
+            ("total_open_order_initial_margin", account.total_open_order_initial_margin),
+            ("total_cross_wallet_balance", account.total_cross_wallet_balance),
+            ("total_cross_un_pnl", account.total_cross_un_pnl),
+            ("max_withdraw_amount", withdraw),
+        ) if figure is not None
+    }
+    return MarginRisk(
+        exchange=EXCHANGE, account=account_name, quote_asset=quote, total_value=total,
+        available_value=available, borrowed_value=owed, interest_value=None, equity=equity,
+        leverage=leverage, max_leverage=None, health=health, fetched_at=fetched_at,
+        wallet=WalletKind.FUTURES, maintenance_margin=margin, unrealized_pnl=pnl,
+        position_notional=notional, extras=extras,
+    )

@@ -1,0 +1,112 @@
+"""The USD-M futures conversation: what to send to ``/fapi/``, and what each answer means.
+
+Built like :mod:`adapters.binance.protocol` (docs/plugins.md, "The adapter kit"): one
+:class:`~adapters.kit.call.Call` per request, handed to the call's sender. A read of the
+wallet or of its risk is two requests: ``GET /fapi/v1/accountConfig`` first, because the
+account mode decides what ``GET /fapi/v3/account`` means (per-asset or account-level
+``availableBalance``; totals in USDT or in USD), then the account itself; 10 weight of the
+futures budget. The protocol also keeps the signing clock of the futures host (corrected from
+``GET /fapi/v1/time`` on ``-1021``) and the weight Binance reports this IP used of the futures
+budget (``X-MBX-USED-WEIGHT-1M`` of the latest futures answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Final, TypeVar
+
+import httpx
+
+from adapters.binance.signer import BinanceAuth
+from adapters.binance.wire import ServerTime
+from adapters.binance_futures.convert import futures_risk, futures_snapshot, structure
+from adapters.binance_futures.endpoints import (
+    ACCOUNT_CONFIG,
+    FUTURES_ACCOUNT,
+    FUTURES_TIME,
+    USED_WEIGHT_HEADER,
+    FuturesEndpoint,
+)
+from adapters.binance_futures.errors import read_futures_payload
+from adapters.binance_futures.wire import AccountConfig, FuturesAccount
+from adapters.kit.call import Call, Urls
+from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
+from adapters.kit.ratelimit import SlidingWindowLimiter
+from adapters.kit.sender import Sender
+from framework.models import BalanceSnapshot, MarginRisk
+
+__all__ = ["FuturesProtocol"]
+
+T = TypeVar("T")
+_ACCEPT_JSON: Final = {"Accept": "application/json"}
+
+
+class FuturesProtocol(ClockSync):
+    """Request building, clock correction and answer reading for one account's futures."""
+
+    def __init__(
+        self, *, base_url: str, account: str, auth: BinanceAuth, sync_clock: bool,
+        omit_zero: bool, limiters: Sequence[SlidingWindowLimiter], clock: ServerClock,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.account = account
+        self.sync_clock = sync_clock
+        self.clock = clock
+        self.used_weight: int | None = None
+        """The futures weight Binance says this IP used this minute (latest answer's)."""
+        self._urls = Urls(self.base_url)
+        self._auth = auth
+        self._omit_zero = omit_zero
+        self._limiters = tuple(limiters)
+        self._now = now
+
+    async def _send(
+        self, sender: Sender, endpoint: FuturesEndpoint, read: Callable[[Any], T],
+        trip: RoundTrip | None = None,
+    ) -> T:
+        def payload(response: httpx.Response) -> T:
+            text = response.headers.get(USED_WEIGHT_HEADER, "")
+            if text.isascii() and text.isdigit():
+                self.used_weight = int(text)
+            return read(read_futures_payload(response.status_code, response.headers,
+                                             response.content, structure=structure))
+
+        request = httpx.Request("GET", self._urls(endpoint.path), headers=_ACCEPT_JSON)
+        call = Call(request, endpoint.label, cost=endpoint.weight, limiters=self._limiters,
+                    auth=self._auth if endpoint.signed else None, trip=trip)
+        return await sender.send(call, payload)
+
+    async def config(self, sender: Sender) -> AccountConfig:
+        """``GET /fapi/v1/accountConfig`` as its wire class (the account mode)."""
+        wire: AccountConfig = await self._send(
+            sender, ACCOUNT_CONFIG, lambda payload: structure(payload, AccountConfig))
+        return wire
+
+    async def futures_account(self, sender: Sender) -> FuturesAccount:
+        """``GET /fapi/v3/account`` as its wire class."""
+        wire: FuturesAccount = await self._send(
+            sender, FUTURES_ACCOUNT, lambda payload: structure(payload, FuturesAccount))
+        return wire
+
+    async def balances(self, sender: Sender) -> BalanceSnapshot:
+        """The ``futures`` wallet, read under the account's mode."""
+        config = await self.config(sender)
+        return await self._send(sender, FUTURES_ACCOUNT, lambda payload: futures_snapshot(
+            structure(payload, FuturesAccount), config, account_name=self.account,
+            fetched_at=self._now(), omit_zero=self._omit_zero))
+
+    async def risk(self, sender: Sender) -> MarginRisk:
+        """The futures account's risk pool, read under the account's mode."""
+        config = await self.config(sender)
+        return await self._send(sender, FUTURES_ACCOUNT, lambda payload: futures_risk(
+            structure(payload, FuturesAccount), config, account_name=self.account,
+            fetched_at=self._now()))
+
+    async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
+        """The futures host's time (``GET /fapi/v1/time``) and the round trip that read it."""
+        trip = RoundTrip(self.clock)
+        wire: ServerTime = await self._send(
+            sender, FUTURES_TIME, lambda payload: structure(payload, ServerTime), trip)
+        return wire.server_time, trip
