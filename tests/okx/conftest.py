@@ -1,0 +1,13 @@
+"""OKX test fixtures: the simulator over loopback, and clients on folio's own transport."""
+
+from __future__ import annotations
+
+from adapters.okx.simulator import DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSPHRASE
+from framework.credentials import Credentials
+from framework.retry import NO_RETRIES
+from framework.settings import HttpSettings
+
+pytest_plugins = ["adapters.okx.simulator.pytest_plugin"]
+
+DEMO = Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSPHRASE)
+ONE_ATTEMPT = HttpSettings(retry=NO_RETRIES)

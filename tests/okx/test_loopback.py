@@ -1,0 +1,122 @@
+"""The OKX client against its simulator over loopback: signatures, clock, errors, prices."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from adapters.okx import AsyncOkxClient, OkxOptions, OkxPrices
+from adapters.okx.simulator import (
+    DEMO_API_KEY,
+    DEMO_API_SECRET,
+    DEMO_PASSPHRASE,
+    Fault,
+    OkxSimulator,
+    RunningOkxSimulator,
+)
+from adapters.okx.simulator.pytest_plugin import OkxSimulatorFactory
+from framework.credentials import Credentials
+from framework.errors import AuthenticationError, ClockSkewError, RateLimitedError
+from framework.models import HealthState, WalletKind
+from framework.prices import Pair
+from tests.okx.conftest import DEMO, ONE_ATTEMPT
+
+
+def _independent_get(url: str, path: str, *, secret: str = DEMO_API_SECRET,
+                     passphrase: str = DEMO_PASSPHRASE, skew_ms: int = 0) -> httpx.Response:
+    """Another client's implementation of the documented algorithm."""
+    now = datetime.fromtimestamp((time.time_ns() // 1_000_000 + skew_ms) / 1000, UTC)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+    mac = hmac.new(secret.encode(), (stamp + "GET" + path).encode(), hashlib.sha256)
+    headers = {"OK-ACCESS-KEY": DEMO_API_KEY, "OK-ACCESS-SIGN": base64.b64encode(
+        mac.digest()).decode(), "OK-ACCESS-TIMESTAMP": stamp, "OK-ACCESS-PASSPHRASE": passphrase}
+    return httpx.get(url + path, headers=headers)
+
+
+def test_an_independent_signature_is_accepted_and_a_wrong_one_refused(
+    okx_simulator: RunningOkxSimulator,
+) -> None:
+    url = okx_simulator.url
+    good = _independent_get(url, "/api/v5/account/balance?ccy=BTC,ETH")
+    assert good.status_code == 200
+    assert good.json()["code"] == "0"
+    assert [row["ccy"] for row in good.json()["data"][0]["details"]] == ["BTC", "ETH"]
+    bad = _independent_get(url, "/api/v5/account/config", secret="wrong")
+    assert (bad.status_code, bad.json()) == (401, {"code": "50113", "msg": "Invalid Sign",
+                                                   "data": []})
+    phrase = _independent_get(url, "/api/v5/account/config", passphrase="nope")
+    assert (phrase.status_code, phrase.json()["code"]) == (401, "50105")
+    stale = _independent_get(url, "/api/v5/account/config", skew_ms=-31_000)
+    assert (stale.status_code, stale.json()["code"]) == (401, "50102")
+
+
+async def _cash(url: str, credentials: Credentials = DEMO, **kw: Any) -> object:
+    async with AsyncOkxClient(credentials, base_url=url, http=ONE_ATTEMPT, **kw) as client:
+        return await client.fetch_balances(WalletKind.CASH)
+
+
+def test_the_demo_account_reads_and_values(okx_simulator: RunningOkxSimulator) -> None:
+    async def read() -> None:
+        async with AsyncOkxClient(DEMO, base_url=okx_simulator.url, account="main") as client:
+            snapshot = await client.fetch_balances(WalletKind.CASH)
+            risk = await client.fetch_margin_risk(WalletKind.CASH)
+        usdt = snapshot["USDT"]
+        assert (usdt.borrowed, usdt.interest) == (Decimal(1500), Decimal("0.35"))
+        assert risk.health.state is HealthState.OK
+        assert risk.borrowed_value == snapshot["USDT"].borrowed + snapshot["USDT"].interest
+        async with OkxPrices(base_url=okx_simulator.url) as prices:
+            book = {p.pair: p.value for p in await prices.fetch_prices()}
+        assert book[Pair("BTC", "USDT")] == 64000
+        assert Pair("LUNA", "USDT") not in book  # suspended: never priced
+        usd = {row.asset: book[Pair(row.asset, "USDT")] if row.asset != "USDT" else 1
+               for row in snapshot}
+        held = sum((row.equity * usd[row.asset] for row in snapshot), start=0)
+        assert held == risk.equity  # the account's USD equity is what its rows are worth
+
+    asyncio.run(read())
+
+
+def test_a_wrong_secret_is_an_authentication_error(okx_simulator: RunningOkxSimulator) -> None:
+    wrong = Credentials.from_strings(DEMO_API_KEY, "not-the-secret", DEMO_PASSPHRASE)
+    with pytest.raises(AuthenticationError) as caught:
+        asyncio.run(_cash(okx_simulator.url, wrong, account="main"))
+    assert caught.value.code == "50113"
+    assert caught.value.endpoint == "GET account/balance"
+    assert "not-the-secret" not in str(caught.value)
+
+
+def test_a_demo_key_without_the_option_is_50101(
+    okx_simulator_factory: OkxSimulatorFactory,
+) -> None:
+    import dataclasses  # noqa: PLC0415
+
+    from adapters.okx.simulator import demo_account  # noqa: PLC0415
+
+    running = okx_simulator_factory(OkxSimulator([dataclasses.replace(demo_account(),
+                                                                      demo=True)]))
+    with pytest.raises(AuthenticationError, match="demo_trading"):
+        asyncio.run(_cash(running.url))
+    asyncio.run(_cash(running.url, options=OkxOptions(demo_trading=True)))
+
+
+def test_a_skewed_clock_is_corrected_once(okx_simulator: RunningOkxSimulator) -> None:
+    okx_simulator.set_clock_offset_ms(120_000)
+    asyncio.run(_cash(okx_simulator.url))  # 50102, server time read, signed again
+    with pytest.raises(ClockSkewError):
+        asyncio.run(_cash(okx_simulator.url, options=OkxOptions(sync_clock=False)))
+
+
+def test_throttling_is_a_rate_limited_error(okx_simulator: RunningOkxSimulator) -> None:
+    okx_simulator.faults.add(Fault.rate_limited(route="account/balance", times=1))
+    with pytest.raises(RateLimitedError) as caught:
+        asyncio.run(_cash(okx_simulator.url))
+    assert (caught.value.code, caught.value.status) == ("50011", 429)
