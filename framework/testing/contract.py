@@ -106,6 +106,10 @@ class ConformanceTarget:
     account (debt above its holdings), one that borrows nothing, and one that borrows safely.
     These are the readings that tell a dashboard whether an account is in danger; an exchange
     sentinel read the wrong way shows an insolvent account as the safest one."""
+    risk_wallet: WalletKind | None = None
+    """The wallet whose risk the risk tests read (``None``: the exchange's default risk
+    wallet). A plugin serving the risk of several wallets runs the contract once per wallet
+    (tests/binance_futures/test_conformance.py)."""
     expected_prices: Mapping[str, str] = attrs.field(factory=dict)
     """For a plugin that serves prices: exact last prices the account's exchange must list,
     by ``BASE/QUOTE`` (e.g. ``{"BTC/USDT": "8000"}``)."""
@@ -131,9 +135,9 @@ async def _read_balances(account: AccountConfig, wallet: WalletKind) -> BalanceS
         return await folio.balances(account.name, wallet)
 
 
-async def _read_risk(account: AccountConfig) -> MarginRisk:
+async def _read_risk(account: AccountConfig, wallet: WalletKind | None = None) -> MarginRisk:
     async with _host(account) as folio:
-        return await folio.risk(account.name)
+        return await folio.risk(account.name, wallet)
 
 
 def _folio_error_of(read: Coroutine[Any, Any, object]) -> FolioError:
@@ -307,8 +311,10 @@ class ExchangePluginContract:
         self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
     ) -> None:
         self._require(declared, Capability.MARGIN_RISK)
-        risk = _run(_read_risk(conformance_target.account))
+        risk = _run(_read_risk(conformance_target.account, conformance_target.risk_wallet))
         assert isinstance(risk, MarginRisk)
+        if conformance_target.risk_wallet is not None:
+            assert risk.wallet is conformance_target.risk_wallet
         assert (risk.exchange, risk.account) == (
             conformance_target.exchange, conformance_target.account.name
         )
@@ -344,7 +350,7 @@ class ExchangePluginContract:
             "plugin that serves margin risk has to show it tells them apart"
         )
         for state, account in staged.items():
-            risk = _run(_read_risk(account))
+            risk = _run(_read_risk(account, conformance_target.risk_wallet))
             health = risk.health
             assert health.state is state, (
                 f"account {account.name!r}: health {health.state.value}, expected {state.value} "
