@@ -12,9 +12,10 @@ Design rules, and why:
   first exception. A hook returns a *reader*; the core awaits the reader's ``async`` methods
   itself, one task per account, so one slow or broken account never blocks or breaks another.
 * **One exchange, one owner.** Each plugin *declares* the exchanges it serves
-  (``folio_balance_wallets``, ``folio_risk_exchanges``). The core maps every exchange name to the
-  single plugin that declared it and calls only that plugin's reader hooks; two plugins
-  declaring the same exchange is a reported conflict, never a silent winner by load order.
+  (``folio_balance_wallets``, ``folio_risk_exchanges`` or ``folio_risk_wallets``). The core
+  maps every exchange name to the single plugin that declared it and calls only that plugin's
+  reader hooks; two plugins declaring the same exchange is a reported conflict, never a silent
+  winner by load order.
 * **Readers live as long as the host.** A reader (and the HTTP client behind it, opened through
   :meth:`framework.providers.AccountContext.resource`) is created on the account's first use
   and reused, so connections stay alive; the core closes them when the host closes.
@@ -40,10 +41,11 @@ Example plugin (the whole of it)::
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from typing import Protocol, runtime_checkable
 
 import pluggy
 
-from framework.models import WalletKind
+from framework.models import MarginRisk, WalletKind
 from framework.prices import PriceReader
 from framework.providers import AccountContext, BalanceReader, RiskReader, Simulator
 
@@ -53,6 +55,7 @@ __all__ = [
     "PriceProvider",
     "RiskProvider",
     "SimulatorProvider",
+    "WalletRiskReader",
     "hookimpl",
 ]
 
@@ -117,13 +120,41 @@ class RiskProvider:
 
     @_hookspec
     def folio_risk_exchanges(self) -> Collection[str]:
-        """Declare the exchanges for which this plugin reads the margin risk profile.
+        """Declare the exchanges for which this plugin reads the margin wallet's risk profile.
 
-        Called once per host, when plugins are loaded. Must be cheap and free of I/O.
+        Called once per host, when plugins are loaded. Must be cheap and free of I/O. The
+        reader's ``fetch_margin_risk()`` is called without argument and reads the ``margin``
+        wallet's risk; an exchange with another risk wallet is declared through
+        :meth:`folio_risk_wallets` instead.
 
         :returns: exchange names (lower case). Conflicts are handled as for balances.
 
         .. versionadded:: 0.1
+        """
+        raise NotImplementedError
+
+    @_hookspec
+    def folio_risk_wallets(self) -> Mapping[str, Sequence[WalletKind]]:
+        """Declare the exchanges whose risk this plugin reads, and of which wallets.
+
+        The per-wallet form of :meth:`folio_risk_exchanges`, for an exchange whose risk pool is
+        not the margin wallet (a unified account's, served as ``cash``) or that has several (a
+        margin wallet and a futures wallet). A plugin declaring an exchange here gets its
+        reader's ``fetch_margin_risk(wallet)`` called with the wallet asked for
+        (:class:`WalletRiskReader`), and must answer with a
+        :class:`~framework.models.MarginRisk` of that ``wallet``. Called once per host, when
+        plugins are loaded. Must be cheap and free of I/O.
+
+        :returns: a mapping from exchange name (lower case) to the wallet kinds whose risk is
+            served there, in order: the first is the exchange's default risk wallet (what
+            ``Folio.risk(account)`` reads without a wallet). Declaring an exchange both here
+            and in :meth:`folio_risk_exchanges` is a declaration error reported against the
+            plugin, as is an answer that is not such a mapping (an unordered set, an empty
+            sequence, a wallet named twice, something that is not a wallet kind).
+
+        Conflicts between plugins are handled as for balances.
+
+        .. versionadded:: 0.3
         """
         raise NotImplementedError
 
@@ -132,10 +163,13 @@ class RiskProvider:
         """Return the object that reads the margin risk profile for one account.
 
         Same contract as :meth:`BalanceProvider.folio_balance_reader`; a plugin that serves
-        both should share one HTTP client per account through ``context.resource``.
+        both should share one HTTP client per account through ``context.resource``. One reader
+        serves every risk wallet of the account.
 
-        :returns: a :class:`framework.providers.RiskReader`, or ``None`` for an exchange that
-            is not this plugin's.
+        :returns: a :class:`framework.providers.RiskReader` (for an exchange declared in
+            :meth:`folio_risk_exchanges`) or a :class:`WalletRiskReader` (declared in
+            :meth:`folio_risk_wallets`), or ``None`` for an exchange that is not this
+            plugin's.
         :raises framework.errors.ConfigurationError: on invalid account options.
 
         Stops at the first non-``None`` result.
@@ -143,6 +177,19 @@ class RiskProvider:
         .. versionadded:: 0.1
         """
         raise NotImplementedError
+
+
+@runtime_checkable
+class WalletRiskReader(Protocol):
+    """The reader of an exchange declared in :meth:`RiskProvider.folio_risk_wallets`."""
+
+    async def fetch_margin_risk(self, wallet: WalletKind) -> MarginRisk:
+        """Read the risk profile of ``wallet`` now, one the plugin declared for the exchange.
+
+        The answer's ``wallet`` is ``wallet`` (the core refuses another as a plugin bug); raise
+        a :class:`framework.errors.FolioError` subclass on failure.
+        """
+        ...
 
 
 class PriceProvider:

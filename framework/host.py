@@ -18,7 +18,7 @@ import asyncio
 import os
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 import pluggy
 
@@ -32,6 +32,7 @@ from framework.errors import (
     UnknownAccountError,
 )
 from framework.events import RequestEvents, RequestListener
+from framework.hookspecs import WalletRiskReader
 from framework.loading import (
     PluginRecord,
     PluginStatus,
@@ -52,7 +53,7 @@ from framework.portfolio import (
 from framework.pricebooks import PriceBooks
 from framework.prices import PriceReader
 from framework.providers import AccountContext, BalanceReader, RiskReader
-from framework.registry import ExchangeRegistry, ExchangeSupport
+from framework.registry import ExchangeRegistry, ExchangeSupport, RiskService
 from framework.results import AccountResult, FanOut
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 from framework.streaming import as_completed, cancel_and_wait
@@ -140,7 +141,7 @@ class Folio:
         self._http = http
         self._contexts: dict[str, AccountContext] = {}
         self._balance_readers: dict[tuple[str, WalletKind], BalanceReader] = {}
-        self._risk_readers: dict[str, RiskReader] = {}
+        self._risk_readers: dict[str, tuple[RiskReader, RiskService]] = {}
         self._price_books = PriceBooks(self._price_reader)
         self._closed = False
         self._limit: asyncio.Semaphore | None = None
@@ -288,22 +289,46 @@ class Folio:
             raise failure from exc
         return _checked(result, BalanceSnapshot, context)
 
-    async def risk(self, account: str) -> MarginRisk:
-        """Read the margin risk profile of one account."""
+    async def risk(
+        self, account: str, wallet: WalletKind | str | None = None
+    ) -> MarginRisk:
+        """Read the risk profile of one wallet of one account.
+
+        ``wallet`` is one of the exchange's risk wallets (``Plugins.exchanges()``,
+        ``risk_wallets``); ``None`` reads its default one (the first declared: ``margin`` on
+        AscendEX and Binance, ``cash`` on a unified account). The answer's ``wallet`` is the
+        wallet read (docs/host-api.md, "Risk per wallet").
+
+        :raises framework.errors.UnsupportedCapabilityError: for a wallet whose risk the
+            exchange does not serve.
+        :raises framework.errors.FolioError: a subclass saying what went wrong and where.
+        """
+        asking = None if wallet is None else WalletKind(wallet)
         self._on_own_loop()
-        reader = self._risk_readers.get(account)
         context = self._context(account)
-        if reader is None:
-            reader = _located(lambda: self.plugins.registry.risk_reader(context), context)
-            self._risk_readers[account] = reader
+        known = self._risk_readers.get(account)
+        if known is None:
+            registry = self.plugins.registry
+            service = _located(lambda: registry.risk_service(context.account.exchange), context)
+            reader = _located(lambda: registry.risk_reader(context), context)
+            known = self._risk_readers[account] = (reader, service)
+        reader, service = known
+        asked = _located(lambda: service.wallet(asking), context)
         try:
-            result = await reader.fetch_margin_risk()
+            if service.takes_wallet:
+                result = await cast(WalletRiskReader, reader).fetch_margin_risk(asked)
+            else:
+                result = await reader.fetch_margin_risk()
         except BaseException as exc:
             failure = _failed(exc, context)
             if failure is None:
                 raise
             raise failure from exc
-        return _checked(result, MarginRisk, context)
+        risk = _checked(result, MarginRisk, context)
+        if risk.wallet is not asked:
+            msg = f"({service.plugin!r}) answered the risk of the {asked.value} wallet with"
+            raise _plugin_bug(context.account, f"{msg} {_wallet_named(risk.wallet)}")
+        return risk
 
     # -- prices (docs/host-api.md, "Valuation") -----------------------------------------
 
@@ -339,9 +364,17 @@ class Folio:
         """Read one wallet of many accounts concurrently; one failure never hides another."""
         return await self._fan_out(lambda name: self.balances(name, wallet), accounts)
 
-    async def all_risk(self, accounts: Iterable[str] | None = None) -> FanOut[MarginRisk]:
-        """Read the margin risk profile of many accounts concurrently."""
-        return await self._fan_out(self.risk, accounts)
+    async def all_risk(
+        self, accounts: Iterable[str] | None = None, *, wallet: WalletKind | str | None = None
+    ) -> FanOut[MarginRisk]:
+        """Read the risk profile of many accounts concurrently.
+
+        ``wallet`` as in :meth:`risk`: ``None`` reads each account's default risk wallet; an
+        account whose exchange does not serve the wallet's risk is an error result.
+        """
+        if wallet is not None:
+            wallet = WalletKind(wallet)
+        return await self._fan_out(lambda name: self.risk(name, wallet), accounts)
 
     # -- the whole portfolio (framework/portfolio.py) ------------------------------------
 
@@ -414,10 +447,15 @@ class Folio:
         return self._stream(lambda name: self.balances(name, wallet), accounts)
 
     def stream_risk(
-        self, accounts: Iterable[str] | None = None
+        self, accounts: Iterable[str] | None = None, *, wallet: WalletKind | str | None = None
     ) -> AsyncGenerator[AccountResult[MarginRisk], None]:
-        """Yield each account's margin risk result as soon as it completes (see above)."""
-        return self._stream(self.risk, accounts)
+        """Yield each account's risk result as soon as it completes (see above).
+
+        ``wallet`` as in :meth:`all_risk`.
+        """
+        if wallet is not None:
+            wallet = WalletKind(wallet)
+        return self._stream(lambda name: self.risk(name, wallet), accounts)
 
     def stream_portfolio(
         self, accounts: Iterable[str] | None = None
@@ -552,6 +590,13 @@ def _failed(exc: BaseException, context: AccountContext) -> FolioError | None:
     if isinstance(exc, Exception):
         return _not_folio(account, exc, f"failed with {type(exc).__name__}")
     return None
+
+
+def _wallet_named(wallet: object) -> str:
+    """A plugin's wallet in a message: its kind, or only its type (never its text)."""
+    if isinstance(wallet, WalletKind):
+        return f"that of the {wallet.value} wallet"
+    return f"a {type(wallet).__name__} as its wallet"
 
 
 def _checked(result: object, expected: type[T], context: AccountContext) -> T:

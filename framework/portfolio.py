@@ -159,8 +159,8 @@ class AccountReads(Protocol):
         """One wallet of one account."""
         ...
 
-    async def risk(self, account: str) -> MarginRisk:
-        """One account's margin risk."""
+    async def risk(self, account: str, wallet: WalletKind | str | None = None) -> MarginRisk:
+        """The risk of one wallet of one account (``None``: the default risk wallet)."""
         ...
 
 

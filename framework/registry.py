@@ -25,7 +25,7 @@ from framework.prices import PriceReader
 from framework.providers import AccountContext, BalanceReader, RiskReader, Simulator
 from framework.unserved import unserved_message
 
-__all__ = ["ExchangeRegistry", "ExchangeSupport"]
+__all__ = ["ExchangeRegistry", "ExchangeSupport", "RiskService"]
 
 
 @attrs.frozen(slots=True)
@@ -35,6 +35,8 @@ class ExchangeSupport:
     exchange: str
     capabilities: Mapping[Capability, str]
     """Capability -> name of the plugin that serves it."""
+    risk_wallets: tuple[WalletKind, ...] = ()
+    """The wallets whose risk is served, the default first (empty without margin risk)."""
 
     @property
     def plugins(self) -> tuple[str, ...]:
@@ -43,9 +45,43 @@ class ExchangeSupport:
 
 
 @attrs.frozen(slots=True)
-class _Claim:
+class RiskService:
+    """How one exchange's risk is read: its plugin, its risk wallets and the reader's call.
+
+    ``takes_wallet`` is ``True`` for an exchange declared through ``folio_risk_wallets`` (the
+    reader is called ``fetch_margin_risk(wallet)``), ``False`` for one declared through
+    ``folio_risk_exchanges`` (``fetch_margin_risk()``, the ``margin`` wallet).
+    """
+
+    exchange: str
     plugin: str
-    capabilities: frozenset[Capability]
+    wallets: tuple[WalletKind, ...]
+    takes_wallet: bool
+
+    def wallet(self, asked: WalletKind | str | None) -> WalletKind:
+        """The wallet to read: ``asked``, or the default (the first declared) for ``None``.
+
+        :raises framework.errors.UnsupportedCapabilityError: for a wallet whose risk the
+            exchange does not serve (as a balance of an unserved wallet is refused).
+        :raises ValueError: for a name that is not a wallet kind.
+        """
+        if asked is None:
+            return self.wallets[0]
+        wallet = WalletKind(asked)
+        if wallet not in self.wallets:
+            served = ", ".join(self.wallets)
+            msg = (
+                f"margin risk of the {wallet.value} wallet is not supported for "
+                f"{self.exchange!r} (its risk wallets: {served})"
+            )
+            raise UnsupportedCapabilityError(msg, exchange=self.exchange)
+        return wallet
+
+
+@attrs.frozen(slots=True)
+class _RiskClaim:
+    wallets: tuple[WalletKind, ...]
+    takes_wallet: bool
 
 
 class ExchangeRegistry:
@@ -55,7 +91,7 @@ class ExchangeRegistry:
         self._manager = manager
         self._records = list(records)
         self._balance_wallets: dict[str, dict[str, frozenset[WalletKind]]] = {}
-        self._risk: dict[str, set[str]] = {}
+        self._risk: dict[str, dict[str, _RiskClaim]] = {}
         self._prices: dict[str, set[str]] = {}
         self._collect()
 
@@ -91,13 +127,7 @@ class ExchangeRegistry:
                 continue
             for exchange, kinds in wallets.items():
                 self._balance_wallets.setdefault(exchange, {})[plugin] = kinds
-        for plugin, declared in self._declarations("folio_risk_exchanges"):
-            names = _check_names(declared)
-            if names is None:
-                self._fail(plugin, "folio_risk_exchanges() must return a collection of names")
-                continue
-            for exchange in names:
-                self._risk.setdefault(exchange, set()).add(plugin)
+        self._collect_risk()
         for plugin, declared in self._declarations("folio_price_exchanges"):
             names = _check_names(declared)
             if names is None:
@@ -111,8 +141,48 @@ class ExchangeRegistry:
         for owners in self._balance_wallets.values():
             for plugin in [p for p in owners if p not in live]:
                 del owners[plugin]
-        for single_owners in (*self._risk.values(), *self._prices.values()):
+        for claims in self._risk.values():
+            for plugin in [p for p in claims if p not in live]:
+                del claims[plugin]
+        for single_owners in self._prices.values():
             single_owners.intersection_update(live)
+
+    def _collect_risk(self) -> None:
+        """Both risk declarations: names (the margin wallet) and wallets per exchange."""
+        legacy: dict[str, list[str]] = {}
+        for plugin, declared in self._declarations("folio_risk_exchanges"):
+            names = _check_names(declared)
+            if names is None:
+                self._fail(plugin, "folio_risk_exchanges() must return a collection of names")
+                continue
+            legacy[plugin] = names
+        per_wallet: dict[str, dict[str, tuple[WalletKind, ...]]] = {}
+        for plugin, declared in self._declarations("folio_risk_wallets"):
+            wallets = _check_risk_wallets(declared)
+            if wallets is None:
+                self._fail(
+                    plugin,
+                    "folio_risk_wallets() must return {exchange: [WalletKind, ...]}: an ordered, "
+                    "non-empty sequence of distinct wallet kinds per exchange, the default first",
+                )
+                continue
+            both = sorted(set(wallets) & set(legacy.get(plugin, ())))
+            if both:
+                self._fail(
+                    plugin,
+                    f"declares the risk of {', '.join(both)} through both folio_risk_exchanges "
+                    "and folio_risk_wallets; declare each exchange through one of them",
+                )
+                legacy.pop(plugin, None)
+                continue
+            per_wallet[plugin] = wallets
+        for plugin, names in legacy.items():
+            for exchange in names:
+                claim = _RiskClaim((WalletKind.MARGIN,), takes_wallet=False)
+                self._risk.setdefault(exchange, {})[plugin] = claim
+        for plugin, declared_wallets in per_wallet.items():
+            for exchange, kinds in declared_wallets.items():
+                self._risk.setdefault(exchange, {})[plugin] = _RiskClaim(kinds, takes_wallet=True)
 
     # -- queries ------------------------------------------------------------------------
 
@@ -135,14 +205,17 @@ class ExchangeRegistry:
                 (plugin, wallets), = balance_owners.items()
                 for wallet in sorted(wallets):
                     capabilities[Capability.for_wallet(wallet)] = plugin
-            risk_owners = self._risk.get(name, set())
+            risk_owners = self._risk.get(name, {})
+            risk_wallets: tuple[WalletKind, ...] = ()
             if len(risk_owners) == 1:
-                capabilities[Capability.MARGIN_RISK] = next(iter(risk_owners))
+                (plugin, claim), = risk_owners.items()
+                capabilities[Capability.MARGIN_RISK] = plugin
+                risk_wallets = claim.wallets
             price_owners = self._prices.get(name, set())
             if len(price_owners) == 1:
                 capabilities[Capability.PRICES] = next(iter(price_owners))
             if capabilities:
-                result.append(ExchangeSupport(name, capabilities))
+                result.append(ExchangeSupport(name, capabilities, risk_wallets))
         return result
 
     def conflicts(self) -> dict[str, tuple[str, ...]]:
@@ -151,9 +224,9 @@ class ExchangeRegistry:
         for name, owners in self._balance_wallets.items():
             if len(owners) > 1:
                 clashes.setdefault(name, set()).update(owners)
-        for name, single_owners in (*self._risk.items(), *self._prices.items()):
-            if len(single_owners) > 1:
-                clashes.setdefault(name, set()).update(single_owners)
+        for name, claimants in (*self._risk.items(), *self._prices.items()):
+            if len(claimants) > 1:
+                clashes.setdefault(name, set()).update(claimants)
         return {name: tuple(sorted(p)) for name, p in sorted(clashes.items())}
 
     def _installed(self) -> str:
@@ -197,8 +270,19 @@ class ExchangeRegistry:
             raise PluginContractError(msg, exchange=exchange, account=context.account.name)
         return reader
 
+    def risk_service(self, exchange: str) -> RiskService:
+        """Who reads ``exchange``'s risk, of which wallets, and how the reader is called.
+
+        :raises framework.errors.UnknownExchangeError: no plugin serves the exchange (the
+            sentence says why, framework/unserved.py).
+        :raises framework.errors.UnsupportedCapabilityError: it is served without risk.
+        """
+        plugin = self._owner(exchange, Capability.MARGIN_RISK)
+        claim = self._risk[exchange][plugin]
+        return RiskService(exchange, plugin, claim.wallets, claim.takes_wallet)
+
     def risk_reader(self, context: AccountContext) -> RiskReader:
-        """Ask the owning plugin for the account's margin risk reader."""
+        """Ask the owning plugin for the account's margin risk reader (one for every wallet)."""
         exchange = context.account.exchange
         plugin = self._owner(exchange, Capability.MARGIN_RISK)
         reader = self._call_owner("folio_risk_reader", plugin, exchange=exchange, context=context)
@@ -245,6 +329,29 @@ def _check_wallets(declared: object) -> dict[str, frozenset[WalletKind]] | None:
             result[exchange.lower()] = frozenset(WalletKind(k) for k in kinds)
         except ValueError:
             return None
+    return result
+
+
+def _check_risk_wallets(declared: object) -> dict[str, tuple[WalletKind, ...]] | None:
+    """``folio_risk_wallets()``'s answer, or ``None`` when it is not an ordered declaration.
+
+    The order says which wallet is the default, so a set (no order) is refused, not guessed.
+    """
+    if not isinstance(declared, Mapping):
+        return None
+    result: dict[str, tuple[WalletKind, ...]] = {}
+    for exchange, kinds in declared.items():
+        if not isinstance(exchange, str) or not exchange:
+            return None
+        if isinstance(kinds, str | bytes) or not isinstance(kinds, Sequence) or not kinds:
+            return None
+        try:
+            wallets = tuple(WalletKind(k) for k in kinds)
+        except (ValueError, TypeError):
+            return None
+        if len(set(wallets)) != len(wallets) or exchange.lower() in result:
+            return None
+        result[exchange.lower()] = wallets
     return result
 
 

@@ -147,9 +147,9 @@ class SyncFolio:
         """Read every balance of one wallet of one account (see :meth:`Folio.balances`)."""
         return self._run(self._async.balances(account, wallet))
 
-    def risk(self, account: str) -> MarginRisk:
-        """Read one account's margin risk profile."""
-        return self._run(self._async.risk(account))
+    def risk(self, account: str, wallet: WalletKind | str | None = None) -> MarginRisk:
+        """Read the risk profile of one wallet of one account (see :meth:`Folio.risk`)."""
+        return self._run(self._async.risk(account, wallet))
 
     def all_balances(
         self, wallet: WalletKind = WalletKind.CASH, accounts: Iterable[str] | None = None
@@ -157,9 +157,11 @@ class SyncFolio:
         """Read one wallet of many accounts concurrently (on the private loop)."""
         return self._run(self._async.all_balances(wallet, accounts))
 
-    def all_risk(self, accounts: Iterable[str] | None = None) -> FanOut[MarginRisk]:
-        """Read many accounts' margin risk profiles concurrently."""
-        return self._run(self._async.all_risk(accounts))
+    def all_risk(
+        self, accounts: Iterable[str] | None = None, *, wallet: WalletKind | str | None = None
+    ) -> FanOut[MarginRisk]:
+        """Read many accounts' risk profiles concurrently (see :meth:`Folio.all_risk`)."""
+        return self._run(self._async.all_risk(accounts, wallet=wallet))
 
     def account_portfolio(self, account: str) -> AccountPortfolio:
         """Every wallet and the margin risk of one account (see :meth:`Folio.account_portfolio`)."""
@@ -192,10 +194,10 @@ class SyncFolio:
         return self._stream(lambda folio: folio.stream_balances(wallet, accounts))
 
     def stream_risk(
-        self, accounts: Iterable[str] | None = None
+        self, accounts: Iterable[str] | None = None, *, wallet: WalletKind | str | None = None
     ) -> Generator[AccountResult[MarginRisk], None, None]:
-        """Each account's margin risk result as soon as it completes (see above)."""
-        return self._stream(lambda folio: folio.stream_risk(accounts))
+        """Each account's risk result of ``wallet`` as soon as it completes (see above)."""
+        return self._stream(lambda folio: folio.stream_risk(accounts, wallet=wallet))
 
     def stream_portfolio(
         self, accounts: Iterable[str] | None = None
