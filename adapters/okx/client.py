@@ -18,18 +18,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Final
 
 import httpx
 
 from adapters.kit.client import ExchangeClient, HttpClientSource
 from adapters.kit.clock import host_of, shared_clock, wall_clock_ms
-from adapters.kit.ratelimit import RateLimit, SlidingWindowLimiter, shared_limiter
+from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
 from adapters.okx.convert import EXCHANGE
 from adapters.okx.endpoints import WINDOW_S, Endpoint
 from adapters.okx.options import DEFAULT_BASE_URL, OkxOptions
 from adapters.okx.protocol import OkxProtocol, utc_now
-from adapters.okx.signer import OkxAuth, passphrase_of
+from adapters.okx.signer import OkxAuth
 from framework.credentials import Credentials
 from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
@@ -53,7 +54,7 @@ def _limiters(
         if not options.rate_limits:
             return ()
         who = key if endpoint.signed and key else host
-        rule = RateLimit(endpoint.limit, WINDOW_S, endpoint.scope)
+        rule = RateLimit(endpoint.limit, WINDOW_S, Scope.KEY if endpoint.signed else Scope.HOST)
         return (shared_limiter(EXCHANGE, rule, f"{who} {endpoint.path}"),)
 
     return of
@@ -79,8 +80,8 @@ class AsyncOkxClient(ExchangeClient):
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         options = options or OkxOptions()
-        passphrase_of(credentials, account=account)  # refused now, before any request
         clock = shared_clock(EXCHANGE, base_url, clock_ms, shared=options.sync_clock)
+        # Built first: a missing passphrase is refused now, before any request.
         auth = OkxAuth(credentials, account=account, demo_trading=options.demo_trading,
                        clock_ms=clock)
         protocol = OkxProtocol(base_url=base_url, account=account, options=options, auth=auth,
@@ -91,19 +92,11 @@ class AsyncOkxClient(ExchangeClient):
 
     async def fetch_balances(self, wallet: WalletKind) -> BalanceSnapshot:
         """Read the trading account as the ``cash`` wallet."""
-        sender = self.sender()
-        try:
-            return await self.protocol.balances(sender, wallet)
-        except FolioError as exc:
-            raise self._finish(exc) from None
+        return await self.call(partial(self.protocol.balances, wallet=wallet))
 
     async def fetch_margin_risk(self, wallet: WalletKind = WalletKind.CASH) -> MarginRisk:
         """Read the trading account's risk profile (the ``cash`` wallet's)."""
-        sender = self.sender()
-        try:
-            return await self.protocol.margin_risk(sender, wallet)
-        except FolioError as exc:
-            raise self._finish(exc) from None
+        return await self.call(partial(self.protocol.margin_risk, wallet=wallet))
 
 
 class OkxPrices(ExchangeClient):

@@ -69,8 +69,8 @@ LIQUIDATION: Final = Decimal(1)
 NOISE: Final = Decimal("1e-12")
 """Relative tolerance for comparing OKX figures: a double's noise is near 1e-16, so this
 leaves room for a few operations and none for a wrong figure."""
-MODES: Final = {"1": "Spot mode", "2": "Futures mode", "3": "Multi-currency margin mode",
-                "4": "Portfolio margin mode"}
+MODES: Final = frozenset({"1", "2", "3", "4"})
+"""Spot, Futures, Multi-currency margin and Portfolio margin mode (docs/exchanges/okx.md)."""
 _ZERO: Final = Decimal(0)
 _READER: Final = WireReader(EXCHANGE, WIRE_CLASSES, blank_is_none=True)
 _DIVIDE: Final = Context(prec=34)
@@ -98,10 +98,6 @@ def _at_least_zero(value: Decimal | None, field: str) -> Decimal:
     if value < 0:
         raise _invalid(f"a negative amount where only zero or more makes sense: {value}", field)
     return value
-
-
-def _present(**figures: Decimal | None) -> dict[str, Decimal]:
-    return {name: value for name, value in figures.items() if value is not None}
 
 
 def _noise(*figures: Decimal) -> Decimal:
@@ -204,10 +200,8 @@ def _account_risk(
                        field="$.data[0].mgnRatio"),
         fetched_at=fetched_at, wallet=WalletKind.CASH, maintenance_margin=margin,
         unrealized_pnl=upl, position_notional=balance.notional_usd,
-        extras=_present(adj_eq=balance.adj_eq, imr=balance.imr, ord_froz=balance.ord_froz,
-                       borrow_froz=balance.borrow_froz, iso_eq=balance.iso_eq,
-                       notional_usd_for_borrow=balance.notional_usd_for_borrow,
-                       acct_lv=Decimal(level)),
+        extras={name: value for name, value in (("adj_eq", balance.adj_eq), ("imr", balance.imr),
+                ("iso_eq", balance.iso_eq), ("acct_lv", Decimal(level))) if value is not None},
     )
 
 
@@ -238,8 +232,9 @@ def _currency_risk(
                        field=f"{at}.mgnRatio"),
         fetched_at=fetched_at, wallet=WalletKind.CASH, maintenance_margin=margin,
         unrealized_pnl=row.upl, position_notional=None,
-        extras=_present(imr=row.imr, notional_lever=row.notional_lever, iso_eq=row.iso_eq,
-                       acct_lv=Decimal(2)),
+        extras={name: value for name, value in (
+            ("imr", row.imr), ("iso_eq", row.iso_eq), ("notional_lever", row.notional_lever),
+            ("acct_lv", Decimal(2))) if value is not None},
     )
 
 

@@ -14,8 +14,6 @@ from typing import Final
 
 import attrs
 
-from adapters.kit.ratelimit import Scope
-
 __all__ = ["BALANCE", "CONFIG", "ENDPOINTS", "INSTRUMENTS", "TICKERS", "TIME", "Endpoint"]
 
 WINDOW_S: Final = 2.0
@@ -30,15 +28,11 @@ class Endpoint:
     """Short label for errors, logs, stats and fault filters, e.g. ``account/balance``."""
     path: str
     signed: bool
+    """Signed endpoints are limited per user ID (the key), public ones per IP (the host)."""
     limit: int
     """Requests per :data:`WINDOW_S` seconds, as documented."""
     params: tuple[tuple[str, str], ...] = ()
     method: str = "GET"
-
-    @property
-    def scope(self) -> Scope:
-        """Whom OKX counts against: the user (signed endpoints) or the IP address."""
-        return Scope.KEY if self.signed else Scope.HOST
 
     @property
     def label(self) -> str:

@@ -63,8 +63,6 @@ _ADVICE: Final[Mapping[int, str]] = MappingProxyType({
     50104: "set the key's passphrase (api_passphrase_env)",
     50105: "check the key's passphrase (api_passphrase_env)",
     50110: "add this machine's IP address to the API key's whitelist",
-    50111: "check the API key",
-    50113: "check the API secret",
     50120: "the API key needs the Read permission",
 })
 

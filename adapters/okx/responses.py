@@ -61,13 +61,8 @@ def _not_okx(status: int, headers: Mapping[str, str], detail: str,
     return early or unreadable_status_error(status, detail)
 
 
-def read_data(
-    status: int,
-    headers: Mapping[str, str],
-    body: bytes,
-    *,
-    now: Callable[[], float] = time.time,
-) -> list[Any]:
+def read_data(status: int, headers: Mapping[str, str], body: bytes, *,
+              now: Callable[[], float] = time.time) -> list[Any]:
     """The envelope's ``data`` of a successful answer, or the typed error it stands for.
 
     ``headers`` must be case-insensitive (or use lower-case keys).

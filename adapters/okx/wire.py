@@ -82,12 +82,9 @@ class Balance:
     """``adjEq`` over maintenance margin (plus fees); liquidation at 1; ``""`` without one."""
     notional_usd: Decimal | None = None
     """Gross notional of open derivatives positions, USD."""
-    notional_usd_for_borrow: Decimal | None = None
     upl: Decimal | None = None
     """Unrealized PnL of cross positions, USD (MCM, PM)."""
     iso_eq: Decimal | None = None
-    ord_froz: Decimal | None = None
-    borrow_froz: Decimal | None = None
 
 
 @attrs.frozen(slots=True)
