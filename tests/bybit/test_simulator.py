@@ -89,7 +89,9 @@ def test_the_recv_window_rule(bybit_simulator: RunningBybitSimulator) -> None:
 
 
 def test_the_time_window_is_checked_on_a_fixed_clock() -> None:
-    clock = lambda: 1_700_000_000_000  # noqa: E731
+    def clock() -> int:
+        return 1_700_000_000_000
+
     with BybitSimulator([SimAccount(KEY, SECRET)], clock).serve() as sim:
         at = clock()
         assert body(get(sim, "/v5/account/info", ts=at - 5000))["retCode"] == 0
