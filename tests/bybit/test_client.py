@@ -164,7 +164,7 @@ def test_a_derivatives_loss_is_a_debt_of_a_row_holding_nothing() -> None:
                             usdValue="-115.4", borrowAmount="115.399533250000000000",
                             accruedInterest="0.00056415")])
     row = balance_snapshot(wallet, account_name="a", fetched_at=NOW)["USDT"]
-    assert (row.total, row.available) == (0, 0)
+    assert (row.total, row.available) == (Decimal(0), Decimal(0))
     assert row.borrowed == Decimal("115.399533250000000000")
     assert row.net == Decimal("-115.39953325") - Decimal("0.00056415")
 
