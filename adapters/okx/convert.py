@@ -152,8 +152,6 @@ def _health(
     ratio: Decimal | None, *, equity: Decimal, debt: Decimal, margin: Decimal | None,
     field: str,
 ) -> MarginHealth:
-    if ratio is not None and ratio < 0:
-        raise _invalid(f"a negative margin ratio: {ratio}", field)
     try:
         return MarginHealth.assess(metric=HealthMetric.CUSHION, ratio=ratio,
                                    liquidation_threshold=LIQUIDATION, equity=equity, debt=debt,
@@ -169,8 +167,8 @@ def _leverage(total: Decimal, equity: Decimal) -> Ratio:
 def _check_ratio(balance: Balance) -> None:
     """``mgnRatio`` is ``adjEq`` over maintenance margin *plus fees*: never above adjEq/mmr."""
     ratio, adj, mmr = balance.mgn_ratio, balance.adj_eq, balance.mmr
-    if ratio is None or adj is None or not mmr:
-        return
+    if ratio is None or adj is None or adj <= 0 or not mmr:
+        return  # adjEq not above zero: insolvent or at risk, whatever the ratio
     bound = _DIVIDE.divide(adj, mmr)
     if ratio > bound and ratio - bound > _noise(ratio, bound):
         raise _invalid(f"mgnRatio {ratio} is above adjEq / mmr = {bound}: a ratio safer than "

@@ -114,3 +114,10 @@ def test_a_blank_where_okx_always_fills_in_is_refused(field: str) -> None:
     with pytest.raises(InvalidResponseError) as caught:
         _balance([{**_row("BTC", "1"), field: ""}])
     assert field in str(caught.value.field)
+
+
+def test_a_negative_adjusted_equity_reads_as_insolvent_whatever_the_ratio() -> None:
+    account = {"totalEq": "-360", "adjEq": "-360", "mmr": "50", "mgnRatio": "-6.4"}
+    rows = [_row("BTC", "0.01", eqUsd="640"), _row("USDT", "-1000", liab="1000")]
+    risk = margin_risk(_config("3"), _balance(rows, **account), account_name="a", fetched_at=AT)
+    assert risk.health.state is HealthState.INSOLVENT
