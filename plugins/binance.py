@@ -20,8 +20,12 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Final
 
-from adapters.binance import DEFAULT_BASE_URL, AsyncBinanceClient, BinanceOptions, BinancePrices
-from adapters.binance_futures import AsyncBinanceFuturesClient, BinanceAccountReader
+from adapters.binance import DEFAULT_BASE_URL, AsyncBinanceClient, BinancePrices
+from adapters.binance_futures import (
+    AsyncBinanceFuturesClient,
+    BinanceAccountReader,
+    BinanceFuturesOptions,
+)
 from adapters.kit.client import account_client
 from framework.credentials import Credentials
 from framework.hookspecs import hookimpl
@@ -39,12 +43,13 @@ FUTURES_RESOURCE: Final = "binance/futures"
 
 def _reader(context: AccountContext) -> BinanceAccountReader:
     return BinanceAccountReader(
-        spot=account_client(context, EXCHANGE, AsyncBinanceClient, BinanceOptions,
+        spot=account_client(context, EXCHANGE, AsyncBinanceClient, BinanceFuturesOptions,
                             DEFAULT_BASE_URL),
-        # The spot base URL is passed on: the futures client derives its host from it and the
-        # account's options (adapters/binance_futures/client.py, futures_url).
+        # One options table for the account, futures options included (read by each client);
+        # the spot base URL is passed on: the futures client derives its host from it
+        # (adapters/binance_futures/client.py, futures_url).
         futures=lambda: account_client(context, FUTURES_RESOURCE, AsyncBinanceFuturesClient,
-                                       BinanceOptions, DEFAULT_BASE_URL),
+                                       BinanceFuturesOptions, DEFAULT_BASE_URL),
     )
 
 
@@ -84,7 +89,7 @@ def folio_price_reader(exchange: str, context: AccountContext) -> BinancePrices 
     if exchange != EXCHANGE:
         return None
     return account_client(
-        context, EXCHANGE, BinancePrices, BinanceOptions, DEFAULT_BASE_URL, keyless=True
+        context, EXCHANGE, BinancePrices, BinanceFuturesOptions, DEFAULT_BASE_URL, keyless=True
     )
 
 

@@ -8,17 +8,10 @@
     sync_clock = true           # on -1021, measure the exchange's clock and sign again, once
     weight_limit = 6000         # /api/ request weight per minute from this host (0: no limit)
     sapi_weight_limit = 12000   # /sapi/ weight per minute per endpoint from this host (0: off)
-    # futures_base_url = "https://fapi.binance.com"   # USD-M futures host (default: below)
-    fapi_weight_limit = 2400    # /fapi/ weight per minute from this host (0: off)
 
 The limits are Binance's documented IP limits; folio keeps every request under them on the
 client side (see :mod:`adapters.binance.endpoints`). Lower them when other programs on the same
 IP address use the API too: Binance counts per IP, not per key.
-
-USD-M futures live on another host. Without ``futures_base_url`` they are read from
-``https://fapi.binance.com`` when the account's ``base_url`` is one of Binance's own hosts
-(``*.binance.com``, or none), and from the account's ``base_url`` itself otherwise (a
-simulator or a proxy serves both), docs/exchanges/binance.md, "USD-M futures".
 """
 
 from __future__ import annotations
@@ -28,8 +21,7 @@ from typing import ClassVar, Final
 import attrs
 
 from adapters.kit.options import OptionsTable
-from framework.config.tables import checked_by, flag, rule, whole
-from framework.config.urls import base_url_problem
+from framework.config.tables import checked_by, flag, whole
 
 __all__ = ["DEFAULT_BASE_URL", "MAX_RECV_WINDOW", "BinanceOptions"]
 
@@ -41,10 +33,6 @@ _RECV_WINDOW: Final = whole(
     1, MAX_RECV_WINDOW, says=f"must be an integer from 1 to {MAX_RECV_WINDOW} (milliseconds)"
 )
 _PER_MINUTE: Final = whole(0, says="must be a non-negative integer (weight per minute; 0: off)")
-_FUTURES_URL: Final = rule(
-    lambda value: isinstance(value, str) and base_url_problem(value, False) is None,
-    "must be an https:// URL (http:// only to this machine) without a query or fragment",
-)
 
 
 @attrs.frozen(slots=True)
@@ -66,8 +54,4 @@ class BinanceOptions(OptionsTable):
     """``/api/`` weight per minute per IP (0 turns folio's limiter off)."""
     sapi_weight_limit: int = attrs.field(default=12_000, metadata=checked_by(_PER_MINUTE))
     """``/sapi/`` weight per minute per IP for each endpoint (0: off)."""
-    futures_base_url: str | None = attrs.field(default=None, metadata=checked_by(_FUTURES_URL))
-    """The USD-M futures host; ``None``: see the module docstring."""
-    fapi_weight_limit: int = attrs.field(default=2400, metadata=checked_by(_PER_MINUTE))
-    """``/fapi/`` weight per minute per IP, metered apart from ``/api/`` and ``/sapi/``."""
 

@@ -12,11 +12,13 @@ from adapters.binance_futures.client import (
     futures_url,
 )
 from adapters.binance_futures.endpoints import DEFAULT_FUTURES_URL, FAPI_WEIGHT_LIMIT
+from adapters.binance_futures.options import BinanceFuturesOptions
 
 __all__ = [
     "DEFAULT_FUTURES_URL",
     "FAPI_WEIGHT_LIMIT",
     "AsyncBinanceFuturesClient",
     "BinanceAccountReader",
+    "BinanceFuturesOptions",
     "futures_url",
 ]

@@ -27,11 +27,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from adapters.binance import AsyncBinanceClient, BinanceOptions
+from adapters.binance import AsyncBinanceClient
 from adapters.binance.convert import EXCHANGE
 from adapters.binance.options import DEFAULT_BASE_URL
 from adapters.binance.signer import BinanceAuth
 from adapters.binance_futures.endpoints import DEFAULT_FUTURES_URL
+from adapters.binance_futures.options import BinanceFuturesOptions
 from adapters.binance_futures.protocol import FuturesProtocol
 from adapters.kit.client import ExchangeClient, HttpClientSource
 from adapters.kit.clock import host_of, shared_clock, wall_clock_ms
@@ -47,7 +48,7 @@ WINDOW_S: Final = 60.0
 T = TypeVar("T")
 
 
-def futures_url(options: BinanceOptions, base_url: str) -> str:
+def futures_url(options: BinanceFuturesOptions, base_url: str) -> str:
     """Where the account's futures are read (see the module docstring)."""
     if options.futures_base_url is not None:
         return options.futures_base_url
@@ -68,7 +69,7 @@ class AsyncBinanceFuturesClient(ExchangeClient):
         *,
         base_url: str = DEFAULT_BASE_URL,
         account: str = "default",
-        options: BinanceOptions | None = None,
+        options: BinanceFuturesOptions | None = None,
         http: HttpSettings = DEFAULT_HTTP_SETTINGS,
         http_client: HttpClientSource | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -76,7 +77,7 @@ class AsyncBinanceFuturesClient(ExchangeClient):
         clock_ms: Callable[[], int] = wall_clock_ms,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        options = options or BinanceOptions()
+        options = options or BinanceFuturesOptions()
         url = futures_url(options, base_url)
         clock = shared_clock(EXCHANGE, url, clock_ms, shared=options.sync_clock)
         limit = options.fapi_weight_limit

@@ -1,0 +1,186 @@
+"""What the futures answers mean: rows, modes, pools and refusals, field by field."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from adapters.binance_futures.convert import futures_risk, futures_snapshot, structure
+from adapters.binance_futures.wire import AccountConfig, FuturesAccount
+from framework.errors import AccountStateError, InvalidResponseError
+from framework.models import NOT_APPLICABLE, HealthMetric, HealthState, WalletKind
+
+AT = datetime(2026, 1, 2, tzinfo=UTC)
+SINGLE = AccountConfig(multi_assets_margin=False)
+MULTI = AccountConfig(multi_assets_margin=True)
+
+
+def _row(asset: str, wallet: str, pnl: str = "0", maint: str = "0", available: str | None = None,
+         withdraw: str | None = None) -> dict[str, Any]:
+    margin = str(Decimal(wallet) + Decimal(pnl))
+    return {"asset": asset, "walletBalance": wallet, "unrealizedProfit": pnl,
+            "marginBalance": margin, "maintMargin": maint,
+            "availableBalance": available if available is not None else margin,
+            "maxWithdrawAmount": withdraw if withdraw is not None else wallet}
+
+
+def _account(rows: list[dict[str, Any]], *, totals_of: str | None = "USDT",
+             positions: tuple[dict[str, Any], ...] = (), **totals: str) -> FuturesAccount:
+    """An answer; the totals are the ``totals_of`` row's (Single-Asset) unless given."""
+    pool = next((r for r in rows if r["asset"] == totals_of), None)
+
+    def of(key: str) -> str:
+        return pool[key] if pool is not None else "0"
+
+    document = {
+        "totalInitialMargin": "0", "totalMaintMargin": of("maintMargin"),
+        "totalWalletBalance": of("walletBalance"),
+        "totalUnrealizedProfit": of("unrealizedProfit"),
+        "totalMarginBalance": of("marginBalance"), "availableBalance": of("availableBalance"),
+        "maxWithdrawAmount": of("maxWithdrawAmount"), "assets": rows,
+        "positions": list(positions), **totals,
+    }
+    wire: FuturesAccount = structure(json.loads(json.dumps(document)), FuturesAccount)
+    return wire
+
+
+def _position(symbol: str, notional: str, maint: str) -> dict[str, Any]:
+    return {"symbol": symbol, "positionAmt": "1", "notional": notional, "unrealizedProfit": "0",
+            "maintMargin": maint}
+
+
+def test_the_documented_example_reads_in_multi_assets_mode() -> None:
+    data = resources.files("adapters.binance.simulator") / "data"
+    account = structure(json.loads((data / "seed_futures_account.json").read_bytes()),
+                        FuturesAccount)
+    config = structure(json.loads((data / "seed_futures_config.json").read_bytes()),
+                       AccountConfig)
+    (usdt,) = futures_snapshot(account, config, account_name="a", fetched_at=AT)
+    assert (usdt.asset, usdt.total, usdt.available, usdt.unrealized_pnl) == (
+        "USDT", Decimal("23.72469206"), Decimal("23.72469206"), Decimal("0E-8"))
+    risk = futures_risk(account, config, account_name="a", fetched_at=AT)
+    assert (risk.quote_asset, risk.total_value, risk.equity) == (
+        "USD", Decimal("126.72469206"), Decimal("126.72469206"))
+    assert risk.health.state is HealthState.NOT_APPLICABLE  # no maintenance margin, no debt
+    assert risk.wallet is WalletKind.FUTURES
+
+
+def test_a_position_makes_the_account_exposed_without_debt() -> None:
+    account = _account([_row("USDT", "2000", "100", "12.8", available="1780", withdraw="1680")],
+                       positions=(_position("BTCUSDT", "3200", "12.8"),))
+    (row,) = futures_snapshot(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (row.total, row.net, row.equity, row.locked) == (
+        Decimal(2000), Decimal(2000), Decimal(2100), Decimal(320))
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert risk.health.metric is HealthMetric.CUSHION
+    assert (risk.health.state, risk.health.value) == (HealthState.OK, Decimal("164.0625"))
+    assert (risk.quote_asset, risk.maintenance_margin, risk.unrealized_pnl) == (
+        "USDT", Decimal("12.8"), Decimal(100))
+    assert risk.equity == risk.total_value + Decimal(100) - risk.debt
+    assert (risk.position_notional, risk.notional_leverage) == (
+        Decimal(3200), Decimal("1.523809523809523809523809523809524"))
+    assert risk.extras["max_withdraw_amount"] == Decimal(1680)
+
+
+def test_the_cushion_is_divided_to_34_digits() -> None:
+    account = _account([_row("USDT", "1000", maint="3")])
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert risk.health.value == Decimal("333.3333333333333333333333333333333")
+
+
+@pytest.mark.parametrize(("wallet", "pnl", "state"), [
+    ("100", "-97.44", HealthState.AT_RISK), ("100", "-100", HealthState.INSOLVENT),
+])
+def test_at_the_threshold_and_below(wallet: str, pnl: str, state: HealthState) -> None:
+    account = _account([_row("USDT", wallet, pnl, "2.56", available="0")])
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert risk.health.state is state
+    assert (risk.health.value is NOT_APPLICABLE) is (state is HealthState.INSOLVENT)
+
+
+def test_a_negative_wallet_balance_is_a_debt_of_the_asset() -> None:
+    account = _account([_row("USDT", "-50", available="0", withdraw="0"),
+                        _row("BTC", "0.1", withdraw="0.1")], totals_of=None,
+                       totalWalletBalance="6350", totalMarginBalance="6350")
+    usdt, btc = futures_snapshot(account, MULTI, account_name="a", fetched_at=AT)
+    assert (usdt.total, usdt.borrowed, usdt.net, usdt.locked) == (
+        Decimal(0), Decimal(50), Decimal(-50), Decimal(0))
+    assert (btc.total, btc.available) == (Decimal("0.1"), Decimal("0.1"))  # maxWithdrawAmount
+    with pytest.raises(AccountStateError, match=r"implicit loan of 50 USDT \(\$\.assets\[0\]"):
+        futures_risk(account, MULTI, account_name="a", fetched_at=AT)
+
+
+def test_multi_assets_rows_use_the_assets_own_withdrawable_amount() -> None:
+    # Every row's availableBalance is the account's USD figure (the documented example).
+    account = _account([_row("USDT", "23.5", available="126.7", withdraw="23.5"),
+                        _row("BTC", "0.001", available="126.7", withdraw="0.001")],
+                       totals_of=None)
+    rows = futures_snapshot(account, MULTI, account_name="a", fetched_at=AT)
+    assert [row.available for row in rows] == [Decimal("23.5"), Decimal("0.001")]
+
+
+def test_available_above_the_margin_balance_is_refused_at_its_field() -> None:
+    account = _account([_row("USDT", "10", available="11")])
+    with pytest.raises(InvalidResponseError) as caught:
+        futures_snapshot(account, SINGLE, account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.assets[0].availableBalance"
+
+
+def test_a_loss_beyond_the_wallet_cannot_be_a_balance() -> None:
+    account = _account([_row("USDT", "10", "-30", available="0", withdraw="0")],
+                       totals_of=None, totalWalletBalance="10")
+    with pytest.raises(InvalidResponseError) as caught:
+        futures_snapshot(account, MULTI, account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.assets[0].unrealizedProfit"
+
+
+def test_a_negative_available_balance_is_nothing_usable() -> None:
+    account = _account([_row("USDT", "10", "-5", "1", available="-2")])
+    (row,) = futures_snapshot(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (row.available, row.locked) == (Decimal(0), Decimal(5))
+
+
+def test_a_margin_balance_that_is_not_wallet_plus_pnl_is_refused() -> None:
+    rows = [_row("USDT", "10", "1")]
+    rows[0]["marginBalance"] = "11.00000001"
+    with pytest.raises(InvalidResponseError) as caught:
+        futures_risk(_account(rows), SINGLE, account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.assets[0].marginBalance"
+
+
+def test_single_asset_totals_must_be_the_usdt_rows() -> None:
+    # The documented Single-Asset example: totals 103.12345678, the USDT row 23.72469206.
+    account = _account([_row("USDT", "23.72469206"), _row("USDC", "103.12345678")],
+                       totalWalletBalance="103.12345678", totalMarginBalance="103.12345678")
+    with pytest.raises(InvalidResponseError) as caught:
+        futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.totalWalletBalance"
+
+
+def test_one_pool_in_another_asset_is_reported_in_that_asset() -> None:
+    account = _account([_row("USDT", "50"), _row("USDC", "1000", "-10", "4", available="900")],
+                       positions=(_position("BTCUSDC", "-800", "4"),))
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (risk.quote_asset, risk.total_value, risk.equity, risk.maintenance_margin) == (
+        "USDC", Decimal(1000), Decimal(990), Decimal(4))
+    assert risk.available_value is None  # that row's availableBalance is not documented per asset
+    assert risk.health.value == Decimal("247.5")
+    assert risk.position_notional == Decimal(800)
+
+
+def test_two_pools_are_refused_naming_them() -> None:
+    account = _account([_row("USDT", "50", maint="1"), _row("USDC", "100", maint="2")])
+    with pytest.raises(AccountStateError, match=r"Single-Asset mode .* \(USDT, USDC\)"):
+        futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+
+
+def test_an_amount_sent_as_a_number_is_refused_at_its_path() -> None:
+    document = json.loads(json.dumps({"totalInitialMargin": 0}))
+    with pytest.raises(InvalidResponseError) as caught:
+        structure(document, FuturesAccount)
+    assert caught.value.field == "$.totalInitialMargin"
