@@ -27,7 +27,7 @@ import attrs
 import pytest
 
 from framework.config import AccountConfig, EnvCredentials, StaticCredentials
-from framework.credentials import Credentials
+from framework.credentials import Credentials, Secret
 from framework.errors import (
     AuthenticationError,
     FolioError,
@@ -276,6 +276,13 @@ class ExchangePluginContract:
     ) -> None:
         self._require(declared, Capability.for_wallet(wallet))
         account = conformance_target.account
+        support = {e.exchange: e for e in Plugins().exchanges()}.get(account.exchange)
+        # Debt belongs where risk is read: a margin wallet, or a wallet the exchange declares
+        # a risk pool (a unified account served as cash borrows; a futures wallet's negative
+        # balance is an implicit loan). Anywhere else a debt is a wrong reading.
+        borrows = wallet is WalletKind.MARGIN or (
+            support is not None and wallet in support.risk_wallets
+        )
         snapshot = _run(_read_balances(account, wallet))
         assert isinstance(snapshot, BalanceSnapshot)
         assert (snapshot.exchange, snapshot.account, snapshot.wallet) == (
@@ -291,7 +298,7 @@ class ExchangePluginContract:
                 assert balance.available <= balance.total, balance.asset
             assert balance.borrowed >= 0, f"{balance.asset}: negative borrowed"
             assert balance.interest >= 0, f"{balance.asset}: negative interest"
-            if wallet is not WalletKind.MARGIN:
+            if not borrows:
                 assert balance.borrowed == balance.interest == 0, f"{balance.asset}: debt"
         expected = conformance_target.expected_totals.get(wallet)
         if expected is not None:
@@ -405,7 +412,11 @@ class ExchangePluginContract:
         self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
     ) -> None:
         wallet = self._first_wallet(declared)
-        wrong = Credentials.from_strings("folio-conformance-no-such-key", "not-the-secret")
+        # An unknown key with a wrong secret; the passphrase, where the exchange has one, is
+        # kept (without it the account is refused before any request, for another reason).
+        passphrase = _credentials_of(conformance_target.account).api_passphrase
+        wrong = Credentials(Secret("folio-conformance-no-such-key"), Secret("not-the-secret"),
+                            passphrase)
         account = attrs.evolve(conformance_target.account, credentials=StaticCredentials(wrong))
         with _all_logs_at_debug() as records:
             error = _folio_error_of(_read_balances(account, wallet))
@@ -452,8 +463,10 @@ class ExchangePluginContract:
         account = conformance_target.account
         credentials = _credentials_of(account)
         secrets: Sequence[str] = (credentials.api_key.reveal(), credentials.api_secret.reveal())
-        wrong = attrs.evolve(account, credentials=StaticCredentials(
-            Credentials.from_strings(secrets[0], "not-the-secret")))
+        if credentials.api_passphrase is not None:
+            secrets = (*secrets, credentials.api_passphrase.reveal())
+        wrong = attrs.evolve(account, credentials=StaticCredentials(Credentials(
+            credentials.api_key, Secret("not-the-secret"), credentials.api_passphrase)))
         secrets = (*secrets, "not-the-secret")
 
         async def exercise() -> list[str]:
