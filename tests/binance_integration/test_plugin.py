@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from typing import Any
 
 import httpx
 import pytest
@@ -58,17 +59,22 @@ async def test_both_readers_of_an_account_share_its_clients(
     context = _context(binance_simulator.url, recv_window=10_000)
     reader = plugin.folio_balance_reader("binance", context)
     assert isinstance(reader, BinanceAccountReader)
-    spot = context.resource("binance", lambda: None)
+
+    def built() -> Any:
+        msg = "not built yet"
+        raise LookupError(msg)
+
+    spot = context.resource("binance", built)  # built with the reader
     assert isinstance(spot, AsyncBinanceClient)
     assert spot.protocol.account == "main"
     risk = plugin.folio_risk_reader("binance", context)
     assert isinstance(risk, BinanceAccountReader)
-    assert context.resource("binance/futures", lambda: None) is None  # built on first use only
+    with pytest.raises(LookupError):  # the futures client is built on first use only
+        context.resource("binance/futures", built)
     await risk.fetch_margin_risk(WalletKind.FUTURES)
-    futures = context.resource("binance/futures", lambda: None)
-    assert isinstance(futures, AsyncBinanceFuturesClient)
+    futures = context.resource("binance/futures", built)
     await reader.fetch_balances(WalletKind.FUTURES)
-    assert context.resource("binance/futures", lambda: None) is futures
+    assert context.resource("binance/futures", built) is futures
     # The reader sends on the host's shared client, signed with the account's recvWindow.
     signed: list[httpx.URL] = []
 
