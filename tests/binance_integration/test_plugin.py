@@ -73,6 +73,7 @@ async def test_both_readers_of_an_account_share_its_clients(
         context.resource("binance/futures", built)
     await risk.fetch_margin_risk(WalletKind.FUTURES)
     futures = context.resource("binance/futures", built)
+    assert isinstance(futures, AsyncBinanceFuturesClient)
     await reader.fetch_balances(WalletKind.FUTURES)
     assert context.resource("binance/futures", built) is futures
     # The reader sends on the host's shared client, signed with the account's recvWindow.
