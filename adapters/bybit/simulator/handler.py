@@ -198,7 +198,7 @@ class BybitExchange:
     def _routed(self, request: Request, route: tuple[str, bool], now_ms: int) -> Response:
         if request.method != "GET":
             return Response(405, b"", "text/plain", [("Allow", "GET")])
-        if not self.runtime.admit(f"ip {request.peer_ip}", now_ms, IP_LIMIT):
+        if not self.runtime.admit(f"ip {request.peer_ip}", now_ms, self.options.ip_limit):
             self.runtime.stats.throttled()
             return Response(403, b"access too frequent", "text/plain")
         name, signed = route
