@@ -10,8 +10,15 @@ Order of decisions, outermost first:
    documents them: over it, HTTP 429 ``{"code":"50011","msg":"Too Many Requests"}``;
 4. authentication of signed routes (:mod:`.auth`);
 5. the payload: ``account/config``, ``account/balance`` (``ccy=A,B`` filters, at most 20,
-   else ``50025``), ``public/instruments`` and ``market/tickers`` (``instType`` required:
-   ``50014`` without it, and only ``SPOT`` is listed), ``public/time``.
+   else ``50025``), ``asset/currencies`` (``ccy`` filters), ``public/instruments`` and
+   ``market/tickers`` (``instType`` required: ``50014`` without it, and only ``SPOT`` is
+   listed), ``market/ticker`` (``instId`` required: ``50014`` without it, ``51001`` for an
+   instrument that does not exist), ``public/time``.
+
+``asset/currencies`` and ``market/ticker`` are not read by folio: they are served because an
+independent client reads them as OKX serves them (CCXT's ``okx`` loads its markets from
+``asset/currencies`` and ``public/instruments`` before any balance read, and prices one
+symbol with ``market/ticker``), so the simulator can check that client's signatures.
 """
 
 from __future__ import annotations
@@ -40,12 +47,13 @@ WINDOW_MS: Final = 2000
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One served path: its name (stats, faults), whether signed, its limit per 2 s."""
+    """One served path: its name (stats, faults), whether signed, its limit per window."""
 
     name: str
     path: str
     signed: bool
     limit: int
+    window_ms: int = WINDOW_MS
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +74,8 @@ class Market:
 ROUTES: Final = {route.path: route for route in (
     Route("account/config", "/api/v5/account/config", True, 5),
     Route("account/balance", "/api/v5/account/balance", True, 10),
+    Route("asset/currencies", "/api/v5/asset/currencies", True, 6, 1000),  # 6/s per user ID
+    Route("market/ticker", "/api/v5/market/ticker", False, 20),
     Route("market/tickers", "/api/v5/market/tickers", False, 20),
     Route("public/instruments", "/api/v5/public/instruments", False, 20),
     Route("public/time", "/api/v5/public/time", False, 10),
@@ -80,6 +90,14 @@ def encode(code: str, data: Sequence[Any] = (), msg: str = "") -> bytes:
 
 def _json(status: int, body: bytes, headers: list[tuple[str, str]] | None = None) -> Response:
     return Response(status, body, "application/json", headers or [])
+
+
+def _currency(ccy: str) -> dict[str, Any]:
+    """One row of ``asset/currencies``: a currency on one chain (OKX lists one per chain)."""
+    return {"ccy": ccy, "name": ccy, "chain": f"{ccy}-{ccy}", "canDep": True, "canWd": True,
+            "canInternal": True, "minDep": "0.00000001", "minWd": "0.0001",
+            "maxWd": "100000000", "wdTickSz": "8", "minFee": "0", "maxFee": "0",
+            "mainNet": True, "needTag": False}
 
 
 def _page(status: int) -> Response:
@@ -123,7 +141,7 @@ class OkxExchange:
             response = _json(405, encode("50115", msg="Invalid request method."))
         else:
             who = api_key if route.signed and api_key else request.peer_ip
-            if not runtime.admit(f"{route.name} {who}", now_ms, (route.limit, WINDOW_MS)):
+            if not runtime.admit(f"{route.name} {who}", now_ms, (route.limit, route.window_ms)):
                 runtime.stats.throttled()
                 response = _json(429, encode("50011", msg="Too Many Requests"))
             else:
@@ -138,6 +156,8 @@ class OkxExchange:
         params = dict(parse_qsl(request.query, keep_blank_values=True))
         if route.name == "public/time":
             return _json(200, encode("0", [{"ts": str(now_ms)}]))
+        if route.name == "market/ticker":
+            return self._ticker(params.get("instId"), now_ms)
         if not route.signed:
             if not params.get("instType"):
                 return _json(400, encode("50014", msg="Parameter instType can not be empty."))
@@ -150,6 +170,10 @@ class OkxExchange:
             return _json(account.status, encode(account.code, msg=account.msg))
         if route.name == "account/config":
             return _json(200, encode("0", [config_data(account)]))
+        if route.name == "asset/currencies":
+            wanted = set(params["ccy"].split(",")) if params.get("ccy") else set(self.usd)
+            rows = [_currency(ccy) for ccy in sorted(wanted & set(self.usd))]
+            return _json(200, encode("0", rows))
         only = None
         if params.get("ccy"):
             only = frozenset(params["ccy"].split(","))
@@ -158,6 +182,16 @@ class OkxExchange:
         if account.verbatim_balance is not None and only is None:
             return _json(200, account.verbatim_balance)
         return _json(200, encode("0", [balance_data(account, self.usd, now_ms, only)]))
+
+    def _ticker(self, inst_id: str | None, now_ms: int) -> Response:
+        """``market/ticker?instId=``: one instrument's ticker, or OKX's refusal."""
+        if not inst_id:
+            return _json(400, encode("50014", msg="Parameter instId can not be empty."))
+        for market in self.markets:
+            if market.inst_id == inst_id:
+                return _json(200, encode("0", [self._market(market, "market/ticker", now_ms)]))
+        return _json(200, encode("51001", msg="Instrument ID, Instrument ID code or Spread ID "
+                                              "doesn't exist."))
 
     @staticmethod
     def _market(market: Market, route: str, now_ms: int) -> dict[str, Any]:
