@@ -52,8 +52,16 @@ ROUTES: Final = {
     "/v5/market/tickers": ("market/tickers", False),
     "/v5/market/instruments-info": ("market/instruments-info", False),
     "/v5/market/time": ("market/time", False),
+    "/v5/user/query-api": ("user/query-api", True),
+    "/v5/asset/coin/query-info": ("asset/coin/query-info", True),
 }
-"""Path -> (route name for stats and faults, signed)."""
+"""Path -> (route name for stats and faults, signed).
+
+folio reads the first five; the key's information and the coins' are served because other
+clients (CCXT) read them before a balance, and a real Bybit answers them.
+"""
+CATEGORIES: Final = frozenset({"spot", "linear", "inverse", "option"})
+"""Bybit's product categories; the simulator lists spot markets only, the others are empty."""
 
 UID_LIMIT: Final = 50
 """Requests per second per UID to each signed route."""
@@ -129,6 +137,21 @@ def _coin_row(coin: Coin, usd_value: str) -> dict[str, Any]:
         "cumRealisedPnl": "0", "totalOrderIM": "0", "totalPositionIM": "0",
         "totalPositionMM": "0", "bonus": "0", "spotHedgingQty": "0", "marginCollateral": True,
         "collateralSwitch": True, "availableToWithdraw": "", "availableToBorrow": "", "free": "",
+    }
+
+
+def _key_info(account: SimAccount) -> dict[str, Any]:
+    """``GET /v5/user/query-api``: a read-only personal key of the account's UID."""
+    groups = ("ContractTrade", "Spot", "Wallet", "Options", "Derivatives", "CopyTrading",
+              "BlockTrade", "Exchange", "NFT")
+    return {
+        "id": str(account.uid), "note": "folio simulator", "apiKey": account.api_key,
+        "readOnly": 1, "secret": "", "permissions": {group: [] for group in groups},
+        "ips": list(account.allowed_ips) or ["*"], "type": 1, "deadlineDay": 90,
+        "expiredAt": "2026-04-01T00:00:00Z", "createdAt": "2026-01-01T00:00:00Z",
+        "unified": 0, "uta": int(account.unified_margin_status != 1),
+        "userID": account.uid, "inviterID": 0, "vipLevel": "No VIP", "mktMakerLevel": "0",
+        "affiliateID": 0, "isMaster": True,
     }
 
 
@@ -229,6 +252,8 @@ class BybitExchange:
                 "dcpStatus": "OFF", "timeWindow": 0, "smpGroup": 0, "isMasterTrader": False,
                 "spotHedgingStatus": "OFF"}, now_ms))
         params = dict(parse_qsl(query, keep_blank_values=True))
+        if name in ("user/query-api", "asset/coin/query-info"):
+            return _json(envelope(0, "", self._key_or_coins(account, name, params), now_ms))
         if "accountType" not in params:
             return _error(10001, "params error: accountType is required", now_ms)
         if account.unified_margin_status == 1:
@@ -238,29 +263,41 @@ class BybitExchange:
         result = wallet_result(account, tuple(self.markets.values()), params.get("coin"))
         return _json(envelope(0, "OK", result, now_ms))
 
+    def _key_or_coins(self, account: SimAccount, name: str, params: Mapping[str, str]) -> Any:
+        if name == "user/query-api":
+            return _key_info(account)
+        names = {c.coin for c in account.coins} | {
+            code for m in self.markets.values() for code in (m.base, m.quote)}
+        wanted = params.get("coin")  # no chains: the simulator neither deposits nor withdraws
+        return {"rows": [{"name": code, "coin": code, "remainAmount": "0", "chains": []}
+                         for code in sorted(names) if wanted is None or code == wanted]}
+
     def _public(self, name: str, query: str, now_ms: int) -> Response:
         if name == "market/time":
             return _json(envelope(0, "OK", {"timeSecond": str(now_ms // 1000),
                                             "timeNano": str(now_ms * 1_000_000)}, now_ms))
         params = dict(parse_qsl(query, keep_blank_values=True))
-        if params.get("category") != "spot":
-            return _error(10001, "params error: category only support spot here", now_ms)
-        markets = list(self.markets.values())
+        category = params.get("category", "")
+        if category not in CATEGORIES:
+            return _error(10001, "params error: Illegal category", now_ms)
+        listed = self.markets if category == "spot" else {}
+        markets = list(listed.values())
         if name == "market/instruments-info":
             rows: list[dict[str, Any]] = [
                 {"symbol": m.symbol, "baseCoin": m.base, "quoteCoin": m.quote,
                  "status": m.status, "innovation": "0", "marginTrading": "utaOnly",
                  "symbolType": ""} for m in markets if m.status == "Trading"]
-            return _json(envelope(0, "OK", {"category": "spot", "list": rows}, now_ms))
+            return _json(envelope(0, "OK", {"category": category, "list": rows,
+                                            "nextPageCursor": ""}, now_ms))
         symbol = params.get("symbol")
         if symbol is not None:
-            if symbol not in self.markets:
+            if symbol not in listed:
                 return _error(10001, "Not supported symbols", now_ms)
-            markets = [self.markets[symbol]]
+            markets = [listed[symbol]]
         rows = [{"symbol": m.symbol, "lastPrice": m.last_price, "bid1Price": m.last_price,
                  "ask1Price": m.last_price, "usdIndexPrice": m.usd_index_price}
                 for m in markets]
-        return _json(envelope(0, "OK", {"category": "spot", "list": rows}, now_ms))
+        return _json(envelope(0, "OK", {"category": category, "list": rows}, now_ms))
 
     def _fault(self, fault: Fault, request: Request, now_ms: int) -> Response:
         kind = fault.kind
