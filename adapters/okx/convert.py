@@ -18,9 +18,12 @@ What each answer means (docs/exchanges/okx.md, "Field mapping"):
   maintenance margin plus fees), liquidated at 1. ``borrowed_value`` is the net liability:
   the USD value of what is owed beyond what is held, currency by currency (``-eqUsd`` of the
   owed currencies). Futures mode (2) has a pool per settlement currency: reported when exactly
-  one currency has maintenance margin, the account-level figures when none, refused when
-  several (:class:`~framework.errors.AccountStateError`); never a partial answer. An unknown
-  ``acctLv`` is refused.
+  one currency is exposed (maintenance margin, a margin ratio, or an equity below zero: a
+  debt), the account-level figures when none, refused when several
+  (:class:`~framework.errors.AccountStateError`); never a partial answer. An unknown
+  ``acctLv`` is refused. A ``mgnRatio`` without the maintenance margin it is over, or above
+  equity / ``mmr`` (at most zero when equity is not above zero), contradicts the answer and is
+  refused: a liquidating account must never read ``ok`` or ``not_applicable``.
 
 **Float noise.** OKX computes some figures in binary floating point and prints up to 17
 significant digits (``"-7.545600000000006"``). Amounts keep the digits sent; where figures
@@ -152,6 +155,8 @@ def _health(
     ratio: Decimal | None, *, equity: Decimal, debt: Decimal, margin: Decimal | None,
     field: str,
 ) -> MarginHealth:
+    if ratio is not None and not margin:  # mgnRatio is over mmr: "" when there is none
+        raise _invalid(f"mgnRatio {ratio} without the maintenance margin it is over", field)
     try:
         return MarginHealth.assess(metric=HealthMetric.CUSHION, ratio=ratio,
                                    liquidation_threshold=LIQUIDATION, equity=equity, debt=debt,
@@ -164,15 +169,19 @@ def _leverage(total: Decimal, equity: Decimal) -> Ratio:
     return _DIVIDE.divide(total, equity) if equity > 0 else NOT_APPLICABLE
 
 
-def _check_ratio(balance: Balance) -> None:
-    """``mgnRatio`` is ``adjEq`` over maintenance margin *plus fees*: never above adjEq/mmr."""
-    ratio, adj, mmr = balance.mgn_ratio, balance.adj_eq, balance.mmr
-    if ratio is None or adj is None or adj <= 0 or not mmr:
-        return  # adjEq not above zero: insolvent or at risk, whatever the ratio
-    bound = _DIVIDE.divide(adj, mmr)
+def _check_ratio(ratio: Decimal | None, adj: Decimal | None, mmr: Decimal | None,
+                 at: str) -> None:
+    """``mgnRatio`` never above equity / mmr: it is over maintenance margin *plus fees*.
+
+    Equity is ``adjEq`` for the account and ``eq`` for a Futures-mode currency (its cross part
+    is at most ``eq``); with equity at or below zero the ratio is at most zero.
+    """
+    if ratio is None or adj is None or not mmr:
+        return
+    bound = _DIVIDE.divide(adj, mmr) if adj > 0 else _ZERO  # adj/(mmr x fees) <= 0 if adj <= 0
     if ratio > bound and ratio - bound > _noise(ratio, bound):
-        raise _invalid(f"mgnRatio {ratio} is above adjEq / mmr = {bound}: a ratio safer than "
-                       "the account's own figures", "$.data[0].mgnRatio")
+        raise _invalid(f"mgnRatio {ratio} is above its equity / mmr = {bound}: a ratio safer "
+                       "than the account's own figures", f"{at}.mgnRatio")
 
 
 def _account_risk(
@@ -188,7 +197,7 @@ def _account_risk(
     total = EXACT.add(EXACT.subtract(equity, upl or _ZERO), owed)
     if total < 0:
         total, owed = _ZERO, EXACT.subtract(owed, total)
-    _check_ratio(balance)
+    _check_ratio(balance.mgn_ratio, balance.adj_eq, balance.mmr, "$.data[0]")
     return MarginRisk(
         exchange=EXCHANGE, account=account_name, quote_asset=QUOTE, total_value=total,
         available_value=balance.avail_eq and _at_least_zero(balance.avail_eq, "$.data[0].availEq"),
@@ -197,7 +206,8 @@ def _account_risk(
         health=_health(balance.mgn_ratio, equity=equity, debt=owed, margin=margin,
                        field="$.data[0].mgnRatio"),
         fetched_at=fetched_at, wallet=WalletKind.CASH, maintenance_margin=margin,
-        unrealized_pnl=upl, position_notional=balance.notional_usd,
+        unrealized_pnl=upl, position_notional=balance.notional_usd and _at_least_zero(
+            balance.notional_usd, "$.data[0].notionalUsd"),
         extras={name: value for name, value in (("adj_eq", balance.adj_eq), ("imr", balance.imr),
                 ("iso_eq", balance.iso_eq), ("acct_lv", Decimal(level))) if value is not None},
     )
@@ -207,19 +217,21 @@ def _currency_risk(
     balance: Balance, *, account_name: str, fetched_at: datetime
 ) -> MarginRisk:
     """Futures mode: one risk pool per settlement currency (see the module docstring)."""
-    pools = [(i, row) for i, row in enumerate(balance.details) if row.mmr]
+    pools = [(i, row) for i, row in enumerate(balance.details)
+             if row.mmr or row.mgn_ratio is not None or row.eq < 0]  # exposed: margin or debt
     if len(pools) > 1:
         names = ", ".join(row.ccy[:40] for _, row in pools)
         raise AccountStateError(
             f"Futures mode (acctLv 2) margins each settlement currency on its own and "
-            f"{len(pools)} of them have positions ({names}): one risk profile cannot stand "
+            f"{len(pools)} of them are exposed ({names}): one risk profile cannot stand "
             "for the account", exchange=EXCHANGE)
-    if not pools:  # no position: the account-level figures, nothing to liquidate
+    if not pools:  # no position, no debt: the account-level figures, nothing to liquidate
         return _account_risk(balance, "2", account_name=account_name, fetched_at=fetched_at)
     i, row = pools[0]
     at = f"$.data[0].details[{i}]"
     asset = _balance(row, at)
     margin = _at_least_zero(row.mmr, f"{at}.mmr")
+    _check_ratio(row.mgn_ratio, row.eq, margin, at)
     debt = EXACT.add(asset.borrowed, asset.interest)
     return MarginRisk(
         exchange=EXCHANGE, account=account_name, quote_asset=row.ccy, total_value=asset.total,

@@ -121,3 +121,58 @@ def test_a_negative_adjusted_equity_reads_as_insolvent_whatever_the_ratio() -> N
     rows = [_row("BTC", "0.01", eqUsd="640"), _row("USDT", "-1000", liab="1000")]
     risk = margin_risk(_config("3"), _balance(rows, **account), account_name="a", fetched_at=AT)
     assert risk.health.state is HealthState.INSOLVENT
+
+
+@pytest.mark.parametrize("mmr", ["", "0"])
+def test_a_ratio_without_maintenance_margin_is_refused(mmr: str) -> None:
+    # mgnRatio is over mmr: "0.95" (liquidating) must not read as "nothing to liquidate"
+    account = {"totalEq": "1000", "adjEq": "1000", "mmr": mmr, "mgnRatio": "0.95"}
+    with pytest.raises(InvalidResponseError) as caught:
+        margin_risk(_config("3"), _balance([_row("USDT", "1000")], **account),
+                    account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.data[0].mgnRatio"
+
+
+def test_a_safe_ratio_over_a_negative_adjusted_equity_is_refused() -> None:
+    # totalEq above zero, adjEq below: mgnRatio can only be <= 0, never "ok"
+    account = {"totalEq": "1000", "adjEq": "-1", "mmr": "100", "mgnRatio": "1000"}
+    with pytest.raises(InvalidResponseError) as caught:
+        margin_risk(_config("3"), _balance([_row("USDT", "1000")], **account),
+                    account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.data[0].mgnRatio"
+
+
+def test_a_negative_position_notional_is_a_typed_refusal() -> None:
+    account = {"totalEq": "1000", "adjEq": "1000", "mmr": "100", "mgnRatio": "8",
+               "notionalUsd": "-5"}
+    with pytest.raises(InvalidResponseError) as caught:
+        margin_risk(_config("3"), _balance([_row("USDT", "1000")], **account),
+                    account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.data[0].notionalUsd"
+
+
+def test_futures_mode_a_debt_in_another_currency_is_a_second_pool() -> None:
+    rows = [_row("USDT", "1000", mmr="10", mgnRatio="88"), _row("BTC", "-0.1", eqUsd="-6400")]
+    with pytest.raises(AccountStateError, match=r"USDT, BTC"):
+        margin_risk(_config("2"), _balance(rows), account_name="a", fetched_at=AT)
+
+
+def test_futures_mode_a_lone_negative_currency_is_insolvent_in_it() -> None:
+    rows = [_row("USDT", "1000"), _row("BTC", "-0.1", eqUsd="-6400")]
+    risk = margin_risk(_config("2"), _balance(rows, totalEq="-5400"), account_name="a",
+                       fetched_at=AT)
+    assert (risk.quote_asset, risk.health.state) == ("BTC", HealthState.INSOLVENT)
+    assert (risk.equity, risk.borrowed_value) == (Decimal("-0.1"), Decimal("0.1"))
+
+
+@pytest.mark.parametrize(("mmr", "ratio", "field"), [
+    ("", "0.9", "mgnRatio"),  # a currency's ratio without its margin: not "no position"
+    ("10", "101", "mgnRatio"),  # above eq / mmr = 100: safer than the currency's figures
+])
+def test_futures_mode_a_currency_ratio_that_contradicts_its_figures_is_refused(
+    mmr: str, ratio: str, field: str,
+) -> None:
+    rows = [_row("USDT", "1000", mmr=mmr, mgnRatio=ratio)]
+    with pytest.raises(InvalidResponseError) as caught:
+        margin_risk(_config("2"), _balance(rows), account_name="a", fetched_at=AT)
+    assert caught.value.field == f"$.data[0].details[0].{field}"

@@ -25,7 +25,12 @@ from adapters.okx.simulator import (
 )
 from adapters.okx.simulator.pytest_plugin import OkxSimulatorFactory
 from framework.credentials import Credentials
-from framework.errors import AuthenticationError, ClockSkewError, RateLimitedError
+from framework.errors import (
+    AccountStateError,
+    AuthenticationError,
+    ClockSkewError,
+    RateLimitedError,
+)
 from framework.models import HealthState, WalletKind
 from framework.prices import Pair
 from tests.okx.conftest import DEMO, ONE_ATTEMPT
@@ -120,3 +125,23 @@ def test_throttling_is_a_rate_limited_error(okx_simulator: RunningOkxSimulator) 
     with pytest.raises(RateLimitedError) as caught:
         asyncio.run(_cash(okx_simulator.url))
     assert (caught.value.code, caught.value.status) == ("50011", 429)
+
+
+def test_futures_mode_with_two_pools_is_refused_naming_account_and_endpoint(
+    okx_simulator_factory: OkxSimulatorFactory,
+) -> None:
+    from adapters.okx.simulator import Row, SimAccount  # noqa: PLC0415
+
+    rows = [Row("USDT", "1000", mmr="10"), Row("BTC", "0.1", mmr="0.001")]
+    futures = SimAccount(DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSPHRASE, rows, acct_lv="2")
+    running = okx_simulator_factory(OkxSimulator([futures]))
+
+    async def risk() -> object:
+        async with AsyncOkxClient(DEMO, base_url=running.url, account="main") as client:
+            return await client.fetch_margin_risk(WalletKind.CASH)
+
+    with pytest.raises(AccountStateError) as caught:
+        asyncio.run(risk())
+    assert (caught.value.account, caught.value.endpoint) == ("main", "GET account/balance")
+    assert "acctLv 2" in str(caught.value)
+    assert "USDT, BTC" in str(caught.value)
