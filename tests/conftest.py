@@ -8,6 +8,8 @@ import pytest
 pytest_plugins = [
     "adapters.ascendex.simulator.pytest_plugin",
     "adapters.binance.simulator.pytest_plugin",
+    "adapters.bybit.simulator.pytest_plugin",
+    "adapters.okx.simulator.pytest_plugin",
     "framework.testing.conformance",
 ]
 

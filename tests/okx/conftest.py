@@ -7,7 +7,5 @@ from framework.credentials import Credentials
 from framework.retry import NO_RETRIES
 from framework.settings import HttpSettings
 
-pytest_plugins = ["adapters.okx.simulator.pytest_plugin"]
-
 DEMO = Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSPHRASE)
 ONE_ATTEMPT = HttpSettings(retry=NO_RETRIES)
