@@ -180,14 +180,19 @@ class AssetBalance:
 
     @property
     def locked(self) -> Decimal:
-        """What the asset holds that is not available: ``total + unrealized_pnl - available``.
+        """What the asset holds that is not available: ``max(total + pnl, 0) - available``.
 
         Held by open orders or transfers and, on a derivatives wallet, by the margin of
-        positions (an exchange counts a position's profit as usable, so it is added back).
+        positions (an exchange counts a position's profit as usable, so it is added back). A
+        loss larger than the asset's ledger leaves it holding nothing, not less than nothing:
+        the excess is carried by the account's other collateral (Binance's multi-assets mode,
+        a unified account), and shows in :attr:`equity`, which may be negative.
         """
         pnl = self.unrealized_pnl
-        held = self.total if not pnl else EXACT.add(self.total, pnl)
-        return EXACT.subtract(held, self.available)
+        if not pnl:
+            return EXACT.subtract(self.total, self.available)
+        held = EXACT.add(self.total, pnl)
+        return EXACT.subtract(held if held > 0 else _ZERO, self.available)
 
     @property
     def net(self) -> Decimal:

@@ -124,6 +124,8 @@ def test_unrealized_profit_is_its_own_field_not_part_of_net() -> None:
     assert row.locked == D("40")  # margin held by the position: 1000 + 50 - 1010
     loss = AssetBalance("USDT", D("1000"), D("900"), unrealized_pnl=D("-60"))
     assert (loss.net, loss.equity, loss.locked) == (D("1000"), D("940"), D("40"))
+    carried = AssetBalance("BTC", D("0.1"), D("0"), unrealized_pnl=D("-0.3"))
+    assert (carried.equity, carried.locked) == (D("-0.2"), D("0"))  # the loss is carried
     plain = AssetBalance("BTC", D("2"), D("1.5"), D("0.5"), D("0.01"))
     assert (plain.net, plain.equity, plain.locked) == (D("1.49"), D("1.49"), D("0.5"))
 
