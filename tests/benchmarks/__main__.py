@@ -24,6 +24,8 @@ from typing import Any
 
 from tests.benchmarks.accounts import make_accounts, write_accounts_file
 from tests.benchmarks.fanout import CLIENTS
+from tests.benchmarks.mixed_report import MIXED_BEGIN, MIXED_END, render_mixed
+from tests.benchmarks.mixed_run import run_mixed
 from tests.benchmarks.report import plot, render, update_docs
 from tests.benchmarks.simproc import SimControl, SimulatorProcess
 
@@ -182,12 +184,14 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
             _log("cold start")
             control.set_latency(LATENCY_MS)
             results["coldstart"] = _cold_start(args.cold_runs, simulator.url, accounts, control)
+    if args.mixed_sizes:
+        results["mixed"] = run_mixed(args.mixed_sizes, args.rounds, _log)
     results["machine"]["load_average_at_end"] = os.getloadavg()
     return results
 
 
 def _sizes(text: str) -> list[int]:
-    return [int(part) for part in text.split(",")]
+    return [int(part) for part in text.split(",") if part]
 
 
 def _clients(text: str) -> list[str]:
@@ -209,8 +213,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=9, help="warm fan-out rounds")
     parser.add_argument("--blocks", type=int, default=15, help="per-call overhead blocks")
     parser.add_argument("--cold-runs", type=int, default=5, help="fresh processes per client")
+    parser.add_argument("--mixed-sizes", type=_sizes, default=[100, 1000],
+                        help="account counts of the mixed run over all exchanges (default "
+                        "100,1000; empty: none)")
+    parser.add_argument("--mixed-only", action="store_true",
+                        help="run (and with --update-docs write) the mixed section only")
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run: sizes 20,50, 2 rounds, 3 blocks, 1 cold run")
+                        help="smoke run: sizes 20,50, mixed 20,40, 2 rounds, 3 blocks, 1 cold run")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--from-json", type=Path, help="report a saved run instead of running")
     parser.add_argument("--update-docs", action="store_true",
@@ -218,21 +227,31 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.rounds, args.blocks, args.cold_runs = [20, 50], 2, 3, 1
+        args.mixed_sizes = [20, 40]
     command = "python -m tests.benchmarks " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
     if args.from_json:
         results = json.loads(args.from_json.read_text(encoding="utf-8"))
+    elif args.mixed_only:
+        results = {"command": command.strip(), "machine": _machine(),
+                   "mixed": run_mixed(args.mixed_sizes, args.rounds, _log)}
     else:
         results = run(args, command.strip())
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    text = render(results)
-    sys.stdout.write(text)
+    text = render(results) if "fanout" in results else ""
+    mixed = render_mixed(results) if "mixed" in results else ""
+    sys.stdout.write(text + ("\n### Mixed run over all exchanges\n\n" if text and mixed else "")
+                     + mixed)
     if args.update_docs:
-        update_docs(ROOT / "docs" / "performance.md", text)
-        plot(results, ROOT / "docs" / "performance-fanout.png")
-        _log("wrote docs/performance.md and docs/performance-fanout.png")
+        if text:
+            update_docs(ROOT / "docs" / "performance.md", text)
+            plot(results, ROOT / "docs" / "performance-fanout.png")
+        if mixed:
+            update_docs(ROOT / "docs" / "performance.md", mixed, begin=MIXED_BEGIN,
+                        end=MIXED_END)
+        _log("wrote docs/performance.md" + (" and docs/performance-fanout.png" if text else ""))
 
 
 if __name__ == "__main__":

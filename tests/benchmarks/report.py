@@ -254,15 +254,15 @@ def _exactness(results: Result) -> list[str]:
     return lines
 
 
-def update_docs(path: Path, text: str) -> None:
+def update_docs(path: Path, text: str, *, begin: str = DOCS_BEGIN, end: str = DOCS_END) -> None:
     """Replace the block between the result markers of ``path`` with ``text``."""
     document = path.read_text(encoding="utf-8")
-    head, found, rest = document.partition(DOCS_BEGIN)
-    _, found_end, tail = rest.partition(DOCS_END)
+    head, found, rest = document.partition(begin)
+    _, found_end, tail = rest.partition(end)
     if not (found and found_end):
-        msg = f"{path} has no {DOCS_BEGIN!r} ... {DOCS_END!r} block"
+        msg = f"{path} has no {begin!r} ... {end!r} block"
         raise ValueError(msg)
-    path.write_text(f"{head}{DOCS_BEGIN}\n{text}{DOCS_END}{tail}", encoding="utf-8")
+    path.write_text(f"{head}{begin}\n{text}{end}{tail}", encoding="utf-8")
 
 
 STYLES: Final = {
