@@ -61,8 +61,8 @@ from framework.models import (
 )
 from framework.prices import Pair, Price
 
-__all__ = ["EXCHANGE", "NOISE", "QUOTE", "balance_snapshot", "margin_risk", "markets",
-           "prices", "structure"]
+__all__ = ["EXCHANGE", "NOISE", "QUOTE", "account_mode", "balance_snapshot", "margin_risk",
+           "markets", "prices", "structure"]
 
 EXCHANGE: Final = "okx"
 QUOTE: Final = "USD"
@@ -248,14 +248,19 @@ def _currency_risk(
     )
 
 
+def account_mode(config: AccountConfig) -> AccountConfig:
+    """``config`` of a mode folio knows; read with ``account/config``, so errors name it."""
+    if config.acct_lv not in MODES:
+        raise _invalid(f"unknown account mode acctLv {config.acct_lv[:20]!r} (known: 1 to 4): "
+                       "folio does not guess what applies", "$.data[0].acctLv")
+    return config
+
+
 def margin_risk(
     config: AccountConfig, balance: Balance, *, account_name: str, fetched_at: datetime
 ) -> MarginRisk:
     """The trading account's risk pool under its mode (``acctLv``; see the module docstring)."""
-    level = config.acct_lv
-    if level not in MODES:
-        raise _invalid(f"unknown account mode acctLv {level[:20]!r} (known: 1 to 4): folio "
-                       "does not guess what applies", "$.data[0].acctLv")
+    level = account_mode(config).acct_lv
     _checked_codes(balance.details)
     if level == "2":
         return _currency_risk(balance, account_name=account_name, fetched_at=fetched_at)

@@ -25,6 +25,7 @@ from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
 from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.kit.sender import Sender
 from adapters.okx.convert import (
+    account_mode,
     balance_snapshot,
     margin_risk,
     markets,
@@ -105,7 +106,8 @@ class OkxProtocol(ClockSync):
 
     async def config(self, sender: Sender) -> AccountConfig:
         """``GET /api/v5/account/config``: the account's mode."""
-        return await self._send(sender, CONFIG, lambda data: one(data, AccountConfig))
+        return await self._send(sender, CONFIG, lambda data: account_mode(
+            one(data, AccountConfig)))
 
     @staticmethod
     def _cash(wallet: WalletKind) -> None:

@@ -17,16 +17,8 @@ from typing import Final
 
 import attrs
 
-__all__ = [
-    "WIRE_CLASSES",
-    "AccountConfig",
-    "Balance",
-    "BalanceDetail",
-    "ErrorBody",
-    "Instrument",
-    "ServerTime",
-    "Ticker",
-]
+__all__ = ["WIRE_CLASSES", "AccountConfig", "Balance", "BalanceDetail", "Instrument",
+           "ServerTime", "Ticker"]
 
 
 @attrs.frozen(slots=True)
@@ -115,14 +107,6 @@ class ServerTime:
     ts: str
 
 
-@attrs.frozen(slots=True)
-class ErrorBody:
-    """A failure envelope: ``{"code": "50113", "msg": "Invalid Sign", "data": []}``."""
-
-    code: str
-    msg: str | None = None
-
-
 WIRE_CLASSES: Final[tuple[type, ...]] = (
-    AccountConfig, BalanceDetail, Balance, Instrument, Ticker, ServerTime, ErrorBody,
+    AccountConfig, BalanceDetail, Balance, Instrument, Ticker, ServerTime,
 )

@@ -29,6 +29,7 @@ from framework.errors import (
     AccountStateError,
     AuthenticationError,
     ClockSkewError,
+    InvalidResponseError,
     RateLimitedError,
 )
 from framework.models import HealthState, WalletKind
@@ -145,3 +146,21 @@ def test_futures_mode_with_two_pools_is_refused_naming_account_and_endpoint(
     assert (caught.value.account, caught.value.endpoint) == ("main", "GET account/balance")
     assert "acctLv 2" in str(caught.value)
     assert "USDT, BTC" in str(caught.value)
+
+
+def test_an_unknown_account_mode_names_the_endpoint_it_came_from(
+    okx_simulator: RunningOkxSimulator,
+) -> None:
+    body = '{"code":"0","msg":"","data":[{"acctLv":"5"}]}'
+    okx_simulator.faults.add(Fault.malformed_body(body, route="account/config"))
+
+    async def risk() -> object:
+        async with AsyncOkxClient(DEMO, base_url=okx_simulator.url, account="main",
+                                  http=ONE_ATTEMPT) as client:
+            return await client.fetch_margin_risk(WalletKind.CASH)
+
+    with pytest.raises(InvalidResponseError) as caught:
+        asyncio.run(risk())
+    assert (caught.value.account, caught.value.endpoint) == ("main", "GET account/config")
+    assert caught.value.field == "$.data[0].acctLv"
+    assert not any(route == "account/balance" for _, route in okx_simulator.stats().requests)
