@@ -9,9 +9,10 @@ What each figure means (docs/exchanges/binance.md, "USD-M futures"):
   ``availableBalance`` in Single-Asset mode; in Multi-Assets mode every row's
   ``availableBalance`` is the account's USD figure, so the asset's own ``maxWithdrawAmount``
   is used. A negative ``availableBalance`` (margin held above the margin balance) is 0 usable.
-  ``locked`` (``total + unrealized_pnl - available``: the margin positions and orders hold)
-  below zero, or ``marginBalance`` other than ``walletBalance + unrealizedProfit``, refuse the
-  answer at the field.
+  ``locked`` (``max(total + unrealized_pnl, 0) - available``: the margin positions and orders
+  hold; a loss beyond the asset's ledger leaves it holding nothing, the excess carried by other
+  collateral and shown in a negative ``equity``) below zero, or ``marginBalance`` other than
+  ``walletBalance + unrealizedProfit``, refuse the answer at the field.
 * **Risk**: one risk pool per answer. Multi-Assets mode is one pool in USD (the totals).
   Single-Asset mode margins each asset on its own, and the totals are USDT's only (checked
   against the USDT row): the pool is the one asset whose positions need maintenance margin,
@@ -103,15 +104,13 @@ def _row(row: FuturesAsset, at: str, *, multi_assets: bool) -> AssetBalance:
     field = "maxWithdrawAmount" if multi_assets else "availableBalance"
     stated = row.max_withdraw_amount if multi_assets else row.available_balance
     available = max(stated, _ZERO)
-    held = EXACT.add(total, pnl)
-    if held < 0:  # Multi-Assets mode: a loss carried by other assets' margin
-        raise _invalid(f"a loss of {pnl} {row.asset[:40]} beyond its wallet balance {wallet}: "
-                       "folio's balance has no place for a margin held below zero",
-                       f"{at}.unrealizedProfit")
+    # A loss beyond the asset's ledger leaves it holding nothing (the excess is carried by other
+    # collateral in Multi-Assets mode, and shows in a negative equity): AssetBalance.locked.
+    held = max(EXACT.add(total, pnl), _ZERO)
     if available > held:
         raise _invalid(f"{stated} available of {row.asset[:40]!r} is more than its wallet "
-                       f"balance {wallet} with unrealized profit {pnl}: the margin held would "
-                       "be negative", f"{at}.{field}")
+                       f"balance {wallet} with unrealized profit {pnl} holds: the margin held "
+                       "would be negative", f"{at}.{field}")
     return AssetBalance(asset=row.asset, total=total, available=available,
                         borrowed=max(-wallet, _ZERO), unrealized_pnl=pnl)
 

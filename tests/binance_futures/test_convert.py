@@ -131,12 +131,43 @@ def test_available_above_the_margin_balance_is_refused_at_its_field() -> None:
     assert caught.value.field == "$.assets[0].availableBalance"
 
 
-def test_a_loss_beyond_the_wallet_cannot_be_a_balance() -> None:
-    account = _account([_row("USDT", "10", "-30", available="0", withdraw="0")],
-                       totals_of=None, totalWalletBalance="10")
+def test_a_loss_beyond_the_wallet_is_read_as_holding_nothing() -> None:
+    # Multi-Assets mode: BTC's loss exceeds its wallet and USDT's margin carries the excess.
+    # Every row's availableBalance is the account's USD figure; BTC's own maxWithdrawAmount is 0.
+    account = _account([_row("BTC", "0.1", "-0.3", available="5830", withdraw="0"),
+                        _row("USDT", "-50", "-10", available="5830", withdraw="0"),
+                        _row("USDC", "30000", available="5830", withdraw="5830")],
+                       totals_of=None, totalWalletBalance="36300", totalUnrealizedProfit="-19010",
+                       totalMarginBalance="17290")
+    btc, usdt, usdc = futures_snapshot(account, MULTI, account_name="a", fetched_at=AT)
+    assert (btc.total, btc.available, btc.unrealized_pnl, btc.locked, btc.net, btc.equity) == (
+        Decimal("0.1"), Decimal(0), Decimal("-0.3"), Decimal(0), Decimal("0.1"), Decimal("-0.2"))
+    assert (usdt.total, usdt.borrowed, usdt.available, usdt.locked, usdt.equity) == (
+        Decimal(0), Decimal(50), Decimal(0), Decimal(0), Decimal(-60))
+    assert (usdc.available, usdc.locked) == (Decimal(5830), Decimal(24170))
+
+
+def test_a_loss_beyond_the_wallet_in_single_asset_mode_reads_insolvent() -> None:
+    account = _account([_row("USDT", "10", "-30", "2", available="-20", withdraw="0")])
+    (usdt,) = futures_snapshot(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (usdt.available, usdt.locked, usdt.equity) == (Decimal(0), Decimal(0), Decimal(-20))
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (risk.health.state, risk.equity) == (HealthState.INSOLVENT, Decimal(-20))
+
+
+@pytest.mark.parametrize(("config", "field", "available", "withdraw"), [
+    (MULTI, "maxWithdrawAmount", "5830", "0.01"), (SINGLE, "availableBalance", "0.01", "0"),
+])
+def test_available_from_an_asset_that_holds_nothing_is_refused(
+    config: AccountConfig, field: str, available: str, withdraw: str,
+) -> None:
+    # Still refused: a loss beyond the wallet leaves nothing, so any amount available would
+    # be a negative margin held.
+    account = _account([_row("USDT", "10", "-30", available=available, withdraw=withdraw)],
+                       totals_of=None if config is MULTI else "USDT")
     with pytest.raises(InvalidResponseError) as caught:
-        futures_snapshot(account, MULTI, account_name="a", fetched_at=AT)
-    assert caught.value.field == "$.assets[0].unrealizedProfit"
+        futures_snapshot(account, config, account_name="a", fetched_at=AT)
+    assert caught.value.field == f"$.assets[0].{field}"
 
 
 def test_a_negative_available_balance_is_nothing_usable() -> None:
