@@ -6,11 +6,13 @@ keeping every failure in view; this module does it once, the same way for every 
 (docs/host-api.md, "The whole portfolio").
 
 - :class:`AccountPortfolio` is one account: every wallet its exchange serves (per the plugins'
-  declared capabilities), its margin risk where served, and each part that failed
+  declared capabilities), the risk of every risk wallet it declares, and each part that failed
   (:class:`PartFailure`). A failed part is recorded, never raised and never dropped.
-- :class:`Portfolio` is every account: positions per account, exchange, wallet and asset; net
-  totals per asset; each account's risk; and, with a quote currency, each position's
-  :class:`~framework.valuation.Valuation` on its own exchange and the totals of value.
+- :class:`Portfolio` is every account: positions per account, exchange, wallet and asset;
+  totals of equity per asset (net plus the unrealized profit or loss of open positions, shown
+  apart as :attr:`Portfolio.unrealized_pnl`); each account's risks; and, with a quote currency,
+  each position's :class:`~framework.valuation.Valuation` on its own exchange and the totals of
+  value.
   ``complete`` is ``False`` whenever anything is missing or unvalued: a partial sum is never
   presented as the whole.
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Final, Protocol, TypeVar
 
 import attrs
@@ -68,6 +71,7 @@ __all__ = [
     "found_accounts",
     "plan_prices",
     "read_account",
+    "risk_part",
 ]
 
 T = TypeVar("T")
@@ -76,9 +80,12 @@ PART_ACCOUNT: Final = "account"
 """The part name of a failure of the whole account: an unknown account, or an exchange that no
 installed plugin serves (nothing of it could be read)."""
 PART_RISK: Final = "margin risk"
-"""The part name of a failed margin risk read."""
+"""The part name of a failed risk read of the margin wallet (:func:`risk_part`)."""
 PART_PRICES: Final = "prices"
 """The part name of a failed price read (valuation only)."""
+
+
+_ZERO: Final = Decimal(0)
 
 
 def balance_part(wallet: WalletKind) -> str:
@@ -86,11 +93,27 @@ def balance_part(wallet: WalletKind) -> str:
     return f"{WalletKind(wallet).value} balances"
 
 
+_RISK_SUFFIX: Final = " risk"
+
+
+def risk_part(wallet: WalletKind) -> str:
+    """The part name of one wallet's risk, e.g. ``"futures risk"`` (``"margin risk"``)."""
+    return f"{WalletKind(wallet).value}{_RISK_SUFFIX}"
+
+
+def _is_risk_part(part: str) -> bool:
+    return part in _RISK_PARTS
+
+
+_RISK_PARTS: Final = frozenset(risk_part(wallet) for wallet in WalletKind)
+
+
 @attrs.frozen(slots=True)
 class PartFailure:
     """One part of the portfolio that could not be read, and the typed error saying why.
 
-    ``part`` is ``"cash balances"`` (:func:`balance_part`), ``"margin risk"``, ``"prices"`` or
+    ``part`` is ``"cash balances"`` (:func:`balance_part`), ``"futures risk"``
+    (:func:`risk_part`; ``"margin risk"`` for the margin wallet's), ``"prices"`` or
     ``"account"`` (nothing of the account could be read). ``error`` is located: it names the
     exchange, the account and, where a request failed, the endpoint.
     """
@@ -114,13 +137,23 @@ def _failures(items: Iterable[PartFailure]) -> tuple[PartFailure, ...]:
     return tuple(items)
 
 
+def _risks(items: Iterable[MarginRisk]) -> tuple[MarginRisk, ...]:
+    return tuple(items)
+
+
+def _default_risks(portfolio: AccountPortfolio) -> tuple[MarginRisk, ...]:
+    return () if portfolio.risk is None else (portfolio.risk,)
+
+
 @attrs.frozen(slots=True)
 class AccountPortfolio:
     """Everything one account holds and risks, as far as it could be read.
 
     ``snapshots`` has one :class:`~framework.models.BalanceSnapshot` per wallet read, in
-    :class:`~framework.models.WalletKind` order; ``risk`` is ``None`` when the exchange serves
-    no margin risk or its read failed (``failures`` then says which). ``complete`` is ``True``
+    :class:`~framework.models.WalletKind` order. ``risks`` has the risk of each risk wallet read,
+    in the order the exchange's plugin declares them (docs/host-api.md, "Risk per wallet");
+    ``risk`` is the default risk wallet's (the first declared), ``None`` when the exchange
+    serves no risk or that read failed (``failures`` then says which). ``complete`` is ``True``
     only when every part the exchange serves was read.
     """
 
@@ -129,6 +162,17 @@ class AccountPortfolio:
     snapshots: tuple[BalanceSnapshot, ...] = attrs.field(default=(), converter=_snapshots)
     risk: MarginRisk | None = None
     failures: tuple[PartFailure, ...] = attrs.field(default=(), converter=_failures)
+    risks: tuple[MarginRisk, ...] = attrs.field(
+        default=attrs.Factory(_default_risks, takes_self=True), converter=_risks
+    )
+    """Every risk read, the default wallet's included (``(risk,)`` when only that is given)."""
+
+    def risk_of(self, wallet: WalletKind) -> MarginRisk | None:
+        """The risk of ``wallet``, or ``None`` when it was not read (or not served)."""
+        for risk in self.risks:
+            if risk.wallet is wallet:
+                return risk
+        return None
 
     @property
     def complete(self) -> bool:
@@ -164,13 +208,17 @@ class AccountReads(Protocol):
         ...
 
 
-def served_parts(support: ExchangeSupport | None) -> tuple[tuple[WalletKind, ...], bool]:
-    """The wallets and whether the margin risk that ``support`` says the exchange serves."""
+def served_parts(
+    support: ExchangeSupport | None,
+) -> tuple[tuple[WalletKind, ...], tuple[WalletKind, ...]]:
+    """The balance wallets and the risk wallets (default first) ``support`` says are served."""
     if support is None:
-        return (), False
+        return (), ()
     capabilities = support.capabilities
     wallets = tuple(w for w in WalletKind if Capability.for_wallet(w) in capabilities)
-    return wallets, Capability.MARGIN_RISK in capabilities
+    if Capability.MARGIN_RISK not in capabilities:
+        return wallets, ()
+    return wallets, support.risk_wallets or (WalletKind.MARGIN,)
 
 
 async def _recorded(
@@ -215,8 +263,8 @@ async def read_account(
     """
     config = host.account(name)
     exchange = config.exchange
-    wallets, with_risk = served_parts(support.get(exchange))
-    if not wallets and not with_risk:
+    wallets, risk_wallets = served_parts(support.get(exchange))
+    if not wallets and not risk_wallets:
         read = host.balances(name, WalletKind.CASH)
         outcome = await _recorded(read, name, exchange, PART_ACCOUNT)
         if isinstance(outcome, PartFailure):
@@ -226,16 +274,16 @@ async def read_account(
         _recorded(host.balances(name, wallet), name, exchange, balance_part(wallet))
         for wallet in wallets
     ]
-    if with_risk:
-        reads.append(_recorded(host.risk(name), name, exchange, PART_RISK))
+    reads.extend(
+        _recorded(host.risk(name, wallet), name, exchange, risk_part(wallet))
+        for wallet in risk_wallets
+    )
     outcomes = await _together(reads)
     snapshots = [o for o in outcomes if isinstance(o, BalanceSnapshot)]
     risks = [o for o in outcomes if isinstance(o, MarginRisk)]
     failures = [o for o in outcomes if isinstance(o, PartFailure)]
-    return AccountPortfolio(name, exchange, snapshots, risks[0] if risks else None, failures)
-
-
-_ZERO: Final = Decimal(0)
+    default = next((r for r in risks if risk_wallets and r.wallet is risk_wallets[0]), None)
+    return AccountPortfolio(name, exchange, snapshots, default, failures, risks)
 
 
 def failed_account(name: str, exchange: str, error: FolioError) -> AccountPortfolio:
@@ -251,8 +299,10 @@ def failed_account(name: str, exchange: str, error: FolioError) -> AccountPortfo
 class Position:
     """One asset held in one wallet of one account, valued when the portfolio has a quote.
 
-    The amount valued is the position's :attr:`net` (total less borrowed and interest), so a
-    debt lowers the value and a net debt is a negative value.
+    The amount valued is the position's :attr:`equity`: its :attr:`net` (total less borrowed
+    and interest) plus the unrealized profit or loss of open positions settled in the asset,
+    so a debt or a futures loss lowers the value and a net debt is a negative value. ``net``
+    stays the ledger figure.
     """
 
     account: str
@@ -269,18 +319,30 @@ class Position:
 
     @property
     def net(self) -> Decimal:
-        """What the position is worth to the owner in its own asset: total - borrowed - interest."""
+        """The ledger's figure for the owner in its own asset: total - borrowed - interest."""
         return self.balance.net
+
+    @property
+    def unrealized_pnl(self) -> Decimal:
+        """The profit (or loss, negative) of open positions settled in the asset, at mark."""
+        return self.balance.unrealized_pnl
+
+    @property
+    def equity(self) -> Decimal:
+        """What the position is worth to the owner in its own asset: net + unrealized_pnl."""
+        return self.balance.equity
 
 
 @attrs.frozen(slots=True)
 class AssetValue:
     """One asset's value in the quote, summed over every account and exchange holding it.
 
-    ``value`` sums the valued positions only; ``unvalued`` counts those that had no price, and
-    then the value is only part of the asset's (``complete`` is ``False``): not a lower bound,
-    since an unvalued position may be a debt.
-    ``value`` is ``None`` when no position of the asset could be valued.
+    ``net`` sums the ledger (:attr:`Position.net`), ``unrealized_pnl`` the open positions'
+    profit or loss; ``value`` values their sum, the :attr:`equity`. ``value`` sums the valued
+    positions only; ``unvalued`` counts those that had no price, and then the value is only
+    part of the asset's (``complete`` is ``False``): not a lower bound, since an unvalued
+    position may be a debt or a loss. ``value`` is ``None`` when no position of the asset
+    could be valued.
     """
 
     asset: str
@@ -289,6 +351,13 @@ class AssetValue:
     unvalued: int
     exact: bool
     """``False`` when a division was rounded in some position's valuation."""
+    unrealized_pnl: Decimal = _ZERO
+
+    @property
+    def equity(self) -> Decimal:
+        """``net + unrealized_pnl``: the amount :attr:`value` values (``net``'s digits if none)."""
+        pnl = self.unrealized_pnl
+        return self.net if not pnl else EXACT.add(self.net, pnl)
 
     @property
     def complete(self) -> bool:
@@ -322,13 +391,18 @@ class PortfolioValue:
 
 @attrs.frozen(slots=True)
 class AccountRisk:
-    """One account's margin risk, and its amounts in the portfolio's quote when it has one."""
+    """One risk wallet's risk of one account, and its amounts in the portfolio's quote."""
 
     account: str
     exchange: str
     risk: MarginRisk
     valued: RiskValuation | None = None
     """The risk's amounts in the quote (``None`` without a quote); each may be unvalued."""
+
+    @property
+    def wallet(self) -> WalletKind:
+        """The wallet whose risk this is (``risk.wallet``)."""
+        return self.risk.wallet
 
 
 def _positions(items: Iterable[Position]) -> tuple[Position, ...]:
@@ -340,12 +414,13 @@ class Portfolio:
     """Every requested account's holdings and risk, read at once (``Folio.portfolio``).
 
     ``accounts`` keeps each account's :class:`AccountPortfolio` in the order asked for;
-    ``positions`` lists every balance row of every wallet read; ``totals`` sums the net amount
-    per asset across accounts and exchanges (and names the accounts whose balances are
-    missing); ``risks`` holds each margin risk read. With a quote, each position carries its
-    valuation, ``value`` the totals in the quote, and ``books`` the prices read. ``failures``
-    names every part that could not be read. ``complete`` is ``True`` only when nothing
-    failed and, with a quote, every position was valued.
+    ``positions`` lists every balance row of every wallet read; ``totals`` sums the equity per
+    asset across accounts and exchanges (``field`` ``"equity"``: net plus unrealized profit or
+    loss, which :attr:`unrealized_pnl` shows apart; it names the accounts whose balances are
+    missing); ``risks`` holds each risk read, one per account and risk wallet. With a quote,
+    each position carries its valuation, ``value`` the totals in the quote, and ``books`` the
+    prices read. ``failures`` names every part that could not be read. ``complete`` is
+    ``True`` only when nothing failed and, with a quote, every position was valued.
     """
 
     accounts: tuple[AccountPortfolio, ...]
@@ -361,6 +436,20 @@ class Portfolio:
     def complete(self) -> bool:
         """Whether every part was read and, with a quote, every position valued."""
         return not self.failures and (self.value is None or self.value.complete)
+
+    @property
+    def unrealized_pnl(self) -> Mapping[str, Decimal]:
+        """Per asset, the unrealized profit or loss included in :attr:`totals`.
+
+        Only assets with an open position's profit or loss are listed, by name: empty for a
+        portfolio without derivatives, where every total is the ledger's net.
+        """
+        sums: dict[str, Decimal] = {}
+        for position in self.positions:
+            pnl = position.unrealized_pnl
+            if pnl:
+                sums[position.asset] = EXACT.add(sums.get(position.asset, _ZERO), pnl)
+        return MappingProxyType({asset: sums[asset] for asset in sorted(sums)})
 
 
 def checked_quote(quote: str) -> str:
@@ -398,7 +487,7 @@ def found_accounts(read: Iterable[AccountResult[AccountPortfolio]]) -> list[Acco
 
 
 def _needs_prices(account: AccountPortfolio, quote: str) -> bool:
-    if account.risk is not None and account.risk.quote_asset != quote:
+    if any(risk.quote_asset != quote for risk in account.risks):
         return True
     return any(row.asset != quote for _, row in account.positions)
 
@@ -452,7 +541,7 @@ def _balance_results(found: Sequence[AccountPortfolio]) -> list[AccountResult[Ba
         results.extend(
             AccountResult(account.account, account.exchange, error=failure.error)
             for failure in account.failures
-            if failure.part != PART_RISK
+            if not _is_risk_part(failure.part)
         )
     return results
 
@@ -493,13 +582,18 @@ class _Prices:
         valued = value_risk(risk, quote, book, book_error=self.errors.get(account))
         if account not in self.unpriced:
             return valued
-        available = valued.available_value
+        def reported(valuation: Valuation | None) -> Valuation | None:
+            return None if valuation is None else self._unpriced(account, valuation)
+
         return attrs.evolve(
             valued,
             total_value=self._unpriced(account, valued.total_value),
             equity=self._unpriced(account, valued.equity),
             debt=self._unpriced(account, valued.debt),
-            available_value=None if available is None else self._unpriced(account, available),
+            available_value=reported(valued.available_value),
+            maintenance_margin=reported(valued.maintenance_margin),
+            unrealized_pnl=reported(valued.unrealized_pnl),
+            position_notional=reported(valued.position_notional),
         )
 
     def _unpriced(self, account: str, valuation: Valuation) -> Valuation:
@@ -513,7 +607,9 @@ class _Prices:
         return attrs.evolve(valuation, reason=reason)
 
 
-def _asset_values(positions: Sequence[Position], totals: AssetTotals) -> tuple[AssetValue, ...]:
+def _asset_values(
+    positions: Sequence[Position], nets: AssetTotals, unrealized: Mapping[str, Decimal]
+) -> tuple[AssetValue, ...]:
     values: dict[str, Decimal] = {}
     unvalued: dict[str, int] = {}
     inexact: set[str] = set()
@@ -528,8 +624,8 @@ def _asset_values(positions: Sequence[Position], totals: AssetTotals) -> tuple[A
             inexact.add(position.asset)
     return tuple(
         AssetValue(asset, net, None if asset not in values else plain(values[asset]),
-                   unvalued.get(asset, 0), asset not in inexact)
-        for asset, net in totals.totals.items()
+                   unvalued.get(asset, 0), asset not in inexact, unrealized.get(asset, _ZERO))
+        for asset, net in nets.totals.items()
     )
 
 
@@ -551,21 +647,23 @@ def build_portfolio(
         for account in found
         for wallet, row in account.positions
     ]
-    totals = total_by_asset(_balance_results(found), field="net")
+    balances = _balance_results(found)
+    totals = total_by_asset(balances, field="equity")
     if quote is None:
-        risks = [AccountRisk(a.account, a.exchange, a.risk) for a in found if a.risk is not None]
+        risks = [AccountRisk(a.account, a.exchange, r) for a in found for r in a.risks]
         return Portfolio(tuple(found), positions, totals, tuple(risks), failures)
     prices = _Prices.of(books, plan or PricePlan())
     positions = [
-        attrs.evolve(p, valuation=prices.value(p.account, p.asset, p.net, quote))
+        attrs.evolve(p, valuation=prices.value(p.account, p.asset, p.equity, quote))
         for p in positions
     ]
     risks = [
-        AccountRisk(a.account, a.exchange, a.risk, prices.risk(a.account, a.risk, quote))
+        AccountRisk(a.account, a.exchange, r, prices.risk(a.account, r, quote))
         for a in found
-        if a.risk is not None
+        for r in a.risks
     ]
-    assets = _asset_values(positions, totals)
+    unrealized = total_by_asset(balances, field="unrealized_pnl").totals
+    assets = _asset_values(positions, total_by_asset(balances, field="net"), unrealized)
     valued = [p.valuation.value for p in positions if p.valuation and p.valuation.value is not None]
     total = _ZERO
     for amount in valued:

@@ -56,21 +56,33 @@ def _ratio(value: Ratio) -> str:
 
 
 def balances_table(fan_out: FanOut[BalanceSnapshot]) -> str:
-    """One row per asset per successful account."""
+    """One row per asset per successful account.
+
+    Where some row has an unrealized profit or loss (a futures wallet), the table gains
+    ``UNREALIZED PNL`` and ``EQUITY`` (net + unrealized) after ``NET``; without one it is as it
+    always was.
+    """
+    snapshots = fan_out.values
+    with_pnl = any(row.unrealized_pnl for s in snapshots.values() for row in s.balances)
     headers = ["ACCOUNT", "EXCHANGE", "WALLET", "ASSET", "TOTAL", "AVAILABLE", "LOCKED",
                "BORROWED", "INTEREST", "NET"]
+    if with_pnl:
+        headers += ["UNREALIZED PNL", "EQUITY"]
     rows: list[list[str]] = []
-    for account, snapshot in fan_out.values.items():
+    for account, snapshot in snapshots.items():
         if not snapshot.balances:
             rows.append([account, snapshot.exchange, snapshot.wallet.value, "(none)",
-                         "", "", "", "", "", ""])
+                         *[""] * (len(headers) - 4)])
         for row in snapshot.balances:
-            rows.append([
+            cells = [
                 account, snapshot.exchange, snapshot.wallet.value, row.asset,
                 _amount(row.total), _amount(row.available), _amount(row.locked),
                 _amount(row.borrowed), _amount(row.interest), _amount(row.net),
-            ])
-    return table(headers, rows, numeric=set(range(4, 10)))
+            ]
+            if with_pnl:
+                cells += [_amount(row.unrealized_pnl), _amount(row.equity)]
+            rows.append(cells)
+    return table(headers, rows, numeric=set(range(4, len(headers))))
 
 
 def totals_table(totals: AssetTotals) -> str:
@@ -94,13 +106,18 @@ def health_text(risk: MarginRisk) -> str:
     quote = risk.quote_asset
     ratio = f"{health.metric.value} {_ratio(health.value)}"
     threshold = _reported(health.liquidation_threshold)  # written out: never ``1E+1``
+    if not health.metric.higher_is_safer:
+        # A rate of use is liquidated when it rises to the threshold: say which way it points.
+        threshold = f">= {threshold}, lower is safer"
     if health.state is HealthState.INSOLVENT:
-        return (
-            f"INSOLVENT: net value {_amount(risk.equity)} {quote}, "
-            f"debt {_amount(risk.debt)} {quote}"
-        )
+        owed = f"debt {_amount(risk.debt)} {quote}"
+        if risk.maintenance_margin:
+            owed += f", maintenance margin {_amount(risk.maintenance_margin)} {quote}"
+        return f"INSOLVENT: net value {_amount(risk.equity)} {quote}, {owed}"
     if health.state is HealthState.NOT_APPLICABLE:
-        return "n/a: nothing borrowed"
+        if risk.maintenance_margin is None:
+            return "n/a: nothing borrowed"
+        return "n/a: nothing borrowed, no position"
     if health.state is HealthState.AT_RISK:
         return f"AT RISK: {ratio}, liquidation at {threshold}"
     if health.state is HealthState.UNRATED:
@@ -108,20 +125,42 @@ def health_text(risk: MarginRisk) -> str:
     return f"ok: {ratio} (liquidation at {threshold})"
 
 
+def _has_positions(risks: Sequence[MarginRisk]) -> bool:
+    """Whether some risk reports what positions add (their margin, profit or notional)."""
+    return any(
+        r.maintenance_margin is not None or r.unrealized_pnl is not None
+        or r.position_notional is not None
+        for r in risks
+    )
+
+
 def risk_table(fan_out: FanOut[MarginRisk]) -> str:
-    """One row per successful account's margin risk profile."""
+    """One row per successful account's risk profile.
+
+    Where some account reports positions' figures, the table gains ``MAINT MARGIN``,
+    ``UNREALIZED PNL``, ``NOTIONAL`` and ``NOTIONAL LEV`` (``-``: not reported); without, it is
+    as it always was.
+    """
+    risks = fan_out.values
+    positions = _has_positions(list(risks.values()))
     headers = ["ACCOUNT", "EXCHANGE", "QUOTE", "TOTAL", "EQUITY", "BORROWED", "INTEREST",
-               "AVAILABLE", "LEVERAGE", "MAX LEV", "HEALTH"]
+               "AVAILABLE", "LEVERAGE", "MAX LEV"]
+    if positions:
+        headers += ["MAINT MARGIN", "UNREALIZED PNL", "NOTIONAL", "NOTIONAL LEV"]
     rows: list[list[str]] = []
-    for account, risk in fan_out.values.items():
-        state = health_text(risk)
-        rows.append([
+    for account, risk in risks.items():
+        row = [
             account, risk.exchange, risk.quote_asset, _amount(risk.total_value),
             _amount(risk.equity), _amount(risk.borrowed_value), _reported(risk.interest_value),
             _reported(risk.available_value), _ratio(risk.leverage), _reported(risk.max_leverage),
-            state,
-        ])
-    return table(headers, rows, numeric=set(range(3, 10)))
+        ]
+        if positions:
+            row += [
+                _reported(risk.maintenance_margin), _reported(risk.unrealized_pnl),
+                _reported(risk.position_notional), _reported(risk.notional_leverage),
+            ]
+        rows.append([*row, health_text(risk)])
+    return table([*headers, "HEALTH"], rows, numeric=set(range(3, len(headers))))
 
 
 def errors_block(fan_out: FanOut[Any]) -> str:
@@ -134,7 +173,11 @@ def errors_block(fan_out: FanOut[Any]) -> str:
 
 
 def plugins_table(records: Sequence[PluginRecord], exchanges: Sequence[ExchangeSupport]) -> str:
-    """Installed plugins with their status, then exchanges with their capabilities."""
+    """Installed plugins with their status, then exchanges with their capabilities.
+
+    ``RISK WALLETS`` lists the wallets whose risk is served, the default (what ``folio risk``
+    reads without ``--wallet``) first.
+    """
     plugin_rows = [
         [r.name, r.status.value, f"{r.distribution or '-'} {r.version or ''}".strip(),
          r.error or ""]
@@ -142,8 +185,10 @@ def plugins_table(records: Sequence[PluginRecord], exchanges: Sequence[ExchangeS
     ]
     text = table(["PLUGIN", "STATUS", "DISTRIBUTION", "PROBLEM"], plugin_rows, numeric=set())
     exchange_rows = [
-        [e.exchange, ", ".join(c.value for c in sorted(e.capabilities)), ", ".join(e.plugins)]
+        [e.exchange, ", ".join(c.value for c in sorted(e.capabilities)),
+         ", ".join(w.value for w in e.risk_wallets) or "-", ", ".join(e.plugins)]
         for e in exchanges
     ]
-    text += "\n\n" + table(["EXCHANGE", "CAPABILITIES", "PLUGIN"], exchange_rows, numeric=set())
+    headers = ["EXCHANGE", "CAPABILITIES", "RISK WALLETS", "PLUGIN"]
+    text += "\n\n" + table(headers, exchange_rows, numeric=set())
     return text

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Final
 
-from framework.models import EXACT
+from framework.models import EXACT, WalletKind
 from framework.portfolio import AccountRisk, AssetValue, Portfolio, Position
 from framework.prices import Price
 from framework.render import health_text, table
@@ -77,9 +77,15 @@ def positions_table(positions: Sequence[Position], quote: str | None) -> str:
     """One row per position; with a quote, its value, the prices and the path used.
 
     ``DEBT`` is borrowed plus interest, so ``NET = TOTAL - DEBT``; an unvalued position shows
-    ``unvalued`` (its reason is in :func:`failures_block`).
+    ``unvalued`` (its reason is in :func:`failures_block`). Where some position has an
+    unrealized profit or loss, ``UNREALIZED PNL`` and ``EQUITY`` (net + unrealized, the amount
+    valued) follow ``NET``; without one the table is as it always was.
     """
+    with_pnl = any(p.unrealized_pnl for p in positions)
     headers = ["ACCOUNT", "EXCHANGE", "WALLET", "ASSET", "TOTAL", "DEBT", "NET"]
+    if with_pnl:
+        headers += ["UNREALIZED PNL", "EQUITY"]
+    amounts = len(headers)
     if quote is not None:
         headers += [f"VALUE {quote}", "PRICE", "PATH"]
     rows: list[list[str]] = []
@@ -90,6 +96,8 @@ def positions_table(positions: Sequence[Position], quote: str | None) -> str:
             position.account, position.exchange, position.wallet.value, position.asset,
             amount_text(balance.total), amount_text(debt), amount_text(balance.net),
         ]
+        if with_pnl:
+            row += [amount_text(balance.unrealized_pnl), amount_text(balance.equity)]
         valuation = position.valuation
         if quote is not None and valuation is not None:
             if valuation.value is None:
@@ -97,7 +105,7 @@ def positions_table(positions: Sequence[Position], quote: str | None) -> str:
             else:
                 row += [value_text(valuation.value), _price_text(valuation), valuation.path_text]
         rows.append(row)
-    return table(headers, rows, numeric={4, 5, 6, 7, 8})
+    return table(headers, rows, numeric=set(range(4, amounts + 2)))
 
 
 def _shares(assets: Sequence[AssetValue]) -> dict[str, Decimal]:
@@ -113,12 +121,26 @@ def _shares(assets: Sequence[AssetValue]) -> dict[str, Decimal]:
 
 
 def assets_table(portfolio: Portfolio) -> str:
-    """Net totals per asset across exchanges; with a quote, each value and share as a bar."""
+    """Totals per asset across exchanges; with a quote, each value and share as a bar.
+
+    ``NET`` is the ledger's; where some asset has an unrealized profit or loss, ``UNREALIZED
+    PNL`` and ``EQUITY`` (their sum, the amount valued) follow it (docs/host-api.md).
+    """
     value = portfolio.value
     totals = portfolio.totals
+    unrealized = portfolio.unrealized_pnl
+    extra = ["UNREALIZED PNL", "EQUITY"] if unrealized else []
     if value is None:
-        rows = [[asset, amount_text(net)] for asset, net in totals.totals.items()]
-        text = table(["ASSET", "NET"], rows, numeric={1})
+        nets: dict[str, Decimal] = {}
+        for position in portfolio.positions:
+            nets[position.asset] = EXACT.add(nets.get(position.asset, _ZERO), position.net)
+        rows: list[list[str]] = []
+        for name, equity in totals.totals.items():
+            cells = [name, amount_text(nets.get(name, equity))]
+            if unrealized:
+                cells += [amount_text(unrealized.get(name, _ZERO)), amount_text(equity)]
+            rows.append(cells)
+        text = table(["ASSET", "NET", *extra], rows, numeric=set(range(1, 2 + len(extra))))
     else:
         shares = _shares(value.assets)
         rows = []
@@ -127,12 +149,17 @@ def assets_table(portfolio: Portfolio) -> str:
             shown = "unvalued" if asset.value is None else value_text(asset.value)
             if asset.value is not None and not asset.complete:
                 shown += " (partly unvalued)"
+            pnl_cells = (
+                [amount_text(asset.unrealized_pnl), amount_text(asset.equity)] if extra else []
+            )
             rows.append([
-                asset.asset, amount_text(asset.net), shown,
+                asset.asset, amount_text(asset.net), *pnl_cells, shown,
                 "" if share is None else share_bar(share),
                 "" if share is None else f"{(share * 100).quantize(_PERCENT)}%",
             ])
-        text = table(["ASSET", "NET", f"VALUE {value.quote}", "SHARE", ""], rows, {1, 2, 4})
+        headers = ["ASSET", "NET", *extra, f"VALUE {value.quote}", "SHARE", ""]
+        width = len(extra)
+        text = table(headers, rows, {1, 2 + width, 4 + width, *range(2, 2 + width)})
         text += f"\nTOTAL {value_text(value.total)} {value.quote}"
         if not value.complete:
             # Not "a lower bound": an unvalued debt, or a missing wallet's, would lower it.
@@ -144,17 +171,39 @@ def assets_table(portfolio: Portfolio) -> str:
     return f"{text}\n({note})"
 
 
+def _wallets_shown(risks: Sequence[AccountRisk]) -> bool:
+    """Whether the table names each risk's wallet: when one is not the margin wallet's."""
+    return any(entry.wallet is not WalletKind.MARGIN for entry in risks)
+
+
 def risks_table(risks: Sequence[AccountRisk], quote: str | None) -> str:
-    """Each account's margin state, its equity and debt, and both in the quote if given."""
-    headers = ["ACCOUNT", "EXCHANGE", "QUOTE", "EQUITY", "DEBT"]
+    """Each risk's state, its equity and debt, and both in the quote if given.
+
+    ``WALLET`` names the risk pool where some risk is not the margin wallet's (a unified
+    account's is ``cash``, a futures wallet's ``futures``); ``MAINT MARGIN`` and ``UNREALIZED
+    PNL`` (``-``: not reported) appear where some risk reports positions' figures.
+    """
+    with_wallet = _wallets_shown(risks)
+    positions = any(
+        e.risk.maintenance_margin is not None or e.risk.unrealized_pnl is not None for e in risks
+    )
+    headers = ["ACCOUNT", "EXCHANGE"]
+    headers += ["WALLET"] if with_wallet else []
+    first = len(headers) + 1
+    headers += ["QUOTE", "EQUITY", "DEBT"]
+    headers += ["MAINT MARGIN", "UNREALIZED PNL"] if positions else []
     if quote is not None:
         headers += [f"EQUITY {quote}", f"DEBT {quote}"]
+    numeric = set(range(first, len(headers)))
     headers.append("HEALTH")
     rows: list[list[str]] = []
     for entry in risks:
         risk = entry.risk
-        row = [entry.account, entry.exchange, risk.quote_asset, amount_text(risk.equity),
-               amount_text(risk.debt)]
+        row = [entry.account, entry.exchange]
+        row += [entry.wallet.value] if with_wallet else []
+        row += [risk.quote_asset, amount_text(risk.equity), amount_text(risk.debt)]
+        if positions:
+            row += [_reported(risk.maintenance_margin), _reported(risk.unrealized_pnl)]
         if quote is not None:
             valued = entry.valued
             equity = None if valued is None else valued.equity.value
@@ -165,8 +214,11 @@ def risks_table(risks: Sequence[AccountRisk], quote: str | None) -> str:
             ]
         row.append(health_text(risk))
         rows.append(row)
-    numeric = {3, 4, 5, 6} if quote is not None else {3, 4}
     return table(headers, rows, numeric)
+
+
+def _reported(value: Decimal | None) -> str:
+    return "-" if value is None else amount_text(value)
 
 
 def _prices_used(portfolio: Portfolio) -> list[Price]:
@@ -229,7 +281,9 @@ def portfolio_text(portfolio: Portfolio) -> str:
         f"== totals per asset ==\n{assets_table(portfolio)}",
     ]
     if portfolio.risks:
-        sections.append(f"== margin risk ==\n{risks_table(portfolio.risks, quote)}")
+        sections.append(f"== risk ==\n{risks_table(portfolio.risks, quote)}"
+                        if _wallets_shown(portfolio.risks)
+                        else f"== margin risk ==\n{risks_table(portfolio.risks, quote)}")
     if quote is not None and _prices_used(portfolio):
         sections.append(f"== prices used ==\n{prices_table(portfolio)}")
     failures = failures_block(portfolio)

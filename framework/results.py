@@ -91,7 +91,9 @@ def _frozen_totals(totals: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
     return MappingProxyType(dict(totals))
 
 
-AmountField = Literal["total", "available", "borrowed", "interest", "net", "locked"]
+AmountField = Literal[
+    "total", "available", "borrowed", "interest", "net", "locked", "unrealized_pnl", "equity"
+]
 _AMOUNT_FIELDS: Final = get_args(AmountField)
 
 

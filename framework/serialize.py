@@ -3,7 +3,9 @@
 JSON numbers are read as IEEE doubles by most consumers (JavaScript, ``jq``), so an amount
 written as a number loses digits on the other side. Amounts are therefore emitted as strings
 with exactly the digits the exchange sent (``"1285.366663467"``, ``"0.6"``, ``"11200"``).
-A ratio that does not apply is ``null``; timestamps are ISO 8601 in UTC.
+A ratio that does not apply is ``null``, and so is a figure the exchange does not report;
+timestamps are ISO 8601 in UTC. A balance carries its ``unrealized_pnl`` and ``equity`` (net
+plus unrealized), a risk its ``notional_leverage`` and its health whether ``higher_is_safer``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn
 
 from framework.errors import FolioError
 from framework.models import (
@@ -21,7 +24,10 @@ from framework.models import (
     BalanceSnapshot,
     HealthMetric,
     HealthState,
+    MarginHealth,
+    MarginRisk,
     NotApplicable,
+    Ratio,
     WalletKind,
 )
 from framework.portfolio import AccountPortfolio, PartFailure, Portfolio, Position
@@ -63,9 +69,23 @@ def _make_converter() -> cattrs.Converter:
             "borrowed": amount_text(row.borrowed),
             "interest": amount_text(row.interest),
             "net": amount_text(row.net),
+            "unrealized_pnl": amount_text(row.unrealized_pnl),
+            "equity": amount_text(row.equity),
         }
 
     converter.register_unstructure_hook(AssetBalance, asset_balance)
+    health_fields = make_dict_unstructure_fn(MarginHealth, converter)
+    converter.register_unstructure_hook(
+        MarginHealth,
+        lambda h: {**health_fields(h), "higher_is_safer": h.metric.higher_is_safer},
+    )
+    risk_fields = make_dict_unstructure_fn(MarginRisk, converter)
+    converter.register_unstructure_hook(
+        MarginRisk,
+        lambda r: {**risk_fields(r), "notional_leverage": converter.unstructure(
+            r.notional_leverage, Ratio | None
+        )},
+    )
     converter.register_unstructure_hook(
         BalanceSnapshot,
         lambda s: {

@@ -42,9 +42,10 @@ __all__ = [
 
 POSITION_COLUMNS: Final = (
     "account", "exchange", "wallet", "asset",
-    "total", "available", "locked", "borrowed", "interest", "net",
+    "total", "available", "locked", "borrowed", "interest", "net", "unrealized_pnl", "equity",
 )
-"""The columns of a position row, in order."""
+"""The columns of a position row, in order. ``equity`` (net + unrealized_pnl) is the amount a
+valuation values; ``net`` stays the ledger's figure (docs/host-api.md, "The whole portfolio")."""
 
 VALUATION_COLUMNS: Final = (
     "quote", "value", "rate", "exact", "path", "prices", "price_sources", "price_times", "reason",
@@ -99,15 +100,21 @@ def valuation_jsonable(valuation: Valuation) -> dict[str, Any]:
     }
 
 
+def _reported(valuation: Valuation | None) -> dict[str, Any] | None:
+    return None if valuation is None else valuation_jsonable(valuation)
+
+
 def _risk_valuation(valued: RiskValuation) -> dict[str, Any]:
-    available = valued.available_value
     return {
         "quote": valued.quote,
         "valued": valued.valued,
         "total_value": valuation_jsonable(valued.total_value),
         "equity": valuation_jsonable(valued.equity),
         "debt": valuation_jsonable(valued.debt),
-        "available_value": None if available is None else valuation_jsonable(available),
+        "available_value": _reported(valued.available_value),
+        "maintenance_margin": _reported(valued.maintenance_margin),
+        "unrealized_pnl": _reported(valued.unrealized_pnl),
+        "position_notional": _reported(valued.position_notional),
     }
 
 
@@ -142,6 +149,7 @@ def _account(account: AccountPortfolio) -> dict[str, Any]:
             for s in account.snapshots
         ],
         "risk": None if account.risk is None else to_jsonable(account.risk),
+        "risks": [to_jsonable(risk) for risk in account.risks],
         "failures": [_failure(f) for f in account.failures],
     }
 
@@ -150,6 +158,7 @@ def _account_risk(risk: AccountRisk) -> dict[str, Any]:
     return {
         "account": risk.account,
         "exchange": risk.exchange,
+        "wallet": risk.wallet.value,
         "risk": to_jsonable(risk.risk),
         "in_quote": None if risk.valued is None else _risk_valuation(risk.valued),
     }
@@ -158,6 +167,8 @@ def _account_risk(risk: AccountRisk) -> dict[str, Any]:
 def _asset_value(asset: AssetValue) -> dict[str, Any]:
     return {
         "net": amount_text(asset.net),
+        "unrealized_pnl": amount_text(asset.unrealized_pnl),
+        "equity": amount_text(asset.equity),
         "value": None if asset.value is None else computed_text(asset.value),
         "unvalued": asset.unvalued,
         "complete": asset.complete,
@@ -180,6 +191,8 @@ def _value(value: PortfolioValue) -> dict[str, Any]:
                 "wallet": p.wallet.value,
                 "asset": p.asset,
                 "net": amount_text(p.net),
+                "unrealized_pnl": amount_text(p.unrealized_pnl),
+                "equity": amount_text(p.equity),
                 "reason": p.valuation.reason if p.valuation is not None else None,
             }
             for p in value.unvalued
@@ -198,6 +211,7 @@ def _portfolio(portfolio: Portfolio) -> dict[str, Any]:
         "accounts": [_account(a) for a in portfolio.accounts],
         "positions": [_position(p) for p in portfolio.positions],
         "totals": to_jsonable(portfolio.totals),
+        "unrealized_pnl": {a: amount_text(v) for a, v in portfolio.unrealized_pnl.items()},
         "value": None if portfolio.value is None else _value(portfolio.value),
         "risk": [_account_risk(r) for r in portfolio.risks],
         "price_books": [_book(b) for b in portfolio.books],

@@ -277,6 +277,11 @@ def _path(book: PriceBook, asset: str, quote: str) -> tuple[PriceStep, ...] | No
     return None if best is None else best[1]
 
 
+USD: Final = "USD"
+USD_IS_A_UNIT: Final = "USD is the exchange's unit of account, never taken for a stablecoin"
+"""Said of a ``USD`` risk left unvalued: a USD figure is not a USDT one (docs/host-api.md)."""
+
+
 def no_book_reason(book_error: str | None) -> str:
     """The reason :func:`value_in` gives without a book: ``no prices could be read: <why>``."""
     return f"no prices could be read: {book_error}" if book_error else "no prices could be read"
@@ -356,8 +361,12 @@ class RiskValuation:
     """A margin risk profile's amounts shown in another quote (Binance's BTC equity in USDT).
 
     Each amount is valued from ``risk.quote_asset`` with the same path; ratios (leverage,
-    health) need no conversion and stay on ``risk``. ``available_value`` is ``None`` when the
-    exchange does not report it, as on :class:`framework.models.MarginRisk`.
+    health) need no conversion and stay on ``risk``. ``available_value``,
+    ``maintenance_margin``, ``unrealized_pnl`` and ``position_notional`` are ``None`` when the
+    exchange does not report them, as on :class:`framework.models.MarginRisk`.
+
+    A risk in ``USD`` (OKX, Bybit) is valued only through a USD market the exchange lists; USD
+    is a unit of account there, never taken for a stablecoin, and an unvalued risk says so.
     """
 
     risk: MarginRisk
@@ -366,6 +375,9 @@ class RiskValuation:
     equity: Valuation
     debt: Valuation
     available_value: Valuation | None
+    maintenance_margin: Valuation | None = None
+    unrealized_pnl: Valuation | None = None
+    position_notional: Valuation | None = None
 
     @property
     def valued(self) -> bool:
@@ -386,9 +398,16 @@ def value_risk(
         raise ValueError(msg)
 
     def one(amount: Decimal) -> Valuation:
-        return value_in(risk.quote_asset, amount, quote, book, book_error=book_error)
+        valued = value_in(risk.quote_asset, amount, quote, book, book_error=book_error)
+        if valued.valued or risk.quote_asset != USD or book is None:
+            return valued
+        return attrs.evolve(valued, reason=f"{valued.reason}; {USD_IS_A_UNIT}")
 
-    available = None if risk.available_value is None else one(risk.available_value)
+    def reported(amount: Decimal | None) -> Valuation | None:
+        return None if amount is None else one(amount)
+
     return RiskValuation(
-        risk, quote, one(risk.total_value), one(risk.equity), one(risk.debt), available
+        risk, quote, one(risk.total_value), one(risk.equity), one(risk.debt),
+        reported(risk.available_value), reported(risk.maintenance_margin),
+        reported(risk.unrealized_pnl), reported(risk.position_notional),
     )

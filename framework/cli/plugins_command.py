@@ -34,6 +34,7 @@ def _exchange_json(support: ExchangeSupport) -> dict[str, Any]:
     return {
         "exchange": support.exchange,
         "capabilities": {c.value: p for c, p in sorted(support.capabilities.items())},
+        "risk_wallets": [w.value for w in support.risk_wallets],
     }
 
 

@@ -87,7 +87,8 @@ async def _portfolio(config: FolioConfig, args: argparse.Namespace) -> int:
 
 
 _NUMBERS: Final = frozenset(
-    {"total", "available", "locked", "borrowed", "interest", "net", "value", "rate", "prices"}
+    {"total", "available", "locked", "borrowed", "interest", "net", "unrealized_pnl", "equity",
+     "value", "rate", "prices"}
 )
 _FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
 

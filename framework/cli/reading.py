@@ -9,7 +9,7 @@ from typing import Any
 from framework.cli.configuration import load_for
 from framework.cli.output import EXIT_OK, EXIT_SOME_FAILED, emit_json
 from framework.cli.progress import Progress, read_in_order
-from framework.cli.wallets import wallet_argument, wallet_served
+from framework.cli.wallets import risk_wallet_served, wallet_argument, wallet_served
 from framework.config import FolioConfig
 from framework.host import Folio
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
@@ -45,11 +45,19 @@ def register(commands: Any) -> None:
     risk = commands.add_parser(
         "risk",
         help="read the margin risk profile of every configured account (or --account NAME)",
-        description="Read the margin risk profile (equity, leverage, cushion or margin level) "
-        "of the configured accounts concurrently.",
+        description="Read the risk profile (equity, leverage, cushion, margin level or "
+        "maintenance margin rate) of one risk wallet of the configured accounts concurrently.",
     )
     risk.add_argument(
         "--account", action="append", metavar="NAME", help="only this account (repeatable)"
+    )
+    risk.add_argument(
+        "--wallet",
+        type=wallet_argument,
+        default=None,
+        metavar="WALLET",
+        help="whose risk to read: margin, futures or cash (a unified account), aliases as for "
+        "balances (default: each exchange's default risk wallet, see 'folio plugins')",
     )
     risk.add_argument("--json", action="store_true", help="print JSON (exact decimal strings)")
     risk.set_defaults(run=lambda a: asyncio.run(_risk(load_for(a), a)))
@@ -101,22 +109,42 @@ def print_balances(result: FanOut[BalanceSnapshot], wallet: WalletKind, *, as_js
 
 
 async def _risk(config: FolioConfig, args: argparse.Namespace) -> int:
+    wallet: WalletKind | None = getattr(args, "wallet", None)
     async with Folio.from_config(config) as folio:
         for name in _accounts(args) or ():
             folio.account(name)
+        if wallet is not None:
+            risk_wallet_served(wallet, folio.plugins)  # before any request, as for balances
         names = _accounts(args) or list(folio.accounts)
         with Progress.for_command(args, len(names)) as progress:
-            result = await read_in_order(folio.stream_risk(names), names, progress)
-    print_risk(result, as_json=args.json)
+            stream = folio.stream_risk(names, wallet=wallet)
+            result = await read_in_order(stream, names, progress)
+    print_risk(result, as_json=args.json, wallet=wallet)
     return EXIT_OK if result.ok else EXIT_SOME_FAILED
 
 
-def print_risk(result: FanOut[MarginRisk], *, as_json: bool) -> None:
-    """Print a risk fan-out as JSON or as a table with failures."""
+def print_risk(
+    result: FanOut[MarginRisk], *, as_json: bool, wallet: WalletKind | None = None
+) -> None:
+    """Print a risk fan-out as JSON or as a table with failures.
+
+    The heading names ``wallet`` when one was asked for (``== futures risk ==``); without, each
+    account's default risk wallet was read, and a wallet other than ``margin`` is named in the
+    heading too, so a unified account's risk is never titled "margin risk".
+    """
     if as_json:
-        emit_json({"accounts": to_jsonable(result)})
+        document: dict[str, Any] = {"accounts": to_jsonable(result)}
+        if wallet is not None:
+            document = {"wallet": wallet.value, **document}
+        emit_json(document)
         return
-    print("== margin risk ==")
+    read = {r.wallet for r in result.values.values()}
+    if wallet is not None:
+        print(f"== {wallet.value} risk ==")
+    elif read <= {WalletKind.MARGIN}:
+        print("== margin risk ==")
+    else:
+        print(f"== risk ({', '.join(w.value for w in WalletKind if w in read)}) ==")
     print(risk_table(result))
     if not result.ok:
         print(errors_block(result))

@@ -346,6 +346,35 @@ class ExchangePluginContract:
                 assert isinstance(value, Decimal), f"{name}: {value}, expected {text}"
                 assert _same_digits(value, text), f"{name}: {value} != {text}"
 
+    def test_every_declared_risk_wallet_reads_its_own_consistent_risk(
+        self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
+    ) -> None:
+        """Each risk wallet the exchange declares (``folio_risk_wallets``) is read and checked.
+
+        The tests above read one wallet (``risk_wallet``); a wallet declared but never read by
+        them would go unchecked, and a reader answering another wallet's pool would show the
+        wrong account's danger. So every declared wallet is read here, with the default (no
+        wallet) as the first declared.
+        """
+        self._require(declared, Capability.MARGIN_RISK)
+        support = {e.exchange: e for e in Plugins().exchanges()}[conformance_target.exchange]
+        wallets = support.risk_wallets
+        assert wallets, "an exchange serving risk declares at least one risk wallet"
+        account = conformance_target.account
+        assert _run(_read_risk(account)).wallet is wallets[0], "the default is the first"
+        for wallet in wallets:
+            risk = _run(_read_risk(account, wallet))
+            assert risk.wallet is wallet, f"asked the {wallet.value} risk, got {risk.wallet}"
+            assert (risk.exchange, risk.account) == (account.exchange, account.name)
+            pnl = risk.unrealized_pnl if risk.unrealized_pnl is not None else Decimal(0)
+            assert risk.equity == risk.total_value + pnl - risk.debt, (
+                f"{wallet.value}: equity must be total_value + unrealized_pnl - debt"
+            )
+            for name in ("total_value", "borrowed_value", "maintenance_margin",
+                         "position_notional"):
+                amount = getattr(risk, name)
+                assert amount is None or amount >= 0, f"{wallet.value}: negative {name}"
+
     def test_margin_risk_states_are_read_from_the_amounts(
         self, conformance_target: ConformanceTarget, declared: frozenset[Capability]
     ) -> None:

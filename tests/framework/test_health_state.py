@@ -159,6 +159,7 @@ def test_json_carries_the_state_and_no_ratio_for_insolvent() -> None:
         "state": "insolvent",
         "value": None,
         "liquidation_threshold": "1",
+        "higher_is_safer": True,
     }
     ok = to_jsonable(risk("50", "10", "0", assess("2.5", equity="50", debt="10")))
     assert ok["health"]["state"] == "ok"

@@ -115,6 +115,6 @@ def test_plugins_and_exchanges_are_listed() -> None:
         "broken  failed  broken-folio       import failed: X",
     ]
     assert exchanges.splitlines() == [
-        "EXCHANGE  CAPABILITIES               PLUGIN",
-        "alpha     cash_balance, margin_risk  alpha",
+        "EXCHANGE  CAPABILITIES               RISK WALLETS  PLUGIN",
+        "alpha     cash_balance, margin_risk  -             alpha",
     ]

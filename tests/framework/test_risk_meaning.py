@@ -113,7 +113,8 @@ def test_a_negative_zero_balance_is_written_as_zero_everywhere() -> None:
     taken = snapshot(rows=[AssetBalance("BTC", D("-0"), D("0"), D("-0"), D("-0"))])
     row = to_jsonable(taken)["balances"][0]
     assert row == {"asset": "BTC", "total": "0", "available": "0", "locked": "0",
-                   "borrowed": "0", "interest": "0", "net": "0"}
+                   "borrowed": "0", "interest": "0", "net": "0", "unrealized_pnl": "0",
+                   "equity": "0"}
     table = balances_table(FanOut([AccountResult("main", "alpha", value=taken)]))
     assert "-0" not in table
 
@@ -149,7 +150,7 @@ def test_json_of_an_account_that_borrows_nothing() -> None:
                    assessed=health(None, equity="100", debt="0"))
     data = to_jsonable(read)
     assert data["health"] == {"metric": "cushion", "state": "not_applicable", "value": None,
-                              "liquidation_threshold": "1"}
+                              "liquidation_threshold": "1", "higher_is_safer": True}
     assert data["available_value"] is None
     assert data["interest_value"] is None
     assert data["max_leverage"] is None
@@ -162,7 +163,8 @@ def test_json_of_an_unrated_account_has_a_null_threshold() -> None:
     read = profile(total="100", borrowed="50", equity="50", leverage=D(2),
                    assessed=health("3", equity="50", debt="50", threshold=None))
     assert to_jsonable(read)["health"] == {"metric": "cushion", "state": "unrated",
-                                           "value": "3", "liquidation_threshold": None}
+                                           "value": "3", "liquidation_threshold": None,
+                                           "higher_is_safer": True}
     assert '"leverage": "2"' in dumps(read)
 
 

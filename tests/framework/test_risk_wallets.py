@@ -166,7 +166,7 @@ def test_a_malformed_risk_wallets_answer_is_reported_against_the_plugin(
 
 def test_one_exchange_declared_through_both_risk_hooks_is_a_declaration_error() -> None:
     plugin = BothHooks({"uni": [WalletKind.CASH]}, legacy=["uni", "other"])
-    plugins = plugins_of(("both", plugin), ("alpha", ExchangePlugin({"alpha": ["cash"]})))
+    plugins = plugins_of(("both", plugin), ("alpha", ExchangePlugin({"alpha": [WalletKind.CASH]})))
 
     records = {r.name: r for r in plugins.records}
     assert records["both"].status is PluginStatus.FAILED
@@ -204,7 +204,8 @@ async def test_the_default_risk_wallet_is_the_first_declared_and_is_passed_to_th
     assert (unified.wallet, unified.quote_asset) == (WalletKind.CASH, "USD")
     assert futures.wallet is WalletKind.FUTURES
     assert futures.health.state is HealthState.OK  # no debt, positions: exposed, not n/a
-    assert margin.wallet is WalletKind.MARGIN and again.wallet is WalletKind.FUTURES
+    assert margin.wallet is WalletKind.MARGIN
+    assert again.wallet is WalletKind.FUTURES
     # one reader per account serves every wallet, each call told which wallet
     assert [r.asked for r in plugin.readers] == [
         [WalletKind.CASH],
@@ -281,4 +282,5 @@ def test_the_blocking_host_mirrors_the_wallet_argument() -> None:
         assert sync.risk("p", "margin").wallet is WalletKind.MARGIN
         assert sync.all_risk(wallet="margin").values["p"].wallet is WalletKind.MARGIN
         (streamed,) = list(sync.stream_risk(wallet=WalletKind.FUTURES))
-        assert streamed.value is not None and streamed.value.wallet is WalletKind.FUTURES
+        assert streamed.value is not None
+        assert streamed.value.wallet is WalletKind.FUTURES

@@ -71,6 +71,8 @@ def test_a_snapshot_keeps_amounts_as_the_exchange_sent_them() -> None:
         "borrowed": "0",
         "interest": "0",
         "net": "0.000000010",
+        "unrealized_pnl": "0",
+        "equity": "0.000000010",
     }
     assert usdt["total"] == usdt["available"] == "11200.00"
 
@@ -80,7 +82,8 @@ def test_margin_risk_writes_ratios_that_do_not_apply_as_null() -> None:
     assert document["leverage"] is None
     assert document["max_leverage"] == "10"
     assert document["health"] == {
-        "metric": "cushion", "state": "not_applicable", "value": None, "liquidation_threshold": "1"
+        "metric": "cushion", "state": "not_applicable", "value": None,
+        "liquidation_threshold": "1", "higher_is_safer": True,
     }
     assert document["extras"] == {"points_balance": "0"}
     applicable = to_jsonable(margin_risk(leverage=Decimal("1.50"), cushion=Decimal("3.2E+1")))

@@ -103,8 +103,10 @@ def test_risk_json(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     value = entry["value"]
     assert value["equity"] == "17715.8175"
     assert value["health"] == {
-        "metric": "cushion", "state": "not_applicable", "value": None, "liquidation_threshold": "1"
+        "metric": "cushion", "state": "not_applicable", "value": None,
+        "liquidation_threshold": "1", "higher_is_safer": True,
     }
+    assert value["wallet"] == "margin"
     assert value["extras"] == {"points_balance": "0"}
 
 

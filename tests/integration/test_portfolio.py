@@ -129,7 +129,7 @@ async def test_each_valuation_names_its_prices_and_path(both: list[AccountConfig
 async def test_risk_figures_are_shown_in_the_quote(both: list[AccountConfig]) -> None:
     async with Folio(both) as folio:
         portfolio = await folio.portfolio(quote="USDT")
-    risks = {r.account: r for r in portfolio.risks}
+    risks = {r.account: r for r in portfolio.risks if r.wallet is WalletKind.MARGIN}
     binance_risk = risks["b"].valued
     assert binance_risk is not None
     assert binance_risk.equity.value == Decimal("399420.95488")  # 6.24095242 BTC x 64000

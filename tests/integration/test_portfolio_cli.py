@@ -164,8 +164,8 @@ def test_csv_exports_one_row_per_position_with_valuation_columns(
     assert len(rows) == 9  # 5 AscendEX positions, 4 Binance ones; broken has none
     assert list(rows[0]) == [
         "account", "exchange", "wallet", "asset", "total", "available", "locked", "borrowed",
-        "interest", "net", "quote", "value", "rate", "exact", "path", "prices",
-        "price_sources", "price_times", "reason",
+        "interest", "net", "unrealized_pnl", "equity", "quote", "value", "rate", "exact", "path",
+        "prices", "price_sources", "price_times", "reason",
     ]
     usdt = rows[0]
     assert (usdt["asset"], usdt["value"], usdt["rate"]) == ("USDT", "0.160670832933375", "0.000125")
@@ -185,9 +185,13 @@ def test_csv_without_quote_has_the_position_columns_only(
     assert main(_run(config, "--account", "asc", "--format", "csv")) == 0
     captured = capsys.readouterr()
     header, *rows = captured.out.splitlines()
-    assert header == "account,exchange,wallet,asset,total,available,locked,borrowed,interest,net"
+    assert header == (
+        "account,exchange,wallet,asset,total,available,locked,borrowed,interest,net,"
+        "unrealized_pnl,equity"
+    )
     assert rows[0] == (
-        "asc,ascendex,cash,USDT,1285.366663467,1285.366663467,0.000000000,0,0,1285.366663467"
+        "asc,ascendex,cash,USDT,1285.366663467,1285.366663467,0.000000000,0,0,1285.366663467,"
+        "0,1285.366663467"
     )
     assert captured.err == ""
 

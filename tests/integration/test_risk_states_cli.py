@@ -61,6 +61,7 @@ def test_json_carries_the_state(config: Path, capsys: pytest.CaptureFixture[str]
     results = {r["account"]: r["value"] for r in output["accounts"]}
     assert results["underwater"]["health"] == {
         "metric": "cushion", "state": "insolvent", "value": None, "liquidation_threshold": "1",
+        "higher_is_safer": True,
     }
     assert results["underwater"]["equity"] == "-51.5"
     assert results["idle"]["health"]["state"] == "not_applicable"
