@@ -27,7 +27,7 @@ from adapters.bybit.protocol import BybitProtocol, utc_now
 from adapters.bybit.signer import BybitAuth
 from adapters.kit.client import ExchangeClient, HttpClientSource
 from adapters.kit.clock import host_of, shared_clock, wall_clock_ms
-from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
+from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, scope_key, shared_limiter
 from adapters.kit.sender import Sender
 from framework.credentials import Credentials
 from framework.errors import FolioError
@@ -48,7 +48,7 @@ class _Limiters:
     def __init__(self, options: BybitOptions, base_url: str, key: str | None) -> None:
         self._host = host_of(base_url)
         self._options = options
-        self._key = key
+        self._key = None if key is None else scope_key(key)  # never the key itself
         self._held: dict[str, tuple[SlidingWindowLimiter, ...]] = {}
 
     def of(self, endpoint: Endpoint) -> tuple[SlidingWindowLimiter, ...]:

@@ -10,11 +10,17 @@ What each answer means (docs/exchanges/bybit.md, "What each field means"):
   ``walletBalance - spotBorrow - accruedInterest``. ``unrealisedPnl`` is the coin's
   ``unrealized_pnl``. Bybit has no per-coin available figure any more
   (``availableToWithdraw`` is always ``""``): ``available`` is the coin's equity
-  (``total + unrealized_pnl``) less what spot orders lock, never below zero; the margin the
-  account's positions need is account-wide and is in the risk profile.
+  (``total + unrealized_pnl``) less what spot orders lock (``locked``) and the initial margin
+  of the derivatives orders and positions settled in the coin (``totalOrderIM``,
+  ``totalPositionIM``), never below zero. A coin whose loss exceeds what it holds (carried by
+  other coins' margin) has no place in folio's balance (its ``locked`` would be negative):
+  the balances are refused, naming its ``unrealisedPnl``; the risk profile is still served.
 * **Risk** (``REGULAR_MARGIN`` and ``PORTFOLIO_MARGIN``): in USD. ``equity`` is
   ``totalEquity``, ``unrealized_pnl`` ``totalPerpUPL``, ``maintenance_margin``
   ``totalMaintenanceMargin``, the health ``accountMMRate`` (lower is safer, liquidation at 1).
+  The rate's denominator is ``totalMarginBalance``: an exposed account whose margin balance
+  (or equity) is zero or below is insolvent, whatever the rate (Bybit documents no rate for
+  it; a negative one is read only then).
   Bybit reports no USD liability: ``borrowed_value`` is the net liability, the sum over coins
   of what is owed beyond what is held in that coin (``-net``), each valued at the coin's USD
   price ``usdValue / equity``, to 8 decimals; the interest is inside it
@@ -60,7 +66,7 @@ from framework.prices import Pair, Price
 
 __all__ = [
     "EXCHANGE", "LIQUIDATION_RATE", "QUOTE_ASSET", "balance_rows", "balance_snapshot",
-    "margin_risk", "markets", "prices", "structure",
+    "margin_risk", "markets", "pooled", "prices", "structure",
 ]
 
 EXCHANGE: Final = "bybit"
@@ -76,7 +82,7 @@ _ZERO: Final = Decimal(0)
 _EXACT: Final = decimal.Context(prec=4 * MAX_AMOUNT_DIGITS, traps=[
     decimal.Inexact, decimal.Rounded, decimal.InvalidOperation, decimal.Overflow])
 """Sums of amounts: exact or an error, whatever the process-wide context says."""
-_WIDE: Final = decimal.Context(prec=4 * MAX_AMOUNT_DIGITS)
+_WIDE: Final = decimal.Context(prec=4 * MAX_AMOUNT_DIGITS, rounding=decimal.ROUND_HALF_EVEN)
 """Prices and ratios, rounded once to Bybit's 8 decimals."""
 _READER: Final = WireReader(EXCHANGE, WIRE_CLASSES, blank_is_none=True)
 
@@ -113,6 +119,8 @@ def _coin(row: WalletCoin, at: str) -> AssetBalance:
     borrowed = _held(row.borrow_amount, f"{at}.borrowAmount")
     spot = _held(row.spot_borrow, f"{at}.spotBorrow")
     locked = _held(row.locked, f"{at}.locked")
+    margin = (_held(row.total_order_im, f"{at}.totalOrderIM")
+              + _held(row.total_position_im, f"{at}.totalPositionIM"))
     pnl = row.unrealised_pnl or _ZERO
     if spot > borrowed:
         raise _invalid(f"spotBorrow {spot} is more than borrowAmount {borrowed}, of which it is "
@@ -124,7 +132,7 @@ def _coin(row: WalletCoin, at: str) -> AssetBalance:
                        f"{at}.walletBalance")
     if locked > total:
         raise _invalid(f"locked {locked} is more than the coin holds ({total})", f"{at}.locked")
-    available = max(_ZERO, total + pnl - locked)
+    available = max(_ZERO, total + pnl - locked - margin)
     return AssetBalance(row.coin, total, available, borrowed,
                         _held(row.accrued_interest, f"{at}.accruedInterest"), pnl)
 
@@ -143,27 +151,29 @@ def balance_snapshot(
 ) -> BalanceSnapshot:
     """The unified account's coins, as folio's ``cash`` wallet."""
     rows = balance_rows(_account(wallet))
+    for i, row in enumerate(rows):
+        if row.total + row.unrealized_pnl < 0:  # exact: both come exact from the wire
+            raise _invalid(f"{row.asset} has a loss beyond the {row.total} it holds: folio's "
+                           "balance has no place for a margin held below zero",
+                           f"$.result.list[0].coin[{i}].unrealisedPnl")
     return BalanceSnapshot(EXCHANGE, account_name, WalletKind.CASH, rows, fetched_at)
 
 
 # -- risk ------------------------------------------------------------------------------------
 
 
-def _mode(info: AccountInfo) -> None:
-    """Refuse an account mode without one account-wide margin ratio (typed, with the reason)."""
+def pooled(info: AccountInfo) -> AccountInfo:
+    """``info`` of an account with one risk pool, or a typed refusal naming the field."""
     status, mode = info.unified_margin_status, info.margin_mode
-    if status == 1:
-        raise AccountStateError("a classic account (unifiedMarginStatus 1): folio reads unified "
-                                "trading accounts only", exchange=EXCHANGE)
     if status not in UNIFIED:
-        raise AccountStateError(f"unifiedMarginStatus {status} is not a unified trading account "
-                                "folio knows (3 to 6)", exchange=EXCHANGE)
-    if mode == "ISOLATED_MARGIN":
-        msg = ("the account is in isolated margin mode: each position is liquidated on its own "
-               "and Bybit reports no account-wide margin ratio (its balances are served)")
-        raise AccountStateError(msg, exchange=EXCHANGE)
+        raise AccountStateError(f"$.result.unifiedMarginStatus {status} (1: a classic account) "
+                                "is not a unified trading account (3 to 6)", exchange=EXCHANGE)
     if mode not in ACCOUNT_RATIO_MODES:
-        raise AccountStateError(f"unknown margin mode {mode[:40]!r}", exchange=EXCHANGE)
+        why = "unknown" if mode != "ISOLATED_MARGIN" else (
+            "isolated margin: each position is liquidated on its own and Bybit reports no "
+            "account-wide margin ratio (its balances are served)")
+        raise AccountStateError(f"$.result.marginMode {mode[:40]!r}: {why}", exchange=EXCHANGE)
+    return info
 
 
 def _reported(value: Decimal | None, key: str) -> Decimal:
@@ -181,15 +191,14 @@ def _liability(row: WalletCoin, balance: AssetBalance, at: str) -> Decimal:
     if not row.equity or not row.usd_value or (row.usd_value > 0) != (row.equity > 0):
         raise _invalid(f"{row.coin} owes {owed} but usdValue {row.usd_value} and equity "
                        f"{row.equity} give it no USD price", f"{at}.usdValue")
-    with decimal.localcontext(_WIDE):
-        return (owed * row.usd_value / row.equity).quantize(_CENTS, decimal.ROUND_HALF_EVEN)
+    return _WIDE.quantize(_WIDE.divide(_WIDE.multiply(owed, row.usd_value), row.equity), _CENTS)
 
 
 def margin_risk(
     info: AccountInfo, wallet: WalletBalance, *, account_name: str, fetched_at: datetime
 ) -> MarginRisk:
     """The unified account's risk profile, in USD (see the module docstring)."""
-    _mode(info)
+    pooled(info)
     account = _account(wallet)
     rows = balance_rows(account)  # the coins are part of the answer: checked alike
     at = "$.result.list[0].coin"
@@ -200,18 +209,20 @@ def margin_risk(
     pnl = _reported(account.total_perp_upl, "totalPerpUPL")
     margin = _held(_reported(account.total_maintenance_margin, "totalMaintenanceMargin"),
                    "$.result.list[0].totalMaintenanceMargin")
-    rate = _held(_reported(account.account_mm_rate, "accountMMRate"),
-                 "$.result.list[0].accountMMRate")
+    balance = _reported(account.total_margin_balance, "totalMarginBalance")  # the rate's base
+    rate = _reported(account.account_mm_rate, "accountMMRate")
+    gone = balance <= 0 and (margin or borrowed)  # exposed, no margin left: liquidating
+    if equity > 0 and (rate < 0 or (gone and rate < LIQUIDATION_RATE)):  # never read as OK
+        raise _invalid(f"accountMMRate {rate} over a margin balance of {balance} is neither a "
+                       "rate nor at liquidation", "$.result.list[0].accountMMRate")
     available = _reported(account.total_available_balance, "totalAvailableBalance")
     with decimal.localcontext(_EXACT):
         total = equity - pnl + borrowed
     if total < 0:
         raise _invalid(f"totalEquity {equity} less totalPerpUPL {pnl} is below the liabilities "
                        f"({borrowed} USD)", "$.result.list[0].totalEquity")
-    leverage: Ratio = NOT_APPLICABLE
-    if equity > 0:
-        with decimal.localcontext(_WIDE):
-            leverage = (total / equity).quantize(_CENTS, decimal.ROUND_HALF_EVEN)
+    leverage: Ratio = (_WIDE.quantize(_WIDE.divide(total, equity), _CENTS) if equity > 0
+                       else NOT_APPLICABLE)
     extras = {name: figure for name, figure in (
         ("account_im_rate", account.account_im_rate),
         ("total_initial_margin", account.total_initial_margin),

@@ -43,7 +43,6 @@ ERROR_CODES: Final[Mapping[int, tuple[type[ExchangeError], str]]] = MappingProxy
     10010: (PermissionDeniedError, "unmatched IP"),
     10016: (ExchangeUnavailableError, "server error"),
     10017: (InvalidRequestError, "route not found"),
-    10018: (RateLimitedError, "exceeded the IP rate limit"),
     10019: (ExchangeUnavailableError, "service restarting"),
     10020: (AccountStateError, "not a unified margin account"),
     10028: (AccountStateError, "unified account users only"),

@@ -18,7 +18,7 @@ from typing import Any, Final, TypeVar
 
 import httpx
 
-from adapters.bybit.convert import balance_snapshot, margin_risk, markets, prices, structure
+from adapters.bybit.convert import balance_snapshot, margin_risk, markets, pooled, prices, structure
 from adapters.bybit.endpoints import (
     ACCOUNT_INFO,
     INSTRUMENTS,
@@ -105,8 +105,9 @@ class BybitProtocol(ClockSync):
         return await self._send(sender, WALLET_BALANCE, lambda r: structure(r, WalletBalance))
 
     async def info(self, sender: Sender) -> AccountInfo:
-        """``GET /v5/account/info`` as its wire class."""
-        return await self._send(sender, ACCOUNT_INFO, lambda r: structure(r, AccountInfo))
+        """``GET /v5/account/info``; a mode without an account-wide ratio is refused here."""
+        return await self._send(sender, ACCOUNT_INFO,
+                                lambda r: pooled(structure(r, AccountInfo)))
 
     async def balances(self, sender: Sender, wallet: WalletKind) -> BalanceSnapshot:
         """The unified account's coins (the ``cash`` wallet)."""

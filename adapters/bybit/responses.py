@@ -48,8 +48,7 @@ def _coded(envelope: Envelope, status: int, headers: Mapping[str, str],
                 if reset.isascii() and reset.isdigit() and len(reset) < 16 else None)
         return RateLimitedError(detail, retry_after=wait, code=code, reason=name,
                                 exchange_message=said, status=status)
-    return cls(detail, code=code, reason=name, exchange_message=said,
-                             status=status)
+    return cls(detail, code=code, reason=name, exchange_message=said, status=status)
 
 
 def read_result(

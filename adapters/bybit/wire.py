@@ -61,6 +61,11 @@ class WalletCoin:
     accrued_interest: Decimal | None = None
     unrealised_pnl: Decimal | None = None
     """Of perpetual and futures positions settled in this coin."""
+    total_order_im: Decimal | None = attrs.field(default=None, metadata={"json": "totalOrderIM"})
+    """Initial margin held for open derivatives orders (``""`` in portfolio margin)."""
+    total_position_im: Decimal | None = attrs.field(default=None,
+                                                    metadata={"json": "totalPositionIM"})
+    """Initial margin held by the positions settled in this coin (``""`` in portfolio margin)."""
 
 
 @attrs.frozen(slots=True)
@@ -93,14 +98,12 @@ class Ticker:
 
     symbol: str
     last_price: Decimal | None
-    usd_index_price: Decimal | None = None
 
 
 @attrs.frozen(slots=True)
 class Tickers:
-    """``GET /v5/market/tickers``: the category and its tickers; no time but the envelope's."""
+    """``GET /v5/market/tickers``: its tickers; no time but the envelope's."""
 
-    category: str
     rows: tuple[Ticker, ...] = attrs.field(metadata=_LIST)
 
 
@@ -118,7 +121,6 @@ class Instrument:
 class Instruments:
     """``GET /v5/market/instruments-info?category=spot`` (spot is not paginated)."""
 
-    category: str
     rows: tuple[Instrument, ...] = attrs.field(metadata=_LIST)
 
 
@@ -126,7 +128,6 @@ class Instruments:
 class ServerTime:
     """``GET /v5/market/time``."""
 
-    time_second: str
     time_nano: str
 
 

@@ -62,7 +62,8 @@ async def test_demo_balances(bybit_simulator: Any, connect: Any) -> None:
     usdt = rows["USDT"]  # a perpetual 182.5 down: its own field, not in the ledger
     assert (usdt.total, usdt.unrealized_pnl, usdt.net, usdt.equity) == (
         Decimal(8000), Decimal("-182.5"), Decimal(8000), Decimal("7817.5"))
-    assert usdt.locked == 0
+    # its position holds 965.2 USDT of initial margin (totalPositionIM): not available
+    assert (usdt.available, usdt.locked) == (Decimal("6852.3"), Decimal("965.2"))
     usdc = rows["USDC"]  # 2,500 borrowed on spot margin and held
     assert (usdc.total, usdc.borrowed, usdc.interest, usdc.net) == (
         Decimal(3000), Decimal(2500), Decimal("1.84"), Decimal("498.16"))
@@ -208,3 +209,90 @@ def test_unknown_retcodes_keep_their_code() -> None:
         read_result(200, Headers({"content-type": "application/json"}), body,
                     structure=structure)
     assert (type(caught.value), caught.value.code) == (ExchangeError, 77777)
+
+
+# -- review of issue #12: meanings the first version got wrong ---------------------------------
+
+def test_the_margin_of_a_coins_orders_and_positions_is_not_available() -> None:
+    wallet = _wallet([_coin(walletBalance="1000", locked="100", totalOrderIM="50.5",
+                            totalPositionIM="200.25", unrealisedPnl="-10")])
+    row = balance_snapshot(wallet, account_name="a", fetched_at=NOW)["USDT"]
+    assert (row.available, row.locked) == (Decimal("639.25"), Decimal("350.75"))
+    held = _wallet([_coin(walletBalance="100", totalPositionIM="150", unrealisedPnl="-20")])
+    row = balance_snapshot(held, account_name="a", fetched_at=NOW)["USDT"]
+    assert (row.available, row.locked) == (Decimal(0), Decimal(80))  # never below zero
+
+
+def test_a_loss_beyond_a_coins_holding_refuses_the_balances_not_the_risk() -> None:
+    # USDT holds 100 and its perpetual is 150 down, carried by the BTC collateral: a locked of
+    # -50 has no meaning, so the balances are refused; the account's risk is still read.
+    wallet = _wallet([_coin(coin="BTC", walletBalance="1", equity="1", usdValue="60000"),
+                      _coin(walletBalance="100", equity="-50", usdValue="-50",
+                            unrealisedPnl="-150")],
+                     totalEquity="59950", totalPerpUPL="-150", totalMarginBalance="59950",
+                     totalMaintenanceMargin="30", accountMMRate="0.0005")
+    with pytest.raises(InvalidResponseError) as caught:
+        balance_snapshot(wallet, account_name="a", fetched_at=NOW)
+    assert caught.value.field == "$.result.list[0].coin[1].unrealisedPnl"
+    risk = margin_risk(AccountInfo(5, "REGULAR_MARGIN"), wallet, account_name="a",
+                       fetched_at=NOW)
+    assert (risk.health.state, risk.equity, risk.total_value) == (
+        HealthState.OK, Decimal(59950), Decimal(60100))
+
+
+def test_a_negative_rate_of_an_insolvent_account_reads_insolvent() -> None:
+    # The margin balance below zero: Bybit documents no rate for it; a negative one (MM over
+    # a negative base) must not refuse the answer that matters most.
+    wallet = _wallet([_coin(coin="BTC", walletBalance="0.001", equity="0.001", usdValue="100"),
+                      _coin(walletBalance="-105", equity="-105", usdValue="-105",
+                            borrowAmount="105")],
+                     totalEquity="-5", totalMarginBalance="-5", totalMaintenanceMargin="30",
+                     accountMMRate="-6")
+    risk = margin_risk(AccountInfo(5, "REGULAR_MARGIN"), wallet, account_name="a",
+                       fetched_at=NOW)
+    assert (risk.health.state, risk.borrowed_value, risk.total_value) == (
+        HealthState.INSOLVENT, Decimal(105), Decimal(100))
+
+
+@pytest.mark.parametrize(("balance", "rate"), [("-10", "0.5"), ("0", "0"), ("10", "-0.5")])
+def test_a_rate_that_reads_safe_without_margin_balance_is_refused(
+    balance: str, rate: str,
+) -> None:
+    # Option value can keep totalEquity positive while the margin balance the rate is taken
+    # over is gone: that account is being liquidated, never "ok".
+    wallet = _wallet([_coin(coin="BTC", walletBalance="1", equity="1", usdValue="60000")],
+                     totalEquity="100", totalMarginBalance=balance,
+                     totalMaintenanceMargin="30", accountMMRate=rate)
+    with pytest.raises(InvalidResponseError) as caught:
+        margin_risk(AccountInfo(5, "REGULAR_MARGIN"), wallet, account_name="a", fetched_at=NOW)
+    assert caught.value.field == "$.result.list[0].accountMMRate"
+
+
+def test_a_rate_at_liquidation_without_margin_balance_is_at_risk() -> None:
+    wallet = _wallet([_coin(coin="BTC", walletBalance="1", equity="1", usdValue="60000")],
+                     totalEquity="100", totalMarginBalance="-10", totalMaintenanceMargin="30",
+                     accountMMRate="1")
+    risk = margin_risk(AccountInfo(5, "REGULAR_MARGIN"), wallet, account_name="a",
+                       fetched_at=NOW)
+    assert risk.health.state is HealthState.AT_RISK
+
+
+async def test_a_mode_without_one_risk_pool_is_refused_at_account_info(
+    bybit_simulator_factory: Any, connect: Any,
+) -> None:
+    isolated = SimAccount("ISOLATEDACCOUNTKEY", "isolated-secret-1", margin_mode="ISOLATED_MARGIN",
+                          coins=[Coin("USDT", "10")])
+    sim = bybit_simulator_factory(BybitSimulator([isolated]))
+    client = connect(sim.url, type(DEMO).from_strings("ISOLATEDACCOUNTKEY", "isolated-secret-1"))
+    with pytest.raises(AccountStateError) as caught:
+        await client.fetch_margin_risk()
+    assert (caught.value.account, caught.value.endpoint) == ("main", "GET account/info")
+    assert "$.result.marginMode 'ISOLATED_MARGIN'" in str(caught.value)
+    assert sim.stats().count("account/wallet-balance") == 0  # no read after the refusal
+
+
+async def test_no_object_of_a_client_holds_the_key(bybit_simulator: Any, connect: Any) -> None:
+    client = connect(bybit_simulator.url)
+    await client.fetch_margin_risk()
+    held = repr(vars(client.limiters)) + repr(client) + repr(client.protocol)
+    assert DEMO.api_key.reveal() not in held

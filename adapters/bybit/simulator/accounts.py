@@ -64,11 +64,18 @@ class Coin:
     spot_borrow: str = "0"
     accrued_interest: str = "0"
     unrealised_pnl: str = "0"
+    order_im: str = "0"
+    """``totalOrderIM``: initial margin held for derivatives orders settled in the coin."""
+    position_im: str = "0"
+    """``totalPositionIM``: initial margin of the positions settled in the coin."""
+    position_mm: str = "0"
+    """``totalPositionMM``: their maintenance margin. The account's totals are configured on
+    :class:`SimAccount` (Bybit's also count borrowing), so keep the two consistent."""
 
     def __post_init__(self) -> None:
         _amount(self.wallet_balance, f"{self.coin} walletBalance")
         for name in ("locked", "borrow_amount", "spot_borrow", "accrued_interest",
-                     "unrealised_pnl"):
+                     "unrealised_pnl", "order_im", "position_im", "position_mm"):
             _amount(getattr(self, name), f"{self.coin} {name}", blank=True)
 
     def number(self, name: str) -> Decimal:
@@ -201,7 +208,8 @@ def demo_account(api_key: str = DEMO_API_KEY, api_secret: str = DEMO_API_SECRET)
 
     0.35 BTC, 4.2 ETH (0.5 held by a spot order), 120 SOL, 8,000 USDT whose BTC perpetual
     position is 182.5 USDT down, and 3,000 USDC of which 2,500 are borrowed on spot margin
-    (1.84 of interest owed). The perpetual needs 96.5 USD of maintenance margin.
+    (1.84 of interest owed). The perpetual holds 965.2 USDT of initial margin and needs 96.5
+    of maintenance margin (USDT is worth 1 USD here).
     """
     return SimAccount(
         api_key, api_secret,
@@ -209,7 +217,8 @@ def demo_account(api_key: str = DEMO_API_KEY, api_secret: str = DEMO_API_SECRET)
             Coin("BTC", "0.35"),
             Coin("ETH", "4.2", locked="0.5"),
             Coin("SOL", "120"),
-            Coin("USDT", "8000", unrealised_pnl="-182.5"),
+            Coin("USDT", "8000", unrealised_pnl="-182.5", position_im="965.2",
+                 position_mm="96.5"),
             Coin("USDC", "3000", borrow_amount="2500", spot_borrow="2500",
                  accrued_interest="1.84"),
         ),

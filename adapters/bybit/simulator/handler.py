@@ -128,14 +128,16 @@ def authenticate(  # noqa: PLR0911 - one exit per check, in the documented order
     return account
 
 
-def _coin_row(coin: Coin, usd_value: str) -> dict[str, Any]:
+def _coin_row(coin: Coin, usd_value: str, portfolio: bool) -> dict[str, Any]:
+    margins = ("", "", "") if portfolio else (coin.order_im, coin.position_im, coin.position_mm)
     return {
         "coin": coin.coin, "equity": text(coin.equity), "usdValue": usd_value,
         "walletBalance": coin.wallet_balance, "locked": coin.locked,
         "borrowAmount": coin.borrow_amount, "spotBorrow": coin.spot_borrow,
         "accruedInterest": coin.accrued_interest, "unrealisedPnl": coin.unrealised_pnl,
-        "cumRealisedPnl": "0", "totalOrderIM": "0", "totalPositionIM": "0",
-        "totalPositionMM": "0", "bonus": "0", "spotHedgingQty": "0", "marginCollateral": True,
+        "cumRealisedPnl": "0", "totalOrderIM": margins[0], "totalPositionIM": margins[1],
+        "totalPositionMM": margins[2], "bonus": "0", "spotHedgingQty": "0",
+        "marginCollateral": True,
         "collateralSwitch": True, "availableToWithdraw": "", "availableToBorrow": "", "free": "",
     }
 
@@ -164,7 +166,8 @@ def wallet_result(account: SimAccount, markets: Sequence[Market], coins: str | N
     figures = wallet_figures(account, markets)
     values: dict[str, str] = figures.pop("usdValue")  # type: ignore[assignment]
     wanted = set(coins.split(",")) if coins else None
-    rows = [_coin_row(c, values[c.coin]) for c in account.coins
+    portfolio = account.margin_mode == "PORTFOLIO_MARGIN"  # per-coin margins are "" there
+    rows = [_coin_row(c, values[c.coin], portfolio) for c in account.coins
             if (c.coin in wanted if wanted is not None else not c.is_zero)]
     block: dict[str, Any] = {"accountType": "UNIFIED", **figures, "accountLTV": "0",
                              "accountIMRateByMp": figures["accountIMRate"],
