@@ -43,8 +43,8 @@ __all__ = ["BybitProtocol", "utc_now"]
 
 T = TypeVar("T")
 _ACCEPT_JSON: Final = {"Accept": "application/json"}
-_CLASSIC: Final = ("HTTP 404 with an empty body to accountType=UNIFIED: a classic account, not a "
-                   "unified trading account; folio reads unified accounts only")
+_CLASSIC: Final = ("HTTP 404 with an empty body to accountType=UNIFIED: a classic account (folio "
+                   "reads unified trading accounts only), or a base_url path that is not Bybit's")
 
 
 def utc_now() -> datetime:

@@ -77,7 +77,7 @@ def read_result(
         raise
     envelope: Envelope | None = None
     if isinstance(payload, dict) and "retCode" in payload:
-        envelope = structure(payload, Envelope)
+        envelope = structure(payload, Envelope, path="$")
     if envelope is not None and envelope.ret_code != 0:
         raise _coded(envelope, status, headers, now)
     if status != 200:

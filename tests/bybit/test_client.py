@@ -7,6 +7,7 @@ accounts.py) and Bybit's documented formulas, not read back from the simulator.
 from __future__ import annotations
 
 import json
+import logging
 import traceback
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
@@ -296,3 +297,29 @@ async def test_no_object_of_a_client_holds_the_key(bybit_simulator: Any, connect
     await client.fetch_margin_risk()
     held = repr(vars(client.limiters)) + repr(client) + repr(client.protocol)
     assert DEMO.api_key.reveal() not in held
+
+
+def test_an_envelope_field_is_named_at_the_root() -> None:
+    body = b'{"retCode":"0","retMsg":"OK","result":{}}'
+    with pytest.raises(InvalidResponseError) as caught:
+        read_result(200, Headers({"content-type": "application/json"}), body,
+                    structure=structure)
+    assert caught.value.field == "$.retCode"
+
+
+async def test_no_credential_in_debug_logs_or_errors(
+    bybit_simulator: Any, connect: Any, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = connect(bybit_simulator.url)
+    await client.fetch_margin_risk()
+    bybit_simulator.set_clock_offset_ms(-30_000)  # a 10002, then a corrected, re-signed read
+    await client.fetch_balances(WalletKind.CASH)
+    wrong = type(DEMO).from_strings(DEMO.api_key.reveal(), "WRONGSECRETWRONGSECRET")
+    with pytest.raises(AuthenticationError) as caught:
+        await connect(bybit_simulator.url, wrong).fetch_balances(WalletKind.CASH)
+    seen = caplog.text + "".join(traceback.format_exception(caught.value)) + repr(
+        vars(caught.value)) + repr(vars(client.protocol)) + repr(client.protocol._auth)
+    assert caplog.records  # the reads were logged at all
+    for secret in (DEMO.api_key.reveal(), DEMO.api_secret.reveal(), "WRONGSECRETWRONGSECRET"):
+        assert secret not in seen
