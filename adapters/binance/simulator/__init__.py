@@ -21,7 +21,10 @@ What it serves:
 * ``GET /sapi/v1/margin/account`` (weight 10, its own ``/sapi/`` budget), signed;
 * ``GET /api/v3/time`` (weight 1), public;
 * USD-M futures (:mod:`~.futures`): ``GET /fapi/v1/accountConfig`` and ``GET /fapi/v3/account``
-  (weight 5 each, signed) and ``GET /fapi/v1/time`` (weight 1), on the futures budget.
+  (weight 5 each, signed) and ``GET /fapi/v1/time`` (weight 1), on the futures budget;
+* for independent clients (CCXT's ``binanceusdm``), what they read before and for a balance or
+  a ticker: the perpetuals and their tickers (:mod:`~.futures_markets`), the coin list and the
+  margin pairs (:mod:`~.capital`).
 
 Signed requests are checked like Binance checks them (:mod:`~.auth`): API-key format,
 mandatory parameters, ``recvWindow``, the timestamp window (-1021), the key (-2015), the HMAC

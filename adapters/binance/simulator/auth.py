@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl
 from adapters.binance.simulator.accounts import SimAccount
 from adapters.binance.simulator.options import SimulatorOptions
 
-__all__ = ["AuthError", "authenticate", "sign"]
+__all__ = ["AuthError", "authenticate", "keyed", "sign", "well_formed_key"]
 
 _KEY_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _KEY_LENGTH: Final = 64
@@ -51,6 +51,23 @@ class AuthError:
 def sign(secret: str, payload: str) -> str:
     """The documented signature of ``payload``: lower-case hex HMAC-SHA256."""
     return hmac.new(secret.encode("utf-8"), payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def well_formed_key(key: str) -> bool:
+    """An API key as Binance issues them: 64 letters and digits (else -2014)."""
+    return len(key) == _KEY_LENGTH and set(key) <= _KEY_CHARS
+
+
+def keyed(headers: Mapping[str, str], accounts: Mapping[str, SimAccount]) -> AuthError | None:
+    """A ``MARKET_DATA`` request: a known ``X-MBX-APIKEY``, no signature checked (``None``: ok).
+
+    Binance's third security type: the key identifies the caller, nothing is signed, and a
+    ``timestamp`` or ``signature`` a client sends anyway is not read.
+    """
+    key = headers.get("x-mbx-apikey", "")
+    if not well_formed_key(key):
+        return AuthError(401, -2014, "API-key format invalid.")
+    return None if key in accounts else AuthError(401, -2015, _REJECTED)
 
 
 def _missing(name: str) -> AuthError:
@@ -86,7 +103,7 @@ def authenticate(  # noqa: PLR0911 - one exit per check, in the documented order
 ) -> SimAccount | AuthError:
     """Check a signed request; return the caller's account or the error to answer with."""
     key = headers.get("x-mbx-apikey", "")
-    if len(key) != _KEY_LENGTH or not set(key) <= _KEY_CHARS:
+    if not well_formed_key(key):
         return AuthError(401, -2014, "API-key format invalid.")
     unsigned, signature = _split_signature(query)
     params = dict(parse_qsl(unsigned, keep_blank_values=True))

@@ -23,6 +23,7 @@ answer -2015 to a key whose account has no futures.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 from collections.abc import Mapping, Sequence
@@ -31,8 +32,13 @@ from urllib.parse import parse_qsl
 
 from adapters.binance.simulator import futures
 from adapters.binance.simulator.accounts import SimAccount
-from adapters.binance.simulator.auth import AuthError, authenticate
+from adapters.binance.simulator.auth import AuthError, authenticate, keyed
+from adapters.binance.simulator.capital import encode_coins, encode_margin_pairs
 from adapters.binance.simulator.faults import Fault, FaultKind
+from adapters.binance.simulator.futures_markets import (
+    encode_futures_exchange_info,
+    encode_futures_tickers,
+)
 from adapters.binance.simulator.markets import Market
 from adapters.binance.simulator.options import SimulatorOptions
 from adapters.binance.simulator.payloads import (
@@ -44,10 +50,16 @@ from adapters.binance.simulator.payloads import (
     encode_time,
 )
 from adapters.binance.simulator.routes import (
+    COINS,
     EXCHANGE_INFO,
+    FUTURES_24HR,
     FUTURES_CONFIG,
+    FUTURES_EXCHANGE_INFO,
+    FUTURES_PRICES,
     FUTURES_TIME,
     MARGIN_ACCOUNT,
+    MARGIN_PAIRS,
+    ONE_SYMBOL,
     ROUTES,
     TICKER_PRICE,
     TICKER_PRICES,
@@ -124,6 +136,9 @@ class BinanceExchange:
             route = ROUTES.get(request.path)
             if route is TICKER_PRICES and "symbol" in dict(parse_qsl(request.query)):
                 route = TICKER_PRICE  # weight 2 for one symbol
+            elif (route is not None and request.path in ONE_SYMBOL
+                  and "symbol" in dict(parse_qsl(request.query))):
+                route = dataclasses.replace(route, weight=ONE_SYMBOL[request.path])
             return await self._answer(request, route)
         finally:
             stats.finished()
@@ -165,15 +180,39 @@ class BinanceExchange:
 
     # The exchange ---------------------------------------------------------------------------
 
-    def _exchange(  # noqa: PLR0911 - one answer per route
+    def _public(  # noqa: PLR0911 - one answer per route
         self, request: Request, route: Route, now_ms: int
-    ) -> Response:
+    ) -> Response | None:
+        """The answer of an unsigned route (``None``: the route is signed)."""
+        markets = tuple(self.markets.values())
         if route is TIME or route is FUTURES_TIME:
             return _json(200, encode_time(now_ms))
         if route is EXCHANGE_INFO:
-            return _json(200, encode_exchange_info(tuple(self.markets.values()), now_ms))
+            return _json(200, encode_exchange_info(markets, now_ms))
         if route.name == TICKER_PRICE.name:
             return self._ticker(request.query)
+        if route is FUTURES_EXCHANGE_INFO:
+            return _json(200, encode_futures_exchange_info(
+                markets, now_ms, self.options.fapi_weight_limit))
+        if route.name in (FUTURES_PRICES.name, FUTURES_24HR.name):
+            symbol = dict(parse_qsl(request.query, keep_blank_values=True)).get("symbol")
+            body = encode_futures_tickers(markets, symbol, now_ms,
+                                          day=route.name == FUTURES_24HR.name)
+            return _json(400, encode_error(-1121, "Invalid symbol.")) if body is None else (
+                _json(200, body))
+        if route is MARGIN_PAIRS:  # MARKET_DATA: the key, not signed
+            refused = keyed(request.headers, self.accounts)
+            if refused is not None:
+                return _json(refused.status, encode_error(refused.code, refused.msg))
+            return _json(200, encode_margin_pairs(markets))
+        return None
+
+    def _exchange(  # noqa: PLR0911 - one answer per route
+        self, request: Request, route: Route, now_ms: int
+    ) -> Response:
+        public = self._public(request, route, now_ms)
+        if public is not None:
+            return public
         account = authenticate(
             request.headers, request.query, request.body, accounts=self.accounts,
             now_ms=now_ms, peer_ip=request.peer_ip, options=self.options,
@@ -186,6 +225,8 @@ class BinanceExchange:
             if route is FUTURES_CONFIG:
                 return _json(200, futures.encode_config(account.futures))
             return _json(200, futures.encode_account(account.futures))
+        if route is COINS:
+            return _json(200, encode_coins(account, tuple(self.markets.values())))
         if route is MARGIN_ACCOUNT:
             if not account.has_margin:
                 return _json(400, encode_error(-3003, _NO_MARGIN_ACCOUNT))

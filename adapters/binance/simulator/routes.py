@@ -16,11 +16,18 @@ from typing import Final
 
 __all__ = [
     "ACCOUNT",
+    "COINS",
     "EXCHANGE_INFO",
+    "FUTURES_24HR",
     "FUTURES_ACCOUNT",
     "FUTURES_CONFIG",
+    "FUTURES_EXCHANGE_INFO",
+    "FUTURES_PRICES",
+    "FUTURES_PRICES_V1",
     "FUTURES_TIME",
     "MARGIN_ACCOUNT",
+    "MARGIN_PAIRS",
+    "ONE_SYMBOL",
     "ROUTES",
     "TICKER_PRICE",
     "TICKER_PRICES",
@@ -81,11 +88,33 @@ FUTURES_ACCOUNT: Final = Route("futures/account", "/fapi/v3/account", 5, Pool.FA
 FUTURES_CONFIG: Final = Route("futures/accountConfig", "/fapi/v1/accountConfig", 5, Pool.FAPI,
                               signed=True)
 FUTURES_TIME: Final = Route("futures/time", "/fapi/v1/time", 1, Pool.FAPI, signed=False)
+# What an independent client reads besides (adapters/binance/simulator/futures_markets.py,
+# capital.py): CCXT's binanceusdm reads the coins and the perpetuals before any balance.
+FUTURES_EXCHANGE_INFO: Final = Route("futures/exchangeInfo", "/fapi/v1/exchangeInfo", 1,
+                                     Pool.FAPI, signed=False)
+FUTURES_PRICES: Final = Route("futures/ticker/price", "/fapi/v2/ticker/price", 2, Pool.FAPI,
+                              signed=False)
+"""Every symbol: weight 2; one ``symbol=``: 1 (as is V1's, ``/fapi/v1/ticker/price``)."""
+FUTURES_PRICES_V1: Final = Route("futures/ticker/price", "/fapi/v1/ticker/price", 2, Pool.FAPI,
+                                 signed=False)
+FUTURES_24HR: Final = Route("futures/ticker/24hr", "/fapi/v1/ticker/24hr", 40, Pool.FAPI,
+                            signed=False)
+"""Every symbol: weight 40; one ``symbol=``: 1."""
+COINS: Final = Route("capital/config/getall", "/sapi/v1/capital/config/getall", 10, Pool.SAPI,
+                     signed=True)
+MARGIN_PAIRS: Final = Route("margin/allPairs", "/sapi/v1/margin/allPairs", 1, Pool.SAPI,
+                            signed=False)
+"""MARKET_DATA: a known ``X-MBX-APIKEY``, nothing signed."""
 
 ROUTES: Final[dict[str, Route]] = {
     route.path: route for route in (ACCOUNT, MARGIN_ACCOUNT, TIME, EXCHANGE_INFO, TICKER_PRICES,
-                                    FUTURES_ACCOUNT, FUTURES_CONFIG, FUTURES_TIME)
+                                    FUTURES_ACCOUNT, FUTURES_CONFIG, FUTURES_TIME,
+                                    FUTURES_EXCHANGE_INFO, FUTURES_PRICES, FUTURES_PRICES_V1,
+                                    FUTURES_24HR, COINS, MARGIN_PAIRS)
 }
+ONE_SYMBOL: Final[dict[str, int]] = {FUTURES_PRICES.path: 1, FUTURES_PRICES_V1.path: 1,
+                                     FUTURES_24HR.path: 1}
+"""The futures tickers' weight for one ``symbol=`` (spot's has its own route, TICKER_PRICE)."""
 
 
 def route_names() -> frozenset[str]:
