@@ -2,7 +2,9 @@
 
 Starts the simulator in its own process with as many accounts as the largest size, then runs
 each measurement in a fresh process (see the modules named below) and prints the tables of
-``docs/performance.md``; ``--update-docs`` writes them there, with the plot.
+``docs/performance.md``; ``--update-docs`` writes them there, with the plot. The mixed run over
+all exchanges (issue 12, :mod:`tests.benchmarks.mixed_run`) follows, against its own simulators;
+``--mixed-only`` runs (and writes) that section alone.
 """
 
 from __future__ import annotations

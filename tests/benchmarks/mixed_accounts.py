@@ -13,7 +13,8 @@ here from the exchanges' documented field mappings, not from folio's code:
   positions and owe nothing, so ``upl`` and ``liab`` are 0, ``eq = cashBal``, and ``availBal =
   eq - frozenBal`` as OKX writes it (plain digits, no trailing zeros: docs/exchanges/okx.md);
 * Bybit: ``total = walletBalance + borrowAmount - spotBorrow`` and ``available = total +
-  unrealisedPnl - locked``, with nothing borrowed and no positions (docs/exchanges/bybit.md).
+  unrealisedPnl - locked - totalOrderIM - totalPositionIM``, with nothing borrowed and no
+  derivatives orders or positions (docs/exchanges/bybit.md).
 
 A derived amount is compared digit for digit too: ``Decimal`` arithmetic fixes its exponent
 (``1.50000000 + 0.25000000`` is ``1.75000000``), and amounts stay within 21 significant digits,

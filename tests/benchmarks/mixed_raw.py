@@ -124,5 +124,6 @@ class RawAccount:
             total = (_number(r["walletBalance"]) + _number(r["borrowAmount"])
                      - _number(r["spotBorrow"]))
             readings[r["coin"]] = (total, total + _number(r["unrealisedPnl"])
-                                   - _number(r["locked"]))
+                                   - _number(r["locked"]) - _number(r["totalOrderIM"])
+                                   - _number(r["totalPositionIM"]))
         return readings
