@@ -19,7 +19,9 @@ What each figure means (docs/exchanges/binance.md, "USD-M futures"):
   the USDT totals when none does, and an :class:`~framework.errors.AccountStateError` naming
   the pools when several do. The health is *cushion*, margin balance / maintenance margin,
   liquidated at 1, divided here to :data:`~framework.valuation.DIVISION_DIGITS` significant
-  digits (Binance sends no ratio).
+  digits (Binance sends no ratio). ``position_notional`` sums the positions' ``notional``,
+  which is in each symbol's quote asset: the pool's own in Single-Asset mode; in Multi-Assets
+  mode USDT and USDC amounts are not USD, and no USD value is sent, so it is not reported.
 """
 
 from __future__ import annotations
@@ -115,9 +117,10 @@ def _row(row: FuturesAsset, at: str, *, multi_assets: bool) -> AssetBalance:
                         borrowed=max(-wallet, _ZERO), unrealized_pnl=pnl)
 
 
-def _is_empty(row: FuturesAsset) -> bool:
+def _is_empty(row: FuturesAsset, *, multi_assets: bool) -> bool:
+    """All the row's own amounts zero (Multi-Assets mode's availableBalance is the account's)."""
     return not any((row.wallet_balance, row.unrealized_profit, row.maint_margin,
-                    row.available_balance, row.max_withdraw_amount))
+                    not multi_assets and row.available_balance, row.max_withdraw_amount))
 
 
 def futures_snapshot(
@@ -126,9 +129,10 @@ def futures_snapshot(
 ) -> BalanceSnapshot:
     """The ``futures`` wallet (see the module docstring); ``omit_zero`` drops all-zero rows."""
     _checked_rows(account)
+    multi = config.multi_assets_margin
     rows = [
-        _row(row, f"$.assets[{i}]", multi_assets=config.multi_assets_margin)
-        for i, row in enumerate(account.assets) if not (omit_zero and _is_empty(row))
+        _row(row, f"$.assets[{i}]", multi_assets=multi) for i, row in enumerate(account.assets)
+        if not (omit_zero and _is_empty(row, multi_assets=multi))
     ]
     return BalanceSnapshot(EXCHANGE, account_name, WalletKind.FUTURES, rows, fetched_at)
 
@@ -208,7 +212,11 @@ def futures_risk(
     except ValueError as exc:
         raise _invalid(f"{exc}; refusing an answer that contradicts itself", at) from None
     leverage: Ratio = _DIVIDE.divide(total, equity) if equity > 0 else NOT_APPLICABLE
-    notional = sum((abs(p.notional) for p in account.positions), _ZERO)
+    # A position's notional is in its symbol's quote (USDT, USDC): the pool's own currency in
+    # Single-Asset mode, but not USD, so Multi-Assets mode's is not reported (None).
+    notional: Decimal | None = sum((abs(p.notional) for p in account.positions), _ZERO)
+    if quote == MULTI_ASSETS_QUOTE and notional:
+        notional = None
     extras = {
         name: figure for name, figure in (
             ("total_initial_margin", account.total_initial_margin),

@@ -87,6 +87,17 @@ def test_a_position_makes_the_account_exposed_without_debt() -> None:
     assert risk.extras["max_withdraw_amount"] == Decimal(1680)
 
 
+def test_multi_assets_positions_notional_is_not_taken_for_usd() -> None:
+    # BTCUSDT's notional is 3200 USDT; the pool is in USD, and Binance sends no USD notional.
+    account = _account([_row("USDT", "2000", "100", "12.8", available="1780", withdraw="1680")],
+                       positions=(_position("BTCUSDT", "3200", "12.8"),))
+    risk = futures_risk(account, MULTI, account_name="a", fetched_at=AT)
+    assert (risk.quote_asset, risk.maintenance_margin) == ("USD", Decimal("12.8"))
+    assert (risk.position_notional, risk.notional_leverage) == (None, None)
+    flat = _account([_row("USDT", "2000")], positions=(_position("BTCUSDT", "0", "0"),))
+    assert futures_risk(flat, MULTI, account_name="a", fetched_at=AT).position_notional == 0
+
+
 def test_the_cushion_is_divided_to_34_digits() -> None:
     account = _account([_row("USDT", "1000", maint="3")])
     risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
@@ -122,6 +133,15 @@ def test_multi_assets_rows_use_the_assets_own_withdrawable_amount() -> None:
                        totals_of=None)
     rows = futures_snapshot(account, MULTI, account_name="a", fetched_at=AT)
     assert [row.available for row in rows] == [Decimal("23.5"), Decimal("0.001")]
+
+
+def test_an_empty_multi_assets_row_is_dropped_whatever_the_accounts_available() -> None:
+    account = _account([_row("USDT", "23.5", available="126.7", withdraw="23.5"),
+                        _row("BNB", "0", available="126.7", withdraw="0")], totals_of=None)
+    (usdt,) = futures_snapshot(account, MULTI, account_name="a", fetched_at=AT)
+    assert usdt.asset == "USDT"
+    kept = futures_snapshot(account, MULTI, account_name="a", fetched_at=AT, omit_zero=False)
+    assert [row.asset for row in kept] == ["USDT", "BNB"]
 
 
 def test_available_above_the_margin_balance_is_refused_at_its_field() -> None:
