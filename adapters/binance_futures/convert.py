@@ -15,13 +15,15 @@ What each figure means (docs/exchanges/binance.md, "USD-M futures"):
   ``walletBalance + unrealizedProfit``, refuse the answer at the field.
 * **Risk**: one risk pool per answer. Multi-Assets mode is one pool in USD (the totals).
   Single-Asset mode margins each asset on its own, and the totals are USDT's only (checked
-  against the USDT row): the pool is the one asset whose positions need maintenance margin,
-  the USDT totals when none does, and an :class:`~framework.errors.AccountStateError` naming
-  the pools when several do. The health is *cushion*, margin balance / maintenance margin,
-  liquidated at 1, divided here to :data:`~framework.valuation.DIVISION_DIGITS` significant
-  digits (Binance sends no ratio). ``position_notional`` sums the positions' ``notional``,
-  which is in each symbol's quote asset: the pool's own in Single-Asset mode; in Multi-Assets
-  mode USDT and USDC amounts are not USD, and no USD value is sent, so it is not reported.
+  against the USDT row): the pool is the one exposed asset (positions needing maintenance
+  margin, or a negative wallet or margin balance: a debt in that pool), reported with its own
+  row's figures; the USDT totals when none is, and an
+  :class:`~framework.errors.AccountStateError` naming the pools when several are. The health
+  is *cushion*, margin balance / maintenance margin, liquidated at 1, divided here to
+  :data:`~framework.valuation.DIVISION_DIGITS` significant digits (Binance sends no ratio).
+  ``position_notional`` sums the positions' ``notional``, which is in each symbol's quote
+  asset: the pool's own in Single-Asset mode; in Multi-Assets mode USDT and USDC amounts are
+  not USD, and no USD value is sent, so it is not reported.
 """
 
 from __future__ import annotations
@@ -61,6 +63,13 @@ SINGLE_ASSET_QUOTE: Final = "USDT"
 MULTI_ASSETS_QUOTE: Final = "USD"
 """Multi-Assets mode's totals are USD values (Binance's index), not USDT."""
 
+_EXTRAS: Final = (
+    *((f"total_{name}", f"total_{name}", name) for name in (
+        "initial_margin", "position_initial_margin", "open_order_initial_margin",
+        "cross_wallet_balance")),
+    ("total_cross_un_pnl", "total_cross_un_pnl", "cross_un_pnl"),
+)
+"""Risk extras: (name, the account's total, a pool row's own figure)."""
 _READER: Final = WireReader(EXCHANGE, WIRE_CLASSES)
 _DIVIDE: Final = Context(prec=DIVISION_DIGITS, rounding=ROUND_HALF_EVEN)
 _ZERO: Final = Decimal(0)
@@ -174,13 +183,15 @@ def _pool(account: FuturesAccount, multi_assets: bool) -> tuple[str, FuturesAsse
                     exchange=EXCHANGE)
         return MULTI_ASSETS_QUOTE, None
     _single_asset_totals(account)
-    pools = [row for row in account.assets if row.maint_margin > 0]
+    # Exposed: positions need margin, or the asset's pool is under water (a debt in it).
+    pools = [row for row in account.assets
+             if row.maint_margin > 0 or row.wallet_balance < 0 or row.margin_balance < 0]
     if len(pools) > 1:
         names = ", ".join(row.asset[:40] for row in pools)
         raise AccountStateError(
             f"Single-Asset mode margins each asset on its own and {len(pools)} of them have "
-            f"positions ({names}): one risk profile cannot stand for the account",
-            exchange=EXCHANGE)
+            f"positions or a negative balance ({names}): one risk profile cannot stand for the "
+            "account", exchange=EXCHANGE)
     if not pools or pools[0].asset == SINGLE_ASSET_QUOTE:
         return SINGLE_ASSET_QUOTE, None
     return pools[0].asset, pools[0]
@@ -217,16 +228,10 @@ def futures_risk(
     notional: Decimal | None = sum((abs(p.notional) for p in account.positions), _ZERO)
     if quote == MULTI_ASSETS_QUOTE and notional:
         notional = None
-    extras = {
-        name: figure for name, figure in (
-            ("total_initial_margin", account.total_initial_margin),
-            ("total_position_initial_margin", account.total_position_initial_margin),
-            ("total_open_order_initial_margin", account.total_open_order_initial_margin),
-            ("total_cross_wallet_balance", account.total_cross_wallet_balance),
-            ("total_cross_un_pnl", account.total_cross_un_pnl),
-            ("max_withdraw_amount", withdraw),
-        ) if figure is not None
-    }
+    # The totals are USDT's: another asset's pool reports its own row's figures.
+    extras = {name: figure for name, total, own in _EXTRAS if (
+        figure := getattr(account, total) if row is None else getattr(row, own)) is not None}
+    extras["max_withdraw_amount"] = withdraw
     return MarginRisk(
         exchange=EXCHANGE, account=account_name, quote_asset=quote, total_value=total,
         available_value=available, borrowed_value=owed, interest_value=None, equity=equity,

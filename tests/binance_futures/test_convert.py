@@ -224,6 +224,32 @@ def test_one_pool_in_another_asset_is_reported_in_that_asset() -> None:
     assert risk.position_notional == Decimal(800)
 
 
+def test_another_assets_pool_carries_its_own_figures_not_the_usdt_totals() -> None:
+    usdc = _row("USDC", "1000", "-10", "4", available="900")
+    usdc.update(initialMargin="40", positionInitialMargin="40", openOrderInitialMargin="0",
+                crossWalletBalance="1000", crossUnPnl="-10")
+    account = _account([_row("USDT", "50"), usdc], positions=(_position("BTCUSDC", "-800", "4"),),
+                       totalPositionInitialMargin="0", totalOpenOrderInitialMargin="0",
+                       totalCrossWalletBalance="50", totalCrossUnPnl="0")
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert dict(risk.extras) == {
+        "total_initial_margin": Decimal(40), "total_position_initial_margin": Decimal(40),
+        "total_open_order_initial_margin": Decimal(0), "total_cross_wallet_balance": Decimal(1000),
+        "total_cross_un_pnl": Decimal(-10), "max_withdraw_amount": Decimal(1000)}
+
+
+def test_a_pool_under_water_without_positions_is_the_exposed_one() -> None:
+    # USDT holds 1000 with nothing open; USDC's pool owes 5: the account is not "not applicable".
+    account = _account([_row("USDT", "1000"), _row("USDC", "-5", available="0", withdraw="0")])
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (risk.quote_asset, risk.debt, risk.equity, risk.health.state) == (
+        "USDC", Decimal(5), Decimal(-5), HealthState.INSOLVENT)
+    both = _account([_row("USDT", "1000", maint="1"), _row("USDC", "-5", available="0",
+                                                           withdraw="0")])
+    with pytest.raises(AccountStateError, match=r"\(USDT, USDC\)"):
+        futures_risk(both, SINGLE, account_name="a", fetched_at=AT)
+
+
 def test_two_pools_are_refused_naming_them() -> None:
     account = _account([_row("USDT", "50", maint="1"), _row("USDC", "100", maint="2")])
     with pytest.raises(AccountStateError, match=r"Single-Asset mode .* \(USDT, USDC\)"):
