@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import traceback
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from framework.config import AccountConfig, StaticCredentials
 from framework.credentials import Credentials
 from framework.errors import (
     ConfigurationError,
+    ExchangeError,
     InvalidResponseError,
     PermissionDeniedError,
     RateLimitedError,
@@ -197,3 +199,31 @@ async def test_an_explicit_futures_url_wins() -> None:
         async with Folio([account], http=ONE_ATTEMPT) as folio:
             await folio.balances("main", WalletKind.FUTURES)
         assert (spot.stats().total, futures.stats().count(route="futures/account")) == (0, 1)
+
+
+@pytest.mark.anyio
+async def test_no_key_or_secret_in_logs_errors_or_reprs(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    wrong = Credentials.from_strings(DEMO_API_KEY, "wrong-secret-that-must-not-leak")
+    seen: list[str] = []
+    with BinanceSimulator.demo().serve() as running:
+        running.faults.add(Fault.malformed_body('{"assets": 1}', route="futures/account",
+                                                times=1))
+        async with AsyncBinanceFuturesClient(DEMO, base_url=running.url,
+                                             http=ONE_ATTEMPT) as client:
+            seen.append(repr(client) + repr(vars(client)) + repr(vars(client.protocol)))
+            with pytest.raises(InvalidResponseError) as garbled:
+                await client.fetch_balances()
+            await client.fetch_margin_risk()
+        async with AsyncBinanceFuturesClient(wrong, base_url=running.url,
+                                             http=ONE_ATTEMPT) as client:
+            with pytest.raises(ExchangeError) as refused:
+                await client.fetch_balances()
+    assert refused.value.code == -1022
+    for error in (garbled.value, refused.value):
+        seen.append("".join(traceback.format_exception(error)) + repr(vars(error)) + str(error))
+    seen.append(caplog.text)
+    assert any("futures" in record.getMessage() for record in caplog.records)  # it did log
+    text = "".join(seen)
+    for secret in (DEMO_API_KEY, DEMO_API_SECRET, "wrong-secret-that-must-not-leak"):
+        assert secret not in text
