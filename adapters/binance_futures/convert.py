@@ -6,9 +6,10 @@ What each figure means (docs/exchanges/binance.md, "USD-M futures"):
   without unrealised PnL, and ``unrealized_pnl`` is ``unrealizedProfit``, apart: ``net`` never
   holds PnL, ``equity`` (net + PnL) does. A negative ``walletBalance`` (Multi-Assets mode's
   implicit loan) is a debt: ``total`` 0, ``borrowed`` what is owed. ``available`` is per asset:
-  ``availableBalance`` in Single-Asset mode; in Multi-Assets mode every row's
-  ``availableBalance`` is the account's USD figure, so the asset's own ``maxWithdrawAmount``
-  is used. A negative ``availableBalance`` (margin held above the margin balance) is 0 usable.
+  USDT's ``availableBalance`` in Single-Asset mode; in Multi-Assets mode every row's
+  ``availableBalance`` is the account's USD figure, and in Single-Asset mode the documented
+  USDC row's is more than it holds, so every other row's own ``maxWithdrawAmount`` is used.
+  A negative figure (margin held above the margin balance) is 0 usable.
   ``locked`` (``max(total + unrealized_pnl, 0) - available``: the margin positions and orders
   hold; a loss beyond the asset's ledger leaves it holding nothing, the excess carried by other
   collateral and shown in a negative ``equity``) below zero, or ``marginBalance`` other than
@@ -112,8 +113,12 @@ def _checked_rows(account: FuturesAccount) -> None:
 def _row(row: FuturesAsset, at: str, *, multi_assets: bool) -> AssetBalance:
     wallet, pnl = row.wallet_balance, row.unrealized_profit
     total = max(wallet, _ZERO)
-    field = "maxWithdrawAmount" if multi_assets else "availableBalance"
-    stated = row.max_withdraw_amount if multi_assets else row.available_balance
+    # Per asset: USDT's availableBalance is the account's in Single-Asset mode ("only for USDT
+    # asset"); every other row's, and every row's in Multi-Assets mode, may not be the asset's
+    # (the documented examples show the account's figure), so its own maxWithdrawAmount is.
+    own = multi_assets or row.asset != SINGLE_ASSET_QUOTE
+    field = "maxWithdrawAmount" if own else "availableBalance"
+    stated = row.max_withdraw_amount if own else row.available_balance
     available = max(stated, _ZERO)
     # A loss beyond the asset's ledger leaves it holding nothing (the excess is carried by other
     # collateral in Multi-Assets mode, and shows in a negative equity): AssetBalance.locked.

@@ -144,6 +144,16 @@ def test_an_empty_multi_assets_row_is_dropped_whatever_the_accounts_available() 
     assert [row.asset for row in kept] == ["USDT", "BNB"]
 
 
+def test_single_asset_rows_other_than_usdt_use_their_own_withdrawable_amount() -> None:
+    # The documented Single-Asset example's rows: USDC's availableBalance (126.72469206) is
+    # more than it holds (103.12345678), the account's figure, not the asset's.
+    account = _account([_row("USDT", "23.72469206"),
+                        _row("USDC", "103.12345678", available="126.72469206")])
+    usdt, usdc = futures_snapshot(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (usdt.available, usdc.available, usdc.locked) == (
+        Decimal("23.72469206"), Decimal("103.12345678"), Decimal(0))
+
+
 def test_available_above_the_margin_balance_is_refused_at_its_field() -> None:
     account = _account([_row("USDT", "10", available="11")])
     with pytest.raises(InvalidResponseError) as caught:
