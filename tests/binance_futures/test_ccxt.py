@@ -9,8 +9,8 @@ answers all of that, so the simulator does, or an independent client could not r
 futures signature check at all (docs/exchanges/binance.md, "In the simulator"). Only the URLs
 are changed: CCXT is used as a user would.
 
-CCXT is not in the ``test`` extra (pyproject.toml: it is the benchmarks' yardstick, in
-``bench``), so without it these tests skip, saying why.
+CCXT is in the ``test`` extra (pyproject.toml), so CI runs these tests; an environment
+without it skips them, saying why.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from adapters.binance.simulator import (
 )
 
 ccxt = pytest.importorskip(
-    "ccxt.async_support", reason="ccxt (the bench extra, not the test extra) is not installed")
+    "ccxt.async_support", reason="ccxt (in the test extra) is not installed")
 
 pytestmark = pytest.mark.anyio
 
