@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from framework.loading import PluginRecord
 from framework.models import BalanceSnapshot, HealthState, MarginRisk, Ratio
@@ -53,6 +53,21 @@ def _reported(value: Ratio | None) -> str:
 
 def _ratio(value: Ratio) -> str:
     return "n/a" if not isinstance(value, Decimal) else amount_text(value)
+
+
+_LEVERAGE_PLACES: Final = Decimal("1e-8")
+
+
+def _leverage(value: Ratio | None) -> str:
+    """A leverage for a table: at most 8 decimals (``--json`` keeps every digit).
+
+    Leverage is a quotient folio or the exchange computed, carried at up to 34 significant
+    digits (framework/valuation.py); 30 of them in a column say nothing and push the health,
+    the column that matters, off the screen. Amounts are never shortened.
+    """
+    if isinstance(value, Decimal) and value.as_tuple().exponent < -8:  # type: ignore[operator]
+        value = value.quantize(_LEVERAGE_PLACES)
+    return _reported(value)
 
 
 def balances_table(fan_out: FanOut[BalanceSnapshot]) -> str:
@@ -152,12 +167,13 @@ def risk_table(fan_out: FanOut[MarginRisk]) -> str:
         row = [
             account, risk.exchange, risk.quote_asset, _amount(risk.total_value),
             _amount(risk.equity), _amount(risk.borrowed_value), _reported(risk.interest_value),
-            _reported(risk.available_value), _ratio(risk.leverage), _reported(risk.max_leverage),
+            _reported(risk.available_value), _leverage(risk.leverage),
+            _reported(risk.max_leverage),
         ]
         if positions:
             row += [
                 _reported(risk.maintenance_margin), _reported(risk.unrealized_pnl),
-                _reported(risk.position_notional), _reported(risk.notional_leverage),
+                _reported(risk.position_notional), _leverage(risk.notional_leverage),
             ]
         rows.append([*row, health_text(risk)])
     return table([*headers, "HEALTH"], rows, numeric=set(range(3, len(headers))))

@@ -14,7 +14,7 @@ from framework.cli.reading import balances_json, print_balances, print_risk
 from framework.config import AccountConfig
 from framework.host import Folio, Plugins
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
-from framework.portfolio import PART_ACCOUNT, PART_RISK, Portfolio, balance_part
+from framework.portfolio import PART_ACCOUNT, Portfolio, balance_part, risk_part
 from framework.render_portfolio import valuation_text
 from framework.results import AccountResult, FanOut
 from framework.serialize import to_jsonable
@@ -31,7 +31,8 @@ def register(commands: Any) -> None:
         "demo",
         help="start the bundled exchange simulators and read them through the full stack",
         description="Start every installed plugin's exchange simulator on a loopback port, "
-        "then read cash and margin balances and margin risk through the real plugin stack, "
+        "then read every wallet's balances (cash, margin, futures) and the risk of every risk "
+        "wallet through the real plugin stack, "
         "and value the portfolio in USDT at each exchange's last prices. "
         "Needs no configuration and no keys.",
     )
@@ -63,15 +64,16 @@ async def _demo_run(
         # The portfolio: every wallet and the risk of every account on every exchange, in one
         # read, valued in one quote; the sections below are views of that one read.
         portfolio = await folio.portfolio(quote=DEMO_QUOTE)
-    cash = _wallet(portfolio, WalletKind.CASH)
-    margin = _wallet(portfolio, WalletKind.MARGIN)
-    risk = _risk(portfolio)
+    wallets = {wallet: _wallet(portfolio, wallet) for wallet in WalletKind}
+    shown = {wallet: result for wallet, result in wallets.items() if result.results}
+    risks = {wallet: _risk(portfolio, wallet) for wallet in WalletKind}
+    risks = {wallet: result for wallet, result in risks.items() if result.results}
     if as_json:
         emit_json({
             "simulators": urls,
-            "cash": balances_json(cash, WalletKind.CASH),
-            "margin": balances_json(margin, WalletKind.MARGIN),
-            "risk": {"accounts": to_jsonable(risk)},
+            **{wallet.value: balances_json(result, wallet) for wallet, result in shown.items()},
+            "risk": {wallet.value: {"accounts": to_jsonable(risk)}
+                     for wallet, risk in risks.items()},
             "portfolio": to_jsonable(portfolio.totals),
             "valued_portfolio": to_jsonable(portfolio),
         })
@@ -79,15 +81,15 @@ async def _demo_run(
         for exchange, url in urls.items():
             print(f"{exchange} simulator listening on {url} (simulated demo data)")
         print()
-        print_balances(cash, WalletKind.CASH, as_json=False)
-        print()
-        print_balances(margin, WalletKind.MARGIN, as_json=False)
-        print()
-        print_risk(risk, as_json=False)
-        print()
+        for wallet, result in shown.items():
+            print_balances(result, wallet, as_json=False)
+            print()
+        for wallet, risk in risks.items():
+            print_risk(risk, as_json=False, wallet=wallet)
+            print()
         print(
-            f"Portfolio in {DEMO_QUOTE}: net per asset over the cash and margin wallets of "
-            "every exchange, each valued at its own exchange's last prices"
+            f"Portfolio in {DEMO_QUOTE}: equity per asset (net plus unrealized profit) over "
+            "every wallet of every exchange, each valued at its own exchange's last prices"
         )
         print(valuation_text(portfolio))
         print()
@@ -110,15 +112,18 @@ def _wallet(portfolio: Portfolio, wallet: WalletKind) -> FanOut[BalanceSnapshot]
     return FanOut(results)
 
 
-def _risk(portfolio: Portfolio) -> FanOut[MarginRisk]:
-    """The margin risk of every account whose exchange serves it, or the error that stopped it."""
+def _risk(portfolio: Portfolio, wallet: WalletKind) -> FanOut[MarginRisk]:
+    """One risk wallet's risk of every account that has it, or the error that stopped it."""
     results: list[AccountResult[MarginRisk]] = []
     for account in portfolio.accounts:
-        if account.risk is not None:
-            results.append(AccountResult(account.account, account.exchange, value=account.risk))
+        results.extend(
+            AccountResult(account.account, account.exchange, value=risk)
+            for risk in account.risks
+            if risk.wallet is wallet
+        )
         results.extend(
             AccountResult(account.account, account.exchange, error=failure.error)
             for failure in account.failures
-            if failure.part in {PART_RISK, PART_ACCOUNT}
+            if failure.part in {risk_part(wallet), PART_ACCOUNT}
         )
     return FanOut(results)
