@@ -1,0 +1,94 @@
+"""``folio simulate <exchange>`` for every bundled exchange, carried over as a user carries it.
+
+The printed ``folio.toml`` fragment and the ``export`` lines (run through a shell's word
+splitting, so quoting is part of what is tested) are the only things a second process gets;
+it must read the simulator's balances and risk with them. OKX's passphrase is the third
+variable (issue #12).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+import threading
+import tomllib
+from pathlib import Path
+
+import pytest
+
+FOLIO = Path(sys.executable).with_name("folio")
+READY_LINE = "Press Ctrl-C to stop."
+WATCHDOG_S = 30.0
+
+
+def _banner(process: subprocess.Popen[str]) -> list[str]:
+    assert process.stdout is not None
+    lines: list[str] = []
+    for line in process.stdout:
+        lines.append(line.rstrip("\n"))
+        if lines[-1] == READY_LINE:
+            return lines
+    pytest.fail(f"the simulator ended before it was ready; it printed {lines}")
+
+
+def _exported(lines: list[str]) -> dict[str, str]:
+    """What ``export NAME=VALUE`` lines set, split as a POSIX shell splits them."""
+    values: dict[str, str] = {}
+    for line in lines:
+        if line.startswith("export "):
+            (assignment,) = shlex.split(line.removeprefix("export "))
+            name, value = assignment.split("=", 1)
+            values[name] = value
+    return values
+
+
+@pytest.mark.parametrize(
+    ("exchange", "credential_keys"),
+    [
+        ("ascendex", {"api_key_env", "api_secret_env"}),
+        ("binance", {"api_key_env", "api_secret_env"}),
+        ("bybit", {"api_key_env", "api_secret_env"}),
+        ("okx", {"api_key_env", "api_secret_env", "api_passphrase_env"}),
+    ],
+)
+def test_the_printed_config_and_exports_read_the_simulator(
+    exchange: str, credential_keys: set[str], tmp_path: Path
+) -> None:
+    process = subprocess.Popen(
+        [str(FOLIO), "simulate", exchange, "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    watchdog = threading.Timer(WATCHDOG_S, process.kill)
+    watchdog.start()
+    try:
+        banner = _banner(process)
+        start = banner.index("# folio.toml") + 1
+        end = next(i for i, line in enumerate(banner) if line.startswith("# environment"))
+        config_text = "\n".join(banner[start:end])
+        (table,) = tomllib.loads(config_text)["accounts"].values()
+        exports = _exported(banner)
+        named = {table[key] for key in credential_keys}
+        assert set(exports) == named, "every variable the table names is exported, no other"
+        config = tmp_path / "folio.toml"
+        config.write_text(config_text, encoding="utf-8")
+        for command in (["balances", "--json"], ["risk", "--json"]):
+            result = subprocess.run(
+                [str(FOLIO), "--config", str(config), *command],
+                capture_output=True, text=True, timeout=60, check=False,
+                env={**os.environ, **exports},
+            )
+            assert result.returncode == 0, result.stderr
+            (entry,) = json.loads(result.stdout)["accounts"]
+            assert entry["ok"] is True, entry
+            assert entry["value"]["exchange"] == exchange
+        for value in exports.values():  # the secrets went to the reader, not to its output
+            assert value not in result.stdout
+            assert value not in result.stderr
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
