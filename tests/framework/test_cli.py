@@ -86,7 +86,9 @@ def test_plugins_lists_the_third_party_plugin_and_exits_0(
     plugins = {p["name"]: p for p in document["plugins"]}
     assert plugins["acme"]["distribution"] == "acme-folio"
     assert plugins["acme"]["target"] == "acme_folio:plugin"
-    assert [e["exchange"] for e in document["exchanges"]] == ["acme", "ascendex", "binance"]
+    assert [e["exchange"] for e in document["exchanges"]] == [
+        "acme", "ascendex", "binance", "bybit", "okx"
+    ]
     assert document["conflicts"] == {}
 
 

@@ -1,7 +1,8 @@
 """``--wallet`` names and what is served, a blocked plugin said to be blocked, no accounts.
 
 Driven through :func:`framework.cli.main` with an in-test plugin ``acme`` installed through an
-entry point: it serves the cash wallet only, so ``margin`` and ``futures`` are served by nobody.
+entry point: it serves the cash wallet only, so ``margin`` and ``futures`` are served only by the
+bundled plugins (AscendEX margin; Binance margin and futures), and by nobody once those are blocked.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ def test_the_exchanges_name_for_cash_reads_cash(
 @pytest.mark.parametrize(
     ("blocked", "name", "served"),
     [
-        ("", "futures", "cash, margin"),  # the bundled plugins serve margin; nobody futures
+        # Binance serves futures, AscendEX margin, Bybit and OKX cash: without Binance, nobody
+        # serves futures.
+        ("binance", "futures", "cash, margin"),
         ("ascendex,binance", "futures", "cash"),
         ("ascendex,binance", "cross-margin", "cash"),  # only acme is left: cash only
         ("ascendex,binance", "margin", "cash"),
@@ -59,6 +62,19 @@ def test_a_wallet_no_plugin_serves_is_a_usage_error_naming_the_served_ones(
         "folio: UnsupportedCapabilityError: no installed plugin serves the "
         f"'{wallet}' wallet (served: {served}; 'folio plugins' lists what each exchange "
         "serves)\n"
+    )
+
+
+def test_a_wallet_served_by_another_exchange_fails_the_account_not_the_command(
+    config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The bundled Binance plugin serves futures, so the name is valid; acme's account cannot
+    # read it and fails alone (exit 1), naming what acme offers.
+    assert main(["--config", config, "balances", "--wallet", "futures", "--json"]) == 1
+    (account,) = json.loads(capsys.readouterr().out)["accounts"]
+    assert account["error"]["type"] == "UnsupportedCapabilityError"
+    assert account["error"]["message"].endswith(
+        "futures_balance is not supported for 'acme' (it offers: cash_balance, margin_risk)"
     )
 
 
@@ -100,7 +116,7 @@ def test_a_blocked_plugin_is_reported_as_blocked_and_by_what(
     assert account["error"]["type"] == "UnknownExchangeError"
     assert account["error"]["message"].endswith(
         f"exchange 'acme' is not served: its plugin 'acme' is blocked by {by} "
-        "(served: ascendex, binance)"
+        "(served: ascendex, binance, bybit, okx)"
     )
 
 

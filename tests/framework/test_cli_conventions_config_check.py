@@ -115,12 +115,12 @@ def test_an_exchange_no_plugin_serves_and_a_blocked_one_are_named(
     code, out, _ = _check(capsys, "config", "check", "--config", config)
     assert code == 1
     assert "  main: exchange 'acme' is not served: its plugin 'acme' is blocked by " \
-        "FOLIO_BLOCK_PLUGINS (served: ascendex, binance)" in out.splitlines()
+        "FOLIO_BLOCK_PLUGINS (served: ascendex, binance, bybit, okx)" in out.splitlines()
     assert any(
         line.startswith("  other: no installed plugin serves exchange 'zeta'")
         for line in out.splitlines()
     )
-    assert "fine     binance   cash, margin  yes   (plugin default)  ready" in out
+    assert "fine     binance   cash, margin, futures  yes   (plugin default)  ready" in out
     assert out.splitlines()[-1] == "NOT READY: 1 of 3 accounts would be read"
     code, out, _ = _check(capsys, "config", "check", "--config", config, "--json")
     assert json.loads(out)["unserved_exchanges"] == ["acme", "zeta"]

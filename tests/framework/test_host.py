@@ -225,6 +225,6 @@ async def test_a_host_is_built_from_configuration_with_extra_plugins(
 
     assert folio.accounts == ("main",)
     assert folio.plugins.policy == PluginPolicy(block={"ascendex"})
-    assert [s.exchange for s in folio.plugins.exchanges()] == ["alpha", "binance"]
+    assert [s.exchange for s in folio.plugins.exchanges()] == ["alpha", "binance", "bybit", "okx"]
     assert snapshot.exchange == "alpha"
     assert plugin.calls == [("balance", "alpha", "main")]

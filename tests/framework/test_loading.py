@@ -2,7 +2,7 @@
 
 Each test installs throw-away distributions into a ``site`` directory on ``sys.path`` (a
 ``*.dist-info`` with ``entry_points.txt`` plus the plugin module) and loads them next to the
-AscendEX plugin that folio itself ships.
+plugins that folio itself ships (AscendEX, Binance, Bybit, OKX).
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ from tests.framework.helpers import (
     account,
     plugin_module,
 )
+
+BUNDLED = ("ascendex", "binance", "bybit", "okx")
+"""The exchanges folio's own plugins serve (pyproject.toml's ``folio`` entry points)."""
 
 
 def _by_name(plugins: Plugins) -> dict[str, PluginRecord]:
@@ -51,7 +54,7 @@ async def test_a_third_party_distribution_loads_next_to_the_bundled_plugin(acme:
     assert not records["acme"].builtin
     assert records["ascendex"].status is PluginStatus.LOADED
     assert records["ascendex"].builtin
-    assert _exchanges(plugins) == ["acme", "ascendex", "binance"]
+    assert _exchanges(plugins) == ["acme", *BUNDLED]
 
     async with Folio([account("main", exchange="acme")], plugins=plugins) as folio:
         snapshot = await folio.balances("main")
@@ -88,7 +91,7 @@ def test_broken_plugins_are_reported_and_the_others_keep_working(
     assert problem in records["misfit"].error
     assert not plugins.manager.has_plugin("misfit")  # unregistered again
     assert records["acme"].status is records["ascendex"].status is PluginStatus.LOADED
-    assert _exchanges(plugins) == ["acme", "ascendex", "binance"]
+    assert _exchanges(plugins) == ["acme", *BUNDLED]
 
 
 @pytest.mark.parametrize(
@@ -122,7 +125,7 @@ def test_a_plugin_left_out_by_policy_is_never_imported(
     assert records["ascendex"].status is PluginStatus.LOADED  # the bundled one is not external
     assert acme not in sys.modules
     assert plugins.manager.is_blocked("acme") is (status is PluginStatus.BLOCKED)
-    assert _exchanges(plugins) == ["ascendex", "binance"]
+    assert _exchanges(plugins) == list(BUNDLED)
 
 
 @pytest.mark.parametrize("how", ["policy", "environment"])
@@ -154,7 +157,7 @@ def test_two_distributions_claiming_one_exchange_conflict_until_one_is_blocked(
 
     clashing = Plugins()
     assert clashing.registry.conflicts() == {"acme": ("acme", "acme-fork")}
-    assert _exchanges(clashing) == ["ascendex", "binance"]
+    assert _exchanges(clashing) == list(BUNDLED)
 
     resolved = Plugins(PluginPolicy(block={"acme"}))
     assert resolved.registry.conflicts() == {}

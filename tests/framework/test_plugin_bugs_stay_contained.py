@@ -105,7 +105,7 @@ def test_blocking_an_entry_point_also_blocks_its_name_given_by_the_host() -> Non
                      extra=[("ascendex", bundled)])
     records = [(r.name, r.status) for r in loaded.records if r.name == "ascendex"]
     assert records == [("ascendex", PluginStatus.BLOCKED)]
-    assert [e.exchange for e in loaded.exchanges()] == ["binance"]
+    assert [e.exchange for e in loaded.exchanges()] == ["binance", "bybit", "okx"]
 
 
 def test_exchange_names_are_case_insensitive_in_python_too() -> None:
