@@ -149,7 +149,19 @@ def test_missing_environment_variable_fails_that_account_only(
     assert accounts["main"]["ok"] is True
 
 
-@pytest.mark.parametrize("name", ["ascendex", "binance"])
+BUNDLED_SERVES = {
+    "ascendex": ({"cash_balance", "margin_balance", "margin_risk", "prices"}, ["margin"]),
+    "binance": ({"cash_balance", "margin_balance", "futures_balance", "margin_risk", "prices"},
+                ["margin", "futures"]),
+    "bybit": ({"cash_balance", "margin_risk", "prices"}, ["cash"]),
+    "okx": ({"cash_balance", "margin_risk", "prices"}, ["cash"]),
+}
+"""What each bundled plugin serves and its risk wallets, default first: OKX's and Bybit's unified
+accounts are one ``cash`` wallet with its own risk (docs/exchanges/okx.md, bybit.md); Binance's
+futures wallet has its own risk next to margin's (docs/exchanges/binance.md)."""
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLED_SERVES))
 def test_plugins_lists_each_bundled_exchange(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
 ) -> None:
@@ -159,9 +171,9 @@ def test_plugins_lists_each_bundled_exchange(
     assert plugin["status"] == "loaded"
     assert plugin["distribution"] == BUILTIN_DISTRIBUTION == "folio-exchanges"
     (exchange,) = [e for e in document["exchanges"] if e["exchange"] == name]
-    assert exchange["capabilities"] == {
-        "cash_balance": name, "margin_balance": name, "margin_risk": name, "prices": name
-    }
+    capabilities, risk_wallets = BUNDLED_SERVES[name]
+    assert exchange["capabilities"] == dict.fromkeys(capabilities, name)
+    assert exchange["risk_wallets"] == risk_wallets
 
 
 def test_blocked_plugin_is_reported(
@@ -171,8 +183,9 @@ def test_blocked_plugin_is_reported(
     assert main(["--config", _empty_config(tmp_path), "plugins", "--json"]) == 0
     document = _json(capsys)
     statuses = {p["name"]: p["status"] for p in document["plugins"]}
-    assert statuses == {"ascendex": "blocked", "binance": "loaded"}
-    assert [e["exchange"] for e in document["exchanges"]] == ["binance"]
+    assert statuses == {"ascendex": "blocked", "binance": "loaded", "bybit": "loaded",
+                        "okx": "loaded"}
+    assert [e["exchange"] for e in document["exchanges"]] == ["binance", "bybit", "okx"]
 
 
 def test_demo_runs_the_whole_stack_in_a_fresh_process() -> None:

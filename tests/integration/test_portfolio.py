@@ -7,7 +7,11 @@ adapters/binance/simulator/data and markets.py), never by the code under test:
 AscendEX seed: cash USDT 1285.366663467, BTC 22.1308675, ETH 0.6; margin USDT 11200, ETH 20;
 tickers BTC/USDT 8000, ETH/BTC 0.040723859375 (so one ETH is 325.790875 USDT via BTC).
 Binance seed: spot BTC 4723846.89208129, LTC 4763368.68006011; margin BTC 0.00499500 and BNB
-2346.5 less 201.66666672 borrowed; markets BTCUSDT 64000, BNBBTC 0.002907432162, no LTC market.
+2346.5 less 201.66666672 borrowed; markets BTCUSDT 64000, BNBBTC 0.002907432162, no LTC market;
+USD-M futures (adapters/binance/simulator/data/seed_futures_account.json, the documentation's
+Multi-Assets sample): one USDT row, wallet 23.72469206 with no unrealised PnL, and the account's
+risk in USD (126.72469206 of margin balance, no maintenance margin: not applicable). USD is not
+USDT, so that risk is left unvalued in USDT.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from framework.errors import (
 from framework.portfolio import PART_ACCOUNT, PART_PRICES
 from tests.integration.portfolio_accounts import ONE_ATTEMPT, ascendex, binance, unserved
 
+FUTURES_USDT = Decimal("23.72469206")
+"""Binance's futures wallet: its USDT wallet balance, unrealised PnL 0 (so its equity too)."""
 ASCENDEX_IN_USDT = {
     # 1285.366663467 + 22.1308675 x 8000 + 0.6 x 325.790875 + 11200 + 20 x 325.790875
     "USDT": Decimal("12485.366663467"),
@@ -59,19 +65,21 @@ async def test_net_totals_per_asset_across_exchanges(both: list[AccountConfig]) 
         "BTC": Decimal("4723869.02794379"),  # 22.1308675 + 4723846.89208129 + 0.00499500
         "ETH": Decimal("20.6"),
         "LTC": Decimal("4763368.68006011"),
-        "USDT": Decimal("12485.366663467"),
+        "USDT": Decimal("12509.091355527"),  # AscendEX's 12485.366663467 + 23.72469206 futures
     }
+    assert portfolio.totals.totals["USDT"] == ASCENDEX_IN_USDT["USDT"] + FUTURES_USDT
     assert portfolio.totals.included == ("a", "b")
     assert [(p.account, p.wallet, p.asset) for p in portfolio.positions] == [
         ("a", WalletKind.CASH, "USDT"), ("a", WalletKind.CASH, "BTC"),
         ("a", WalletKind.CASH, "ETH"), ("a", WalletKind.MARGIN, "USDT"),
         ("a", WalletKind.MARGIN, "ETH"), ("b", WalletKind.CASH, "BTC"),
         ("b", WalletKind.CASH, "LTC"), ("b", WalletKind.MARGIN, "BTC"),
-        ("b", WalletKind.MARGIN, "BNB"),
+        ("b", WalletKind.MARGIN, "BNB"), ("b", WalletKind.FUTURES, "USDT"),
     ]
     assert all(p.valuation is None for p in portfolio.positions)
-    assert [(r.account, r.risk.quote_asset, r.valued) for r in portfolio.risks] == [
-        ("a", "USDT", None), ("b", "BTC", None)
+    assert [(r.account, r.wallet, r.risk.quote_asset, r.valued) for r in portfolio.risks] == [
+        ("a", WalletKind.MARGIN, "USDT", None), ("b", WalletKind.MARGIN, "BTC", None),
+        ("b", WalletKind.FUTURES, "USD", None),
     ]
 
 
@@ -82,7 +90,7 @@ async def test_valued_in_usdt_each_holding_on_its_own_exchange(both: list[Accoun
     value = portfolio.value
     assert value is not None
     assets = {a.asset: a for a in value.assets}
-    assert assets["USDT"].value == ASCENDEX_IN_USDT["USDT"]
+    assert assets["USDT"].value == ASCENDEX_IN_USDT["USDT"] + FUTURES_USDT
     assert assets["ETH"].value == ASCENDEX_IN_USDT["ETH"]
     # BTC: 22.1308675 x 8000 on AscendEX, (4723846.89208129 + 0.00499500) x 64000 on Binance
     assert assets["BTC"].value == Decimal("177046.94") + Decimal("302326201412.88256")
@@ -94,7 +102,8 @@ async def test_valued_in_usdt_each_holding_on_its_own_exchange(both: list[Accoun
     assert (ltc.account, ltc.asset, ltc.net) == ("b", "LTC", Decimal("4763368.68006011"))
     assert ltc.valuation is not None
     assert ltc.valuation.reason == "no LTC/USDT, USDT/LTC or bridge on binance"
-    assert value.total == Decimal("302326796757.75582817496488704")
+    # 12509.091355527 USDT + 6711.292025 ETH + 302326378459.82256 BTC + the BNB above
+    assert value.total == Decimal("302326796781.48052023496488704")
     assert not value.complete
     assert not portfolio.complete
     assert portfolio.failures == ()  # nothing failed: LTC simply has no price
@@ -219,8 +228,9 @@ async def test_every_failed_part_is_named_and_the_rest_kept(
     ]
     assert portfolio.totals.missing == ("a", "x", "nobody")
     assert portfolio.totals.included == ("a", "b")  # a's cash wallet is still in
-    # a's margin USDT 11200 and ETH 20 are missing from the totals, and the totals say so
-    assert portfolio.totals.totals["USDT"] == Decimal("1285.366663467")
+    # a's margin USDT 11200 and ETH 20 are missing from the totals, and the totals say so;
+    # b's futures USDT is in
+    assert portfolio.totals.totals["USDT"] == Decimal("1285.366663467") + FUTURES_USDT
     assert portfolio.totals.totals["ETH"] == Decimal("0.6")
     assert [a.account for a in portfolio.accounts] == ["a", "b", "x", "nobody"]
     assert not portfolio.complete
@@ -251,7 +261,7 @@ async def test_a_streamed_read_assembles_into_the_same_portfolio(both: list[Acco
     assert assembled.value is not None
     assert whole.value is not None
     assert assembled.value.total == whole.value.total == Decimal(
-        "302326796757.75582817496488704"
+        "302326796781.48052023496488704"
     )
     assert assembled.totals.totals == whole.totals.totals
     assert [a.account for a in assembled.accounts] == ["a", "b"]

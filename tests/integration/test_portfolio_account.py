@@ -27,7 +27,9 @@ async def test_every_wallet_and_the_risk_of_each_exchange(
     assert a.complete
     assert b.complete
     assert [s.wallet for s in a.snapshots] == [WalletKind.CASH, WalletKind.MARGIN]
-    assert [s.wallet for s in b.snapshots] == [WalletKind.CASH, WalletKind.MARGIN]
+    assert [s.wallet for s in b.snapshots] == [
+        WalletKind.CASH, WalletKind.MARGIN, WalletKind.FUTURES
+    ]
     cash = a.snapshot(WalletKind.CASH)
     assert cash is not None
     assert cash["USDT"].total == Decimal("1285.366663467")
@@ -39,6 +41,22 @@ async def test_every_wallet_and_the_risk_of_each_exchange(
     margin = b.snapshot(WalletKind.MARGIN)
     assert margin is not None
     assert margin["BNB"].net == Decimal("2144.83333328")
+    # Binance's futures wallet and its own risk, next to margin's (the seed's documentation
+    # sample, adapters/binance/simulator/data/seed_futures_account.json: USDT 23.72469206 of
+    # wallet, a Multi-Assets account whose risk is in USD)
+    futures = b.snapshot(WalletKind.FUTURES)
+    assert futures is not None
+    assert [(r.asset, r.total, r.unrealized_pnl) for r in futures] == [
+        ("USDT", Decimal("23.72469206"), Decimal(0))
+    ]
+    assert [(r.wallet, r.quote_asset) for r in b.risks] == [
+        (WalletKind.MARGIN, "BTC"), (WalletKind.FUTURES, "USD")
+    ]
+    futures_risk = b.risk_of(WalletKind.FUTURES)
+    assert futures_risk is not None
+    assert futures_risk.equity == Decimal("126.72469206")
+    assert b.risk is b.risks[0]  # the default risk wallet: margin
+    assert [r.wallet for r in a.risks] == [WalletKind.MARGIN]
     assert a.snapshot(WalletKind.FUTURES) is None  # not served: not read, not a failure
     assert [(wallet, row.asset) for wallet, row in a.positions] == [
         (WalletKind.CASH, "USDT"), (WalletKind.CASH, "BTC"), (WalletKind.CASH, "ETH"),

@@ -140,7 +140,9 @@ def test_json_carries_each_price_its_source_pair_time_and_exactness(
     ltc = positions["bin", "cash", "LTC"]["valuation"]
     assert (ltc["valued"], ltc["value"], ltc["prices"]) == (False, None, [])
     value = document["value"]
-    assert value["total"] == "302326796757.75582817496488704"
+    # 302326796757.75582817496488704 from AscendEX, Binance's spot and margin, and 23.72469206
+    # USDT in Binance's futures wallet (its seed, tests/integration/test_portfolio.py)
+    assert value["total"] == "302326796781.48052023496488704"
     assert value["complete"] is False
     assert value["missing"] == ["broken"]
     assert value["assets"]["BNB"]["value"] == "399101.27457970796488704"
@@ -150,8 +152,17 @@ def test_json_carries_each_price_its_source_pair_time_and_exactness(
         ("broken", "margin balances", "AuthenticationError"),
         ("broken", "margin risk", "AuthenticationError"),
     ]
-    risk = {r["account"]: r for r in document["risk"]}
-    assert risk["bin"]["in_quote"]["equity"]["value"] == "399420.95488"
+    risk = {(r["account"], r["wallet"]): r for r in document["risk"]}
+    assert list(risk) == [("asc", "margin"), ("bin", "margin"), ("bin", "futures")]
+    assert risk["bin", "margin"]["in_quote"]["equity"]["value"] == "399420.95488"
+    # Binance's futures risk is in USD (a Multi-Assets account): USD is not USDT, so it is shown
+    # as read and left unvalued, with the reason
+    futures = risk["bin", "futures"]
+    assert (futures["risk"]["quote_asset"], futures["risk"]["equity"]) == ("USD", "126.72469206")
+    assert futures["risk"]["health"]["state"] == "not_applicable"  # no maintenance margin
+    assert futures["in_quote"]["valued"] is False
+    assert futures["in_quote"]["equity"]["value"] is None
+    assert "USD is the exchange's unit of account" in futures["in_quote"]["equity"]["reason"]
     assert document["totals"]["totals"]["ETH"] == "20.6"
 
 
@@ -161,7 +172,7 @@ def test_csv_exports_one_row_per_position_with_valuation_columns(
     assert main(_run(config, "--quote", "BTC", "--format", "csv")) == 1
     captured = capsys.readouterr()
     rows = list(csv.DictReader(io.StringIO(captured.out)))
-    assert len(rows) == 9  # 5 AscendEX positions, 4 Binance ones; broken has none
+    assert len(rows) == 10  # 5 AscendEX positions, 5 Binance ones (futures too); broken none
     assert list(rows[0]) == [
         "account", "exchange", "wallet", "asset", "total", "available", "locked", "borrowed",
         "interest", "net", "unrealized_pnl", "equity", "quote", "value", "rate", "exact", "path",
@@ -174,6 +185,11 @@ def test_csv_exports_one_row_per_position_with_valuation_columns(
     assert usdt["exact"] == "true"
     ltc = next(r for r in rows if r["asset"] == "LTC")
     assert (ltc["value"], ltc["reason"]) == ("", "no LTC/BTC, BTC/LTC or bridge on binance")
+    (futures,) = [r for r in rows if r["wallet"] == "futures"]
+    assert (futures["account"], futures["asset"]) == ("bin", "USDT")
+    assert Decimal(futures["equity"]) == Decimal(futures["net"]) == Decimal("23.72469206")
+    assert Decimal(futures["unrealized_pnl"]) == 0
+    assert Decimal(futures["value"]) == Decimal("23.72469206") / 64000  # at Binance's BTCUSDT
     # the failures are not in the export, so they are on stderr
     assert "FAILED broken (ascendex) cash balances: AuthenticationError" in captured.err
     assert "UNVALUED bin (binance) cash LTC" in captured.err
@@ -203,7 +219,8 @@ def test_jsonl_exports_one_line_per_position(
     captured = capsys.readouterr()
     lines = [json.loads(line) for line in captured.out.splitlines()]
     assert [(p["wallet"], p["asset"]) for p in lines] == [
-        ("cash", "BTC"), ("cash", "LTC"), ("margin", "BTC"), ("margin", "BNB")
+        ("cash", "BTC"), ("cash", "LTC"), ("margin", "BTC"), ("margin", "BNB"),
+        ("futures", "USDT"),
     ]
     bnb = lines[3]
     assert (bnb["net"], bnb["borrowed"]) == ("2144.83333328", "201.66666672")
