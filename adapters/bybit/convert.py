@@ -13,8 +13,8 @@ What each answer means (docs/exchanges/bybit.md, "What each field means"):
   (``total + unrealized_pnl``) less what spot orders lock (``locked``) and the initial margin
   of the derivatives orders and positions settled in the coin (``totalOrderIM``,
   ``totalPositionIM``), never below zero. A coin whose loss exceeds what it holds (carried by
-  other coins' margin) has no place in folio's balance (its ``locked`` would be negative):
-  the balances are refused, naming its ``unrealisedPnl``; the risk profile is still served.
+  other coins' margin) is read as holding nothing usable: ``available`` 0, ``locked`` 0 (the
+  model floors what is held at zero, ``AssetBalance.locked``) and a negative ``equity``.
 * **Risk** (``REGULAR_MARGIN`` and ``PORTFOLIO_MARGIN``): in USD. ``equity`` is
   ``totalEquity``, ``unrealized_pnl`` ``totalPerpUPL``, ``maintenance_margin``
   ``totalMaintenanceMargin``, the health ``accountMMRate`` (lower is safer, liquidation at 1).
@@ -150,13 +150,8 @@ def balance_snapshot(
     wallet: WalletBalance, *, account_name: str, fetched_at: datetime
 ) -> BalanceSnapshot:
     """The unified account's coins, as folio's ``cash`` wallet."""
-    rows = balance_rows(_account(wallet))
-    for i, row in enumerate(rows):
-        if row.total + row.unrealized_pnl < 0:  # exact: both come exact from the wire
-            raise _invalid(f"{row.asset} has a loss beyond the {row.total} it holds: folio's "
-                           "balance has no place for a margin held below zero",
-                           f"$.result.list[0].coin[{i}].unrealisedPnl")
-    return BalanceSnapshot(EXCHANGE, account_name, WalletKind.CASH, rows, fetched_at)
+    return BalanceSnapshot(EXCHANGE, account_name, WalletKind.CASH,
+                           balance_rows(_account(wallet)), fetched_at)
 
 
 # -- risk ------------------------------------------------------------------------------------

@@ -224,17 +224,18 @@ def test_the_margin_of_a_coins_orders_and_positions_is_not_available() -> None:
     assert (row.available, row.locked) == (Decimal(0), Decimal(80))  # never below zero
 
 
-def test_a_loss_beyond_a_coins_holding_refuses_the_balances_not_the_risk() -> None:
-    # USDT holds 100 and its perpetual is 150 down, carried by the BTC collateral: a locked of
-    # -50 has no meaning, so the balances are refused; the account's risk is still read.
+def test_a_loss_beyond_a_coins_holding_is_read_as_holding_nothing() -> None:
+    # USDT holds 100 and its perpetual is 150 down, carried by the BTC collateral: USDT holds
+    # nothing usable (available 0, locked 0, not -50) and its equity is -50; the risk is read.
     wallet = _wallet([_coin(coin="BTC", walletBalance="1", equity="1", usdValue="60000"),
-                      _coin(walletBalance="100", equity="-50", usdValue="-50",
-                            unrealisedPnl="-150")],
+                      _coin(walletBalance="100", equity="-50", usdValue="-50", locked="10",
+                            totalPositionIM="20", unrealisedPnl="-150")],
                      totalEquity="59950", totalPerpUPL="-150", totalMarginBalance="59950",
                      totalMaintenanceMargin="30", accountMMRate="0.0005")
-    with pytest.raises(InvalidResponseError) as caught:
-        balance_snapshot(wallet, account_name="a", fetched_at=NOW)
-    assert caught.value.field == "$.result.list[0].coin[1].unrealisedPnl"
+    row = balance_snapshot(wallet, account_name="a", fetched_at=NOW)["USDT"]
+    assert (row.total, row.available, row.locked) == (Decimal(100), Decimal(0), Decimal(0))
+    assert (row.unrealized_pnl, row.net, row.equity) == (Decimal(-150), Decimal(100),
+                                                         Decimal(-50))
     risk = margin_risk(AccountInfo(5, "REGULAR_MARGIN"), wallet, account_name="a",
                        fetched_at=NOW)
     assert (risk.health.state, risk.equity, risk.total_value) == (
