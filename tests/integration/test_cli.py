@@ -195,15 +195,17 @@ def test_demo_runs_the_whole_stack_in_a_fresh_process() -> None:
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
 
-    def value(section: str, account: str) -> Any:
-        (entry,) = [a for a in document[section]["accounts"] if a["account"] == account]
+    def value(section: str, account: str, wallet: str | None = None) -> Any:
+        """An account's entry of a balance section, or of ``wallet``'s risk section."""
+        where = document[section] if wallet is None else document[section][wallet]
+        (entry,) = [a for a in where["accounts"] if a["account"] == account]
         return entry["value"]
 
     cash = {r["asset"]: r["total"] for r in value("cash", "ascendex-demo")["balances"]}
     assert cash == {"USDT": "1285.366663467", "BTC": "22.1308675", "ETH": "0.6"}
     margin = value("margin", "ascendex-demo")["balances"]
     assert [(r["asset"], r["total"]) for r in margin] == [("USDT", "11200"), ("ETH", "20")]
-    assert value("risk", "ascendex-demo")["total_value"] == "17715.8175"
+    assert value("risk", "ascendex-demo", "margin")["total_value"] == "17715.8175"
     # Binance's demo account (adapters/binance/simulator/demo.py), not the documentation's
     # sample: a modest wallet, the empty ETH margin row hidden, USDT borrowed
     spot = {r["asset"]: r["total"] for r in value("cash", "binance-demo")["balances"]}
@@ -213,16 +215,39 @@ def test_demo_runs_the_whole_stack_in_a_fresh_process() -> None:
     assert [(r["asset"], r["net"]) for r in binance_margin] == [
         ("BTC", "0.06000000"), ("USDT", "-1250.42000000")
     ]
-    assert value("risk", "binance-demo")["health"]["value"] == "2.72590341"
-    for exchange in ("ascendex", "binance"):
+    assert value("risk", "binance-demo", "margin")["health"]["value"] == "2.72590341"
+    # its futures wallet: 2000 USDT of wallet, 100 of unrealised profit, 320 held as margin
+    (futures,) = value("futures", "binance-demo")["balances"]
+    assert (futures["asset"], futures["total"], futures["unrealized_pnl"], futures["equity"],
+            futures["locked"]) == ("USDT", "2000.00000000", "100.00000000", "2100.00000000",
+                                   "320.00000000")
+    futures_risk = value("risk", "binance-demo", "futures")
+    assert (futures_risk["wallet"], futures_risk["maintenance_margin"]) == ("futures",
+                                                                            "12.80000000")
+    # OKX's and Bybit's unified accounts: the cash wallet, with its own risk in USD
+    okx = {r["asset"]: r for r in value("cash", "okx-demo")["balances"]}
+    assert (okx["USDT"]["borrowed"], okx["USDT"]["interest"], okx["USDT"]["net"]) == (
+        "1500.00", "0.35", "-1500.35"
+    )
+    bybit = {r["asset"]: r for r in value("cash", "bybit-demo")["balances"]}
+    assert (bybit["USDT"]["unrealized_pnl"], bybit["USDC"]["borrowed"]) == ("-182.5", "2500")
+    for exchange in ("okx", "bybit"):
+        risk = value("risk", f"{exchange}-demo", "cash")
+        assert (risk["wallet"], risk["quote_asset"]) == ("cash", "USD")
+    for exchange in ("ascendex", "binance", "bybit", "okx"):
         assert document["simulators"][exchange].startswith("http://127.0.0.1:")
-    # the portfolio: net per asset over both exchanges' cash and margin wallets
+    # the portfolio: equity per asset over every exchange's wallets
     totals = document["portfolio"]["totals"]
     assert Decimal(totals["BTC"]) == (
-        Decimal("22.1308675") + Decimal("0.41250000") + Decimal("0.06000000")
+        Decimal("22.1308675") + Decimal("0.41250000") + Decimal("0.06000000") + Decimal("0.35")
+        + Decimal("0.25")
     )
-    assert Decimal(totals["ETH"]) == Decimal("0.6") + Decimal("20") + Decimal("3.15")
-    assert document["portfolio"]["included"] == ["ascendex-demo", "binance-demo"]
+    assert Decimal(totals["ETH"]) == (
+        Decimal("0.6") + Decimal("20") + Decimal("3.15") + Decimal("4.2") + Decimal("2.4")
+    )
+    assert document["portfolio"]["included"] == [
+        "ascendex-demo", "binance-demo", "bybit-demo", "okx-demo"
+    ]
 
 
 def _empty_config(tmp_path: Path) -> str:
