@@ -56,8 +56,9 @@ from adapters.ascendex.wire import (
     ServerTimeData,
     TickerRow,
 )
-from adapters.kit.call import Call, Urls
-from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
+from adapters.kit.call import Call
+from adapters.kit.clock import RoundTrip, ServerClock
+from adapters.kit.protocol import ACCEPT_JSON, RestProtocol, utc_now
 from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.kit.sender import Sender
 from framework.errors import (
@@ -68,16 +69,11 @@ from framework.errors import (
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.prices import Price
 
-__all__ = ["AccountInfo", "AscendexProtocol"]
+__all__ = ["AccountInfo", "AscendexProtocol", "utc_now"]
 
 T = TypeVar("T")
 
 _NEVER_EXPIRES: Final = -1
-
-
-def utc_now() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
 
 
 @attrs.frozen(slots=True)
@@ -114,7 +110,7 @@ def _account_info(answer: Any) -> AccountInfo:
     )
 
 
-class AscendexProtocol(ClockSync):
+class AscendexProtocol(RestProtocol[AscendexOptions, Any]):
     """Request building, group caching and answer reading for one AscendEX account."""
 
     def __init__(
@@ -128,16 +124,12 @@ class AscendexProtocol(ClockSync):
         now: Callable[[], datetime] = utc_now,
         clock: ServerClock | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._urls = Urls(self.base_url)
-        self.account = account
-        self.options = options
-        self.limiters = tuple(limiters)
+        held = tuple(limiters)
+        super().__init__(base_url=base_url, account=account, options=options, auth=auth,
+                         limiters=lambda _: held, now=now, clock=clock)
+        self.limiters = held
         """The rate limiters every request waits for (shared with every client of the key)."""
-        self._now = now
-        self.clock = clock if clock is not None else ServerClock()
-        """The signing clock; its offset is corrected here when the exchange objects."""
-        self._auth = auth
+        self._signing = auth  # signs per endpoint path: AscendexAuth.for_path
         self._signers: dict[str, AscendexAuth] = {}
         """One signer per signed endpoint, made on its first request."""
         self._group: int | None = options.account_group
@@ -147,11 +139,6 @@ class AscendexProtocol(ClockSync):
     def account_group(self) -> int | None:
         """The group in use: pinned, discovered, or ``None`` before the first call."""
         return self._group
-
-    @property
-    def sync_clock(self) -> bool:
-        """Whether a rejected timestamp is corrected from the exchange's time."""
-        return self.options.sync_clock
 
     def _call(
         self,
@@ -164,7 +151,7 @@ class AscendexProtocol(ClockSync):
     ) -> Call:
         url = self._urls(endpoint.path(self.options.path_style, group), params)
         return Call(
-            httpx.Request(method, url, headers=_ACCEPT_JSON),
+            httpx.Request(method, url, headers=ACCEPT_JSON),
             f"{method} {endpoint.name}",
             cost=endpoint.cost,
             limiters=self.limiters,
@@ -173,11 +160,11 @@ class AscendexProtocol(ClockSync):
         )
 
     def _signer(self, endpoint: Endpoint) -> AscendexAuth | None:
-        if endpoint.api_path is None or self._auth is None:  # public, or a keyless client
+        if endpoint.api_path is None or self._signing is None:  # public, or a keyless client
             return None
         signer = self._signers.get(endpoint.name)
         if signer is None:
-            signer = self._signers[endpoint.name] = self._auth.for_path(endpoint.api_path)
+            signer = self._signers[endpoint.name] = self._signing.for_path(endpoint.api_path)
         return signer
 
     async def _send(
@@ -303,7 +290,6 @@ class AscendexProtocol(ClockSync):
         return server_ms, trip
 
 
-_ACCEPT_JSON: Final = {"Accept": "application/json"}
 _INFO_CALL: Final = f"GET {INFO.name}"
 
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
-from typing import Any, Final, TypeVar
+from datetime import datetime
+from typing import Any, TypeVar
 
 import httpx
 
@@ -48,8 +48,8 @@ from adapters.binance.options import BinanceOptions
 from adapters.binance.responses import read_payload
 from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import ExchangeInfo, MarginAccount, ServerTime, SpotAccount, TickerPrice
-from adapters.kit.call import Call, Urls
-from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
+from adapters.kit.clock import RoundTrip, ServerClock
+from adapters.kit.protocol import RestProtocol, utc_now
 from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.kit.sender import Sender
 from framework.errors import UnsupportedCapabilityError
@@ -61,12 +61,7 @@ __all__ = ["BinanceProtocol", "utc_now"]
 T = TypeVar("T")
 
 
-def utc_now() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
-
-
-class BinanceProtocol(ClockSync):
+class BinanceProtocol(RestProtocol[BinanceOptions, Endpoint]):
     """Request building, clock correction and answer reading for one Binance account."""
 
     def __init__(
@@ -80,40 +75,11 @@ class BinanceProtocol(ClockSync):
         now: Callable[[], datetime] = utc_now,
         clock: ServerClock | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._urls = Urls(self.base_url)
-        self._auth = auth
-        self._budgets = budgets
-        self.account = account
-        self.options = options
-        self._now = now
-        self.clock = clock if clock is not None else ServerClock()
-        """The signing clock; its offset is corrected here when the exchange objects."""
+        super().__init__(base_url=base_url, account=account, options=options, auth=auth,
+                         limiters=budgets, now=now, clock=clock)
         self.used_weight: dict[Budget, int] = {}
         """Weight the exchange says this IP used in the current minute, per budget, as of the
         latest answer that said so (empty until then)."""
-
-    @property
-    def sync_clock(self) -> bool:
-        """Whether a rejected timestamp is corrected from the exchange's time."""
-        return self.options.sync_clock
-
-    def _call(
-        self,
-        endpoint: Endpoint,
-        params: Mapping[str, str] | None = None,
-        trip: RoundTrip | None = None,
-    ) -> Call:
-        query = {**dict(endpoint.params), **(params or {})}
-        return Call(
-            httpx.Request(endpoint.method, self._urls(endpoint.path, query),
-                          headers=_ACCEPT_JSON),
-            endpoint.label,
-            cost=endpoint.weight,
-            limiters=self._budgets(endpoint),
-            auth=self._auth if endpoint.signed else None,
-            trip=trip,
-        )
 
     async def _send(
         self,
@@ -138,7 +104,8 @@ class BinanceProtocol(ClockSync):
             return read(read_payload(response.status_code, response.headers, response.content,
                                      structure=structure))
 
-        return await sender.send(self._call(endpoint, params, trip), payload)
+        call = self.call(endpoint, params, trip=trip, cost=endpoint.weight)
+        return await sender.send(call, payload)
 
     # -- endpoints ------------------------------------------------------------------------
 
@@ -209,9 +176,6 @@ class BinanceProtocol(ClockSync):
         trip = RoundTrip(self.clock)
         wire = await self._send(sender, SERVER_TIME, _as(ServerTime), trip=trip)
         return wire.server_time, trip
-
-
-_ACCEPT_JSON: Final = {"Accept": "application/json"}
 
 
 def _as(wire_type: type[T]) -> Callable[[Any], T]:

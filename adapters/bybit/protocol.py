@@ -13,7 +13,6 @@ observed answer, docs/exchanges/bybit.md): read as :class:`~framework.errors.Acc
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any, Final, TypeVar
 
 import httpx
@@ -29,11 +28,9 @@ from adapters.bybit.endpoints import (
 )
 from adapters.bybit.options import BybitOptions
 from adapters.bybit.responses import read_result
-from adapters.bybit.signer import BybitAuth
 from adapters.bybit.wire import AccountInfo, Instruments, ServerTime, Tickers, WalletBalance
-from adapters.kit.call import Call, Urls
-from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
-from adapters.kit.ratelimit import SlidingWindowLimiter
+from adapters.kit.clock import RoundTrip
+from adapters.kit.protocol import RestProtocol, utc_now
 from adapters.kit.sender import Sender
 from framework.errors import AccountStateError, InvalidResponseError, UnsupportedCapabilityError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
@@ -42,14 +39,8 @@ from framework.prices import Pair, Price
 __all__ = ["BybitProtocol", "utc_now"]
 
 T = TypeVar("T")
-_ACCEPT_JSON: Final = {"Accept": "application/json"}
 _CLASSIC: Final = ("HTTP 404 with an empty body to accountType=UNIFIED: a classic account (folio "
                    "reads unified trading accounts only), or a base_url path that is not Bybit's")
-
-
-def utc_now() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
 
 
 def _only_cash(wallet: WalletKind) -> None:
@@ -58,38 +49,14 @@ def _only_cash(wallet: WalletKind) -> None:
         raise UnsupportedCapabilityError(msg)
 
 
-class BybitProtocol(ClockSync):
+class BybitProtocol(RestProtocol[BybitOptions, Endpoint]):
     """Request building, clock correction and answer reading for one Bybit account."""
-
-    def __init__(
-        self, *, base_url: str, account: str, options: BybitOptions, auth: BybitAuth | None,
-        limiters: Callable[[Endpoint], Sequence[SlidingWindowLimiter]] = lambda _: (),
-        now: Callable[[], datetime] = utc_now, clock: ServerClock | None = None,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._urls = Urls(self.base_url)
-        self._auth = auth
-        self._limiters = limiters
-        self.account = account
-        self.options = options
-        self._now = now
-        self.clock = clock if clock is not None else ServerClock()
-
-    @property
-    def sync_clock(self) -> bool:
-        """Whether a rejected timestamp is corrected from Bybit's time."""
-        return self.options.sync_clock
 
     async def _send(
         self, sender: Sender, endpoint: Endpoint, read: Callable[[Any], T],
         params: Mapping[str, str] | None = None, trip: RoundTrip | None = None,
     ) -> T:
         """Send one request; ``read`` turns its ``result`` into the answer, inside the sender."""
-        query = {**dict(endpoint.params), **(params or {})}
-        request = httpx.Request(endpoint.method, self._urls(endpoint.path, query),
-                                headers=_ACCEPT_JSON)
-        call = Call(request, endpoint.label, limiters=self._limiters(endpoint),
-                    auth=self._auth if endpoint.signed else None, trip=trip)
 
         def answer(response: httpx.Response) -> T:
             if (response.status_code == 404 and endpoint is WALLET_BALANCE
@@ -98,7 +65,7 @@ class BybitProtocol(ClockSync):
             return read(read_result(response.status_code, response.headers, response.content,
                                     structure=structure))
 
-        return await sender.send(call, answer)
+        return await sender.send(self.call(endpoint, params, trip=trip), answer)
 
     async def wallet(self, sender: Sender) -> WalletBalance:
         """``GET /v5/account/wallet-balance?accountType=UNIFIED`` as its wire class."""

@@ -14,15 +14,13 @@ reads, and reading a stale mode would apply the wrong mapping.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 import httpx
 
-from adapters.kit.call import Call, Urls
-from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
-from adapters.kit.ratelimit import SlidingWindowLimiter
+from adapters.kit.clock import RoundTrip
+from adapters.kit.protocol import RestProtocol, utc_now
 from adapters.kit.sender import Sender
 from adapters.okx.convert import (
     account_mode,
@@ -37,7 +35,6 @@ from adapters.okx.convert import (
 from adapters.okx.endpoints import BALANCE, CONFIG, INSTRUMENTS, TICKERS, TIME, Endpoint
 from adapters.okx.options import OkxOptions
 from adapters.okx.responses import read_data
-from adapters.okx.signer import OkxAuth
 from adapters.okx.wire import AccountConfig, Balance, Instrument, ServerTime, Ticker
 from framework.errors import UnsupportedCapabilityError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
@@ -47,57 +44,20 @@ __all__ = ["OkxProtocol", "utc_now"]
 
 T = TypeVar("T")
 _HEADERS: Final = {"Accept": "application/json", "Content-Type": "application/json"}
+_DEMO_HEADERS: Final = {**_HEADERS, "x-simulated-trading": "1"}
 
 
-def utc_now() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
-
-
-class OkxProtocol(ClockSync):
+class OkxProtocol(RestProtocol[OkxOptions, Endpoint]):
     """Request building, clock correction and answer reading for one OKX account."""
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        account: str,
-        options: OkxOptions,
-        auth: OkxAuth | None,
-        limiters: Callable[[Endpoint], Sequence[SlidingWindowLimiter]] = lambda _: (),
-        now: Callable[[], datetime] = utc_now,
-        clock: ServerClock | None = None,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._urls = Urls(self.base_url)
-        self._auth = auth
-        self._limiters = limiters
-        self.account = account
-        self.options = options
-        self._now = now
-        self.clock = clock if clock is not None else ServerClock()
-
-    @property
-    def sync_clock(self) -> bool:
-        """Whether a refused timestamp is corrected from the exchange's time."""
-        return self.options.sync_clock
 
     async def _send(
         self, sender: Sender, endpoint: Endpoint, read: Callable[[list[Any]], T],
         trip: RoundTrip | None = None,
     ) -> T:
         """Send one request; ``read`` turns the envelope's ``data`` into the result."""
-        headers = dict(_HEADERS)
-        if self.options.demo_trading and not endpoint.signed:
-            headers["x-simulated-trading"] = "1"  # the signer adds it to signed requests
-        call = Call(
-            httpx.Request(endpoint.method, self._urls(endpoint.path, dict(endpoint.params)),
-                          headers=headers),
-            endpoint.label,
-            limiters=self._limiters(endpoint),
-            auth=self._auth if endpoint.signed else None,
-            trip=trip,
-        )
+        # The signer adds x-simulated-trading to signed requests itself.
+        demo = self.options.demo_trading and not endpoint.signed
+        call = self.call(endpoint, trip=trip, headers=_DEMO_HEADERS if demo else _HEADERS)
 
         def answer(response: httpx.Response) -> T:
             return read(read_data(response.status_code, response.headers, response.content))
