@@ -14,7 +14,15 @@ What each figure means (docs/exchanges/binance.md, "USD-M futures"):
   hold; a loss beyond the asset's ledger leaves it holding nothing, the excess carried by other
   collateral and shown in a negative ``equity``) below zero, or ``marginBalance`` other than
   ``walletBalance + unrealizedProfit``, refuse the answer at the field.
-* **Risk**: one risk pool per answer. Multi-Assets mode is one pool in USD (the totals).
+* **Risk**: one risk pool per answer. Multi-Assets mode is one pool in USD (the totals). A
+  negative ``walletBalance`` there is a loan netted into ``totalWalletBalance``: its USD value
+  is what is owed at the asset's ``askRate`` of ``GET /fapi/v1/assetIndex`` (Binance values a
+  negative asset equity at the ask rate, a positive one at the bid rate), never less than the
+  net deficit Binance reports; ``total_value`` is ``totalWalletBalance`` plus that, so
+  ``equity`` stays Binance's ``totalMarginBalance`` and the model's identity holds exactly.
+  Without positions such an account has no cushion: its health is the margin level (what is
+  held over what is owed), unrated (Binance auto-exchanges at an LTV whose formula it does
+  not publish).
   Single-Asset mode margins each asset on its own, and the totals are USDT's only (checked
   against the USDT row): the pool is the one exposed asset (positions needing maintenance
   margin, or a negative wallet or margin balance: a debt in that pool), reported with its own
@@ -29,6 +37,7 @@ What each figure means (docs/exchanges/binance.md, "USD-M futures"):
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, Final
@@ -37,6 +46,7 @@ from adapters.binance.convert import EXCHANGE
 from adapters.binance_futures.wire import (
     WIRE_CLASSES,
     AccountConfig,
+    AssetIndex,
     FuturesAccount,
     FuturesAsset,
 )
@@ -55,7 +65,8 @@ from framework.models import (
 )
 from framework.valuation import DIVISION_DIGITS
 
-__all__ = ["LIQUIDATION_CUSHION", "futures_risk", "futures_snapshot", "structure"]
+__all__ = ["LIQUIDATION_CUSHION", "ask_rates", "futures_risk", "futures_snapshot",
+           "loan_symbols", "structure"]
 
 LIQUIDATION_CUSHION: Final = Decimal(1)
 """Binance liquidates when maintenance margin reaches the margin balance ("margin ratio 100%")."""
@@ -71,7 +82,7 @@ _EXTRAS: Final = (
     ("total_cross_un_pnl", "total_cross_un_pnl", "cross_un_pnl"),
 )
 """Risk extras: (name, the account's total, a pool row's own figure)."""
-_READER: Final = WireReader(EXCHANGE, WIRE_CLASSES)
+_READER: Final = WireReader(EXCHANGE, WIRE_CLASSES, top_level=(list[AssetIndex],))
 _DIVIDE: Final = Context(prec=DIVISION_DIGITS, rounding=ROUND_HALF_EVEN)
 _ZERO: Final = Decimal(0)
 
@@ -178,14 +189,6 @@ def _single_asset_totals(account: FuturesAccount) -> None:
 def _pool(account: FuturesAccount, multi_assets: bool) -> tuple[str, FuturesAsset | None]:
     """The risk pool's quote and its row (``None``: the account's totals)."""
     if multi_assets:
-        for i, row in enumerate(account.assets):
-            if row.wallet_balance < 0:
-                raise AccountStateError(
-                    f"Multi-Assets mode with an implicit loan of {-row.wallet_balance} "
-                    f"{row.asset[:40]} ($.assets[{i}].walletBalance): Binance values the "
-                    "account's totals in USD, netting the loan against other assets, and "
-                    "reports no USD value of the loan itself, so folio cannot state the debt",
-                    exchange=EXCHANGE)
         return MULTI_ASSETS_QUOTE, None
     _single_asset_totals(account)
     # Exposed: positions need margin, or the asset's pool is under water (a debt in it).
@@ -202,12 +205,63 @@ def _pool(account: FuturesAccount, multi_assets: bool) -> tuple[str, FuturesAsse
     return pools[0].asset, pools[0]
 
 
+def loan_symbols(account: FuturesAccount, config: AccountConfig) -> tuple[str, ...]:
+    """The asset index symbols (``USDTUSD``) of Multi-Assets mode's loans, each once."""
+    if not config.multi_assets_margin:
+        return ()
+    return tuple(dict.fromkeys(f"{row.asset}USD" for row in account.assets
+                               if row.wallet_balance < 0))
+
+
+def ask_rates(payload: Any, symbols: Sequence[str]) -> dict[str, Decimal]:
+    """Each of ``symbols``' ``askRate`` from ``GET /fapi/v1/assetIndex``, or refused.
+
+    One symbol asked is one object, several a list of all; a symbol listed twice, one asked
+    and missing, or an ask rate below its index (a buffer never makes a debt cheaper) or an
+    index not above zero refuses the answer at its field.
+    """
+    one = len(symbols) == 1
+    entries = [structure(payload, AssetIndex)] if one else structure(payload, list[AssetIndex])
+    rates: dict[str, Decimal] = {}
+    for i, entry in enumerate(entries):
+        at = "$" if one else f"$[{i}]"
+        if entry.symbol in rates:
+            raise _invalid(f"{entry.symbol[:40]!r} is listed twice", f"{at}.symbol")
+        if entry.index <= 0 or entry.ask_rate < entry.index:
+            raise _invalid(f"an ask rate of {entry.ask_rate} for an index of {entry.index}: "
+                           "a debt is never valued below a positive index", f"{at}.askRate")
+        rates[entry.symbol] = entry.ask_rate
+    missing = [symbol for symbol in symbols if symbol not in rates]
+    if missing:
+        raise _invalid(f"no index of {', '.join(missing)}, which the account owes",
+                       "$.symbol" if one else "$")
+    return {symbol: rates[symbol] for symbol in symbols}
+
+
+def _loan_value(account: FuturesAccount, rates: Mapping[str, Decimal]) -> Decimal:
+    """Multi-Assets mode's loans in USD at their ask rates, at least the net deficit sent."""
+    owed = _ZERO
+    for row in account.assets:
+        if row.wallet_balance < 0:
+            owed = EXACT.add(owed, EXACT.multiply(-row.wallet_balance, rates[f"{row.asset}USD"]))
+    if account.total_wallet_balance < 0 and not owed:
+        raise _invalid(f"a total wallet balance of {account.total_wallet_balance} USD while no "
+                       "asset's wallet balance is negative", "$.totalWalletBalance")
+    # The index moves between the two reads: what Binance nets is never less than owed.
+    return max(owed, -account.total_wallet_balance)
+
+
 def futures_risk(
-    account: FuturesAccount, config: AccountConfig, *, account_name: str, fetched_at: datetime
+    account: FuturesAccount, config: AccountConfig, *, account_name: str, fetched_at: datetime,
+    rates: Mapping[str, Decimal] | None = None,
 ) -> MarginRisk:
-    """The futures account's risk pool (see the module docstring)."""
+    """The futures account's risk pool (see the module docstring).
+
+    ``rates``: the ask rates of :func:`loan_symbols` (:func:`ask_rates`), when there are any.
+    """
     _checked_rows(account)  # the rows are part of the answer: checked alike
-    quote, row = _pool(account, config.multi_assets_margin)
+    multi = config.multi_assets_margin
+    quote, row = _pool(account, multi)
     if row is None:
         wallet, pnl = account.total_wallet_balance, account.total_unrealized_profit
         equity, margin = account.total_margin_balance, account.total_maint_margin
@@ -219,11 +273,18 @@ def futures_risk(
         margin, available, withdraw = row.maint_margin, None, row.max_withdraw_amount
         at = f"$.assets[{account.assets.index(row)}]"
     margin = _at_least_zero(margin, f"{at}.{'totalMaintMargin' if row is None else 'maintMargin'}")
-    total, owed = max(wallet, _ZERO), max(-wallet, _ZERO)
-    ratio = _DIVIDE.divide(equity, margin) if margin > 0 and equity > 0 else None
+    owed = _loan_value(account, rates or {}) if multi else max(-wallet, _ZERO)
+    total = EXACT.add(wallet, owed) if multi else max(wallet, _ZERO)
+    metric, ratio = HealthMetric.CUSHION, None
+    threshold: Decimal | None = LIQUIDATION_CUSHION
+    if margin > 0 and equity > 0:
+        ratio = _DIVIDE.divide(equity, margin)
+    elif multi and owed > 0 and not margin:  # a loan without positions: no cushion to show
+        metric, threshold = HealthMetric.MARGIN_LEVEL, None
+        ratio = _DIVIDE.divide(total, owed)
     try:
         health = MarginHealth.assess(
-            metric=HealthMetric.CUSHION, ratio=ratio, liquidation_threshold=LIQUIDATION_CUSHION,
+            metric=metric, ratio=ratio, liquidation_threshold=threshold,
             equity=equity, debt=owed, maintenance_margin=margin)
     except ValueError as exc:
         raise _invalid(f"{exc}; refusing an answer that contradicts itself", at) from None
@@ -237,6 +298,8 @@ def futures_risk(
     extras = {name: figure for name, total, own in _EXTRAS if (
         figure := getattr(account, total) if row is None else getattr(row, own)) is not None}
     extras["max_withdraw_amount"] = withdraw
+    for symbol in loan_symbols(account, config):
+        extras[f"ask_rate_{symbol}"] = (rates or {})[symbol]  # what valued the loan
     return MarginRisk(
         exchange=EXCHANGE, account=account_name, quote_asset=quote, total_value=total,
         available_value=available, borrowed_value=owed, interest_value=None, equity=equity,

@@ -15,6 +15,8 @@ import attrs
 
 __all__ = [
     "ACCOUNT_CONFIG",
+    "ASSET_INDEX",
+    "ASSET_INDEX_ONE",
     "DEFAULT_FUTURES_URL",
     "ENDPOINTS",
     "FAPI_WEIGHT_LIMIT",
@@ -55,5 +57,10 @@ ACCOUNT_CONFIG: Final = FuturesEndpoint("futures/accountConfig", "/fapi/v1/accou
 """``multiAssetsMargin``: the account mode, which decides what the account's totals mean
 (``GET /fapi/v1/multiAssetsMargin`` says the same for weight 30)."""
 FUTURES_TIME: Final = FuturesEndpoint("futures/time", "/fapi/v1/time", False, 1)
+ASSET_INDEX: Final = FuturesEndpoint("futures/assetIndex", "/fapi/v1/assetIndex", False, 10)
+"""Multi-Assets mode's USD index of every margin asset; read only to value a loan (a negative
+wallet balance) in USD."""
+ASSET_INDEX_ONE: Final = attrs.evolve(ASSET_INDEX, weight=1)
+"""The same for one ``symbol`` (one asset owed): weight 1."""
 
-ENDPOINTS: Final = (FUTURES_ACCOUNT, ACCOUNT_CONFIG, FUTURES_TIME)
+ENDPOINTS: Final = (FUTURES_ACCOUNT, ACCOUNT_CONFIG, FUTURES_TIME, ASSET_INDEX)

@@ -5,24 +5,35 @@ Built like :mod:`adapters.binance.protocol` (docs/plugins.md, "The adapter kit")
 wallet or of its risk is two requests: ``GET /fapi/v1/accountConfig`` first, because the
 account mode decides what ``GET /fapi/v3/account`` means (per-asset or account-level
 ``availableBalance``; totals in USDT or in USD), then the account itself; 10 weight of the
-futures budget. The protocol also keeps the signing clock of the futures host (corrected from
-``GET /fapi/v1/time`` on ``-1021``) and the weight Binance reports this IP used of the futures
-budget (``X-MBX-USED-WEIGHT-1M`` of the latest futures answer).
+futures budget. A risk read of a Multi-Assets account that owes (a negative wallet balance)
+adds one public ``GET /fapi/v1/assetIndex``, to value the loan in USD: weight 1 for one asset
+owed, 10 for several (every index at once). The protocol also keeps the signing clock of the
+futures host (corrected from ``GET /fapi/v1/time`` on ``-1021``) and the weight Binance reports
+this IP used of the futures budget (``X-MBX-USED-WEIGHT-1M`` of the latest futures answer).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Final, TypeVar
 
 import httpx
 
 from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import ServerTime
-from adapters.binance_futures.convert import futures_risk, futures_snapshot, structure
+from adapters.binance_futures.convert import (
+    ask_rates,
+    futures_risk,
+    futures_snapshot,
+    loan_symbols,
+    structure,
+)
 from adapters.binance_futures.endpoints import (
     ACCOUNT_CONFIG,
+    ASSET_INDEX,
+    ASSET_INDEX_ONE,
     FUTURES_ACCOUNT,
     FUTURES_TIME,
     USED_WEIGHT_HEADER,
@@ -34,6 +45,7 @@ from adapters.kit.call import Call, Urls
 from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
 from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.kit.sender import Sender
+from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk
 
 __all__ = ["FuturesProtocol"]
@@ -64,7 +76,7 @@ class FuturesProtocol(ClockSync):
 
     async def _send(
         self, sender: Sender, endpoint: FuturesEndpoint, read: Callable[[Any], T],
-        trip: RoundTrip | None = None,
+        trip: RoundTrip | None = None, params: dict[str, str] | None = None,
     ) -> T:
         def payload(response: httpx.Response) -> T:
             text = response.headers.get(USED_WEIGHT_HEADER, "")
@@ -73,7 +85,7 @@ class FuturesProtocol(ClockSync):
             return read(read_futures_payload(response.status_code, response.headers,
                                              response.content, structure=structure))
 
-        request = httpx.Request("GET", self._urls(endpoint.path), headers=_ACCEPT_JSON)
+        request = httpx.Request("GET", self._urls(endpoint.path, params), headers=_ACCEPT_JSON)
         call = Call(request, endpoint.label, cost=endpoint.weight, limiters=self._limiters,
                     auth=self._auth if endpoint.signed else None, trip=trip)
         return await sender.send(call, payload)
@@ -98,11 +110,24 @@ class FuturesProtocol(ClockSync):
             fetched_at=self._now(), omit_zero=self._omit_zero))
 
     async def risk(self, sender: Sender) -> MarginRisk:
-        """The futures account's risk pool, read under the account's mode."""
+        """The futures account's risk pool, read under the account's mode (and its loans')."""
         config = await self.config(sender)
-        return await self._send(sender, FUTURES_ACCOUNT, lambda payload: futures_risk(
-            structure(payload, FuturesAccount), config, account_name=self.account,
-            fetched_at=self._now()))
+        account = await self.futures_account(sender)
+        symbols = loan_symbols(account, config)
+        rates = await self.ask_rates(sender, symbols) if symbols else None
+        try:
+            return futures_risk(account, config, account_name=self.account,
+                                fetched_at=self._now(), rates=rates)
+        except FolioError as exc:  # a reading of the account's figures
+            raise exc.located(endpoint=FUTURES_ACCOUNT.label) from None
+
+    async def ask_rates(self, sender: Sender, symbols: tuple[str, ...]) -> dict[str, Decimal]:
+        """``symbols``' ask rates from ``GET /fapi/v1/assetIndex``: one symbol, or all."""
+        one = len(symbols) == 1
+        return await self._send(
+            sender, ASSET_INDEX_ONE if one else ASSET_INDEX,
+            lambda payload: ask_rates(payload, symbols),
+            params={"symbol": symbols[0]} if one else None)
 
     async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """The futures host's time (``GET /fapi/v1/time``) and the round trip that read it."""

@@ -15,7 +15,8 @@ import attrs
 
 from adapters.binance.wire import ErrorBody, ServerTime
 
-__all__ = ["WIRE_CLASSES", "AccountConfig", "FuturesAccount", "FuturesAsset", "FuturesPosition"]
+__all__ = ["WIRE_CLASSES", "AccountConfig", "AssetIndex", "FuturesAccount", "FuturesAsset",
+           "FuturesPosition"]
 
 
 @attrs.frozen(slots=True)
@@ -91,6 +92,31 @@ class AccountConfig:
     trade_group_id: int | None = None
 
 
+@attrs.frozen(slots=True)
+class AssetIndex:
+    """One entry of ``GET /fapi/v1/assetIndex``: an asset's USD index in Multi-Assets mode.
+
+    ``bidRate`` is ``index * (1 - bidBuffer)``, ``askRate`` ``index * (1 + askBuffer)``;
+    Binance values an asset's positive equity at the bid rate and a negative one at the ask
+    rate (docs/exchanges/binance.md, "A loan in Multi-Assets mode"). The auto-exchange rates
+    are what an automatic conversion pays, not a valuation: read, not used.
+    """
+
+    symbol: str
+    """``<ASSET>USD``, e.g. ``USDTUSD``."""
+    index: Decimal
+    ask_rate: Decimal
+    bid_rate: Decimal | None = None
+    time: int | None = None
+    bid_buffer: Decimal | None = None
+    ask_buffer: Decimal | None = None
+    auto_exchange_bid_buffer: Decimal | None = None
+    auto_exchange_ask_buffer: Decimal | None = None
+    auto_exchange_bid_rate: Decimal | None = None
+    auto_exchange_ask_rate: Decimal | None = None
+
+
 WIRE_CLASSES: Final[tuple[type, ...]] = (
-    FuturesAsset, FuturesPosition, FuturesAccount, AccountConfig, ServerTime, ErrorBody,
+    FuturesAsset, FuturesPosition, FuturesAccount, AccountConfig, AssetIndex, ServerTime,
+    ErrorBody,
 )

@@ -3,7 +3,8 @@
 The kit runs once more for Binance with ``risk_wallet=futures``: the demo account (one open
 BTCUSDT position) and one futures account per health state, on one simulator. A futures
 account is exposed by its positions' maintenance margin, without any debt: ``ok`` and
-``at_risk`` are read from the cushion, ``insolvent`` from losses beyond the wallet.
+``at_risk`` are read from the cushion, ``insolvent`` from losses beyond the wallet; a
+Multi-Assets loan without positions is ``unrated`` (valued with the simulator's asset index).
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ import pytest
 from adapters.binance.simulator import Fault, RunningBinanceSimulator
 from adapters.binance.simulator.accounts import SimAccount
 from adapters.binance.simulator.demo import demo_account
-from adapters.binance.simulator.futures import FuturesPosition, FuturesRow, SimFutures
+from adapters.binance.simulator.futures import (
+    DEFAULT_INDEX,
+    FuturesPosition,
+    FuturesRow,
+    SimFutures,
+)
 from adapters.binance.simulator.pytest_plugin import BinanceSimulatorFactory
 from adapters.binance.simulator.simulator import BinanceSimulator
 from framework.config import AccountConfig, StaticCredentials
@@ -44,6 +50,11 @@ RISK_STATES = {
     HealthState.OK: _futures("1000.00000000", "-40.00000000", "2.56000000"),  # 375
     HealthState.AT_RISK: _futures("100.00000000", "-97.44000000", "2.56000000"),  # 1
     HealthState.INSOLVENT: _futures("100.00000000", "-150.00000000", "2.56000000"),  # -50
+    # Multi-Assets mode, USD: a loan of 100 USDT against 1000 USDC and no position has no
+    # cushion; its margin level is shown unrated (docs/exchanges/binance.md).
+    HealthState.UNRATED: SimFutures(
+        multi_assets=True, asset_index=DEFAULT_INDEX,
+        rows=[FuturesRow("USDT", "-100.00000000"), FuturesRow("USDC", "1000.00000000")]),
 }
 
 

@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from adapters.binance_futures.convert import futures_risk, futures_snapshot, structure
+from adapters.binance_futures.convert import (
+    ask_rates,
+    futures_risk,
+    futures_snapshot,
+    loan_symbols,
+    structure,
+)
 from adapters.binance_futures.wire import AccountConfig, FuturesAccount
 from framework.errors import AccountStateError, InvalidResponseError
 from framework.models import NOT_APPLICABLE, HealthMetric, HealthState, WalletKind
@@ -122,8 +128,6 @@ def test_a_negative_wallet_balance_is_a_debt_of_the_asset() -> None:
     assert (usdt.total, usdt.borrowed, usdt.net, usdt.locked) == (
         Decimal(0), Decimal(50), Decimal(-50), Decimal(0))
     assert (btc.total, btc.available) == (Decimal("0.1"), Decimal("0.1"))  # maxWithdrawAmount
-    with pytest.raises(AccountStateError, match=r"implicit loan of 50 USDT \(\$\.assets\[0\]"):
-        futures_risk(account, MULTI, account_name="a", fetched_at=AT)
 
 
 def test_multi_assets_rows_use_the_assets_own_withdrawable_amount() -> None:
@@ -271,3 +275,111 @@ def test_an_amount_sent_as_a_number_is_refused_at_its_path() -> None:
     with pytest.raises(InvalidResponseError) as caught:
         structure(document, FuturesAccount)
     assert caught.value.field == "$.totalInitialMargin"
+
+
+# -- a loan in Multi-Assets mode (docs/exchanges/binance.md, "A loan in Multi-Assets mode") --
+# Binance's example rates ("How to Calculate Margin Ratio in the Multi-Assets Mode?"): USDTUSD
+# index 0.99, bid buffer 0.01, ask buffer 0.005: bidRate 0.9801, askRate 0.99495. BTC is held
+# at a bidRate of 60800 (index 64000, a 5% haircut), so Binance's USD totals net the loan.
+USDT_ASK = {"USDTUSD": Decimal("0.99495")}
+
+
+def _loan(pnl: str = "0", maint: str = "0", *, usdt: str = "-500", btc: str = "0.01",
+          **totals: str) -> FuturesAccount:
+    wallet = Decimal(btc) * 60800 + Decimal(usdt) * Decimal("0.99495")
+    figures = {"totalWalletBalance": str(wallet), "totalUnrealizedProfit": pnl,
+               "totalMarginBalance": str(wallet + Decimal(pnl)), "totalMaintMargin": maint}
+    return _account([_row("USDT", usdt, pnl, maint, available="0", withdraw="0"),
+                     _row("BTC", btc, available="0", withdraw=btc)], totals_of=None,
+                    **{**figures, **totals})
+
+
+def test_a_loan_is_valued_at_its_ask_rate_and_the_identity_holds_exactly() -> None:
+    account = _loan("-100", "12")  # totalWalletBalance 110.525: 608 held less 497.475 owed
+    assert loan_symbols(account, MULTI) == ("USDTUSD",)
+    assert loan_symbols(account, SINGLE) == ()
+    risk = futures_risk(account, MULTI, account_name="a", fetched_at=AT, rates=USDT_ASK)
+    assert (risk.quote_asset, risk.total_value, risk.borrowed_value, risk.interest_value) == (
+        "USD", Decimal(608), Decimal("497.475"), None)
+    assert risk.equity == Decimal("10.525") == (
+        risk.total_value + Decimal(-100) - risk.borrowed_value)
+    assert risk.extras["ask_rate_USDTUSD"] == Decimal("0.99495")
+    assert risk.leverage == Decimal("57.76722090261282660332541567695962")  # 608 / 10.525
+    assert (risk.health.metric, risk.health.state) == (HealthMetric.CUSHION, HealthState.AT_RISK)
+    assert risk.health.value == Decimal("0.8770833333333333333333333333333333")  # 10.525 / 12
+
+
+@pytest.mark.parametrize(("pnl", "state"), [
+    ("0", HealthState.OK), ("-98.525", HealthState.AT_RISK), ("-110.525", HealthState.INSOLVENT),
+    ("-200", HealthState.INSOLVENT),
+])
+def test_a_loan_with_positions_is_judged_by_the_cushion(pnl: str, state: HealthState) -> None:
+    risk = futures_risk(_loan(pnl, "12"), MULTI, account_name="a", fetched_at=AT,
+                        rates=USDT_ASK)
+    assert (risk.health.state, risk.debt) == (state, Decimal("497.475"))
+    assert (risk.health.value is NOT_APPLICABLE) is (state is HealthState.INSOLVENT)
+    assert (risk.leverage is NOT_APPLICABLE) is (state is HealthState.INSOLVENT)
+
+
+def test_a_loan_without_positions_shows_its_margin_level_unrated() -> None:
+    # No maintenance margin, so no cushion; Binance auto-exchanges at an LTV it gives no
+    # formula for, so the margin level (held / owed) is shown without a threshold.
+    risk = futures_risk(_loan(), MULTI, account_name="a", fetched_at=AT, rates=USDT_ASK)
+    assert (risk.health.metric, risk.health.state, risk.health.liquidation_threshold) == (
+        HealthMetric.MARGIN_LEVEL, HealthState.UNRATED, None)
+    assert risk.health.value == Decimal("1.222171968440625157043067490828685")  # 608 / 497.475
+    owing = futures_risk(_loan(btc="0.008"), MULTI, account_name="a", fetched_at=AT,
+                         rates=USDT_ASK)  # 486.4 held, 497.475 owed
+    assert (owing.health.state, owing.equity) == (HealthState.INSOLVENT, Decimal("-11.075"))
+
+
+def test_the_net_deficit_binance_reports_is_the_least_owed() -> None:
+    # The index moved between the reads: 100 USDT at 0.99495 is 99.495, Binance nets 99.5.
+    account = _loan(usdt="-100", btc="0", totalWalletBalance="-99.5",
+                    totalMarginBalance="-99.5")
+    risk = futures_risk(account, MULTI, account_name="a", fetched_at=AT, rates=USDT_ASK)
+    assert (risk.total_value, risk.borrowed_value, risk.equity, risk.health.state) == (
+        Decimal(0), Decimal("99.5"), Decimal("-99.5"), HealthState.INSOLVENT)
+
+
+def test_a_deficit_without_any_negative_wallet_balance_is_refused() -> None:
+    account = _account([_row("USDT", "10")], totals_of=None, totalWalletBalance="-1",
+                       totalMarginBalance="-1")
+    with pytest.raises(InvalidResponseError) as caught:
+        futures_risk(account, MULTI, account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.totalWalletBalance"
+
+
+def _index(symbol: str, index: str, ask: str) -> dict[str, Any]:
+    return {"symbol": symbol, "time": 1635740268004, "index": index, "bidBuffer": "0.1",
+            "askBuffer": "0.1", "bidRate": index, "askRate": ask}
+
+
+def test_the_documented_asset_index_reads() -> None:
+    # The Multi-Assets Mode Asset Index page's example, one symbol and the list.
+    documented = {"symbol": "ADAUSD", "time": 1635740268004, "index": "1.92957370",
+                  "bidBuffer": "0.10000000", "askBuffer": "0.10000000",
+                  "bidRate": "1.73661633", "askRate": "2.12253107",
+                  "autoExchangeBidBuffer": "0.05000000", "autoExchangeAskBuffer": "0.05000000",
+                  "autoExchangeBidRate": "1.83309501", "autoExchangeAskRate": "2.02605238"}
+    assert ask_rates(documented, ["ADAUSD"]) == {"ADAUSD": Decimal("2.12253107")}
+    listed = [_index("USDTUSD", "0.99", "0.99495"), documented]
+    assert ask_rates(listed, ["ADAUSD", "USDTUSD"]) == {
+        "ADAUSD": Decimal("2.12253107"), "USDTUSD": Decimal("0.99495")}
+
+
+@pytest.mark.parametrize(("payload", "symbols", "field"), [
+    (_index("USDCUSD", "1", "1"), ["USDTUSD"], "$.symbol"),  # not the one asked for
+    ([_index("USDTUSD", "1", "1")], ["USDTUSD", "USDCUSD"], "$"),  # one owed is missing
+    ([_index("USDTUSD", "1", "1"), _index("USDTUSD", "1", "1")], ["USDTUSD", "X"], "$[1].symbol"),
+    (_index("USDTUSD", "0.99", "0.98"), ["USDTUSD"], "$.askRate"),  # a debt made cheaper
+    (_index("USDTUSD", "0", "0"), ["USDTUSD"], "$.askRate"),
+    ({**_index("USDTUSD", "1", "1"), "askRate": 1}, ["USDTUSD"], "$.askRate"),  # a number
+    ({"symbol": "USDTUSD", "index": "1"}, ["USDTUSD"], "$.askRate"),  # the rate is missing
+])
+def test_a_wrong_asset_index_is_refused_at_its_field(
+    payload: Any, symbols: list[str], field: str,
+) -> None:
+    with pytest.raises(InvalidResponseError) as caught:
+        ask_rates(payload, symbols)
+    assert caught.value.field == field

@@ -141,7 +141,8 @@ def test_faults_are_scoped_by_route_key_and_count(seed_server: RunningBinanceSim
 def test_fault_routes_are_binances(seed_server: RunningBinanceSimulator) -> None:
     with pytest.raises(FaultError, match=r"one of \['account', 'capital/config/getall', "
                        r"'exchange-info', 'futures/account', 'futures/accountConfig', "
-                       r"'futures/exchangeInfo', 'futures/ticker/24hr', 'futures/ticker/price', "
+                       r"'futures/assetIndex', 'futures/exchangeInfo', 'futures/ticker/24hr', "
+                       r"'futures/ticker/price', "
                        r"'futures/time', 'margin/account', 'margin/allPairs', "
                        r"'ticker/price', 'time'\]"):
         Fault.rate_limited(route="cash/balance")

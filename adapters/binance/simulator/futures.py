@@ -14,9 +14,19 @@ Binance derives is derived here, with 8 decimals (docs/exchanges/binance.md, "US
   relation of a captured live answer), ``maxWithdrawAmount`` = that without unrealised profit,
   between 0 and the wallet balance (a simulator's choice: Binance publishes no formula);
 * Single-Asset mode: the totals are the USDT row's ("only for USDT asset");
-* Multi-Assets mode: the totals are USD sums at ``usd_prices``, ``totalMarginBalance`` is
-  ``totalWalletBalance + totalUnrealizedProfit``, and every row's ``availableBalance`` is the
-  account's USD figure, as the documentation's sample shows.
+* Multi-Assets mode: the totals are USD values at the account's ``asset_index``, as Binance's
+  "How to Calculate Margin Ratio in the Multi-Assets Mode?" computes the account's equity: a
+  positive amount at the asset's ``bidRate``, a negative one (a loan) at its ``askRate``
+  (``min(amount * bidRate, amount * askRate)``), margins required at the ``askRate``.
+  ``totalWalletBalance`` values each wallet balance so, ``totalMarginBalance`` each margin
+  balance, and ``totalUnrealizedProfit`` is their difference (a simulator's choice: Binance
+  publishes no formula for it); ``availableBalance`` is the margin balance less the initial
+  margin, on every row as the documentation's sample shows.
+
+``GET /fapi/v1/assetIndex`` is public: it serves one table for the whole server
+(:func:`served_index`), every Multi-Assets account's entries and :data:`DEFAULT_INDEX` for the
+futures' quote assets no account prices; two accounts pricing one asset differently is a
+``ValueError`` when the simulator serves, as the totals would disagree with the index.
 
 The seed (:func:`seed_futures`) serves the documentation's ``GET /fapi/v3/account`` example (the
 official connector's strict-JSON copy, a Multi-Assets account) byte for byte, with the
@@ -26,14 +36,15 @@ documented ``GET /fapi/v1/accountConfig`` example whose ``multiAssetsMargin`` sa
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from importlib import resources
 from typing import Any, Final
 
-__all__ = ["FuturesPosition", "FuturesRow", "SimFutures", "encode_account", "encode_config",
-           "seed_futures"]
+__all__ = ["DEFAULT_INDEX", "AssetIndex", "FuturesPosition", "FuturesRow", "SimFutures",
+           "encode_account", "encode_asset_index", "encode_config", "seed_futures",
+           "served_index"]
 
 _EIGHT: Final = Decimal("0.00000001")
 _ZERO: Final = Decimal(0)
@@ -109,6 +120,67 @@ class FuturesPosition:
     position_side: str = "BOTH"
 
 
+@dataclass(frozen=True, slots=True)
+class AssetIndex:
+    """One asset's USD index in Multi-Assets mode, and the buffers its rates are made with."""
+
+    asset: str
+    index: str
+    bid_buffer: str = "0.00000000"
+    ask_buffer: str = "0.00000000"
+    auto_exchange_bid_buffer: str = "0.00000000"
+    auto_exchange_ask_buffer: str = "0.00000000"
+
+    def __post_init__(self) -> None:
+        if _checked(self.index, f"{self.asset} index") <= 0:
+            msg = f"{self.asset}'s index must be above 0, got {self.index}"
+            raise ValueError(msg)
+        for name in ("bid_buffer", "ask_buffer", "auto_exchange_bid_buffer",
+                     "auto_exchange_ask_buffer"):
+            if not 0 <= _checked(getattr(self, name), f"{self.asset} {name}") < 1:
+                msg = f"{self.asset}'s {name} must be from 0 to below 1"
+                raise ValueError(msg)
+
+    def rate(self, name: str, sign: int) -> Decimal:
+        """``index * (1 - buffer)`` (``sign`` -1, a bid) or ``* (1 + buffer)``, to 8 decimals."""
+        return Decimal(_eight(Decimal(self.index) * (1 + sign * Decimal(getattr(self, name)))))
+
+    @property
+    def bid(self) -> Decimal:
+        """What a positive amount of the asset is worth in USD, per unit."""
+        return self.rate("bid_buffer", -1)
+
+    @property
+    def ask(self) -> Decimal:
+        """What an amount owed (or a margin required) costs in USD, per unit."""
+        return self.rate("ask_buffer", 1)
+
+    def usd(self, amount: Decimal) -> Decimal:
+        """``min(amount * bidRate, amount * askRate)``: Binance's valuation of an equity."""
+        return min(amount * self.bid, amount * self.ask)
+
+    def document(self, now_ms: int) -> dict[str, Any]:
+        """The entry as ``GET /fapi/v1/assetIndex`` answers it."""
+        return {
+            "symbol": f"{self.asset}USD", "time": now_ms, "index": _eight(Decimal(self.index)),
+            "bidBuffer": _eight(Decimal(self.bid_buffer)),
+            "askBuffer": _eight(Decimal(self.ask_buffer)),
+            "bidRate": _eight(self.bid), "askRate": _eight(self.ask),
+            "autoExchangeBidBuffer": _eight(Decimal(self.auto_exchange_bid_buffer)),
+            "autoExchangeAskBuffer": _eight(Decimal(self.auto_exchange_ask_buffer)),
+            "autoExchangeBidRate": _eight(self.rate("auto_exchange_bid_buffer", -1)),
+            "autoExchangeAskRate": _eight(self.rate("auto_exchange_ask_buffer", 1)),
+        }
+
+
+DEFAULT_INDEX: Final = (
+    AssetIndex("USDT", "1.00000000", "0.00010000", "0.00010000", "0.00010000", "0.00010000"),
+    AssetIndex("USDC", "1.00000000", "0.00010000", "0.00010000", "0.00010000", "0.00010000"),
+)
+"""The simulator's index of its futures' quote assets (a 99.99% collateral value, as Binance's
+Multi-Assets page lists for USDT and USDC) where no account prices them."""
+
+
 @dataclass(frozen=True)
 class SimFutures:
     """A USD-M futures account: its mode, its rows and positions, or verbatim answers."""
@@ -116,8 +188,8 @@ class SimFutures:
     rows: Sequence[FuturesRow] = ()
     positions: Sequence[FuturesPosition] = ()
     multi_assets: bool = False
-    usd_prices: Mapping[str, str] = field(default_factory=dict)
-    """Multi-Assets mode: the USD value of one unit of each asset (Binance's index)."""
+    asset_index: Sequence[AssetIndex] = ()
+    """Multi-Assets mode: each row's asset index, which the USD totals are valued at."""
     dual_side: bool = False
     verbatim: Mapping[str, bytes] = field(default_factory=dict)
     """Exact bodies per route name (``futures/account``, ``futures/accountConfig``)."""
@@ -129,13 +201,15 @@ class SimFutures:
         if len(set(assets)) != len(assets):
             msg = f"an asset is listed twice in the futures rows: {assets}"
             raise ValueError(msg)
-        if self.multi_assets:
-            missing = [a for a in assets if a not in self.usd_prices]
-            if missing:
-                msg = f"Multi-Assets totals need a USD price for {', '.join(missing)}"
-                raise ValueError(msg)
-            for asset, price in self.usd_prices.items():
-                _checked(price, f"USD price of {asset}")
+        object.__setattr__(self, "asset_index", tuple(self.asset_index))
+        indexed = [entry.asset for entry in self.asset_index]
+        if len(set(indexed)) != len(indexed):
+            msg = f"an asset is indexed twice: {indexed}"
+            raise ValueError(msg)
+        missing = [a for a in assets if a not in indexed]
+        if self.multi_assets and missing:
+            msg = f"Multi-Assets totals need an asset index for {', '.join(missing)}"
+            raise ValueError(msg)
 
 
 def _row_document(row: FuturesRow, available: Decimal) -> dict[str, Any]:
@@ -153,30 +227,38 @@ def _row_document(row: FuturesRow, available: Decimal) -> dict[str, Any]:
 
 
 def _totals(futures: SimFutures) -> dict[str, Decimal]:
-    """The account's totals: the USDT row's (Single-Asset), USD sums (Multi-Assets)."""
+    """The account's totals: the USDT row's (Single-Asset), USD values (Multi-Assets)."""
     if futures.multi_assets:
-        prices = {asset: Decimal(price) for asset, price in futures.usd_prices.items()}
-        rows = [(row, prices[row.asset]) for row in futures.rows]
+        index = {entry.asset: entry for entry in futures.asset_index}
+        rows = [(row, index[row.asset]) for row in futures.rows]
+
+        def usd(value: Any, *, owed: bool = False) -> Decimal:
+            return Decimal(_eight(sum(
+                ((value(r) * i.ask) if owed else i.usd(value(r)) for r, i in rows), _ZERO)))
     else:
-        rows = [(row, Decimal(1)) for row in futures.rows if row.asset == "USDT"]
+        usdt = [row for row in futures.rows if row.asset == "USDT"]
 
-    def total(value: Any) -> Decimal:
-        return Decimal(_eight(sum((value(row) * price for row, price in rows), _ZERO)))
+        def usd(value: Any, *, owed: bool = False) -> Decimal:
+            del owed  # Single-Asset totals are USDT amounts
+            return Decimal(_eight(sum((value(row) for row in usdt), _ZERO)))
 
-    wallet = total(lambda r: r.number("wallet_balance"))
-    pnl = total(lambda r: r.number("unrealized_profit"))
+    wallet = usd(lambda r: r.number("wallet_balance"))
+    margin = usd(lambda r: r.number("wallet_balance") + r.number("unrealized_profit"))
+    initial = usd(lambda r: r.initial_margin, owed=True)
     return {
-        "totalInitialMargin": total(lambda r: r.initial_margin),
-        "totalMaintMargin": total(lambda r: r.number("maint_margin")),
+        "totalInitialMargin": initial,
+        "totalMaintMargin": usd(lambda r: r.number("maint_margin"), owed=True),
         "totalWalletBalance": wallet,
-        "totalUnrealizedProfit": pnl,
-        "totalMarginBalance": wallet + pnl,
-        "totalPositionInitialMargin": total(lambda r: r.number("position_initial_margin")),
-        "totalOpenOrderInitialMargin": total(lambda r: r.number("open_order_initial_margin")),
+        "totalUnrealizedProfit": margin - wallet,
+        "totalMarginBalance": margin,
+        "totalPositionInitialMargin": usd(lambda r: r.number("position_initial_margin"),
+                                          owed=True),
+        "totalOpenOrderInitialMargin": usd(lambda r: r.number("open_order_initial_margin"),
+                                           owed=True),
         "totalCrossWalletBalance": wallet,
-        "totalCrossUnPnl": pnl,
-        "availableBalance": total(lambda r: r.available),
-        "maxWithdrawAmount": total(lambda r: r.max_withdraw),
+        "totalCrossUnPnl": margin - wallet,
+        "availableBalance": margin - initial,
+        "maxWithdrawAmount": usd(lambda r: r.max_withdraw),
     }
 
 
@@ -201,6 +283,35 @@ def encode_account(futures: SimFutures) -> bytes:
     return json.dumps(document, separators=(",", ":")).encode("utf-8")
 
 
+def served_index(accounts: Iterable[SimFutures | None]) -> dict[str, AssetIndex]:
+    """The server's asset index by symbol: the accounts' entries, else :data:`DEFAULT_INDEX`."""
+    table: dict[str, AssetIndex] = {}
+    for futures in accounts:
+        for entry in futures.asset_index if futures is not None else ():
+            known = table.setdefault(f"{entry.asset}USD", entry)
+            if known != entry:
+                msg = f"two accounts index {entry.asset} differently: {known} and {entry}"
+                raise ValueError(msg)
+    for entry in DEFAULT_INDEX:
+        table.setdefault(f"{entry.asset}USD", entry)
+    return table
+
+
+def encode_asset_index(
+    table: Mapping[str, AssetIndex], symbol: str | None, now_ms: int
+) -> bytes | None:
+    """``GET /fapi/v1/assetIndex``: one object for ``symbol``, else every entry in a list.
+
+    ``None``: no such symbol (the caller answers -1121).
+    """
+    if symbol is None:
+        return json.dumps([table[name].document(now_ms) for name in sorted(table)],
+                          separators=(",", ":")).encode("utf-8")
+    entry = table.get(symbol)
+    return None if entry is None else json.dumps(
+        entry.document(now_ms), separators=(",", ":")).encode("utf-8")
+
+
 def encode_config(futures: SimFutures) -> bytes:
     """``GET /fapi/v1/accountConfig``: the account mode and flags."""
     verbatim = futures.verbatim.get("futures/accountConfig")
@@ -223,7 +334,7 @@ def seed_futures() -> SimFutures:
     """The documentation's examples, served byte for byte (see the module docstring)."""
     data = resources.files(__package__) / "data"
     return SimFutures(
-        multi_assets=True, usd_prices={"USDT": "1"}, dual_side=True,
+        multi_assets=True, asset_index=[AssetIndex("USDT", "1")], dual_side=True,
         rows=[FuturesRow("USDT", "23.72469206")],
         verbatim={route: (data / name).read_bytes() for route, name in SEED_FILES.items()},
     )

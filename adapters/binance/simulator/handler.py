@@ -53,6 +53,7 @@ from adapters.binance.simulator.routes import (
     COINS,
     EXCHANGE_INFO,
     FUTURES_24HR,
+    FUTURES_ASSET_INDEX,
     FUTURES_CONFIG,
     FUTURES_EXCHANGE_INFO,
     FUTURES_PRICES,
@@ -118,6 +119,7 @@ class BinanceExchange:
     ) -> None:
         self.accounts = accounts
         self.markets = {market.symbol: market for market in markets}
+        self.asset_index = futures.served_index(a.futures for a in accounts.values())
         self.options = options
         self.runtime = runtime
         self.weights = WeightMeter(
@@ -194,10 +196,11 @@ class BinanceExchange:
         if route is FUTURES_EXCHANGE_INFO:
             return _json(200, encode_futures_exchange_info(
                 markets, now_ms, self.options.fapi_weight_limit))
-        if route.name in (FUTURES_PRICES.name, FUTURES_24HR.name):
+        if route.name in (FUTURES_PRICES.name, FUTURES_24HR.name, FUTURES_ASSET_INDEX.name):
             symbol = dict(parse_qsl(request.query, keep_blank_values=True)).get("symbol")
-            body = encode_futures_tickers(markets, symbol, now_ms,
-                                          day=route.name == FUTURES_24HR.name)
+            body = futures.encode_asset_index(self.asset_index, symbol, now_ms) if (
+                route.name == FUTURES_ASSET_INDEX.name) else encode_futures_tickers(
+                markets, symbol, now_ms, day=route.name == FUTURES_24HR.name)
             return _json(400, encode_error(-1121, "Invalid symbol.")) if body is None else (
                 _json(200, body))
         if route is MARGIN_PAIRS:  # MARKET_DATA: the key, not signed

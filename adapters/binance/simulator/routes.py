@@ -20,6 +20,7 @@ __all__ = [
     "EXCHANGE_INFO",
     "FUTURES_24HR",
     "FUTURES_ACCOUNT",
+    "FUTURES_ASSET_INDEX",
     "FUTURES_CONFIG",
     "FUTURES_EXCHANGE_INFO",
     "FUTURES_PRICES",
@@ -100,6 +101,9 @@ FUTURES_PRICES_V1: Final = Route("futures/ticker/price", "/fapi/v1/ticker/price"
 FUTURES_24HR: Final = Route("futures/ticker/24hr", "/fapi/v1/ticker/24hr", 40, Pool.FAPI,
                             signed=False)
 """Every symbol: weight 40; one ``symbol=``: 1."""
+FUTURES_ASSET_INDEX: Final = Route("futures/assetIndex", "/fapi/v1/assetIndex", 10, Pool.FAPI,
+                                   signed=False)
+"""Multi-Assets mode's USD index (:mod:`.futures`), public: every symbol 10; one ``symbol=``: 1."""
 COINS: Final = Route("capital/config/getall", "/sapi/v1/capital/config/getall", 10, Pool.SAPI,
                      signed=True)
 MARGIN_PAIRS: Final = Route("margin/allPairs", "/sapi/v1/margin/allPairs", 1, Pool.SAPI,
@@ -110,10 +114,10 @@ ROUTES: Final[dict[str, Route]] = {
     route.path: route for route in (ACCOUNT, MARGIN_ACCOUNT, TIME, EXCHANGE_INFO, TICKER_PRICES,
                                     FUTURES_ACCOUNT, FUTURES_CONFIG, FUTURES_TIME,
                                     FUTURES_EXCHANGE_INFO, FUTURES_PRICES, FUTURES_PRICES_V1,
-                                    FUTURES_24HR, COINS, MARGIN_PAIRS)
+                                    FUTURES_24HR, FUTURES_ASSET_INDEX, COINS, MARGIN_PAIRS)
 }
 ONE_SYMBOL: Final[dict[str, int]] = {FUTURES_PRICES.path: 1, FUTURES_PRICES_V1.path: 1,
-                                     FUTURES_24HR.path: 1}
+                                     FUTURES_24HR.path: 1, FUTURES_ASSET_INDEX.path: 1}
 """The futures tickers' weight for one ``symbol=`` (spot's has its own route, TICKER_PRICE)."""
 
 
