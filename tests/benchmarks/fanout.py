@@ -30,16 +30,21 @@ import asyncio
 import cProfile
 import importlib
 import time
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from tests.benchmarks.accounts import BenchAccount, read_accounts_file, truth_of
 from tests.benchmarks.measure import (
+    BenchClient,
     Exactness,
+    FolioClient,
+    Outcome,
     Reading,
+    aiohttp_session,
     check_all,
     emit,
+    gather_outcomes,
     peak_rss_mib,
     rss_mib,
 )
@@ -48,83 +53,26 @@ from tests.benchmarks.simproc import SimControl
 
 __all__ = ["CLIENTS", "FanOutClient", "main"]
 
-Outcome = Reading | str
-"""One account's balances, or a one-line description of its failure."""
+FanOutClient = BenchClient[BenchAccount, str]
+"""One way of reading every account of the AscendEX simulator at one URL."""
 
 
-def _failure(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:200]
-
-
-async def _gather(reads: Iterable[Coroutine[Any, Any, Reading]]) -> list[Outcome]:
-    """The naive fan-out: ``asyncio.gather`` of every read; failures become descriptions."""
-    results = await asyncio.gather(*reads, return_exceptions=True)
-    return [_failure(r) if isinstance(r, BaseException) else r for r in results]
-
-
-class FanOutClient(abc.ABC):
-    """One way of reading every account; :meth:`read_all` is what is timed."""
-
-    label: ClassVar[str]
-    modules: ClassVar[tuple[str, ...]] = ()
-    """Imported before the memory baseline is taken: imports are not the fan-out's cost."""
-
-    @abc.abstractmethod
-    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
-        """Create whatever the client needs, without network traffic if it can."""
-
-    @abc.abstractmethod
-    async def read_all(self) -> list[Outcome]:
-        """Read every account's cash balances concurrently, in account order."""
-
-    @abc.abstractmethod
-    async def close(self) -> None:
-        """Release every connection."""
-
-
-class FolioFanOut(FanOutClient):
+class FolioFanOut(FolioClient[BenchAccount, str]):
     """folio's host API, as an application uses it."""
 
-    label = "folio"
     modules: ClassVar[tuple[str, ...]] = (
         "framework.host", "framework.config", "framework.models", "plugins.ascendex",
     )
 
-    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
-        from framework.config import AccountConfig, StaticCredentials  # noqa: PLC0415
-        from framework.credentials import Credentials  # noqa: PLC0415
-        from framework.host import Folio  # noqa: PLC0415
-
-        self.folio = Folio([
-            AccountConfig(
-                name=account.name,
-                exchange="ascendex",
-                credentials=StaticCredentials(
-                    Credentials.from_strings(account.api_key, account.api_secret)
-                ),
-                base_url=url,
-            )
-            for account in accounts
-        ])
-
-    async def read_all(self) -> list[Outcome]:
-        from framework.models import WalletKind  # noqa: PLC0415
-
-        fan_out = await self.folio.all_balances(WalletKind.CASH)
-        return [
-            {row.asset: (row.total, row.available) for row in result.value}
-            if result.value is not None else _failure(result.error or RuntimeError())
-            for result in fan_out
-        ]
-
-    async def close(self) -> None:
-        await self.folio.aclose()
+    async def open(self, accounts: Sequence[BenchAccount], url: str, /) -> None:
+        self.configure((account.name, "ascendex", account.api_key, account.api_secret, None,
+                        url, {}) for account in accounts)
 
 
 class RawFanOut(FanOutClient):
     """Hand-signed GETs through one shared connection pool; groups discovered on first use."""
 
-    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+    async def open(self, accounts: Sequence[BenchAccount], url: str, /) -> None:
         self.keys = [RawKey(account.api_key, account.api_secret) for account in accounts]
         self.groups: list[int | None] = [None] * len(accounts)
         self.url = url
@@ -143,7 +91,7 @@ class RawFanOut(FanOutClient):
         return {row["asset"]: (row["totalBalance"], row["availableBalance"]) for row in rows}
 
     async def read_all(self) -> list[Outcome]:
-        return await _gather(self._one(index) for index in range(len(self.keys)))
+        return await gather_outcomes(self._one(index) for index in range(len(self.keys)))
 
 
 class HttpxFanOut(RawFanOut):
@@ -152,7 +100,7 @@ class HttpxFanOut(RawFanOut):
     label = "httpx"
     modules: ClassVar[tuple[str, ...]] = ("httpx",)
 
-    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+    async def open(self, accounts: Sequence[BenchAccount], url: str, /) -> None:
         import httpx  # noqa: PLC0415
 
         await super().open(accounts, url)
@@ -176,7 +124,7 @@ class HttpxAiohttpFanOut(HttpxFanOut):
     label = "httpx-aiohttp"
     modules: ClassVar[tuple[str, ...]] = ("httpx", "httpx_aiohttp")
 
-    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+    async def open(self, accounts: Sequence[BenchAccount], url: str, /) -> None:
         import httpx  # noqa: PLC0415
         from httpx_aiohttp import AiohttpTransport  # noqa: PLC0415
 
@@ -192,14 +140,9 @@ class AiohttpFanOut(RawFanOut):
     label = "aiohttp"
     modules = ("aiohttp",)
 
-    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
-        import aiohttp  # noqa: PLC0415
-
+    async def open(self, accounts: Sequence[BenchAccount], url: str, /) -> None:
         await super().open(accounts, url)
-        self.session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=0),
-            timeout=aiohttp.ClientTimeout(total=60),
-        )
+        self.session = aiohttp_session()
 
     async def get(self, path: str, headers: dict[str, str]) -> bytes:
         async with self.session.get(self.url + path, headers=headers) as response:
@@ -216,7 +159,7 @@ class CcxtFanOut(FanOutClient):
     label = "ccxt"
     modules = ("ccxt.async_support",)
 
-    async def open(self, accounts: Sequence[BenchAccount], url: str) -> None:
+    async def open(self, accounts: Sequence[BenchAccount], url: str, /) -> None:
         import ccxt.async_support as ccxt  # noqa: PLC0415
 
         self.exchanges: list[Any] = []
@@ -235,7 +178,7 @@ class CcxtFanOut(FanOutClient):
                 for asset in balance["total"]}
 
     async def read_all(self) -> list[Outcome]:
-        return await _gather(self._one(exchange) for exchange in self.exchanges)
+        return await gather_outcomes(self._one(exchange) for exchange in self.exchanges)
 
     async def close(self) -> None:
         await asyncio.gather(*(exchange.close() for exchange in self.exchanges))

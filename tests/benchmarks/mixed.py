@@ -27,7 +27,6 @@ client would break (``50011``); a round every 0.3 s reads each key at most 7 tim
 
 from __future__ import annotations
 
-import abc
 import argparse
 import asyncio
 import importlib
@@ -38,10 +37,15 @@ from pathlib import Path
 from typing import Any, ClassVar, Final
 
 from tests.benchmarks.measure import (
+    BenchClient,
     Exactness,
+    FolioClient,
+    Outcome,
     Reading,
+    aiohttp_session,
     check_all,
     emit,
+    gather_outcomes,
     peak_rss_mib,
     rss_mib,
 )
@@ -58,71 +62,21 @@ FOLIO_OPTIONS: Final[Mapping[str, Mapping[str, Any]]] = {
 }
 """What differs from folio's defaults: the per-address budgets the simulators lift too."""
 
-Outcome = Reading | str
+MixedClient = BenchClient[MixedAccount, Mapping[str, str]]
+"""One way of reading every account of every exchange (one simulator URL per exchange)."""
 
 
-def _failure(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:200]
-
-
-class MixedClient(abc.ABC):
-    """One way of reading every account of every exchange; :meth:`read_all` is timed."""
-
-    label: ClassVar[str]
-    modules: ClassVar[tuple[str, ...]] = ()
-    """Imported before the memory baseline is taken: imports are not the fan-out's cost."""
-
-    @abc.abstractmethod
-    async def open(self, accounts: Sequence[MixedAccount], urls: Mapping[str, str]) -> None:
-        """Create whatever the client needs, without network traffic if it can."""
-
-    @abc.abstractmethod
-    async def read_all(self) -> list[Outcome]:
-        """Every account's cash balances, concurrently, in account order."""
-
-    @abc.abstractmethod
-    async def close(self) -> None:
-        """Release every connection."""
-
-
-class FolioMixed(MixedClient):
+class FolioMixed(FolioClient[MixedAccount, Mapping[str, str]]):
     """folio's host API over all four exchanges, as an application uses it."""
 
-    label = "folio"
     modules: ClassVar[tuple[str, ...]] = (
         "framework.host", "framework.config", "framework.models",
         "plugins.ascendex", "plugins.binance", "plugins.okx", "plugins.bybit",
     )
 
-    async def open(self, accounts: Sequence[MixedAccount], urls: Mapping[str, str]) -> None:
-        from framework.config import AccountConfig, StaticCredentials  # noqa: PLC0415
-        from framework.credentials import Credentials  # noqa: PLC0415
-        from framework.host import Folio  # noqa: PLC0415
-
-        self.folio = Folio([
-            AccountConfig(
-                name=account.name,
-                exchange=account.exchange,
-                credentials=StaticCredentials(Credentials.from_strings(
-                    account.api_key, account.api_secret, account.passphrase)),
-                base_url=urls[account.exchange],
-                options=FOLIO_OPTIONS.get(account.exchange, {}),
-            )
-            for account in accounts
-        ])
-
-    async def read_all(self) -> list[Outcome]:
-        from framework.models import WalletKind  # noqa: PLC0415
-
-        fan_out = await self.folio.all_balances(WalletKind.CASH)
-        return [
-            {row.asset: (row.total, row.available) for row in result.value}
-            if result.value is not None else _failure(result.error or RuntimeError())
-            for result in fan_out
-        ]
-
-    async def close(self) -> None:
-        await self.folio.aclose()
+    async def open(self, accounts: Sequence[MixedAccount], urls: Mapping[str, str], /) -> None:
+        self.configure((a.name, a.exchange, a.api_key, a.api_secret, a.passphrase,
+                        urls[a.exchange], FOLIO_OPTIONS.get(a.exchange, {})) for a in accounts)
 
 
 class AiohttpMixed(MixedClient):
@@ -131,15 +85,10 @@ class AiohttpMixed(MixedClient):
     label = "aiohttp"
     modules = ("aiohttp",)
 
-    async def open(self, accounts: Sequence[MixedAccount], urls: Mapping[str, str]) -> None:
-        import aiohttp  # noqa: PLC0415
-
+    async def open(self, accounts: Sequence[MixedAccount], urls: Mapping[str, str], /) -> None:
         self.accounts = [RawAccount(account) for account in accounts]
         self.urls = urls
-        self.session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=0),
-            timeout=aiohttp.ClientTimeout(total=60),
-        )
+        self.session = aiohttp_session()
 
     async def _get(self, exchange: str, request: tuple[str, dict[str, str]]) -> tuple[int, bytes]:
         path, headers = request
@@ -153,9 +102,7 @@ class AiohttpMixed(MixedClient):
         return raw.read_balance(*await self._get(raw.exchange, raw.balance()))
 
     async def read_all(self) -> list[Outcome]:
-        results = await asyncio.gather(*(self._one(raw) for raw in self.accounts),
-                                       return_exceptions=True)
-        return [_failure(r) if isinstance(r, BaseException) else r for r in results]
+        return await gather_outcomes(self._one(raw) for raw in self.accounts)
 
     async def close(self) -> None:
         await self.session.close()

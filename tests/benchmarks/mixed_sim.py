@@ -26,12 +26,9 @@ import asyncio
 import contextlib
 import json
 import signal
-import subprocess
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Final, Self
+from typing import Final
 
 from adapters.ascendex.simulator import AscendexSimulator, CashRow
 from adapters.ascendex.simulator import SimAccount as AscendexAccount
@@ -50,7 +47,7 @@ from adapters.okx.simulator.handler import OkxExchange
 from adapters.simkit.runtime import Runtime
 from adapters.simkit.server import HttpServer, Service
 from tests.benchmarks.mixed_accounts import EXCHANGES, SETS, MixedAccount, read_set, usd_prices
-from tests.benchmarks.simproc import SimControl
+from tests.benchmarks.simproc import ReadyProcess, SimControl
 
 __all__ = ["READY_PREFIX", "MixedSimulatorProcess", "Simulators", "build_simulators", "main"]
 
@@ -145,53 +142,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-class MixedSimulatorProcess:
+class MixedSimulatorProcess(ReadyProcess):
     """``python -m tests.benchmarks.mixed_sim`` for the span of a ``with``."""
 
     def __init__(self, accounts_file: Path) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "tests.benchmarks.mixed_sim", "--accounts", str(accounts_file)],
-            stdout=subprocess.PIPE, text=True,
-        )
-        assert self._process.stdout is not None
-        line = self._process.stdout.readline()
-        if not line.startswith(READY_PREFIX):
-            self._process.kill()
-            self._process.wait()
-            msg = f"the mixed simulators did not start: {line!r}"
-            raise RuntimeError(msg)
-        self.urls: Mapping[str, str] = json.loads(line.removeprefix(READY_PREFIX))
+        super().__init__("tests.benchmarks.mixed_sim", ["--accounts", str(accounts_file)],
+                         READY_PREFIX, "the mixed simulators")
+        self.urls: Mapping[str, str] = json.loads(self.ready)
         self.controls = {name: SimControl(url) for name, url in self.urls.items()}
-
-    @property
-    def pid(self) -> int:
-        """The simulators' process id."""
-        return self._process.pid
 
     def set_latency(self, latency_ms: int) -> None:
         """The same latency fault on every simulator (0: none)."""
         for control in self.controls.values():
             control.set_latency(latency_ms)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        for control in self.controls.values():
-            control.close()
-        self._process.send_signal(signal.SIGTERM)
-        try:
-            self._process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        if self._process.stdout is not None:
-            self._process.stdout.close()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -18,7 +19,7 @@ import httpx
 
 from adapters.ascendex.simulator.__main__ import READY_PREFIX
 
-__all__ = ["SimControl", "SimulatorProcess"]
+__all__ = ["ReadyProcess", "SimControl", "SimulatorProcess"]
 
 
 class SimControl:
@@ -51,29 +52,28 @@ class SimControl:
         self._http.close()
 
 
-class SimulatorProcess:
-    """``python -m adapters.ascendex.simulator [--accounts FILE] [OPTION ...]`` for the span of a
-    ``with``; without a file it serves the seed account."""
+class ReadyProcess:
+    """``python -m MODULE ARG ...`` for the span of a ``with``: started, its one ready line read
+    (:attr:`ready`, the line without ``prefix``), stopped with SIGTERM on exit (killed after
+    30 s); the :attr:`controls` it opened are closed first."""
 
-    def __init__(self, accounts_file: Path | None = None, *options: str) -> None:
-        accounts = ["--accounts", str(accounts_file)] if accounts_file is not None else []
+    def __init__(self, module: str, args: Sequence[str], prefix: str, what: str) -> None:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "adapters.ascendex.simulator", *accounts, *options],
-            stdout=subprocess.PIPE, text=True,
+            [sys.executable, "-m", module, *args], stdout=subprocess.PIPE, text=True,
         )
         assert self._process.stdout is not None
         line = self._process.stdout.readline()
-        if not line.startswith(READY_PREFIX):
+        if not line.startswith(prefix):
             self._process.kill()
             self._process.wait()
-            msg = f"the simulator did not start: {line!r}"
+            msg = f"{what} did not start: {line!r}"
             raise RuntimeError(msg)
-        self.url = line.strip().removeprefix(READY_PREFIX)
-        self.control = SimControl(self.url)
+        self.ready = line.strip().removeprefix(prefix)
+        self.controls: dict[str, SimControl] = {}
 
     @property
     def pid(self) -> int:
-        """The simulator's process id."""
+        """The child's process id."""
         return self._process.pid
 
     def __enter__(self) -> Self:
@@ -85,7 +85,8 @@ class SimulatorProcess:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.control.close()
+        for control in self.controls.values():
+            control.close()
         self._process.send_signal(signal.SIGTERM)
         try:
             self._process.wait(timeout=30)
@@ -94,3 +95,15 @@ class SimulatorProcess:
             self._process.wait()
         if self._process.stdout is not None:
             self._process.stdout.close()
+
+
+class SimulatorProcess(ReadyProcess):
+    """``python -m adapters.ascendex.simulator [--accounts FILE] [OPTION ...]`` for the span of a
+    ``with``; without a file it serves the seed account."""
+
+    def __init__(self, accounts_file: Path | None = None, *options: str) -> None:
+        accounts = ["--accounts", str(accounts_file)] if accounts_file is not None else []
+        super().__init__("adapters.ascendex.simulator", [*accounts, *options], READY_PREFIX,
+                         "the simulator")
+        self.url = self.ready
+        self.control = self.controls["ascendex"] = SimControl(self.url)
