@@ -21,7 +21,8 @@ What it serves:
 * ``GET /sapi/v1/margin/account`` (weight 10, its own ``/sapi/`` budget), signed;
 * ``GET /api/v3/time`` (weight 1), public;
 * USD-M futures (:mod:`~.futures`): ``GET /fapi/v1/accountConfig`` and ``GET /fapi/v3/account``
-  (weight 5 each, signed) and ``GET /fapi/v1/time`` (weight 1), on the futures budget;
+  (weight 5 each, signed), ``GET /fapi/v1/time`` (weight 1) and the public Multi-Assets
+  ``GET /fapi/v1/assetIndex`` (1 for a symbol, 10 for all), on the futures budget;
 * for independent clients (CCXT's ``binanceusdm``), what they read before and for a balance or
   a ticker: the perpetuals and their tickers (:mod:`~.futures_markets`), the coin list and the
   margin pairs (:mod:`~.capital`).
