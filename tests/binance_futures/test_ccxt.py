@@ -7,17 +7,14 @@ before a balance: with a key, ``GET /sapi/v1/capital/config/getall`` (signed) an
 balance is ``GET /fapi/v3/account`` and a ticker ``GET /fapi/v1/ticker/24hr?symbol=``. Binance
 answers all of that, so the simulator does, or an independent client could not reach the
 futures signature check at all (docs/exchanges/binance.md, "In the simulator"). Only the URLs
-are changed: CCXT is used as a user would.
-
-CCXT is in the ``test`` extra (pyproject.toml), so CI runs these tests; an environment
-without it skips them, saying why.
+are changed: CCXT is used as a user would (tests/helpers/ccxt_clients.py, which also says when
+these tests skip).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -28,16 +25,9 @@ from adapters.binance.simulator import (
     BinanceSimulator,
     RunningBinanceSimulator,
 )
-
-ccxt = pytest.importorskip(
-    "ccxt.async_support", reason="ccxt (in the test extra) is not installed")
+from tests.helpers.ccxt_clients import ccxt, ccxt_clients
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # ccxt's async client runs on aiohttp, asyncio only
 
 
 @pytest.fixture
@@ -48,19 +38,8 @@ def demo() -> Iterator[RunningBinanceSimulator]:
 
 @pytest.fixture
 async def usdm(demo: RunningBinanceSimulator) -> AsyncIterator[Callable[..., Any]]:
-    made: list[Any] = []
-
-    def make(**keys: str) -> Any:
-        exchange = ccxt.binanceusdm(keys)
-        for name, url in list(exchange.urls["api"].items()):
-            if isinstance(url, str):  # the one change: the simulator's host, the same paths
-                exchange.urls["api"][name] = demo.url + urlsplit(url).path
-        made.append(exchange)
-        return exchange
-
-    yield make
-    for exchange in made:
-        await exchange.close()
+    async with ccxt_clients("binanceusdm", demo.url) as make:
+        yield make
 
 
 def _keys(**changed: str) -> dict[str, str]:

@@ -6,10 +6,8 @@ balance: spot, linear, inverse and option instruments, ``GET /v5/asset/coin/quer
 ``GET /v5/user/query-api`` with ``GET /v5/account/info`` to learn the account's mode. A real
 Bybit answers all of that; so must the simulator, or an independent client could not reach the
 signature check at all (docs/exchanges/bybit.md, "The simulator"). Only the URLs are changed:
-CCXT is used as a user would.
-
-CCXT is not in the ``test`` extra (pyproject.toml: it is the benchmarks' yardstick, in
-``bench``), so without it these tests skip, saying why.
+CCXT is used as a user would (tests/helpers/ccxt_clients.py, which also says when these tests
+skip).
 """
 
 from __future__ import annotations
@@ -20,34 +18,17 @@ from typing import Any
 import pytest
 
 from adapters.bybit.simulator import DEMO_API_KEY, DEMO_API_SECRET, RunningBybitSimulator
-
-ccxt = pytest.importorskip(
-    "ccxt.async_support", reason="ccxt (the bench extra, not the test extra) is not installed")
+from tests.helpers.ccxt_clients import ccxt, ccxt_clients
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # ccxt's async client runs on aiohttp, asyncio only
 
 
 @pytest.fixture
 async def bybit_ccxt(
     bybit_simulator: RunningBybitSimulator,
 ) -> AsyncIterator[Callable[..., Any]]:
-    made: list[Any] = []
-
-    def make(key: str = DEMO_API_KEY, secret: str = DEMO_API_SECRET) -> Any:
-        exchange = ccxt.bybit({"apiKey": key, "secret": secret})
-        for name in list(exchange.urls["api"]):
-            exchange.urls["api"][name] = bybit_simulator.url
-        made.append(exchange)
-        return exchange
-
-    yield make
-    for exchange in made:
-        await exchange.close()
+    async with ccxt_clients("bybit", bybit_simulator.url) as make:
+        yield lambda key=DEMO_API_KEY, secret=DEMO_API_SECRET: make(apiKey=key, secret=secret)
 
 
 async def test_ccxt_signs_and_reads_the_balance(

@@ -6,10 +6,8 @@ the query percent-encoded as it sends it, no ``Content-Type`` on a GET, the pass
 when it has keys) and ``public/instruments`` for spot, futures, swaps and options; a ticker is
 ``GET /api/v5/market/ticker?instId=``. A real OKX answers all of that, so the simulator must,
 or an independent client could not reach the signature check at all (docs/exchanges/okx.md,
-"Example"). Only the URL is changed: CCXT is used as a user would.
-
-CCXT is not in the ``test`` extra (pyproject.toml: it is the benchmarks' yardstick, in
-``bench``), so without it these tests skip, saying why.
+"Example"). Only the URL is changed: CCXT is used as a user would (tests/helpers/ccxt_clients.py,
+which also says when these tests skip).
 """
 
 from __future__ import annotations
@@ -26,31 +24,15 @@ from adapters.okx.simulator import (
     DEMO_PASSPHRASE,
     RunningOkxSimulator,
 )
-
-ccxt = pytest.importorskip(
-    "ccxt.async_support", reason="ccxt (the bench extra, not the test extra) is not installed")
+from tests.helpers.ccxt_clients import ccxt, ccxt_clients
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # ccxt's async client runs on aiohttp, asyncio only
-
-
-@pytest.fixture
 async def okx_ccxt(okx_simulator: RunningOkxSimulator) -> AsyncIterator[Callable[..., Any]]:
-    made: list[Any] = []
-
-    def make(**config: Any) -> Any:
-        exchange = ccxt.okx(config)
-        exchange.urls["api"]["rest"] = okx_simulator.url  # the one change: where to send
-        made.append(exchange)
-        return exchange
-
-    yield make
-    for exchange in made:
-        await exchange.close()
+    async with ccxt_clients("okx", okx_simulator.url) as make:
+        yield make
 
 
 def _keys(**changed: str) -> dict[str, str]:
