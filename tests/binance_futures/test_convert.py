@@ -285,13 +285,14 @@ USDT_ASK = {"USDTUSD": Decimal("0.99495")}
 
 
 def _loan(pnl: str = "0", maint: str = "0", *, usdt: str = "-500", btc: str = "0.01",
-          **totals: str) -> FuturesAccount:
-    wallet = Decimal(btc) * 60800 + Decimal(usdt) * Decimal("0.99495")
-    figures = {"totalWalletBalance": str(wallet), "totalUnrealizedProfit": pnl,
-               "totalMarginBalance": str(wallet + Decimal(pnl)), "totalMaintMargin": maint}
+          net: str | None = None) -> FuturesAccount:
+    """Binance's USD totals: BTC at its bid rate, USDT owed at its ask rate (or ``net``)."""
+    wallet = Decimal(btc) * 60800 + Decimal(usdt) * Decimal("0.99495") if net is None else (
+        Decimal(net))
     return _account([_row("USDT", usdt, pnl, maint, available="0", withdraw="0"),
                      _row("BTC", btc, available="0", withdraw=btc)], totals_of=None,
-                    **{**figures, **totals})
+                    totalWalletBalance=str(wallet), totalUnrealizedProfit=pnl,
+                    totalMarginBalance=str(wallet + Decimal(pnl)), totalMaintMargin=maint)
 
 
 def test_a_loan_is_valued_at_its_ask_rate_and_the_identity_holds_exactly() -> None:
@@ -335,8 +336,7 @@ def test_a_loan_without_positions_shows_its_margin_level_unrated() -> None:
 
 def test_the_net_deficit_binance_reports_is_the_least_owed() -> None:
     # The index moved between the reads: 100 USDT at 0.99495 is 99.495, Binance nets 99.5.
-    account = _loan(usdt="-100", btc="0", totalWalletBalance="-99.5",
-                    totalMarginBalance="-99.5")
+    account = _loan(usdt="-100", btc="0", net="-99.5")
     risk = futures_risk(account, MULTI, account_name="a", fetched_at=AT, rates=USDT_ASK)
     assert (risk.total_value, risk.borrowed_value, risk.equity, risk.health.state) == (
         Decimal(0), Decimal("99.5"), Decimal("-99.5"), HealthState.INSOLVENT)

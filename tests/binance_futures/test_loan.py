@@ -130,10 +130,10 @@ async def test_a_garbled_index_is_refused_naming_its_endpoint() -> None:
 
 def test_the_simulator_serves_the_index_publicly_one_symbol_or_all() -> None:
     with BinanceSimulator(ACCOUNTS.values()).serve() as running:
-        public = {"sign_with": None, "key": None, "timestamp": None}
-        one = call(running.port, "/fapi/v1/assetIndex", {"symbol": "USDTUSD"}, **public)
-        every = call(running.port, "/fapi/v1/assetIndex", **public)
-        unknown = call(running.port, "/fapi/v1/assetIndex", {"symbol": "DOGEUSD"}, **public)
+        one, every, unknown = (
+            call(running.port, "/fapi/v1/assetIndex", query, sign_with=None, key=None,
+                 timestamp=None)
+            for query in ({"symbol": "USDTUSD"}, None, {"symbol": "DOGEUSD"}))
     entry = one.json()
     assert (entry["symbol"], entry["index"], entry["bidRate"], entry["askRate"]) == (
         "USDTUSD", "0.99000000", "0.98010000", "0.99495000")
