@@ -52,7 +52,8 @@ from __future__ import annotations
 import enum
 import random
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any, Final, Self
 
@@ -348,6 +349,18 @@ class FaultSet:
     def extend(self, faults: Iterable[Fault]) -> list[int]:
         """Install several faults in order."""
         return [self.add(fault) for fault in faults]
+
+    @contextmanager
+    def installed(self, fault: Fault) -> Iterator[int]:
+        """``fault`` installed for the span of a ``with`` (its id bound by ``as``).
+
+        What a conformance target's ``inject`` stages per scenario (framework/testing/contract.py).
+        """
+        fault_id = self.add(fault)
+        try:
+            yield fault_id
+        finally:
+            self.remove(fault_id)
 
     def remove(self, fault_id: int) -> bool:
         """Uninstall one fault; ``False`` if it was not (or no longer) installed."""

@@ -10,8 +10,6 @@ Multi-Assets loan without positions is ``unrated`` (valued with the simulator's 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
@@ -75,14 +73,6 @@ class TestBinanceFuturesContract(ExchangePluginContract):
 
     @pytest.fixture
     def conformance_target(self, binance_simulator: RunningBinanceSimulator) -> ConformanceTarget:
-        @contextmanager
-        def inject(scenario: Scenario) -> Iterator[None]:
-            fault_id = binance_simulator.faults.add(STAGED[scenario])
-            try:
-                yield
-            finally:
-                binance_simulator.faults.remove(fault_id)
-
         def account(name: str, credentials: Credentials) -> AccountConfig:
             return AccountConfig(name, "binance", StaticCredentials(credentials),
                                  base_url=binance_simulator.url)
@@ -106,5 +96,5 @@ class TestBinanceFuturesContract(ExchangePluginContract):
                                Credentials.from_strings(_key(state), f"secret-{state.value}"))
                 for state in RISK_STATES
             },
-            inject=inject,
+            inject=lambda scenario: binance_simulator.faults.installed(STAGED[scenario]),
         )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
@@ -55,14 +53,6 @@ class TestBinanceContract(ExchangePluginContract):
 
     @pytest.fixture
     def conformance_target(self, binance_simulator: RunningBinanceSimulator) -> ConformanceTarget:
-        @contextmanager
-        def inject(scenario: Scenario) -> Iterator[None]:
-            fault_id = binance_simulator.faults.add(STAGED[scenario])
-            try:
-                yield
-            finally:
-                binance_simulator.faults.remove(fault_id)
-
         return ConformanceTarget(
             plugin="binance",
             account=AccountConfig("contract", "binance", StaticCredentials(DEMO),
@@ -82,7 +72,7 @@ class TestBinanceContract(ExchangePluginContract):
                            "borrowed_value": "0.58633215", "interest_value": None,
                            "leverage": "1.09394915", "max_leverage": None,
                            "health": "11.64405625"},
-            inject=inject,
+            inject=lambda scenario: binance_simulator.faults.installed(STAGED[scenario]),
             risk_states={
                 state: AccountConfig(
                     f"risk-{state.value}", "binance",

@@ -5,13 +5,11 @@ Needs the ``bybit`` entry point installed (pyproject.toml; ``pip install -e .``)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
-from adapters.bybit.simulator import BybitSimulator, Coin, SimAccount, demo_account
+from adapters.bybit.simulator import BybitSimulator, Coin, Fault, SimAccount, demo_account
 from framework.config import AccountConfig, StaticCredentials
 from framework.credentials import Credentials
 from framework.models import HealthState, WalletKind
@@ -53,16 +51,6 @@ class TestBybitContract(ExchangePluginContract):
                                       for s in RISK_STATES)]
         simulator = bybit_simulator_factory(BybitSimulator(accounts))
 
-        @contextmanager
-        def inject(scenario: Scenario) -> Iterator[None]:
-            from adapters.bybit.simulator import Fault  # noqa: PLC0415
-
-            fault_id = simulator.faults.add(Fault.from_json(STAGED[scenario]))
-            try:
-                yield
-            finally:
-                simulator.faults.remove(fault_id)
-
         return ConformanceTarget(
             plugin="bybit",
             account=AccountConfig("contract", "bybit", StaticCredentials(DEMO),
@@ -77,7 +65,7 @@ class TestBybitContract(ExchangePluginContract):
                            "borrowed_value": "0", "interest_value": None,
                            "leverage": "1.00298957", "max_leverage": None, "health": "0.0015"},
             expected_prices={"BTC/USDT": "64000.5", "ETH/BTC": "0.04922"},
-            inject=inject,
+            inject=lambda scenario: simulator.faults.installed(Fault.from_json(STAGED[scenario])),
             risk_states={
                 state: AccountConfig(
                     f"risk-{state.value}", "bybit",

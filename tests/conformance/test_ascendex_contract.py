@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 
 from adapters.ascendex.simulator import (
@@ -61,14 +58,6 @@ class TestAscendexContract(ExchangePluginContract):
 
     @pytest.fixture
     def conformance_target(self, ascendex_simulator: RunningSimulator) -> ConformanceTarget:
-        @contextmanager
-        def inject(scenario: Scenario) -> Iterator[None]:
-            fault_id = ascendex_simulator.faults.add(STAGED[scenario])
-            try:
-                yield
-            finally:
-                ascendex_simulator.faults.remove(fault_id)
-
         account = AccountConfig(
             name="contract",
             exchange="ascendex",
@@ -92,7 +81,7 @@ class TestAscendexContract(ExchangePluginContract):
             expected_risk={"total_value": "17715.8175", "available_value": "17715.8175",
                            "borrowed_value": "0", "interest_value": "0", "leverage": "1",
                            "max_leverage": "10", "health": "n/a"},
-            inject=inject,
+            inject=lambda scenario: ascendex_simulator.faults.installed(STAGED[scenario]),
             expected_prices={"BTC/USDT": "8000", "ETH/BTC": "0.040723859375"},
             risk_states={
                 state: AccountConfig(

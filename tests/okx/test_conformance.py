@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 
 from adapters.okx.simulator import Fault, OkxSimulator, Row, SimAccount, demo_account
@@ -45,14 +42,6 @@ class TestOkxContract(ExchangePluginContract):
 
     @pytest.fixture
     def conformance_target(self, okx_simulator: RunningOkxSimulator) -> ConformanceTarget:
-        @contextmanager
-        def inject(scenario: Scenario) -> Iterator[None]:
-            fault_id = okx_simulator.faults.add(STAGED[scenario])
-            try:
-                yield
-            finally:
-                okx_simulator.faults.remove(fault_id)
-
         return ConformanceTarget(
             plugin="okx",
             account=AccountConfig("contract", "okx", StaticCredentials(DEMO),
@@ -65,7 +54,7 @@ class TestOkxContract(ExchangePluginContract):
             expected_risk={"total_value": "29440.00", "borrowed_value": "1500.35",
                            "interest_value": None, "max_leverage": None},
             expected_prices={"BTC/USDT": "64000", "SOL/USDT": "150"},
-            inject=inject,
+            inject=lambda scenario: okx_simulator.faults.installed(STAGED[scenario]),
             risk_states={
                 state: AccountConfig(
                     f"risk-{state.value}", "okx",
