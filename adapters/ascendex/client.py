@@ -20,28 +20,24 @@ shared by every client of the host (:func:`adapters.kit.clock.shared_clock`).
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 from urllib.parse import urlsplit
-
-import httpx
 
 from adapters.ascendex.convert import EXCHANGE
 from adapters.ascendex.endpoints import INFO
 from adapters.ascendex.options import DEFAULT_BASE_URL, AscendexOptions
-from adapters.ascendex.protocol import AccountInfo, AscendexProtocol, utc_now
+from adapters.ascendex.protocol import AccountInfo, AscendexProtocol
 from adapters.ascendex.signer import AscendexAuth
-from adapters.kit.client import ExchangeClient, HttpClientSource
-from adapters.kit.clock import shared_clock, wall_clock_ms
+from adapters.kit.clock import ServerClock
 from adapters.kit.flight import SingleFlight
 from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
+from adapters.kit.readers import SignedClient
 from adapters.kit.sender import Sender
 from framework.credentials import Credentials
 from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
-from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["AsyncAscendexClient"]
 
@@ -64,41 +60,22 @@ _WAITING_FOR_DISCOVERY: Final = "waiting for the account-group discovery"
 _DISCOVERY_ENDPOINT: Final = f"GET {INFO.name}"
 
 
-class AsyncAscendexClient(ExchangeClient):
+class AsyncAscendexClient(SignedClient[AscendexOptions]):
     """The AscendEX client; also a folio ``BalanceReader`` and ``RiskReader``."""
 
+    exchange, default_url, options_type = EXCHANGE, DEFAULT_BASE_URL, AscendexOptions
     protocol: AscendexProtocol
 
-    def __init__(
-        self,
-        credentials: Credentials,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        account: str = "default",
-        options: AscendexOptions | None = None,
-        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
-        http_client: HttpClientSource | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        clock_ms: Callable[[], int] = wall_clock_ms,
-        now: Callable[[], datetime] = utc_now,
-    ) -> None:
-        options = options or AscendexOptions()
-        clock = shared_clock(EXCHANGE, base_url, clock_ms, shared=options.sync_clock)
-        protocol = AscendexProtocol(
-            base_url=base_url,
-            account=account,
-            options=options,
-            auth=AscendexAuth(credentials, clock_ms=clock),
-            limiters=_limiters(options, credentials, base_url),
-            now=now,
-            clock=clock,
-        )
-        super().__init__(
-            protocol, exchange=EXCHANGE, clock=clock, credentials=credentials, http=http,
-            http_client=http_client, transport=transport, sleep=sleep,
-        )
+    def _protocol(
+        self, credentials: Credentials, *, base_url: str, account: str,
+        options: AscendexOptions, clock: ServerClock, now: Callable[[], datetime],
+    ) -> AscendexProtocol:
         self._discovery: SingleFlight[AccountInfo] = SingleFlight()
+        return AscendexProtocol(
+            base_url=base_url, account=account, options=options,
+            auth=AscendexAuth(credentials, clock_ms=clock),
+            limiters=_limiters(options, credentials, base_url), now=now, clock=clock,
+        )
 
     @property
     def account_group(self) -> int | None:

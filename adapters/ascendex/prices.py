@@ -11,55 +11,40 @@ without ever calling ``context.credentials()``.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlsplit
-
-import httpx
 
 from adapters.ascendex.convert import EXCHANGE
 from adapters.ascendex.options import DEFAULT_BASE_URL, AscendexOptions
-from adapters.ascendex.protocol import AscendexProtocol, utc_now
-from adapters.kit.client import ExchangeClient, HttpClientSource, account_client
+from adapters.ascendex.protocol import AscendexProtocol
+from adapters.kit.client import account_client
 from adapters.kit.clock import ServerClock
 from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
+from adapters.kit.readers import KeylessClient
 from framework.errors import FolioError
 from framework.prices import Pair, Price
 from framework.providers import AccountContext
-from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["AscendexPrices", "public_prices"]
 
 
-class AscendexPrices(ExchangeClient):
+class AscendexPrices(KeylessClient[AscendexOptions]):
     """Reads AscendEX's public spot prices for one account's base URL (no keys)."""
 
+    exchange, default_url, options_type = EXCHANGE, DEFAULT_BASE_URL, AscendexOptions
     protocol: AscendexProtocol
 
-    def __init__(
-        self,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        account: str = "default",
-        options: AscendexOptions | None = None,
-        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
-        http_client: HttpClientSource | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        now: Callable[[], datetime] = utc_now,
-    ) -> None:
-        options = options or AscendexOptions()
+    def _protocol(
+        self, *, base_url: str, account: str, options: AscendexOptions, clock: ServerClock,
+        now: Callable[[], datetime],
+    ) -> AscendexProtocol:
         limiters: tuple[SlidingWindowLimiter, ...] = ()
         if options.host_rate_limit:  # a key's limit has no key here; the host's still holds
             rule = RateLimit(options.host_rate_limit, 1.0, Scope.HOST)
             limiters = (shared_limiter(EXCHANGE, rule, urlsplit(base_url).netloc.lower()),)
-        clock = ServerClock()
-        protocol = AscendexProtocol(base_url=base_url, account=account, options=options,
-                                    auth=None, limiters=limiters, now=now, clock=clock)
-        super().__init__(protocol, exchange=EXCHANGE, clock=clock, credentials=None, http=http,
-                         http_client=http_client, transport=transport, sleep=sleep)
+        return AscendexProtocol(base_url=base_url, account=account, options=options,
+                                auth=None, limiters=limiters, now=now, clock=clock)
 
     async def fetch_prices(self, pairs: Collection[Pair] | None = None) -> Sequence[Price]:
         """The last price of ``pairs`` (every listed pair for ``None``); unlisted ones left out.

@@ -17,45 +17,31 @@ timestamp (:mod:`adapters.kit.sender`). Close the client, or use it as a context
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Collection
-from datetime import datetime, timedelta
-from typing import Any, Final
+from collections.abc import Callable
+from datetime import datetime
+from typing import Final
 from urllib.parse import urlsplit
-
-import httpx
 
 from adapters.binance.convert import EXCHANGE
 from adapters.binance.endpoints import Budget, Endpoint
 from adapters.binance.options import DEFAULT_BASE_URL, BinanceOptions
-from adapters.binance.protocol import BinanceProtocol, utc_now
+from adapters.binance.protocol import BinanceProtocol
 from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import MarginAccount, SpotAccount
-from adapters.kit.client import ExchangeClient, HttpClientSource
-from adapters.kit.clock import shared_clock, wall_clock_ms
+from adapters.kit.clock import ServerClock
+from adapters.kit.prices import MARKETS_MAX_AGE, MarketPrices
 from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
-from adapters.kit.sender import Sender
+from adapters.kit.readers import SignedClient
 from framework.credentials import Credentials
 from framework.errors import ExchangeError, FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
-from framework.prices import Pair, Price
-from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["MARKETS_MAX_AGE", "AsyncBinanceClient", "BinancePrices"]
 
 WINDOW_S = 60.0
 """Binance's weight limits are per minute."""
 
-MARKETS_MAX_AGE: Final = timedelta(minutes=1)
-"""How long :class:`BinancePrices` trusts the markets it learnt from ``exchangeInfo``.
-
-A market halted or delisted after they were learnt would otherwise be priced at its stale last
-trade for the reader's (the host's) whole life. Learning them costs weight 20, at most once a
-minute: a third of one percent of the ``/api/`` budget.
-"""
-
 _INVALID_SYMBOL: Final = -1121
-
 
 
 def _host_of(base_url: str) -> str:
@@ -92,41 +78,23 @@ class _Budgets:
         return (limiter,)
 
 
-class AsyncBinanceClient(ExchangeClient):
+class AsyncBinanceClient(SignedClient[BinanceOptions]):
     """The Binance client; also a folio ``BalanceReader`` and ``RiskReader``."""
 
+    exchange, default_url, options_type = EXCHANGE, DEFAULT_BASE_URL, BinanceOptions
     protocol: BinanceProtocol
+    budgets: _Budgets
+    """The rate limiters requests wait for (shared with every client of the same host)."""
 
-    def __init__(
-        self,
-        credentials: Credentials,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        account: str = "default",
-        options: BinanceOptions | None = None,
-        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
-        http_client: HttpClientSource | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        clock_ms: Callable[[], int] = wall_clock_ms,
-        now: Callable[[], datetime] = utc_now,
-    ) -> None:
-        options = options or BinanceOptions()
-        clock = shared_clock(EXCHANGE, base_url, clock_ms, shared=options.sync_clock)
+    def _protocol(
+        self, credentials: Credentials, *, base_url: str, account: str,
+        options: BinanceOptions, clock: ServerClock, now: Callable[[], datetime],
+    ) -> BinanceProtocol:
         self.budgets = _Budgets(options, base_url)
-        """The rate limiters requests wait for (shared with every client of the same host)."""
-        protocol = BinanceProtocol(
-            base_url=base_url,
-            account=account,
-            options=options,
+        return BinanceProtocol(
+            base_url=base_url, account=account, options=options,
             auth=BinanceAuth(credentials, recv_window=options.recv_window, clock_ms=clock),
-            budgets=self.budgets.of,
-            now=now,
-            clock=clock,
-        )
-        super().__init__(
-            protocol, exchange=EXCHANGE, clock=clock, credentials=credentials, http=http,
-            http_client=http_client, transport=transport, sleep=sleep,
+            budgets=self.budgets.of, now=now, clock=clock,
         )
 
     @property
@@ -167,79 +135,34 @@ class AsyncBinanceClient(ExchangeClient):
     """:class:`framework.providers.RiskReader` entry point."""
 
 
-class BinancePrices(ExchangeClient):
+class BinancePrices(MarketPrices[BinanceOptions]):
     """Binance's public last prices, read without keys: a folio ``PriceReader``.
 
     It holds no credentials (an account whose keys are missing still has its holdings valued)
     and shares the rest with :class:`AsyncBinanceClient`: the host's HTTP client, the deadline,
     retries, the same process-wide weight limiters and error finishing. The first read learns
     every market's base and quote from ``GET /api/v3/exchangeInfo`` (weight 20) and keeps them
-    for at most :data:`MARKETS_MAX_AGE`: a market halted or delisted since must not keep being
-    priced at its last trade, nor fail every later read. Each read is then one
-    ``GET /api/v3/ticker/price`` (weight 2 for one symbol, 4 for several or all). A ``-1121``
-    (invalid symbol) answer to a read of named symbols means one of them went away since the
-    markets were learnt: they are learnt again and the read is made once more. Requested pairs
-    Binance does not trade are left out, without a request when none is traded
-    (docs/exchanges/binance.md, "Prices").
+    for at most :data:`MARKETS_MAX_AGE` (:mod:`adapters.kit.prices`): a market halted or
+    delisted since must not keep being priced at its last trade, nor fail every later read.
+    Learning them costs weight 20, at most once a minute: a third of one percent of the
+    ``/api/`` budget. Each read is then one ``GET /api/v3/ticker/price`` (weight 2 for one
+    symbol, 4 for several or all). A ``-1121`` (invalid symbol) answer to a read of named
+    symbols means one of them went away since the markets were learnt: they are learnt again
+    and the read is made once more. Requested pairs Binance does not trade are left out,
+    without a request when none is traded (docs/exchanges/binance.md, "Prices").
     """
 
+    exchange, default_url, options_type = EXCHANGE, DEFAULT_BASE_URL, BinanceOptions
     protocol: BinanceProtocol
+    budgets: _Budgets
 
-    def __init__(
-        self,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        account: str = "default",
-        options: BinanceOptions | None = None,
-        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
-        http_client: HttpClientSource | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        now: Callable[[], datetime] = utc_now,
-    ) -> None:
-        options = options or BinanceOptions()
+    def _protocol(
+        self, *, base_url: str, account: str, options: BinanceOptions, clock: ServerClock,
+        now: Callable[[], datetime],
+    ) -> BinanceProtocol:
         self.budgets = _Budgets(options, base_url)
-        protocol = BinanceProtocol(base_url=base_url, account=account, options=options,
-                                   auth=None, budgets=self.budgets.of, now=now)
-        super().__init__(
-            protocol, exchange=EXCHANGE, clock=protocol.clock, credentials=None, http=http,
-            http_client=http_client, transport=transport, sleep=sleep,
-        )
-        self._now = now
-        self._markets: dict[str, Pair] = {}
-        self._symbols: dict[Pair, str] = {}
-        self._learnt_at: datetime | None = None
-        self._learning = asyncio.Lock()
+        return BinanceProtocol(base_url=base_url, account=account, options=options,
+                               auth=None, budgets=self.budgets.of, now=now, clock=clock)
 
-    async def fetch_prices(self, pairs: Collection[Pair] | None = None) -> list[Price]:
-        """The last prices of ``pairs`` (every trading market: ``None``); see the class."""
-        sender = self.sender()
-        try:
-            learnt = await self._learn(sender)
-            try:
-                return await self._read(sender, pairs)
-            except ExchangeError as exc:
-                if pairs is None or exc.code != _INVALID_SYMBOL:
-                    raise
-            await self._learn(sender, stale=learnt)  # a named symbol went away since: relearn
-            return await self._read(sender, pairs)
-        except FolioError as exc:
-            raise self._finish(exc) from None
-
-    async def _learn(self, sender: Sender, stale: datetime | None = None) -> datetime:
-        """When the markets in use were learnt; learnt now if too old, or learnt at ``stale``."""
-        async with self._learning:  # one exchangeInfo read however many callers wait
-            now, learnt = self._now(), self._learnt_at
-            if learnt is None or learnt == stale or not now - MARKETS_MAX_AGE < learnt <= now:
-                self._markets = await self.protocol.markets(sender)
-                self._symbols = {pair: symbol for symbol, pair in self._markets.items()}
-                self._learnt_at = learnt = now
-            return learnt
-
-    async def _read(self, sender: Sender, pairs: Collection[Pair] | None) -> list[Price]:
-        if pairs is None:
-            return await self.protocol.prices(sender, self._markets, None)
-        symbols = sorted({self._symbols[pair] for pair in pairs if pair in self._symbols})
-        if not symbols:
-            return []
-        return await self.protocol.prices(sender, self._markets, symbols)
+    def _gone(self, error: ExchangeError) -> bool:
+        return error.code == _INVALID_SYMBOL

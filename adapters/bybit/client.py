@@ -13,33 +13,23 @@ per-key budget (50 per second), see :mod:`adapters.bybit.endpoints`.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Collection
-from datetime import datetime, timedelta
-from typing import Any, Final
-
-import httpx
+from collections.abc import Callable
+from datetime import datetime
 
 from adapters.bybit.convert import EXCHANGE
 from adapters.bybit.endpoints import Endpoint
 from adapters.bybit.options import DEFAULT_BASE_URL, BybitOptions
-from adapters.bybit.protocol import BybitProtocol, utc_now
+from adapters.bybit.protocol import BybitProtocol
 from adapters.bybit.signer import BybitAuth
-from adapters.kit.client import ExchangeClient, HttpClientSource
-from adapters.kit.clock import host_of, shared_clock, wall_clock_ms
+from adapters.kit.clock import ServerClock, host_of
+from adapters.kit.prices import MARKETS_MAX_AGE, MarketPrices
 from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, scope_key, shared_limiter
-from adapters.kit.sender import Sender
+from adapters.kit.readers import SignedClient
 from framework.credentials import Credentials
 from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
-from framework.prices import Pair, Price
-from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["MARKETS_MAX_AGE", "AsyncBybitClient", "BybitPrices"]
-
-MARKETS_MAX_AGE: Final = timedelta(minutes=1)
-"""How long :class:`BybitPrices` trusts the markets it learnt: a market halted since must not
-be priced at its stale last trade for the host's whole life."""
 
 
 class _Limiters:
@@ -64,29 +54,24 @@ class _Limiters:
         return held
 
 
-class AsyncBybitClient(ExchangeClient):
+class AsyncBybitClient(SignedClient[BybitOptions]):
     """The Bybit client of one account; a folio ``BalanceReader`` and ``RiskReader``."""
 
+    exchange, default_url, options_type = EXCHANGE, DEFAULT_BASE_URL, BybitOptions
     protocol: BybitProtocol
+    limiters: _Limiters
+    """The process-wide limiters its requests wait for (shared with the key's other clients)."""
 
-    def __init__(
-        self, credentials: Credentials, *, base_url: str = DEFAULT_BASE_URL,
-        account: str = "default", options: BybitOptions | None = None,
-        http: HttpSettings = DEFAULT_HTTP_SETTINGS, http_client: HttpClientSource | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        clock_ms: Callable[[], int] = wall_clock_ms, now: Callable[[], datetime] = utc_now,
-    ) -> None:
-        options = options or BybitOptions()
-        clock = shared_clock(EXCHANGE, base_url, clock_ms, shared=options.sync_clock)
+    def _protocol(
+        self, credentials: Credentials, *, base_url: str, account: str, options: BybitOptions,
+        clock: ServerClock, now: Callable[[], datetime],
+    ) -> BybitProtocol:
         self.limiters = _Limiters(options, base_url, credentials.api_key.reveal())
-        protocol = BybitProtocol(
+        return BybitProtocol(
             base_url=base_url, account=account, options=options,
             auth=BybitAuth(credentials, recv_window=options.recv_window, clock_ms=clock),
             limiters=self.limiters.of, now=now, clock=clock,
         )
-        super().__init__(protocol, exchange=EXCHANGE, clock=clock, credentials=credentials,
-                         http=http, http_client=http_client, transport=transport, sleep=sleep)
 
     async def fetch_balances(self, wallet: WalletKind) -> BalanceSnapshot:
         """The unified account's coins: Bybit's one wallet, served as ``cash``."""
@@ -105,7 +90,7 @@ class AsyncBybitClient(ExchangeClient):
             raise self._finish(exc) from None
 
 
-class BybitPrices(ExchangeClient):
+class BybitPrices(MarketPrices[BybitOptions]):
     """Bybit's public spot last prices, read without keys: a folio ``PriceReader``.
 
     The first read learns every spot market's base and quote from
@@ -115,45 +100,13 @@ class BybitPrices(ExchangeClient):
     request when none is traded.
     """
 
+    exchange, default_url, options_type = EXCHANGE, DEFAULT_BASE_URL, BybitOptions
     protocol: BybitProtocol
 
-    def __init__(
-        self, *, base_url: str = DEFAULT_BASE_URL, account: str = "default",
-        options: BybitOptions | None = None, http: HttpSettings = DEFAULT_HTTP_SETTINGS,
-        http_client: HttpClientSource | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        now: Callable[[], datetime] = utc_now,
-    ) -> None:
-        options = options or BybitOptions()
-        protocol = BybitProtocol(base_url=base_url, account=account, options=options, auth=None,
-                                 limiters=_Limiters(options, base_url, None).of, now=now)
-        super().__init__(protocol, exchange=EXCHANGE, clock=protocol.clock, credentials=None,
-                         http=http, http_client=http_client, transport=transport, sleep=sleep)
-        self._now = now
-        self._markets: dict[str, Pair] = {}
-        self._symbols: dict[Pair, str] = {}
-        self._learnt_at: datetime | None = None
-        self._learning = asyncio.Lock()
-
-    async def fetch_prices(self, pairs: Collection[Pair] | None = None) -> list[Price]:
-        """The last prices of ``pairs`` (every trading market: ``None``); see the class."""
-        sender = self.sender()
-        try:
-            await self._learn(sender)
-            if pairs is None:
-                return await self.protocol.prices(sender, self._markets, None)
-            symbols = sorted({self._symbols[p] for p in pairs if p in self._symbols})
-            if not symbols:
-                return []
-            return await self.protocol.prices(sender, self._markets, symbols)
-        except FolioError as exc:
-            raise self._finish(exc) from None
-
-    async def _learn(self, sender: Sender) -> None:
-        async with self._learning:  # one instruments read however many callers wait
-            now, learnt = self._now(), self._learnt_at
-            if learnt is None or not now - MARKETS_MAX_AGE < learnt <= now:
-                self._markets = await self.protocol.markets(sender)
-                self._symbols = {pair: symbol for symbol, pair in self._markets.items()}
-                self._learnt_at = now
+    def _protocol(
+        self, *, base_url: str, account: str, options: BybitOptions, clock: ServerClock,
+        now: Callable[[], datetime],
+    ) -> BybitProtocol:
+        return BybitProtocol(base_url=base_url, account=account, options=options, auth=None,
+                             limiters=_Limiters(options, base_url, None).of, now=now,
+                             clock=clock)

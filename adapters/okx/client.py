@@ -15,33 +15,23 @@ is signed again with a fresh timestamp.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Collection
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from functools import partial
-from typing import Any, Final
 
-import httpx
-
-from adapters.kit.client import ExchangeClient, HttpClientSource
-from adapters.kit.clock import host_of, shared_clock, wall_clock_ms
+from adapters.kit.clock import ServerClock, host_of
+from adapters.kit.prices import MARKETS_MAX_AGE, MarketPrices
 from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
+from adapters.kit.readers import SignedClient
 from adapters.okx.convert import EXCHANGE
 from adapters.okx.endpoints import WINDOW_S, Endpoint
 from adapters.okx.options import DEFAULT_BASE_URL, OkxOptions
-from adapters.okx.protocol import OkxProtocol, utc_now
+from adapters.okx.protocol import OkxProtocol
 from adapters.okx.signer import OkxAuth
 from framework.credentials import Credentials
-from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
-from framework.prices import Pair, Price
-from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["MARKETS_MAX_AGE", "AsyncOkxClient", "OkxPrices"]
-
-MARKETS_MAX_AGE: Final = timedelta(minutes=1)
-"""How long :class:`OkxPrices` trusts the instruments it learnt: a market suspended since
-must not be priced at its stale last trade."""
 
 
 def _limiters(
@@ -60,35 +50,22 @@ def _limiters(
     return of
 
 
-class AsyncOkxClient(ExchangeClient):
+class AsyncOkxClient(SignedClient[OkxOptions]):
     """The OKX client; also a folio ``BalanceReader`` and ``RiskReader``."""
 
+    exchange, default_url, options_type = EXCHANGE, DEFAULT_BASE_URL, OkxOptions
     protocol: OkxProtocol
 
-    def __init__(
-        self,
-        credentials: Credentials,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        account: str = "default",
-        options: OkxOptions | None = None,
-        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
-        http_client: HttpClientSource | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        clock_ms: Callable[[], int] = wall_clock_ms,
-        now: Callable[[], datetime] = utc_now,
-    ) -> None:
-        options = options or OkxOptions()
-        clock = shared_clock(EXCHANGE, base_url, clock_ms, shared=options.sync_clock)
-        # Built first: a missing passphrase is refused now, before any request.
+    def _protocol(
+        self, credentials: Credentials, *, base_url: str, account: str, options: OkxOptions,
+        clock: ServerClock, now: Callable[[], datetime],
+    ) -> OkxProtocol:
+        # The signer is built first: a missing passphrase is refused now, before any request.
         auth = OkxAuth(credentials, account=account, demo_trading=options.demo_trading,
                        clock_ms=clock)
-        protocol = OkxProtocol(base_url=base_url, account=account, options=options, auth=auth,
-                               limiters=_limiters(options, base_url, credentials.api_key.reveal()),
-                               now=now, clock=clock)
-        super().__init__(protocol, exchange=EXCHANGE, clock=clock, credentials=credentials,
-                         http=http, http_client=http_client, transport=transport, sleep=sleep)
+        return OkxProtocol(base_url=base_url, account=account, options=options, auth=auth,
+                           limiters=_limiters(options, base_url, credentials.api_key.reveal()),
+                           now=now, clock=clock)
 
     async def fetch_balances(self, wallet: WalletKind) -> BalanceSnapshot:
         """Read the trading account as the ``cash`` wallet."""
@@ -99,7 +76,7 @@ class AsyncOkxClient(ExchangeClient):
         return await self.call(partial(self.protocol.margin_risk, wallet=wallet))
 
 
-class OkxPrices(ExchangeClient):
+class OkxPrices(MarketPrices[OkxOptions]):
     """OKX's public spot prices, read without keys: a folio ``PriceReader``.
 
     The first read learns every spot instrument's ``baseCcy``/``quoteCcy`` and ``state`` from
@@ -108,43 +85,12 @@ class OkxPrices(ExchangeClient):
     ``GET /api/v5/market/tickers?instType=SPOT``, every spot market's last trade with its time.
     """
 
+    exchange, default_url, options_type = EXCHANGE, DEFAULT_BASE_URL, OkxOptions
     protocol: OkxProtocol
 
-    def __init__(
-        self,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        account: str = "default",
-        options: OkxOptions | None = None,
-        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
-        http_client: HttpClientSource | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        now: Callable[[], datetime] = utc_now,
-    ) -> None:
-        options = options or OkxOptions()
-        protocol = OkxProtocol(base_url=base_url, account=account, options=options, auth=None,
-                               limiters=_limiters(options, base_url, None), now=now)
-        super().__init__(protocol, exchange=EXCHANGE, clock=protocol.clock, credentials=None,
-                         http=http, http_client=http_client, transport=transport, sleep=sleep)
-        self._now = now
-        self._markets: dict[str, Pair] = {}
-        self._learnt_at: datetime | None = None
-        self._learning = asyncio.Lock()
-
-    async def fetch_prices(self, pairs: Collection[Pair] | None = None) -> list[Price]:
-        """The last prices of ``pairs`` (every live spot market: ``None``)."""
-        sender = self.sender()
-        try:
-            async with self._learning:
-                now, learnt = self._now(), self._learnt_at
-                if learnt is None or not now - MARKETS_MAX_AGE < learnt <= now:
-                    self._markets = await self.protocol.markets(sender)
-                    self._learnt_at = now
-            known = self._markets
-            wanted = None if pairs is None else set(pairs)
-            if wanted is not None and not wanted & set(known.values()):
-                return []
-            return await self.protocol.prices(sender, known, wanted)
-        except FolioError as exc:
-            raise self._finish(exc) from None
+    def _protocol(
+        self, *, base_url: str, account: str, options: OkxOptions, clock: ServerClock,
+        now: Callable[[], datetime],
+    ) -> OkxProtocol:
+        return OkxProtocol(base_url=base_url, account=account, options=options, auth=None,
+                           limiters=_limiters(options, base_url, None), now=now, clock=clock)

@@ -33,7 +33,7 @@ that passes its bound by no more is held at the bound (``availBal`` above ``eq``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Context, Decimal
 from typing import Any, Final
@@ -292,9 +292,10 @@ def markets(rows: Sequence[Instrument]) -> dict[str, Pair]:
 
 
 def prices(
-    rows: Sequence[Ticker], known: dict[str, Pair], wanted: set[Pair] | None, *, source: str,
+    rows: Sequence[Ticker], known: Mapping[str, Pair], asked: Sequence[str] | None, *,
+    source: str,
 ) -> list[Price]:
-    """The last prices of ``rows`` whose market is known (and wanted): each once, above zero."""
+    """The last prices of ``rows`` whose market is known (and asked): each once, above zero."""
     seen: set[str] = set()
     result: list[Price] = []
     for i, row in enumerate(rows):
@@ -303,7 +304,7 @@ def prices(
                            f"$.data[{i}].instId")
         seen.add(row.inst_id)
         pair = known.get(row.inst_id)
-        if pair is None or (wanted is not None and pair not in wanted) or row.last is None:
+        if pair is None or (asked is not None and row.inst_id not in asked) or row.last is None:
             continue  # not live, listed since, not asked for, or never traded
         if row.last <= 0:
             raise _invalid(f"the price of {row.inst_id} must be above zero, got {row.last}",

@@ -14,7 +14,7 @@ reads, and reading a stale mode would apply the wrong mapping.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
 import httpx
@@ -94,12 +94,12 @@ class OkxProtocol(RestProtocol[OkxOptions, Endpoint]):
             structure(data, tuple[Instrument, ...])))
 
     async def prices(
-        self, sender: Sender, known: dict[str, Pair], wanted: set[Pair] | None
+        self, sender: Sender, known: Mapping[str, Pair], asked: Sequence[str] | None
     ) -> list[Price]:
-        """Last prices of every spot market (one request), of ``wanted`` pairs or all."""
+        """Last prices of every spot market (one request), of ``asked`` instruments or all."""
         source = f"GET {TICKERS.path}?instType=SPOT"
         return await self._send(sender, TICKERS, lambda data: prices(
-            structure(data, tuple[Ticker, ...]), known, wanted, source=source))
+            structure(data, tuple[Ticker, ...]), known, asked, source=source))
 
     async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """OKX's time (``ts``, Unix ms) and the round trip that read it."""
