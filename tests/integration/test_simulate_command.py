@@ -12,8 +12,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
-import threading
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,57 +19,26 @@ from pathlib import Path
 import httpx
 import pytest
 
-FOLIO = Path(sys.executable).with_name("folio")
-READY_LINE = "Press Ctrl-C to stop."
-WATCHDOG_S = 30.0
-"""Kill a simulator that never gets ready, so a broken banner fails instead of hanging."""
+from tests.helpers.simulate import FOLIO, WATCHDOG_S, read_banner, section, simulate
 
 
 @pytest.fixture
 def simulator_process() -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen(
-        [str(FOLIO), "simulate", "ascendex", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    watchdog = threading.Timer(WATCHDOG_S, process.kill)
-    watchdog.start()
-    try:
+    with simulate("ascendex") as process:
         yield process
-    finally:
-        watchdog.cancel()
-        if process.poll() is None:
-            process.kill()
-        process.communicate()
-
-
-def _banner(process: subprocess.Popen[str]) -> list[str]:
-    """Lines printed up to and including the ready line."""
-    assert process.stdout is not None
-    lines: list[str] = []
-    for line in process.stdout:
-        lines.append(line.rstrip("\n"))
-        if lines[-1] == READY_LINE:
-            return lines
-    pytest.fail(f"the simulator ended before it was ready; it printed {lines}")
-
-
-def _section(lines: list[str], start: str, end: str) -> list[str]:
-    return lines[lines.index(start) + 1 : next(i for i, s in enumerate(lines) if s.startswith(end))]
 
 
 def test_simulate_prints_a_url_and_a_config_that_folio_can_use(
     simulator_process: subprocess.Popen[str], tmp_path: Path
 ) -> None:
-    banner = _banner(simulator_process)
+    banner = read_banner(simulator_process)
 
     found = re.fullmatch(r"ascendex simulator listening on (http://127\.0\.0\.1:(\d+))", banner[0])
     assert found is not None, banner[0]
     url, port = found.group(1), int(found.group(2))
     assert port != 0  # --port 0 picked a real port and printed it
 
-    config_text = "\n".join(_section(banner, "# folio.toml", "# environment"))
+    config_text = "\n".join(section(banner, "# folio.toml", "# environment"))
     accounts = tomllib.loads(config_text)["accounts"]
     (name,) = accounts
     assert accounts[name]["base_url"] == url

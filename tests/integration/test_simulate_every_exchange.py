@@ -12,26 +12,12 @@ import json
 import os
 import shlex
 import subprocess
-import sys
-import threading
 import tomllib
 from pathlib import Path
 
 import pytest
 
-FOLIO = Path(sys.executable).with_name("folio")
-READY_LINE = "Press Ctrl-C to stop."
-WATCHDOG_S = 30.0
-
-
-def _banner(process: subprocess.Popen[str]) -> list[str]:
-    assert process.stdout is not None
-    lines: list[str] = []
-    for line in process.stdout:
-        lines.append(line.rstrip("\n"))
-        if lines[-1] == READY_LINE:
-            return lines
-    pytest.fail(f"the simulator ended before it was ready; it printed {lines}")
+from tests.helpers.simulate import FOLIO, read_banner, section, simulate
 
 
 def _exported(lines: list[str]) -> dict[str, str]:
@@ -57,19 +43,11 @@ def _exported(lines: list[str]) -> dict[str, str]:
 def test_the_printed_config_and_exports_read_the_simulator(
     exchange: str, credential_keys: set[str], tmp_path: Path
 ) -> None:
-    process = subprocess.Popen(
-        [str(FOLIO), "simulate", exchange, "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    watchdog = threading.Timer(WATCHDOG_S, process.kill)
-    watchdog.start()
-    try:
-        banner = _banner(process)
-        start = banner.index("# folio.toml") + 1
-        end = next(i for i, line in enumerate(banner) if line.startswith("# environment"))
-        config_text = "\n".join(banner[start:end])
+    with simulate(exchange) as process:
+        lines = read_banner(process)
+        config_text = "\n".join(section(lines, "# folio.toml", "# environment"))
         (table,) = tomllib.loads(config_text)["accounts"].values()
-        exports = _exported(banner)
+        exports = _exported(lines)
         named = {table[key] for key in credential_keys}
         assert set(exports) == named, "every variable the table names is exported, no other"
         config = tmp_path / "folio.toml"
@@ -87,8 +65,3 @@ def test_the_printed_config_and_exports_read_the_simulator(
         for value in exports.values():  # the secrets went to the reader, not to its output
             assert value not in result.stdout
             assert value not in result.stderr
-    finally:
-        watchdog.cancel()
-        if process.poll() is None:
-            process.kill()
-        process.communicate()
