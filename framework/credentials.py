@@ -9,7 +9,7 @@ greppable :meth:`Secret.reveal`, which only signers call.
 from __future__ import annotations
 
 import hmac
-from typing import Final, NoReturn, final
+from typing import Any, Final, NoReturn, final
 
 import attrs
 
@@ -68,6 +68,23 @@ class Secret:
         raise TypeError(msg)
 
 
+def _is_secret(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Refuse a plain value where a :class:`Secret` belongs, naming only the field and type.
+
+    attrs' own ``instance_of`` puts the value in the message and in the exception's
+    arguments, where a traceback or an error tracker records it; and a plain ``str`` accepted
+    here would be printed by the ``repr``.
+    """
+    if not isinstance(value, Secret):
+        msg = f"{attribute.name} must be a Secret, got {type(value).__name__} (not shown)"
+        raise TypeError(msg)
+
+
+def _is_secret_or_none(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _is_secret(instance, attribute, value)
+
+
 @attrs.frozen(slots=True)
 class Credentials:
     """An API key, its secret and, where the exchange issues one, a passphrase.
@@ -78,11 +95,9 @@ class Credentials:
     exchange that needs it refuses an account without it (docs/configuration.md).
     """
 
-    api_key: Secret
-    api_secret: Secret
-    api_passphrase: Secret | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Secret))
-    )
+    api_key: Secret = attrs.field(validator=_is_secret)
+    api_secret: Secret = attrs.field(validator=_is_secret)
+    api_passphrase: Secret | None = attrs.field(default=None, validator=_is_secret_or_none)
 
     @classmethod
     def from_strings(

@@ -287,7 +287,11 @@ class Folio:
             if failure is None:
                 raise
             raise failure from exc
-        return _checked(result, BalanceSnapshot, context)
+        snapshot = _checked(result, BalanceSnapshot, context)
+        if snapshot.wallet is not wallet:  # never one wallet's balances shown as another's
+            what = f"answered the {wallet.value} balances with {_wallet_named(snapshot.wallet)}"
+            raise _plugin_bug(context.account, what)
+        return snapshot
 
     async def risk(
         self, account: str, wallet: WalletKind | str | None = None

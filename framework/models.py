@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal
 from types import MappingProxyType
 from typing import Any, Final, TypeAlias
 
@@ -144,7 +144,28 @@ def _is_utc(_instance: object, attribute: attrs.Attribute[Any], value: datetime)
         raise ValueError(msg)
 
 
+def _is_kind(kind: type) -> Any:
+    """A validator refusing anything but an instance of ``kind`` (a ``TypeError`` naming the field).
+
+    A plugin that writes a wallet, metric or state by its name (``"futures"``) builds a model
+    that compares equal to the member but fails as one later (``.value`` in a table or in
+    JSON), far from the plugin that wrote it; ``"bogus"`` would label a wallet that does not
+    exist. The host reports the ``TypeError`` as the plugin's bug, naming the account.
+    """
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            msg = f"{attribute.name} must be a {kind.__name__}, got {type(value).__name__}"
+            raise TypeError(msg)
+
+    return check
+
+
 _ZERO: Final = Decimal(0)
+
+_QUOTIENT: Final = Context(prec=34, rounding=ROUND_HALF_EVEN, Emax=MAX_EMAX, Emin=MIN_EMIN)
+"""A quotient's context, as framework/valuation.py divides: 34 digits, half to even, and the
+widest exponents (the default context's would overflow on amounts a model accepts)."""
 
 EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 """Arithmetic context for sums and differences of amounts: wide enough never to round.
@@ -242,7 +263,7 @@ class BalanceSnapshot:
 
     exchange: str
     account: str
-    wallet: WalletKind
+    wallet: WalletKind = attrs.field(validator=_is_kind(WalletKind))
     balances: tuple[AssetBalance, ...] = attrs.field(
         converter=_balances_tuple, validator=_unique_assets
     )
@@ -346,6 +367,9 @@ _RATIO_STATES: Final = frozenset({HealthState.OK, HealthState.AT_RISK, HealthSta
 def _health_is_consistent(instance: MarginHealth) -> None:
     """Refuse a health whose state contradicts its ratio or threshold (a wrong meaning)."""
     state, value, threshold = instance.state, instance.value, instance.liquidation_threshold
+    if threshold is not None and threshold <= 0:
+        msg = f"a liquidation threshold must be positive, got {threshold}"
+        raise ValueError(msg)
     if state not in _RATIO_STATES:
         if value is not NOT_APPLICABLE:
             msg = f"a {state.value} health carries no ratio (value must be NOT_APPLICABLE)"
@@ -354,6 +378,7 @@ def _health_is_consistent(instance: MarginHealth) -> None:
     if not isinstance(value, Decimal):
         msg = f"a {state.value} health needs its ratio, got NOT_APPLICABLE"
         raise ValueError(msg)
+    _rate_is_a_rate(instance.metric, value)
     if state is HealthState.UNRATED:
         if threshold is not None:
             msg = "an unrated health has no known liquidation threshold"
@@ -370,6 +395,22 @@ def _health_is_consistent(instance: MarginHealth) -> None:
         raise ValueError(msg)
 
 
+def _rate_is_a_rate(metric: HealthMetric, ratio: Decimal) -> None:
+    """Refuse a maintenance margin rate below zero: a ratio that would read safe but is not.
+
+    The rate is maintenance margin (never negative) over the margin balance, so a negative
+    rate means a negative margin balance: an account already under water. A lower-is-safer
+    metric would judge it the safest reading of all (``ok``); a cushion or margin level below
+    zero is on the unsafe side of any threshold and needs no such guard.
+    """
+    if metric is HealthMetric.MAINTENANCE_MARGIN_RATE and ratio < 0:
+        msg = (
+            f"a maintenance margin rate of {ratio} means a negative margin balance, which "
+            "cannot be judged safe: the account is insolvent, or the answer contradicts itself"
+        )
+        raise ValueError(msg)
+
+
 @attrs.frozen(slots=True)
 class MarginHealth:
     """The account's margin state, with the ratio behind it and its liquidation threshold.
@@ -378,8 +419,8 @@ class MarginHealth:
     constructor refuses a state that contradicts ``value`` and ``liquidation_threshold``.
     """
 
-    metric: HealthMetric
-    state: HealthState
+    metric: HealthMetric = attrs.field(validator=_is_kind(HealthMetric))
+    state: HealthState = attrs.field(validator=_is_kind(HealthState))
     value: Ratio = attrs.field(validator=_is_ratio)
     """The ratio (see ``metric``) when the state has one, else :data:`NOT_APPLICABLE`."""
     liquidation_threshold: Decimal | None = attrs.field(
@@ -410,8 +451,9 @@ class MarginHealth:
         (``ValueError`` when the equity is then negative: with nothing owed and no position the
         net value is what is held); exposure without positive equity is
         :attr:`HealthState.INSOLVENT`, whatever the ratio says. Otherwise the ratio is needed:
-        ``ValueError`` when it is missing (the answer contradicts itself, and the adapter
-        reports it at the ratio's field).
+        ``ValueError`` when it is missing, and when a maintenance margin rate is below zero
+        (a negative margin balance, which the lower-is-safer rate would read as safe): the
+        answer contradicts itself, and the adapter reports it at the ratio's field.
         """
         if debt < 0:
             msg = f"debt must not be negative, got {debt}"
@@ -432,6 +474,7 @@ class MarginHealth:
                 f"{maintenance_margin}) with a positive net value of {equity}"
             )
             raise ValueError(msg)
+        _rate_is_a_rate(metric, ratio)
         if liquidation_threshold is None:
             state = HealthState.UNRATED
         elif metric.is_safe(ratio, liquidation_threshold):
@@ -508,9 +551,9 @@ class MarginRisk:
     equity: Decimal = attrs.field(validator=_is_exact_decimal)
     leverage: Ratio = attrs.field(validator=_is_ratio)
     max_leverage: Ratio | None = attrs.field(validator=_is_reported_ratio)
-    health: MarginHealth
+    health: MarginHealth = attrs.field(validator=_is_kind(MarginHealth))
     fetched_at: datetime = attrs.field(validator=_is_utc)
-    wallet: WalletKind = WalletKind.MARGIN
+    wallet: WalletKind = attrs.field(default=WalletKind.MARGIN, validator=_is_kind(WalletKind))
     maintenance_margin: Decimal | None = attrs.field(default=None, validator=_is_reported_decimal)
     unrealized_pnl: Decimal | None = attrs.field(default=None, validator=_is_reported_decimal)
     position_notional: Decimal | None = attrs.field(default=None, validator=_is_reported_decimal)
@@ -529,7 +572,7 @@ class MarginRisk:
             return None
         if self.equity <= 0:
             return NOT_APPLICABLE
-        return Context(prec=34).divide(self.position_notional, self.equity)
+        return _QUOTIENT.divide(self.position_notional, self.equity)
 
     @property
     def debt(self) -> Decimal:

@@ -167,6 +167,22 @@ class AccountPortfolio:
     )
     """Every risk read, the default wallet's included (``(risk,)`` when only that is given)."""
 
+    def __attrs_post_init__(self) -> None:
+        """Refuse two snapshots or risks of one wallet, and a default risk not among ``risks``.
+
+        A host may build an account itself (``Folio.assemble_portfolio``): a wallet listed
+        twice would count its holdings twice in every total, and a ``risk`` missing from
+        ``risks`` would be shown by ``risk`` and dropped from the portfolio's risks.
+        """
+        for kind, wallets in (("snapshot", [s.wallet for s in self.snapshots]),
+                              ("risk", [r.wallet for r in self.risks])):
+            if len(set(wallets)) != len(wallets):
+                msg = f"account {self.account!r}: more than one {kind} of one wallet"
+                raise ValueError(msg)
+        if self.risk is not None and self.risk not in self.risks:
+            msg = f"account {self.account!r}: its risk is not among its risks"
+            raise ValueError(msg)
+
     def risk_of(self, wallet: WalletKind) -> MarginRisk | None:
         """The risk of ``wallet``, or ``None`` when it was not read (or not served)."""
         for risk in self.risks:

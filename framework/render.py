@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from framework.loading import PluginRecord
-from framework.models import BalanceSnapshot, HealthState, MarginRisk, Ratio
+from framework.models import EXACT, BalanceSnapshot, HealthState, MarginRisk, Ratio
 from framework.registry import ExchangeSupport
 from framework.results import AssetTotals, FanOut
 from framework.serialize import amount_text
@@ -66,7 +66,7 @@ def _leverage(value: Ratio | None) -> str:
     the column that matters, off the screen. Amounts are never shortened.
     """
     if isinstance(value, Decimal) and value.as_tuple().exponent < -8:  # type: ignore[operator]
-        value = value.quantize(_LEVERAGE_PLACES)
+        value = value.quantize(_LEVERAGE_PLACES, context=EXACT)  # no 28-digit limit
     return _reported(value)
 
 
@@ -154,18 +154,22 @@ def risk_table(fan_out: FanOut[MarginRisk]) -> str:
 
     Where some account reports positions' figures, the table gains ``MAINT MARGIN``,
     ``UNREALIZED PNL``, ``NOTIONAL`` and ``NOTIONAL LEV`` (``-``: not reported); without, it is
-    as it always was.
+    as it always was. Where the rows are of more than one wallet (each account's default risk
+    wallet: a unified account's ``cash``, Binance's ``margin``), ``WALLET`` says whose each
+    row is: a heading naming several wallets cannot.
     """
     risks = fan_out.values
     positions = _has_positions(list(risks.values()))
-    headers = ["ACCOUNT", "EXCHANGE", "QUOTE", "TOTAL", "EQUITY", "BORROWED", "INTEREST",
-               "AVAILABLE", "LEVERAGE", "MAX LEV"]
+    with_wallet = len({r.wallet for r in risks.values()}) > 1
+    headers = ["ACCOUNT", "EXCHANGE", *(["WALLET"] if with_wallet else []), "QUOTE", "TOTAL",
+               "EQUITY", "BORROWED", "INTEREST", "AVAILABLE", "LEVERAGE", "MAX LEV"]
     if positions:
         headers += ["MAINT MARGIN", "UNREALIZED PNL", "NOTIONAL", "NOTIONAL LEV"]
     rows: list[list[str]] = []
     for account, risk in risks.items():
         row = [
-            account, risk.exchange, risk.quote_asset, _amount(risk.total_value),
+            account, risk.exchange, *([risk.wallet.value] if with_wallet else []),
+            risk.quote_asset, _amount(risk.total_value),
             _amount(risk.equity), _amount(risk.borrowed_value), _reported(risk.interest_value),
             _reported(risk.available_value), _leverage(risk.leverage),
             _reported(risk.max_leverage),
@@ -176,7 +180,8 @@ def risk_table(fan_out: FanOut[MarginRisk]) -> str:
                 _reported(risk.position_notional), _leverage(risk.notional_leverage),
             ]
         rows.append([*row, health_text(risk)])
-    return table([*headers, "HEALTH"], rows, numeric=set(range(3, len(headers))))
+    first = 4 if with_wallet else 3
+    return table([*headers, "HEALTH"], rows, numeric=set(range(first, len(headers))))
 
 
 def errors_block(fan_out: FanOut[Any]) -> str:
