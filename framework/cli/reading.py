@@ -141,8 +141,10 @@ def print_risk(
     read = {r.wallet for r in result.values.values()}
     if wallet is not None:
         print(f"== {wallet.value} risk ==")
-    elif read <= {WalletKind.MARGIN}:
+    elif read == {WalletKind.MARGIN}:
         print("== margin risk ==")
+    elif not read:  # every account failed: whose default wallet it was is not known here
+        print("== risk ==")
     else:
         print(f"== risk ({', '.join(w.value for w in WalletKind if w in read)}) ==")
     print(risk_table(result))

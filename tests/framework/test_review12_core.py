@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from framework.cli.reading import print_risk
 from framework.credentials import Credentials, Secret
 from framework.errors import PluginContractError
 from framework.hookspecs import hookimpl
@@ -27,10 +28,11 @@ from framework.models import (
     HealthMetric,
     HealthState,
     MarginHealth,
+    MarginRisk,
     WalletKind,
 )
-from framework.render import risk_table
 from framework.portfolio import AccountPortfolio
+from framework.render import risk_table
 from framework.results import AccountResult, FanOut
 from tests.framework.helpers import (
     FETCHED_AT,
@@ -229,3 +231,16 @@ def test_an_account_portfolio_lists_each_wallet_once_and_its_risk_among_its_risk
         AccountPortfolio("main", "alpha", risks=(futures, futures))
     with pytest.raises(ValueError, match="its risk is not among its risks"):
         AccountPortfolio("main", "alpha", risk=margin, risks=(futures,))
+
+
+def test_a_risk_read_where_every_account_failed_is_not_titled_margin_risk(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Before: "== margin risk ==" over an OKX account's failure, whose risk wallet is cash.
+    failed = FanOut[MarginRisk]([
+        AccountResult("o", "okx", error=PluginContractError("x", exchange="okx", account="o"))
+    ])
+    print_risk(failed, as_json=False)
+    assert capsys.readouterr().out.splitlines()[0] == "== risk =="
+    print_risk(FanOut([AccountResult("m", "alpha", value=margin_risk("m"))]), as_json=False)
+    assert capsys.readouterr().out.splitlines()[0] == "== margin risk =="
