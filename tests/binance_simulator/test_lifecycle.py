@@ -24,6 +24,7 @@ from tests.simulator.test_accounts import imported_modules
 PACKAGE = Path(__file__).resolve().parents[2] / "adapters" / "binance" / "simulator"
 SHARED = {
     # the exchange-neutral simulator kit, reused rather than copied
+    "adapters.simkit.amounts",
     "adapters.simkit.control",
     "adapters.simkit.faults",
     "adapters.simkit.fixtures",

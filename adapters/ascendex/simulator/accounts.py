@@ -49,13 +49,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal, TypeAlias
+
+from adapters.simkit.amounts import check_amount, check_fields
 
 __all__ = [
     "DEMO_API_KEY",
@@ -104,8 +105,6 @@ SEED_FILES: Final = {
     "margin/risk": "seed_margin_risk.json",
 }
 
-# A decimal as the exchange wrote them: optional sign, digits, optional fraction, no exponent.
-_AMOUNT: Final = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 class AccountsFileError(ValueError):
@@ -113,10 +112,7 @@ class AccountsFileError(ValueError):
 
 
 def _check_amount(value: object, where: str) -> str:
-    if not isinstance(value, str) or _AMOUNT.fullmatch(value) is None:
-        msg = f"{where}: amount must be a decimal string like \"12.5\", got {value!r}"
-        raise AccountsFileError(msg)
-    return value
+    return check_amount(value, where, AccountsFileError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +127,7 @@ class CashRow:
     the 2019 draft's spelling); live mode always writes ``totalBalance``."""
 
     def __post_init__(self) -> None:
-        _check_amount(self.total, f"cash {self.asset} total")
-        _check_amount(self.available, f"cash {self.asset} available")
+        check_fields(self, ("total", "available"), f"cash {self.asset}", AccountsFileError)
 
     @property
     def amounts(self) -> tuple[str, ...]:
@@ -153,8 +148,8 @@ class MarginRow:
     """As for :class:`CashRow`."""
 
     def __post_init__(self) -> None:
-        for name in ("total", "available", "borrowed", "interest"):
-            _check_amount(getattr(self, name), f"margin {self.asset} {name}")
+        check_fields(self, ("total", "available", "borrowed", "interest"),
+                     f"margin {self.asset}", AccountsFileError)
 
     @property
     def amounts(self) -> tuple[str, ...]:

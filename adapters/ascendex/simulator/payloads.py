@@ -21,6 +21,7 @@ from adapters.ascendex.simulator.accounts import (
     MarginRow,
     SimAccount,
 )
+from adapters.simkit.amounts import plain
 
 __all__ = [
     "compute_risk",
@@ -93,11 +94,8 @@ def encode_balances(account: SimAccount, rows: Sequence[CashRow | MarginRow]) ->
     return encode_ok(data)
 
 
-def format_decimal(value: Decimal) -> str:
-    """Plain decimal text without exponent or trailing zeros (``"17715.8175"``, ``"1"``)."""
-    if value == 0:
-        return "0"
-    return format(value.normalize(), "f")
+format_decimal = plain
+"""Plain decimal text without exponent or trailing zeros (``"17715.8175"``, ``"1"``)."""
 
 
 def compute_risk(margin: Sequence[MarginRow], config: ComputedRisk) -> dict[str, str]:

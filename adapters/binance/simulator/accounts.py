@@ -22,7 +22,6 @@ examples (:func:`~.futures.seed_futures`).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,6 +29,7 @@ from importlib import resources
 from typing import Final, TypeAlias
 
 from adapters.binance.simulator.futures import SimFutures, seed_futures
+from adapters.simkit.amounts import check_amount, check_fields
 
 __all__ = [
     "DEMO_API_KEY",
@@ -57,18 +57,9 @@ SEED_FILES: Final = {
 """Route name -> the documentation's sample answer (its two ``//`` comments removed: JSON has
 none), in ``data/``."""
 
-_AMOUNT: Final = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-
 
 class AccountsError(ValueError):
     """An account definition is invalid; the message names the field."""
-
-
-def _amount(value: object, where: str) -> str:
-    if not isinstance(value, str) or _AMOUNT.fullmatch(value) is None:
-        msg = f'{where}: amount must be a decimal string like "12.5", got {value!r}'
-        raise AccountsError(msg)
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +71,7 @@ class SpotRow:
     locked: str = "0.00000000"
 
     def __post_init__(self) -> None:
-        _amount(self.free, f"spot {self.asset} free")
-        _amount(self.locked, f"spot {self.asset} locked")
+        check_fields(self, ("free", "locked"), f"spot {self.asset}", AccountsError)
 
     @property
     def is_zero(self) -> bool:
@@ -103,10 +93,10 @@ class MarginRow:
     (to test a client against an answer that contradicts itself)."""
 
     def __post_init__(self) -> None:
-        for name in ("free", "locked", "borrowed", "interest"):
-            _amount(getattr(self, name), f"margin {self.asset} {name}")
+        check_fields(self, ("free", "locked", "borrowed", "interest"), f"margin {self.asset}",
+                     AccountsError)
         if self.net_asset is not None:
-            _amount(self.net_asset, f"margin {self.asset} net_asset")
+            check_amount(self.net_asset, f"margin {self.asset} net_asset", AccountsError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +109,8 @@ class FixedTotals:
     total_net_asset_of_btc: str
 
     def __post_init__(self) -> None:
-        for name in ("margin_level", "total_asset_of_btc", "total_liability_of_btc",
-                     "total_net_asset_of_btc"):
-            _amount(getattr(self, name), f"margin totals {name}")
+        check_fields(self, ("margin_level", "total_asset_of_btc", "total_liability_of_btc",
+                            "total_net_asset_of_btc"), "margin totals", AccountsError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +121,7 @@ class PricedTotals:
 
     def __post_init__(self) -> None:
         for asset, price in self.prices.items():
-            _amount(price, f"BTC price of {asset}")
+            check_amount(price, f"BTC price of {asset}", AccountsError)
         object.__setattr__(self, "prices", {"BTC": "1", **self.prices})
 
 

@@ -18,11 +18,12 @@ documents them, so that valuing the coins at the simulator's own tickers gives i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Final
+
+from adapters.simkit.amounts import check_amount, check_fields, plain
 
 __all__ = [
     "DEMO_API_KEY", "DEMO_API_SECRET", "DEMO_MARKETS", "AccountsError", "Coin", "Market",
@@ -34,7 +35,6 @@ DEMO_API_KEY: Final = "CFEJUGQEQPPHGOHGHM"
 DEMO_API_SECRET: Final = "VDFZSSPUTKRJMXAVMJXBHEXIPZNZJIZUBVRQ"  # noqa: S105 - a test value
 """The secret of the same tests."""
 
-_AMOUNT: Final = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _EIGHT: Final = Decimal("1E-8")
 
 
@@ -42,15 +42,8 @@ class AccountsError(ValueError):
     """An account or market definition is invalid; the message names the field."""
 
 
-def _amount(value: str, where: str, *, blank: bool = False) -> None:
-    if not (blank and value == "") and _AMOUNT.fullmatch(value) is None:
-        msg = f'{where}: amount must be a decimal string like "12.5", got {value!r}'
-        raise AccountsError(msg)
-
-
-def text(value: Decimal) -> str:
-    """An amount as Bybit writes a computed figure: plain digits, no trailing zeros."""
-    return format(value.normalize(), "f") if value else "0"
+text = plain
+"""An amount as Bybit writes a computed figure: plain digits, no trailing zeros."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +66,10 @@ class Coin:
     :class:`SimAccount` (Bybit's also count borrowing), so keep the two consistent."""
 
     def __post_init__(self) -> None:
-        _amount(self.wallet_balance, f"{self.coin} walletBalance")
-        for name in ("locked", "borrow_amount", "spot_borrow", "accrued_interest",
-                     "unrealised_pnl", "order_im", "position_im", "position_mm"):
-            _amount(getattr(self, name), f"{self.coin} {name}", blank=True)
+        check_amount(self.wallet_balance, f"{self.coin} walletBalance", AccountsError)
+        check_fields(self, ("locked", "borrow_amount", "spot_borrow", "accrued_interest",
+                            "unrealised_pnl", "order_im", "position_im", "position_mm"),
+                     self.coin, AccountsError, blank=True)
 
     def number(self, name: str) -> Decimal:
         """The amount ``name`` as a number (``""`` is zero)."""
@@ -141,8 +134,8 @@ class SimAccount:
         if len(set(names)) != len(names):
             msg = f"a coin is listed twice: {names}"
             raise AccountsError(msg)
-        _amount(self.initial_margin, "initial_margin")
-        _amount(self.maintenance_margin, "maintenance_margin")
+        check_amount(self.initial_margin, "initial_margin", AccountsError)
+        check_amount(self.maintenance_margin, "maintenance_margin", AccountsError)
 
 
 def usd_prices(markets: Sequence[Market]) -> dict[str, Decimal]:

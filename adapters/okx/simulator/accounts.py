@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Any, Final
 
+from adapters.simkit.amounts import plain
+
 __all__ = ["AccountsError", "Row", "SimAccount", "balance_data", "config_data"]
 
 _FEE: Final = Decimal("1.125")
@@ -82,10 +84,6 @@ class SimAccount:
             raise AccountsError(msg)
 
 
-def _text(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value else "0"
-
-
 def config_data(account: SimAccount) -> dict[str, Any]:
     """The ``data[0]`` of ``GET /api/v5/account/config``."""
     return {"acctLv": account.acct_lv, "autoLoan": account.acct_lv in {"3", "4"},
@@ -104,14 +102,14 @@ def _row(row: Row, price: Decimal, futures: bool, ts: str) -> tuple[dict[str, st
     dis = eq_usd if eq_usd <= 0 or row.ccy in _STABLE else eq_usd * (1 - Decimal(row.haircut))
     blank = "" if futures else None
     detail = {
-        "ccy": row.ccy, "eq": _text(eq), "cashBal": _text(cash),
-        "availBal": _text(max(eq - frozen, Decimal(0))),
-        "availEq": _text(max(eq - frozen, Decimal(0))),
-        "frozenBal": _text(frozen), "ordFrozen": _text(frozen), "eqUsd": _text(eq_usd),
-        "disEq": _text(dis), "upl": _text(upl), "isoEq": "0", "isoUpl": "0", "stgyEq": "0",
-        "liab": blank if blank is not None else _text(liab),
-        "crossLiab": blank if blank is not None else _text(liab),
-        "interest": blank if blank is not None else _text(interest),
+        "ccy": row.ccy, "eq": plain(eq), "cashBal": plain(cash),
+        "availBal": plain(max(eq - frozen, Decimal(0))),
+        "availEq": plain(max(eq - frozen, Decimal(0))),
+        "frozenBal": plain(frozen), "ordFrozen": plain(frozen), "eqUsd": plain(eq_usd),
+        "disEq": plain(dis), "upl": plain(upl), "isoEq": "0", "isoUpl": "0", "stgyEq": "0",
+        "liab": blank if blank is not None else plain(liab),
+        "crossLiab": blank if blank is not None else plain(liab),
+        "interest": blank if blank is not None else plain(interest),
         "maxLoan": blank if blank is not None else "0",
         "imr": row.imr if futures else "", "mmr": row.mmr if futures else "",
         "mgnRatio": "", "notionalLever": "", "uTime": ts,
@@ -141,11 +139,11 @@ def balance_data(
         mmr = Decimal(account.mmr)
         ratio = repr(float(adj) / (float(mmr) * float(_FEE))) if mmr > 0 else ""
     account_level = {
-        "adjEq": _text(adj), "imr": account.imr, "mmr": account.mmr, "mgnRatio": ratio,
+        "adjEq": plain(adj), "imr": account.imr, "mmr": account.mmr, "mgnRatio": ratio,
         "borrowFroz": "0", "ordFroz": "0", "notionalUsd": account.notional_usd,
-        "notionalUsdForBorrow": "0", "availEq": _text(max(adj, Decimal(0))),
+        "notionalUsdForBorrow": "0", "availEq": plain(max(adj, Decimal(0))),
     }
     if futures:
         account_level = dict.fromkeys(account_level, "")
-    return {"totalEq": _text(total), "isoEq": "0", "upl": "" if futures else _text(upl),
+    return {"totalEq": plain(total), "isoEq": "0", "upl": "" if futures else plain(upl),
             "uTime": ts, **account_level, "details": details}
