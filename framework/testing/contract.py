@@ -296,6 +296,12 @@ class ExchangePluginContract:
         for balance in snapshot.balances:
             if conformance_target.available_within_total:
                 assert balance.available <= balance.total, balance.asset
+            # Every amount is at least zero but the unrealized PnL (a debt is borrowed, not a
+            # negative total), and nothing locks more than the asset holds: a negative locked
+            # means "available" is not this asset's own figure (docs/host-api.md, "Models").
+            assert balance.total >= 0, f"{balance.asset}: negative total"
+            assert balance.available >= 0, f"{balance.asset}: negative available"
+            assert balance.locked >= 0, f"{balance.asset}: available above what it holds"
             assert balance.borrowed >= 0, f"{balance.asset}: negative borrowed"
             assert balance.interest >= 0, f"{balance.asset}: negative interest"
             if not borrows:
