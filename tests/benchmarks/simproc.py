@@ -66,6 +66,7 @@ class ReadyProcess:
         if not line.startswith(prefix):
             self._process.kill()
             self._process.wait()
+            self._process.stdout.close()  # else a ResourceWarning fails some later test
             msg = f"{what} did not start: {line!r}"
             raise RuntimeError(msg)
         self.ready = line.strip().removeprefix(prefix)
