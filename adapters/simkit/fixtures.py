@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-__all__ = ["stopped_after"]
+__all__ = ["serving", "stopped_after"]
 
 
 class _Stoppable(Protocol):
@@ -15,6 +15,13 @@ class _Stoppable(Protocol):
 
 
 R = TypeVar("R", bound=_Stoppable)
+R_co = TypeVar("R_co", bound=_Stoppable, covariant=True)
+
+
+class _Servable(Protocol[R_co]):
+    def serve(self, *args: Any, **kwargs: Any) -> R_co:
+        """Start serving on a background thread."""
+        ...
 
 
 def stopped_after(start: Callable[..., R]) -> Iterator[Callable[..., R]]:
@@ -35,3 +42,19 @@ def stopped_after(start: Callable[..., R]) -> Iterator[Callable[..., R]]:
     finally:
         for running in reversed(started):
             running.stop()
+
+
+def serving(default: Callable[[], _Servable[R]]) -> Iterator[Callable[..., R]]:
+    """The body of an exchange's ``*_simulator_factory`` fixture, given its default simulator.
+
+    ``yield from serving(Simulator.demo)`` yields ``start(simulator=None, **serve_kwargs)``,
+    which serves ``simulator`` (a fresh ``default()`` without one) with its control routes on
+    unless told otherwise, and stops everything it started when the test ends
+    (:func:`stopped_after`).
+    """
+
+    def start(simulator: _Servable[R] | None = None, **serve: Any) -> R:
+        serve.setdefault("control", True)
+        return (simulator or default()).serve(**serve)
+
+    yield from stopped_after(start)

@@ -11,12 +11,11 @@ Enable with ``pytest_plugins = ["adapters.ascendex.simulator.pytest_plugin"]``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 
 from adapters.ascendex.simulator.simulator import AscendexSimulator
-from adapters.simkit.fixtures import stopped_after
+from adapters.simkit.fixtures import serving
 from adapters.simkit.server import RunningSimulator
 
 __all__ = ["ascendex_simulator", "ascendex_simulator_factory"]
@@ -27,12 +26,7 @@ SimulatorFactory = Callable[..., RunningSimulator]
 @pytest.fixture
 def ascendex_simulator_factory() -> Iterator[SimulatorFactory]:
     """Start simulators on loopback ports; all are stopped when the test ends."""
-
-    def start(simulator: AscendexSimulator | None = None, **serve: Any) -> RunningSimulator:
-        serve.setdefault("control", True)
-        return (simulator or AscendexSimulator.seed()).serve(**serve)
-
-    yield from stopped_after(start)
+    yield from serving(AscendexSimulator.seed)
 
 
 @pytest.fixture

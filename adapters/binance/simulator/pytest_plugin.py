@@ -11,12 +11,11 @@ Enable with ``pytest_plugins = ["adapters.binance.simulator.pytest_plugin"]``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 
 from adapters.binance.simulator.simulator import BinanceSimulator, RunningBinanceSimulator
-from adapters.simkit.fixtures import stopped_after
+from adapters.simkit.fixtures import serving
 
 __all__ = ["BinanceSimulatorFactory", "binance_simulator", "binance_simulator_factory"]
 
@@ -26,12 +25,7 @@ BinanceSimulatorFactory = Callable[..., RunningBinanceSimulator]
 @pytest.fixture
 def binance_simulator_factory() -> Iterator[BinanceSimulatorFactory]:
     """Start simulators on loopback ports; all are stopped when the test ends."""
-
-    def start(simulator: BinanceSimulator | None = None, **serve: Any) -> RunningBinanceSimulator:
-        serve.setdefault("control", True)
-        return (simulator or BinanceSimulator.seed()).serve(**serve)
-
-    yield from stopped_after(start)
+    yield from serving(BinanceSimulator.seed)
 
 
 @pytest.fixture

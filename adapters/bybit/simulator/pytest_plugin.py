@@ -8,12 +8,11 @@ Enable with ``pytest_plugins = ["adapters.bybit.simulator.pytest_plugin"]``:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 
 from adapters.bybit.simulator.simulator import BybitSimulator, RunningBybitSimulator
-from adapters.simkit.fixtures import stopped_after
+from adapters.simkit.fixtures import serving
 
 __all__ = ["BybitSimulatorFactory", "bybit_simulator", "bybit_simulator_factory"]
 
@@ -23,12 +22,7 @@ BybitSimulatorFactory = Callable[..., RunningBybitSimulator]
 @pytest.fixture
 def bybit_simulator_factory() -> Iterator[BybitSimulatorFactory]:
     """Start simulators on loopback ports; all are stopped when the test ends."""
-
-    def start(simulator: BybitSimulator | None = None, **serve: Any) -> RunningBybitSimulator:
-        serve.setdefault("control", True)
-        return (simulator or BybitSimulator.demo()).serve(**serve)
-
-    yield from stopped_after(start)
+    yield from serving(BybitSimulator.demo)
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ stopped after the test.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 
 from adapters.okx.simulator.simulator import OkxSimulator, RunningOkxSimulator
-from adapters.simkit.fixtures import stopped_after
+from adapters.simkit.fixtures import serving
 
 __all__ = ["OkxSimulatorFactory", "okx_simulator", "okx_simulator_factory"]
 
@@ -24,12 +23,7 @@ OkxSimulatorFactory = Callable[..., RunningOkxSimulator]
 @pytest.fixture
 def okx_simulator_factory() -> Iterator[OkxSimulatorFactory]:
     """Start simulators on loopback ports; all are stopped when the test ends."""
-
-    def start(simulator: OkxSimulator | None = None, **serve: Any) -> RunningOkxSimulator:
-        serve.setdefault("control", True)
-        return (simulator or OkxSimulator.demo()).serve(**serve)
-
-    yield from stopped_after(start)
+    yield from serving(OkxSimulator.demo)
 
 
 @pytest.fixture
