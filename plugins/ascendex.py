@@ -11,99 +11,45 @@ so an account without keys is still valued. It also ships the embedded simulator
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from typing import Final
+from collections.abc import Collection
+from typing import Any, Final
 
-from adapters.ascendex import (
-    DEFAULT_BASE_URL,
-    AscendexOptions,
-    AscendexPrices,
-    AsyncAscendexClient,
-    public_prices,
-)
-from adapters.kit.client import account_client
+from adapters.ascendex import DEFAULT_BASE_URL, AscendexOptions, AscendexPrices, AsyncAscendexClient
+from adapters.kit.plugin import DemoSimulator, ExchangeHooks
 from framework.credentials import Credentials
 from framework.hookspecs import hookimpl
 from framework.models import WalletKind
-from framework.providers import AccountContext, DemoEndpoint, Simulator, SimulatorHandle
 
 EXCHANGE: Final = "ascendex"
 SIMULATOR_KEY_ENV: Final = "ASCENDEX_SIM_API_KEY"
 SIMULATOR_SECRET_ENV: Final = "ASCENDEX_SIM_API_SECRET"  # noqa: S105 - a variable name
 
 
-def _client(context: AccountContext) -> AsyncAscendexClient:
-    return account_client(
-        context, EXCHANGE, AsyncAscendexClient, AscendexOptions, DEFAULT_BASE_URL
-    )
-
-
-@hookimpl
-def folio_balance_wallets() -> Mapping[str, Collection[WalletKind]]:
-    """AscendEX balances: the cash (spot) and the cross-margin wallet."""
-    return {EXCHANGE: (WalletKind.CASH, WalletKind.MARGIN)}
-
-
-@hookimpl
-def folio_balance_reader(exchange: str, context: AccountContext) -> AsyncAscendexClient | None:
-    """The account's AscendEX client, which reads balances."""
-    return _client(context) if exchange == EXCHANGE else None
-
-
-@hookimpl
-def folio_risk_exchanges() -> Collection[str]:
-    """AscendEX serves a margin risk profile."""
-    return (EXCHANGE,)
-
-
-@hookimpl
-def folio_risk_reader(exchange: str, context: AccountContext) -> AsyncAscendexClient | None:
-    """The account's AscendEX client, which also reads the margin risk profile."""
-    return _client(context) if exchange == EXCHANGE else None
-
-
-@hookimpl
-def folio_price_exchanges() -> Collection[str]:
-    """AscendEX serves public spot prices (last trade), read without keys."""
-    return (EXCHANGE,)
-
-
-@hookimpl
-def folio_price_reader(exchange: str, context: AccountContext) -> AscendexPrices | None:
-    """The account's keyless price reader, on its base URL (the simulator's when simulated)."""
-    return public_prices(context) if exchange == EXCHANGE else None
-
-
-@contextmanager
-def _start_simulator(host: str, port: int) -> Iterator[SimulatorHandle]:
-    # Imported here: hosts that never start a simulator do not pay for loading it.
+def _demo() -> tuple[Any, Credentials]:
     from adapters.ascendex.simulator import (  # noqa: PLC0415
         DEMO_API_KEY,
         DEMO_API_SECRET,
         AscendexSimulator,
     )
 
-    # Control routes on: a host under test can inject faults and read the request counters
-    # of a simulator it did not start itself (POST /__simulator__/faults, GET .../stats).
-    with AscendexSimulator.seed().serve(host=host, port=port, control=True) as running:
-        yield DemoEndpoint(
-            EXCHANGE,
-            running.url,
-            Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET),
-            SIMULATOR_KEY_ENV,
-            SIMULATOR_SECRET_ENV,
-            control_url=f"{running.url}/__simulator__",
-        )
+    return AscendexSimulator.seed(), Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET)
+
+
+HOOKS: Final = ExchangeHooks(
+    EXCHANGE, AsyncAscendexClient, AscendexOptions, DEFAULT_BASE_URL,
+    balance_wallets=(WalletKind.CASH, WalletKind.MARGIN), prices=AscendexPrices,
+    simulator=DemoSimulator("AscendEX Pro REST simulator with the specification's sample "
+                            "account", _demo, SIMULATOR_KEY_ENV, SIMULATOR_SECRET_ENV),
+)
+folio_balance_wallets = HOOKS.folio_balance_wallets
+folio_balance_reader = HOOKS.folio_balance_reader
+folio_risk_reader = HOOKS.folio_risk_reader
+folio_price_exchanges = HOOKS.folio_price_exchanges
+folio_price_reader = HOOKS.folio_price_reader
+folio_simulators = HOOKS.folio_simulators
 
 
 @hookimpl
-def folio_simulators() -> Sequence[Simulator]:
-    """The embedded AscendEX simulator, serving the specification's sample account."""
-    return (
-        Simulator(
-            exchange=EXCHANGE,
-            description="AscendEX Pro REST simulator with the specification's sample account",
-            start=_start_simulator,
-        ),
-    )
+def folio_risk_exchanges() -> Collection[str]:
+    """AscendEX serves a margin risk profile (of the ``margin`` wallet, the old hook's)."""
+    return (EXCHANGE,)

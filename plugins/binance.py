@@ -16,9 +16,7 @@ account, built without its credentials. It also ships the embedded simulator tha
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from typing import Final
+from typing import Any, Final
 
 from adapters.binance import DEFAULT_BASE_URL, AsyncBinanceClient, BinancePrices
 from adapters.binance_futures import (
@@ -27,10 +25,10 @@ from adapters.binance_futures import (
     BinanceFuturesOptions,
 )
 from adapters.kit.client import account_client
+from adapters.kit.plugin import DemoSimulator, ExchangeHooks
 from framework.credentials import Credentials
-from framework.hookspecs import hookimpl
 from framework.models import WalletKind
-from framework.providers import AccountContext, DemoEndpoint, Simulator, SimulatorHandle
+from framework.providers import AccountContext
 
 EXCHANGE: Final = "binance"
 KEY_ENV: Final = "BINANCE_SIM_API_KEY"
@@ -53,73 +51,31 @@ def _reader(context: AccountContext) -> BinanceAccountReader:
     )
 
 
-@hookimpl
-def folio_balance_wallets() -> Mapping[str, Collection[WalletKind]]:
-    """Binance balances: spot (as ``cash``), cross margin and USD-M futures."""
-    return {EXCHANGE: (WalletKind.CASH, WalletKind.MARGIN, WalletKind.FUTURES)}
-
-
-@hookimpl
-def folio_balance_reader(exchange: str, context: AccountContext) -> BinanceAccountReader | None:
-    """The account's reader: each wallet to the client of its host."""
-    return _reader(context) if exchange == EXCHANGE else None
-
-
-@hookimpl
-def folio_risk_wallets() -> Mapping[str, Sequence[WalletKind]]:
-    """Binance risk: the cross-margin account (the default) and the USD-M futures account."""
-    return {EXCHANGE: (WalletKind.MARGIN, WalletKind.FUTURES)}
-
-
-@hookimpl
-def folio_risk_reader(exchange: str, context: AccountContext) -> BinanceAccountReader | None:
-    """The account's reader, which reads the risk of the wallet asked for."""
-    return _reader(context) if exchange == EXCHANGE else None
-
-
-@hookimpl
-def folio_price_exchanges() -> Collection[str]:
-    """Binance's public spot ticker prices the holdings of its accounts."""
-    return (EXCHANGE,)
-
-
-@hookimpl
-def folio_price_reader(exchange: str, context: AccountContext) -> BinancePrices | None:
-    """The account's price reader: its base URL and HTTP settings, never its credentials."""
-    if exchange != EXCHANGE:
-        return None
-    return account_client(
-        context, EXCHANGE, BinancePrices, BinanceFuturesOptions, DEFAULT_BASE_URL, keyless=True
-    )
-
-
-@contextmanager
-def _serve(host: str, port: int) -> Iterator[SimulatorHandle]:
-    # Imported here: hosts that never start a simulator do not pay for loading it.
+def _demo() -> tuple[Any, Credentials]:
     from adapters.binance.simulator import (  # noqa: PLC0415
         DEMO_API_KEY,
         DEMO_API_SECRET,
         BinanceSimulator,
     )
 
-    # Control routes on, as for AscendEX: a host under test stages faults and reads counters
-    # of a simulator it did not start (POST /__simulator__/faults, GET .../stats).
     # The demo account, not the documentation's sample (4.7 million BTC and unpriced LTC): a
     # new user's first portfolio must be believable and wholly valued (simulator/demo.py).
-    with BinanceSimulator.demo().serve(host=host, port=port, control=True) as running:
-        credentials = Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET)
-        yield DemoEndpoint(EXCHANGE, running.url, credentials, KEY_ENV, SECRET_ENV,
-                           control_url=f"{running.url}/__simulator__")
+    return BinanceSimulator.demo(), Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET)
 
 
-@hookimpl
-def folio_simulators() -> Sequence[Simulator]:
-    """The embedded Binance simulator, serving a modest demo account every ticker values."""
-    return (
-        Simulator(
-            exchange=EXCHANGE,
-            description="Binance spot, cross-margin and USD-M futures REST simulator with a demo "
-            "account",
-            start=_serve,
-        ),
-    )
+HOOKS: Final = ExchangeHooks(
+    EXCHANGE, AsyncBinanceClient, BinanceFuturesOptions, DEFAULT_BASE_URL,
+    balance_wallets=(WalletKind.CASH, WalletKind.MARGIN, WalletKind.FUTURES),
+    risk_wallets=(WalletKind.MARGIN, WalletKind.FUTURES),  # cross margin is the default
+    prices=BinancePrices, reader=_reader,  # each wallet to the client of its host
+    simulator=DemoSimulator(
+        "Binance spot, cross-margin and USD-M futures REST simulator with a demo account",
+        _demo, KEY_ENV, SECRET_ENV),
+)
+folio_balance_wallets = HOOKS.folio_balance_wallets
+folio_balance_reader = HOOKS.folio_balance_reader
+folio_risk_wallets = HOOKS.folio_risk_wallets
+folio_risk_reader = HOOKS.folio_risk_reader
+folio_price_exchanges = HOOKS.folio_price_exchanges
+folio_price_reader = HOOKS.folio_price_reader
+folio_simulators = HOOKS.folio_simulators

@@ -11,16 +11,12 @@ embedded simulator ``folio demo`` and ``folio simulate okx`` start, serving its 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from typing import Final
+from typing import Any, Final
 
-from adapters.kit.client import account_client
+from adapters.kit.plugin import DemoSimulator, ExchangeHooks
 from adapters.okx import DEFAULT_BASE_URL, AsyncOkxClient, OkxOptions, OkxPrices
 from framework.credentials import Credentials
-from framework.hookspecs import hookimpl
 from framework.models import WalletKind
-from framework.providers import AccountContext, DemoEndpoint, Simulator, SimulatorHandle
 
 EXCHANGE: Final = "okx"
 KEY_ENV: Final = "OKX_SIM_API_KEY"
@@ -28,52 +24,7 @@ SECRET_ENV: Final = "OKX_SIM_API_SECRET"  # noqa: S105 - a variable name
 PASSPHRASE_ENV: Final = "OKX_SIM_API_PASSPHRASE"  # noqa: S105 - a variable name
 
 
-def _client(context: AccountContext) -> AsyncOkxClient:
-    return account_client(context, EXCHANGE, AsyncOkxClient, OkxOptions, DEFAULT_BASE_URL)
-
-
-@hookimpl
-def folio_balance_wallets() -> Mapping[str, Collection[WalletKind]]:
-    """OKX's trading account, served as the ``cash`` wallet."""
-    return {EXCHANGE: (WalletKind.CASH,)}
-
-
-@hookimpl
-def folio_balance_reader(exchange: str, context: AccountContext) -> AsyncOkxClient | None:
-    """The account's OKX client, which reads the trading account."""
-    return _client(context) if exchange == EXCHANGE else None
-
-
-@hookimpl
-def folio_risk_wallets() -> Mapping[str, Sequence[WalletKind]]:
-    """The trading account's risk: the ``cash`` wallet's (one pool, in USD)."""
-    return {EXCHANGE: (WalletKind.CASH,)}
-
-
-@hookimpl
-def folio_risk_reader(exchange: str, context: AccountContext) -> AsyncOkxClient | None:
-    """The account's OKX client, which also reads the risk profile."""
-    return _client(context) if exchange == EXCHANGE else None
-
-
-@hookimpl
-def folio_price_exchanges() -> Collection[str]:
-    """OKX's public spot tickers price the holdings of its accounts."""
-    return (EXCHANGE,)
-
-
-@hookimpl
-def folio_price_reader(exchange: str, context: AccountContext) -> OkxPrices | None:
-    """The account's price reader: its base URL and HTTP settings, never its credentials."""
-    if exchange != EXCHANGE:
-        return None
-    return account_client(context, EXCHANGE, OkxPrices, OkxOptions, DEFAULT_BASE_URL,
-                          keyless=True)
-
-
-@contextmanager
-def _serve(host: str, port: int) -> Iterator[SimulatorHandle]:
-    # Imported here: hosts that never start a simulator do not pay for loading it.
+def _demo() -> tuple[Any, Credentials]:
     from adapters.okx.simulator import (  # noqa: PLC0415
         DEMO_API_KEY,
         DEMO_API_SECRET,
@@ -81,20 +32,21 @@ def _serve(host: str, port: int) -> Iterator[SimulatorHandle]:
         OkxSimulator,
     )
 
-    with OkxSimulator.demo().serve(host=host, port=port, control=True) as running:
-        credentials = Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSPHRASE)
-        yield DemoEndpoint(EXCHANGE, running.url, credentials, KEY_ENV, SECRET_ENV,
-                           control_url=f"{running.url}/__simulator__",
-                           passphrase_env=PASSPHRASE_ENV)
+    credentials = Credentials.from_strings(DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSPHRASE)
+    return OkxSimulator.demo(), credentials
 
 
-@hookimpl
-def folio_simulators() -> Sequence[Simulator]:
-    """The embedded OKX simulator, serving a Multi-currency margin demo account."""
-    return (
-        Simulator(
-            exchange=EXCHANGE,
-            description="OKX (API v5) trading-account REST simulator with a demo account",
-            start=_serve,
-        ),
-    )
+HOOKS: Final = ExchangeHooks(
+    EXCHANGE, AsyncOkxClient, OkxOptions, DEFAULT_BASE_URL,
+    # The trading account, served as cash, and its one risk pool (in USD).
+    balance_wallets=(WalletKind.CASH,), risk_wallets=(WalletKind.CASH,), prices=OkxPrices,
+    simulator=DemoSimulator("OKX (API v5) trading-account REST simulator with a demo account",
+                            _demo, KEY_ENV, SECRET_ENV, PASSPHRASE_ENV),
+)
+folio_balance_wallets = HOOKS.folio_balance_wallets
+folio_balance_reader = HOOKS.folio_balance_reader
+folio_risk_wallets = HOOKS.folio_risk_wallets
+folio_risk_reader = HOOKS.folio_risk_reader
+folio_price_exchanges = HOOKS.folio_price_exchanges
+folio_price_reader = HOOKS.folio_price_reader
+folio_simulators = HOOKS.folio_simulators

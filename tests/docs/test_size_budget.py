@@ -26,8 +26,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # the passphrase scrubbed from errors like the key and secret (7 lines).
 # OKX 700 (issue #12): a new adapter on the kit, at the issue's measure.
 # Bybit 700 (issue #12): likewise.
-BUDGETS = {"adapters/ascendex": 1000, "adapters/binance": 1025, "adapters/kit": 1170,
-           "adapters/okx": 700, "adapters/bybit": 700,
+# Kit 1,418 (issue #12, 248 lines): what the adapters and plugins wrote four times, once:
+# RestProtocol (kit/protocol.py), SignedClient/KeylessClient (kit/readers.py), the learnt-
+# markets MarketPrices (kit/prices.py), the plugin hooks ExchangeHooks (kit/plugin.py).
+# So each adapter's budget shrinks to its size after that move: AscendEX 931 (from 975 lines),
+# Binance 931 (from 1,023), OKX 609 (from 691), Bybit 626 (from 699); the plugins lost 108.
+BUDGETS = {"adapters/ascendex": 931, "adapters/binance": 931, "adapters/kit": 1418,
+           "adapters/okx": 609, "adapters/bybit": 626,
            "adapters/binance_futures": 700}  # issue #12: Binance USD-M futures, a new package
 _NOT_CODE = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
              tokenize.DEDENT, tokenize.ENCODING, tokenize.ENDMARKER}
