@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 
@@ -16,7 +17,12 @@ from adapters.simkit.faults import FaultSet, Selection
 from adapters.simkit.http11 import Request
 from adapters.simkit.stats import StatsRecorder
 
-__all__ = ["Runtime"]
+__all__ = ["Runtime", "system_clock_ms"]
+
+
+def system_clock_ms() -> int:
+    """Wall-clock UTC milliseconds: every simulator's default server clock."""
+    return time.time_ns() // 1_000_000
 
 
 class Runtime:

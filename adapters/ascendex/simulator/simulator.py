@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -16,15 +15,10 @@ from adapters.ascendex.simulator.accounts import (
 from adapters.ascendex.simulator.handler import Exchange
 from adapters.ascendex.simulator.options import SimulatorOptions
 from adapters.ascendex.simulator.tickers import SEED_TICKERS, Tickers, derived_tickers
-from adapters.simkit.runtime import Runtime
+from adapters.simkit.runtime import Runtime, system_clock_ms
 from adapters.simkit.server import RunningSimulator, serve_forever
 
 __all__ = ["AscendexSimulator", "system_clock_ms"]
-
-
-def system_clock_ms() -> int:
-    """Wall-clock UTC milliseconds: the default clock, as the exchange's servers kept it."""
-    return time.time_ns() // 1_000_000
 
 
 class AscendexSimulator:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 
 from adapters.binance.simulator.accounts import AccountsError, SimAccount, seed_account
@@ -11,15 +10,10 @@ from adapters.binance.simulator.handler import BinanceExchange
 from adapters.binance.simulator.markets import Market, markets_for
 from adapters.binance.simulator.options import SimulatorOptions
 from adapters.binance.simulator.routes import ROUTES
-from adapters.simkit.runtime import Runtime
+from adapters.simkit.runtime import Runtime, system_clock_ms
 from adapters.simkit.server import RunningSimulator
 
 __all__ = ["BinanceSimulator", "RunningBinanceSimulator", "system_clock_ms"]
-
-
-def system_clock_ms() -> int:
-    """Wall-clock UTC milliseconds: the default server clock."""
-    return time.time_ns() // 1_000_000
 
 
 class RunningBinanceSimulator(RunningSimulator):

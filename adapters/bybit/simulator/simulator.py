@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ from adapters.bybit.simulator.accounts import (
 )
 from adapters.bybit.simulator.handler import IP_LIMIT, ROUTES, BybitExchange
 from adapters.simkit.faults import Fault as _GenericFault
-from adapters.simkit.runtime import Runtime
+from adapters.simkit.runtime import Runtime, system_clock_ms
 from adapters.simkit.server import RunningSimulator
 
 __all__ = ["BybitSimulator", "Fault", "RunningBybitSimulator", "SimulatorOptions"]
@@ -46,11 +45,6 @@ class SimulatorOptions:
     """Requests per window (ms) from one IP address, all routes: Bybit's 600 per 5 s. ``None``
     lifts it, for a benchmark that reads hundreds of keys from one address
     (docs/performance.md, "Mixed run over all exchanges")."""
-
-
-def system_clock_ms() -> int:
-    """Wall-clock UTC milliseconds: the default server clock."""
-    return time.time_ns() // 1_000_000
 
 
 class RunningBybitSimulator(RunningSimulator):

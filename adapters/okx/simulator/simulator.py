@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,15 +9,10 @@ from decimal import Decimal
 from adapters.okx.simulator.accounts import AccountsError, SimAccount
 from adapters.okx.simulator.demo import DEMO_MARKETS, DEMO_USD, demo_account, sample_account
 from adapters.okx.simulator.handler import Market, OkxExchange
-from adapters.simkit.runtime import Runtime
+from adapters.simkit.runtime import Runtime, system_clock_ms
 from adapters.simkit.server import RunningSimulator
 
 __all__ = ["OkxSimulator", "RunningOkxSimulator", "SimulatorOptions", "system_clock_ms"]
-
-
-def system_clock_ms() -> int:
-    """Wall-clock UTC milliseconds: the default server clock."""
-    return time.time_ns() // 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
