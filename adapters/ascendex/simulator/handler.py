@@ -39,9 +39,9 @@ from adapters.ascendex.simulator.payloads import (
 )
 from adapters.ascendex.simulator.routes import Match, Route, RouteKind, resolve
 from adapters.ascendex.simulator.tickers import Tickers
-from adapters.simkit.control import handle_control, is_control
 from adapters.simkit.faults import Fault
 from adapters.simkit.http11 import Request, Response
+from adapters.simkit.pipeline import answer
 from adapters.simkit.runtime import Runtime
 
 __all__ = ["Exchange"]
@@ -79,30 +79,23 @@ class Exchange:
 
     async def handle(self, request: Request) -> Response:
         """Answer ``request`` (stats included); may sleep for latency faults."""
-        runtime = self.runtime
-        if is_control(request.path, runtime):  # the same routes as every simulator's
-            return handle_control(request, runtime, AscendexFault.from_json)
-        runtime.stats.started()
-        try:
-            return await self._answer(request, resolve(request.path))
-        finally:
-            runtime.stats.finished()
-
-    async def _answer(self, request: Request, match: Match | None) -> Response:
-        runtime = self.runtime
+        match = resolve(request.path)
         api_key = request.headers.get("x-auth-key") or None
-        route_name = match.route.name if match is not None else None
-        selection, now_ms = await runtime.arrival(request, route_name, api_key)
-        if selection.terminal is not None:
-            response = self._fault(selection.terminal, request, match, now_ms)
-        elif not runtime.admit(api_key, now_ms, self.options.rate_limit):
+        return await answer(
+            self.runtime, request, api_key=api_key,
+            route=match.route.name if match is not None else None,
+            parse_fault=AscendexFault.from_json,
+            respond=lambda fault, now_ms: self._respond(request, match, api_key, fault, now_ms))
+
+    def _respond(self, request: Request, match: Match | None, api_key: str | None,
+                 fault: Fault | None, now_ms: int) -> Response:
+        runtime = self.runtime
+        if fault is not None:
+            return self._fault(fault, request, match, now_ms)
+        if not runtime.admit(api_key, now_ms, self.options.rate_limit):
             runtime.stats.throttled()
-            response = edge_error(429, ray=runtime.next_ray(), retry_after=1)
-        else:
-            response = self._exchange(request, match, now_ms)
-        response.now_ms = now_ms
-        runtime.stats.request(api_key, route_name, None if response.reset else response.status)
-        return response
+            return edge_error(429, ray=runtime.next_ray(), retry_after=1)
+        return self._exchange(request, match, now_ms)
 
     # Faults -------------------------------------------------------------------------------
 

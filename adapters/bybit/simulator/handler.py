@@ -39,9 +39,9 @@ from typing import Any, Final
 from urllib.parse import parse_qsl
 
 from adapters.bybit.simulator.accounts import Coin, Market, SimAccount, text, wallet_figures
-from adapters.simkit.control import handle_control, is_control
 from adapters.simkit.faults import Fault, FaultKind, spoil
 from adapters.simkit.http11 import Request, Response
+from adapters.simkit.pipeline import answer
 from adapters.simkit.runtime import Runtime
 
 __all__ = ["ROUTES", "BybitExchange", "authenticate", "sign"]
@@ -190,35 +190,26 @@ class BybitExchange:
 
     async def handle(self, request: Request) -> Response:
         """Answer ``request`` (stats included); may sleep for latency faults."""
-        if is_control(request.path, self.runtime):
-            return handle_control(request, self.runtime, self._parse_fault)
-        stats = self.runtime.stats
-        stats.started()
-        try:
-            return await self._answer(request)
-        finally:
-            stats.finished()
+        route = ROUTES.get(request.path)
+        return await answer(
+            self.runtime, request, api_key=request.headers.get("x-bapi-api-key") or None,
+            route=route[0] if route is not None else None, parse_fault=self._parse_fault,
+            respond=lambda fault, now_ms: self._respond(request, route, fault, now_ms))
 
     def _parse_fault(self, document: object) -> Fault:
         from adapters.bybit.simulator.simulator import Fault as BybitFault  # noqa: PLC0415
 
         return BybitFault.from_json(document)
 
-    async def _answer(self, request: Request) -> Response:
-        runtime = self.runtime
-        key = request.headers.get("x-bapi-api-key") or None
-        route = ROUTES.get(request.path)
-        name = route[0] if route is not None else None
-        selection, now_ms = await runtime.arrival(request, name, key)
-        if selection.terminal is not None:
-            response = self._fault(selection.terminal, request, now_ms)
+    def _respond(self, request: Request, route: tuple[str, bool] | None, fault: Fault | None,
+                 now_ms: int) -> Response:
+        if fault is not None:
+            response = self._fault(fault, request, now_ms)
         elif route is None:
             response = Response(404, b"", "text/plain")
         else:
             response = self._routed(request, route, now_ms)
         response.headers.append(("Timenow", str(now_ms)))
-        response.now_ms = now_ms
-        runtime.stats.request(key, name, None if response.reset else response.status)
         return response
 
     def _routed(self, request: Request, route: tuple[str, bool], now_ms: int) -> Response:

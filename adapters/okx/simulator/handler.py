@@ -34,10 +34,10 @@ from urllib.parse import parse_qsl
 from adapters.okx.simulator.accounts import SimAccount, balance_data, config_data
 from adapters.okx.simulator.auth import AuthError, authenticate
 from adapters.okx.simulator.faults import Fault, FaultKind
-from adapters.simkit.control import handle_control, is_control
 from adapters.simkit.faults import Fault as GenericFault
 from adapters.simkit.faults import spoil
 from adapters.simkit.http11 import Request, Response, reason_phrase
+from adapters.simkit.pipeline import answer
 from adapters.simkit.runtime import Runtime
 
 __all__ = ["ROUTES", "Market", "OkxExchange", "Route", "encode"]
@@ -119,36 +119,27 @@ class OkxExchange:
 
     async def handle(self, request: Request) -> Response:
         """Answer ``request`` (stats included); may sleep for latency faults."""
-        if is_control(request.path, self.runtime):
-            return handle_control(request, self.runtime, Fault.from_json)
-        stats = self.runtime.stats
-        stats.started()
-        try:
-            return await self._answer(request, ROUTES.get(request.path))
-        finally:
-            stats.finished()
-
-    async def _answer(self, request: Request, route: Route | None) -> Response:
-        runtime = self.runtime
+        route = ROUTES.get(request.path)
         api_key = request.headers.get("ok-access-key") or None
-        name = route.name if route is not None else None
-        selection, now_ms = await runtime.arrival(request, name, api_key)
-        if selection.terminal is not None:
-            response = self._fault(selection.terminal, request, route, now_ms)
-        elif route is None:
-            response = Response(404, b"Not Found", "text/plain; charset=UTF-8")
-        elif request.method != "GET":
-            response = _json(405, encode("50115", msg="Invalid request method."))
-        else:
-            who = api_key if route.signed and api_key else request.peer_ip
-            if not runtime.admit(f"{route.name} {who}", now_ms, (route.limit, route.window_ms)):
-                runtime.stats.throttled()
-                response = _json(429, encode("50011", msg="Too Many Requests"))
-            else:
-                response = self._exchange(request, route, now_ms)
-        response.now_ms = now_ms
-        runtime.stats.request(api_key, name, None if response.reset else response.status)
-        return response
+        return await answer(
+            self.runtime, request, api_key=api_key, route=route.name if route else None,
+            parse_fault=Fault.from_json,
+            respond=lambda fault, now_ms: self._respond(request, route, api_key, fault, now_ms))
+
+    def _respond(self, request: Request, route: Route | None, api_key: str | None,
+                 fault: GenericFault | None, now_ms: int) -> Response:
+        runtime = self.runtime
+        if fault is not None:
+            return self._fault(fault, request, route, now_ms)
+        if route is None:
+            return Response(404, b"Not Found", "text/plain; charset=UTF-8")
+        if request.method != "GET":
+            return _json(405, encode("50115", msg="Invalid request method."))
+        who = api_key if route.signed and api_key else request.peer_ip
+        if not runtime.admit(f"{route.name} {who}", now_ms, (route.limit, route.window_ms)):
+            runtime.stats.throttled()
+            return _json(429, encode("50011", msg="Too Many Requests"))
+        return self._exchange(request, route, now_ms)
 
     def _exchange(  # noqa: PLR0911 - one answer per route and refusal
         self, request: Request, route: Route, now_ms: int
