@@ -33,6 +33,14 @@ def _config(level: str) -> AccountConfig:
     return one([{"acctLv": level}], AccountConfig)  # type: ignore[no-any-return]
 
 
+def _usdt_risk_refusal(**account: str) -> str | None:
+    """The field named in refusing the risk of 1000 USDT in multi-currency margin mode."""
+    with pytest.raises(InvalidResponseError) as caught:
+        margin_risk(_config("3"), _balance([_row("USDT", "1000")], **account),
+                    account_name="a", fetched_at=AT)
+    return caught.value.field
+
+
 def test_the_documented_sample_reads_digit_for_digit() -> None:
     data = json.loads(SAMPLE_BALANCE, parse_float=Decimal)["data"]
     snapshot = balance_snapshot(one(data, Balance), account_name="a", fetched_at=AT)
@@ -93,10 +101,7 @@ def test_positions_without_debt_are_exposed() -> None:
 
 def test_a_ratio_safer_than_adjeq_over_mmr_is_refused() -> None:
     account = {"totalEq": "1000", "adjEq": "1000", "mmr": "100", "mgnRatio": "10.1"}
-    with pytest.raises(InvalidResponseError) as caught:
-        margin_risk(_config("3"), _balance([_row("USDT", "1000")], **account),
-                    account_name="a", fetched_at=AT)
-    assert caught.value.field == "$.data[0].mgnRatio"
+    assert _usdt_risk_refusal(**account) == "$.data[0].mgnRatio"
 
 
 def test_available_above_the_holding_beyond_noise_is_refused() -> None:
@@ -127,28 +132,19 @@ def test_a_negative_adjusted_equity_reads_as_insolvent_whatever_the_ratio() -> N
 def test_a_ratio_without_maintenance_margin_is_refused(mmr: str) -> None:
     # mgnRatio is over mmr: "0.95" (liquidating) must not read as "nothing to liquidate"
     account = {"totalEq": "1000", "adjEq": "1000", "mmr": mmr, "mgnRatio": "0.95"}
-    with pytest.raises(InvalidResponseError) as caught:
-        margin_risk(_config("3"), _balance([_row("USDT", "1000")], **account),
-                    account_name="a", fetched_at=AT)
-    assert caught.value.field == "$.data[0].mgnRatio"
+    assert _usdt_risk_refusal(**account) == "$.data[0].mgnRatio"
 
 
 def test_a_safe_ratio_over_a_negative_adjusted_equity_is_refused() -> None:
     # totalEq above zero, adjEq below: mgnRatio can only be <= 0, never "ok"
     account = {"totalEq": "1000", "adjEq": "-1", "mmr": "100", "mgnRatio": "1000"}
-    with pytest.raises(InvalidResponseError) as caught:
-        margin_risk(_config("3"), _balance([_row("USDT", "1000")], **account),
-                    account_name="a", fetched_at=AT)
-    assert caught.value.field == "$.data[0].mgnRatio"
+    assert _usdt_risk_refusal(**account) == "$.data[0].mgnRatio"
 
 
 def test_a_negative_position_notional_is_a_typed_refusal() -> None:
     account = {"totalEq": "1000", "adjEq": "1000", "mmr": "100", "mgnRatio": "8",
                "notionalUsd": "-5"}
-    with pytest.raises(InvalidResponseError) as caught:
-        margin_risk(_config("3"), _balance([_row("USDT", "1000")], **account),
-                    account_name="a", fetched_at=AT)
-    assert caught.value.field == "$.data[0].notionalUsd"
+    assert _usdt_risk_refusal(**account) == "$.data[0].notionalUsd"
 
 
 def test_futures_mode_a_debt_in_another_currency_is_a_second_pool() -> None:
