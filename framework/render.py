@@ -55,17 +55,21 @@ def _ratio(value: Ratio) -> str:
     return "n/a" if not isinstance(value, Decimal) else amount_text(value)
 
 
-_LEVERAGE_PLACES: Final = Decimal("1e-8")
+_LEVERAGE_PLACES: Final = Decimal("1e-10")
+_LEVERAGE_MOST_PLACES: Final = 12
 
 
 def _leverage(value: Ratio | None) -> str:
-    """A leverage for a table: at most 8 decimals (``--json`` keeps every digit).
+    """A leverage for a table: a long quotient to 10 decimals (``--json`` keeps every digit).
 
-    Leverage is a quotient folio or the exchange computed, carried at up to 34 significant
-    digits (framework/valuation.py); 30 of them in a column say nothing and push the health,
-    the column that matters, off the screen. Amounts are never shortened.
+    A leverage folio computed is carried at up to 34 significant digits
+    (framework/valuation.py); 30 of them in a column say nothing and push the health, the
+    column that matters, off the screen. Only a figure with more than 12 decimals is
+    shortened: no exchange sends one that long, so an exchange's own figure (AscendEX's
+    ``1.503759398``) is shown as sent. Amounts are never shortened.
     """
-    if isinstance(value, Decimal) and value.as_tuple().exponent < -8:  # type: ignore[operator]
+    if (isinstance(value, Decimal)
+            and value.as_tuple().exponent < -_LEVERAGE_MOST_PLACES):  # type: ignore[operator]
         value = value.quantize(_LEVERAGE_PLACES, context=EXACT)  # no 28-digit limit
     return _reported(value)
 

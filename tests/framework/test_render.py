@@ -97,9 +97,9 @@ def test_risk_shows_ratios_that_do_not_apply_as_n_a() -> None:
     assert geared.endswith("  ok: cushion 3.20 (liquidation at 1)")
     end = _column_end(header, "LEVERAGE")
     assert calm[:end].endswith(" n/a")
-    # a leverage of more than 8 decimals is shown to 8 in a table (framework/render.py's
-    # _leverage; --json keeps every digit): 1.503759398 rounds to 1.50375940
-    assert geared[:end].endswith(" 1.50375940")
+    # an exchange's leverage is shown as sent (framework/render.py's _leverage shortens only
+    # quotients longer than any exchange sends; --json keeps every digit)
+    assert geared[:end].endswith(" 1.503759398")
 
 
 def test_plugins_and_exchanges_are_listed() -> None:

@@ -1,4 +1,4 @@
-"""Risk tables show a computed leverage to 8 decimals; JSON keeps every digit."""
+"""Risk tables show a long computed leverage to 10 decimals; JSON keeps every digit."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ def test_a_long_quotient_is_shortened_in_the_table_only() -> None:
     risk = futures_risk()  # leverage 1000/1050, notional 2100/1050
     assert len(str(risk.leverage)) > 20
     text = risk_table(FanOut([AccountResult("f", "binance", value=risk)]))
-    assert "0.95238095 " in text
-    assert "0.952380952" not in text
+    assert "0.9523809524 " in text
+    assert "0.95238095238" not in text
     document = json.loads(dumps(risk))
     assert document["leverage"] == str(risk.leverage)  # every digit kept
 
@@ -26,3 +26,9 @@ def test_a_short_leverage_is_shown_as_sent() -> None:
                         equity=Decimal("1625"))
     text = risk_table(FanOut([AccountResult("f", "binance", value=risk)]))
     assert " 1.5 " in text
+
+
+def test_an_exchange_figure_with_nine_decimals_is_shown_as_sent() -> None:
+    risk = futures_risk(leverage=Decimal("0.952380952"))
+    text = risk_table(FanOut([AccountResult("f", "binance", value=risk)]))
+    assert " 0.952380952 " in text
