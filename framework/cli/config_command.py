@@ -13,6 +13,7 @@ a plugin, or every account); 2 the file itself cannot be used (the shared error 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 from typing import Any
 
@@ -29,9 +30,10 @@ from framework.config import (
     load_config,
     shown_variable,
 )
-from framework.errors import ConfigurationError
+from framework.errors import ConfigurationError, FolioError
 from framework.host import Plugins
 from framework.models import Capability, WalletKind
+from framework.providers import AccountContext
 from framework.registry import ExchangeSupport
 from framework.render import table
 from framework.unserved import unserved_message
@@ -116,6 +118,39 @@ def _credentials_problem(account: AccountConfig) -> str | None:
     return None
 
 
+def _reader_problem(
+    account: AccountConfig, plugins: Plugins, support: ExchangeSupport
+) -> str | None:
+    """Why the exchange's plugin refuses to build the account's readers; ``None`` if it builds.
+
+    A plugin checks what only it knows when it builds a reader, without a request: its
+    ``options`` table, a credential its exchange needs beyond the key and secret (OKX's
+    passphrase). Building the readers here (and closing what they opened) lets ``config
+    check`` report those too, instead of a ready account that fails at its first read.
+    """
+    registry = plugins.registry
+
+    async def build() -> None:
+        context = AccountContext(account)
+        try:
+            for wallet in WalletKind:
+                if Capability.for_wallet(wallet) in support.capabilities:
+                    registry.balance_reader(wallet, context)
+            if Capability.MARGIN_RISK in support.capabilities:
+                registry.risk_reader(context)
+        finally:
+            await context.resources.aclose()
+
+    try:
+        asyncio.run(build())
+    except FolioError as exc:
+        return str(exc)
+    except Exception as exc:  # a plugin's bug: reported as such, never a traceback
+        return (f"the {account.exchange} plugin failed to build the account's reader "
+                f"({type(exc).__name__})")
+    return None
+
+
 def check_account(account: AccountConfig, plugins: Plugins) -> AccountCheck:
     """Check one account against the installed plugins and the environment, sending nothing."""
     supports = {e.exchange: e for e in plugins.exchanges()}
@@ -135,6 +170,10 @@ def check_account(account: AccountConfig, plugins: Plugins) -> AccountCheck:
     credentials_problem = _credentials_problem(account)
     if credentials_problem is not None:
         problems.append(credentials_problem)
+    elif support is not None and not problems:
+        reader_problem = _reader_problem(account, plugins, support)
+        if reader_problem is not None:
+            problems.append(reader_problem)
     source = account.credentials
     origin = (
         "environment" if isinstance(source, EnvCredentials)
