@@ -11,7 +11,9 @@ a retry and, on some exchanges, an IP ban.
   window of that length, measured when requests actually leave (a token bucket would allow twice
   the limit across a window boundary, which is what gets keys banned).
 * :func:`shared_limiter` hands every client in the process the same limiter for the same
-  exchange and scope key, so two hosts, or two accounts on one key, share one budget.
+  exchange and scope key, so two hosts, or two accounts on one key, share one budget. A limiter
+  lives as long as its window holds a request, whoever still holds it: a host closed and
+  opened again within the window starts from what the exchange still counts, not from zero.
 
 A limiter is thread-safe (every loop of a process shares it: ``SyncFolio`` runs its own): the
 bookkeeping is done under a lock that is never held while waiting.
@@ -24,7 +26,6 @@ import enum
 import hashlib
 import threading
 import time
-import weakref
 from collections import deque
 from collections.abc import Callable
 from typing import Any, Final
@@ -72,6 +73,10 @@ class SlidingWindowLimiter:
         self._sent: deque[tuple[float, int]] = deque()  # (send time, cost), oldest first
         self._used = 0
         self._lock = threading.Lock()
+        self._shared_as: _SharedKey | None = None
+        """Its key in the process-wide registry, for a limiter :func:`shared_limiter` made."""
+        self._retired = False
+        """Dropped from the registry while idle: a holder's next request goes to the live one."""
         self.waited = 0.0
         """Seconds callers spent waiting here in all: how often the limit was the bottleneck."""
 
@@ -84,23 +89,40 @@ class SlidingWindowLimiter:
         A cost above the whole limit is taken once the window is empty (it could never fit).
         """
         with self._lock:
-            now = self._clock()
-            sent, span = self._sent, self._span
-            while sent and sent[0][0] <= now - span:
+            if not self._retired:
+                return self._take(cost)
+        key = self._shared_as
+        assert key is not None  # only a shared limiter is ever retired
+        return _live(key).try_acquire(cost)
+
+    def _take(self, cost: int) -> float:
+        """:meth:`try_acquire` on this limiter's own window; the caller holds the lock."""
+        now = self._clock()
+        sent, span = self._sent, self._span
+        while sent and sent[0][0] <= now - span:
+            self._used -= sent.popleft()[1]
+        budget = self.rule.limit
+        if self._used + cost <= budget or not sent:
+            sent.append((now, cost))
+            self._used += cost
+            return 0.0
+        # Wait until enough of the oldest sends leave the window to make room.
+        excess = self._used + cost - budget
+        freed = 0
+        for when, spent in sent:
+            freed += spent
+            if freed >= excess:
+                return max(when + span - now, 1e-6)
+        return max(sent[-1][0] + span - now, 1e-6)  # a cost above the limit: wait for all
+
+    def _retire_if_idle(self) -> bool:
+        """Retire the limiter if its window holds nothing any more; whether it did."""
+        with self._lock:
+            now, sent = self._clock(), self._sent
+            while sent and sent[0][0] <= now - self._span:
                 self._used -= sent.popleft()[1]
-            budget = self.rule.limit
-            if self._used + cost <= budget or not sent:
-                sent.append((now, cost))
-                self._used += cost
-                return 0.0
-            # Wait until enough of the oldest sends leave the window to make room.
-            excess = self._used + cost - budget
-            freed = 0
-            for when, spent in sent:
-                freed += spent
-                if freed >= excess:
-                    return max(when + span - now, 1e-6)
-            return max(sent[-1][0] + span - now, 1e-6)  # a cost above the limit: wait for all
+            self._retired = not sent
+            return self._retired
 
     async def acquire(
         self, cost: int = 1, *, sleep: Callable[[float], Any] = asyncio.sleep
@@ -111,10 +133,17 @@ class SlidingWindowLimiter:
             await sleep(delay)
 
 
-_SHARED: weakref.WeakValueDictionary[tuple[str, RateLimit, str], SlidingWindowLimiter] = (
-    weakref.WeakValueDictionary()
-)
+_SharedKey = tuple[str, RateLimit, str]
+_SHARED: Final[dict[_SharedKey, SlidingWindowLimiter]] = {}
 _SHARED_LOCK: Final = threading.Lock()
+_SWEEP_EVERY_S: Final = 1.0
+_last_sweep = 0.0
+_registry_clock: Callable[[], float] = time.monotonic
+"""The clock of shared limiters and of the sweep (a test sets it to step through windows)."""
+
+
+def _registry_time() -> float:
+    return _registry_clock()
 
 
 def scope_key(secret_material: str) -> str:
@@ -125,13 +154,26 @@ def scope_key(secret_material: str) -> str:
 def shared_limiter(exchange: str, rule: RateLimit, who: str) -> SlidingWindowLimiter:
     """The process-wide limiter for ``rule`` on ``exchange`` for ``who`` (API key or host).
 
-    Clients keep a reference for as long as they live; the limiter goes away with the last one.
-    ``who`` is hashed at once, so an API key used as a scope never sits in the registry.
+    ``who`` is hashed at once, so an API key used as a scope never sits in the registry. The
+    limiter stays in the registry while its window holds a request, whether or not a client
+    still holds it: budgets are the exchange's, counted per window, and a host closed and
+    opened again (or a client that looks its limiter up per request) must find the requests
+    the exchange still counts. An idle limiter is dropped (at most one sweep a second); a
+    client still holding it is sent on to the live one.
     """
-    key = (exchange, rule, scope_key(who))
+    return _live((exchange, rule, scope_key(who)))
+
+
+def _live(key: _SharedKey) -> SlidingWindowLimiter:
+    global _last_sweep  # noqa: PLW0603 - the registry's own bookkeeping
     with _SHARED_LOCK:
+        now = _registry_clock()
+        if now - _last_sweep >= _SWEEP_EVERY_S or now < _last_sweep:
+            _last_sweep = now
+            for idle in [k for k, limiter in _SHARED.items() if limiter._retire_if_idle()]:
+                del _SHARED[idle]
         limiter = _SHARED.get(key)
         if limiter is None:
-            limiter = SlidingWindowLimiter(rule)
-            _SHARED[key] = limiter
+            limiter = _SHARED[key] = SlidingWindowLimiter(key[1], clock=_registry_time)
+            limiter._shared_as = key
         return limiter

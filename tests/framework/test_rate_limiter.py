@@ -147,11 +147,63 @@ def test_shared_limiters_are_shared_per_exchange_rule_and_key_and_hold_no_key() 
     assert all(api_key not in str(key) for key in ratelimit._SHARED)
 
 
-def test_shared_limiter_goes_away_with_its_last_user() -> None:
-    rule = RateLimit(7, 3.0)
-    key = ("ascendex", rule, scope_key("short-lived"))
-    held = shared_limiter("ascendex", rule, "short-lived")
-    assert ratelimit._SHARED[key] is held
-    del held
+class SteppedClock:
+    """The registry's clock, moved by hand: windows pass without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def registry_clock(monkeypatch: pytest.MonkeyPatch) -> SteppedClock:
+    clock = SteppedClock()
+    monkeypatch.setattr(ratelimit, "_registry_clock", clock)
+    monkeypatch.setattr(ratelimit, "_last_sweep", 0.0)
+    return clock
+
+
+def test_a_shared_limiter_outlives_its_holder_while_its_window_counts(
+    registry_clock: SteppedClock,
+) -> None:
+    """A host closed and opened again within the window finds the requests still counted."""
+    rule = RateLimit(2, 3.0, margin=0)
+    first = shared_limiter("x-lifetime", rule, "a-key")
+    assert first.try_acquire() == 0
+    assert first.try_acquire() == 0
+    del first
     gc.collect()
-    assert key not in ratelimit._SHARED
+    registry_clock.now += 1.5  # a sweep runs; the window still holds both requests
+    again = shared_limiter("x-lifetime", rule, "a-key")
+    assert again.try_acquire() == pytest.approx(1.5)  # the exchange still counts them
+    registry_clock.now += 2.0  # past the window: idle, dropped at the next sweep
+    fresh = shared_limiter("x-lifetime", rule, "a-key")
+    assert fresh is not again
+    assert fresh.try_acquire() == 0
+
+
+def test_a_client_holding_a_retired_limiter_shares_the_live_budget(
+    registry_clock: SteppedClock,
+) -> None:
+    """Two holders never count apart: the older one's requests go to the live limiter."""
+    rule = RateLimit(1, 3.0, margin=0)
+    old = shared_limiter("x-retired", rule, "a-key")
+    registry_clock.now += 5.0  # idle: the next lookup sweeps it away
+    new = shared_limiter("x-retired", rule, "a-key")
+    assert new is not old
+    assert new.try_acquire() == 0
+    assert old.try_acquire() > 0  # the one request of the window is spent, whoever holds what
+    key = ("x-retired", rule, scope_key("a-key"))
+    assert ratelimit._SHARED[key] is new
+
+
+def test_idle_limiters_do_not_accumulate(registry_clock: SteppedClock) -> None:
+    rule = RateLimit(5, 1.0, margin=0)
+    for index in range(50):
+        shared_limiter("x-many", rule, f"key-{index}").try_acquire()
+    registry_clock.now += 10.0
+    shared_limiter("x-many", rule, "another")
+    assert not [key for key in ratelimit._SHARED if key[0] == "x-many" and key[2] != scope_key(
+        "another")]

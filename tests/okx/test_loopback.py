@@ -164,3 +164,24 @@ def test_an_unknown_account_mode_names_the_endpoint_it_came_from(
     assert (caught.value.account, caught.value.endpoint) == ("main", "GET account/config")
     assert caught.value.field == "$.data[0].acctLv"
     assert not any(route == "account/balance" for _, route in okx_simulator.stats().requests)
+
+
+def test_one_host_keeps_under_the_balance_limit_by_itself(
+    okx_simulator: RunningOkxSimulator,
+) -> None:
+    """14 reads through one host: the 11th waits for OKX's 10-per-2-s window, none is refused.
+
+    Each request looks its endpoint's limiter up in the kit's registry; a limiter no client
+    holds must still count the window (adapters/kit/ratelimit.py), or the client limits
+    nothing and the exchange answers 50011.
+    """
+    from framework import AccountConfig, Folio, StaticCredentials  # noqa: PLC0415
+
+    account = AccountConfig("main", "okx", StaticCredentials(DEMO), base_url=okx_simulator.url)
+
+    async def read() -> int:
+        async with Folio([account]) as folio:
+            results = [await folio.balances("main", WalletKind.CASH) for _ in range(14)]
+        return len(results)
+
+    assert asyncio.run(read()) == 14
