@@ -121,7 +121,7 @@ def test_a_leverage_wider_than_28_digits_is_shown_not_crashed() -> None:
     wide = D("123456789012345678901.2345678901234")
     risk = futures_risk(leverage=wide)
     text = risk_table(FanOut([AccountResult("f", "binance", value=risk)]))
-    assert " 123456789012345678901.23456789 " in text
+    assert " 123456789012345678901.2345678901 " in text  # more than 12 decimals: shown to 10
 
 
 def test_notional_leverage_of_amounts_the_model_accepts_does_not_overflow() -> None:
