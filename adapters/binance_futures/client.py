@@ -1,12 +1,13 @@
 """The Binance USD-M futures client, and the reader that serves every wallet of a Binance account.
 
 :class:`AsyncBinanceFuturesClient` reads the ``futures`` wallet and its risk from the futures
-host, on the kit's one path (:mod:`adapters.kit.client`): the host's shared HTTP client, the
-deadline, retries, error finishing. What is its own:
+host, on the kit's one path: built like every signed client (:mod:`adapters.kit.readers`),
+with the host's shared HTTP client, the deadline, retries, error finishing
+(:mod:`adapters.kit.client`). What is its own:
 
 * **the host.** ``futures_base_url``, else ``https://fapi.binance.com`` for an account on one of
   Binance's own hosts (``*.binance.com``), else the account's ``base_url`` (a simulator or a
-  proxy that serves spot and futures alike): :func:`futures_url`;
+  proxy that serves spot and futures alike): :func:`futures_url`, the client's ``_host_url``;
 * **its budget.** ``/fapi/`` weight is metered per IP apart from spot (2400 per minute), so its
   process-wide limiter is its own, never spot's ``/api/`` one, even on a shared host;
 * **its clock.** Signed like spot (:class:`adapters.binance.signer.BinanceAuth`), with the
@@ -19,13 +20,10 @@ client, each built on first use.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
-
-import httpx
 
 from adapters.binance import AsyncBinanceClient
 from adapters.binance.convert import EXCHANGE
@@ -34,13 +32,12 @@ from adapters.binance.signer import BinanceAuth
 from adapters.binance_futures.endpoints import DEFAULT_FUTURES_URL
 from adapters.binance_futures.options import BinanceFuturesOptions
 from adapters.binance_futures.protocol import FuturesProtocol
-from adapters.kit.client import ExchangeClient, HttpClientSource
-from adapters.kit.clock import host_of, shared_clock, wall_clock_ms
-from adapters.kit.ratelimit import RateLimit, Scope, shared_limiter
+from adapters.kit.clock import ServerClock, host_of
+from adapters.kit.ratelimit import RateLimit, Scope, SlidingWindowLimiter, shared_limiter
+from adapters.kit.readers import SignedClient
 from framework.credentials import Credentials
-from framework.errors import FolioError, UnsupportedCapabilityError
+from framework.errors import UnsupportedCapabilityError
 from framework.models import BalanceSnapshot, MarginRisk, WalletKind
-from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["AsyncBinanceFuturesClient", "BinanceAccountReader", "futures_url"]
 
@@ -58,43 +55,33 @@ def futures_url(options: BinanceFuturesOptions, base_url: str) -> str:
     )
 
 
-class AsyncBinanceFuturesClient(ExchangeClient):
+class AsyncBinanceFuturesClient(SignedClient[BinanceFuturesOptions]):
     """The USD-M futures client: a folio ``BalanceReader`` and risk reader of ``futures``."""
 
+    exchange, default_url, options_type = EXCHANGE, DEFAULT_BASE_URL, BinanceFuturesOptions
     protocol: FuturesProtocol
+    limiters: tuple[SlidingWindowLimiter, ...]
+    """The process-wide ``/fapi/`` limiter every request waits for (none when the option is 0),
+    held by the client for its life, never spot's ``/api/`` one."""
 
-    def __init__(
-        self,
-        credentials: Credentials,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        account: str = "default",
-        options: BinanceFuturesOptions | None = None,
-        http: HttpSettings = DEFAULT_HTTP_SETTINGS,
-        http_client: HttpClientSource | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        clock_ms: Callable[[], int] = wall_clock_ms,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        options = options or BinanceFuturesOptions()
-        url = futures_url(options, base_url)
-        clock = shared_clock(EXCHANGE, url, clock_ms, shared=options.sync_clock)
+    def _host_url(self, base_url: str, options: BinanceFuturesOptions) -> str:
+        return futures_url(options, base_url)
+
+    def _protocol(
+        self, credentials: Credentials, *, base_url: str, account: str,
+        options: BinanceFuturesOptions, clock: ServerClock, now: Callable[[], datetime],
+    ) -> FuturesProtocol:
         limit = options.fapi_weight_limit
         # "/fapi" in the scope: a simulator serving spot and futures on one port still meters
         # the two budgets apart, as Binance does.
-        limiters = (
+        self.limiters = held = (
             (shared_limiter(EXCHANGE, RateLimit(limit, WINDOW_S, Scope.HOST),
-                            f"{host_of(url)}/fapi"),) if limit else ()
+                            f"{host_of(base_url)}/fapi"),) if limit else ()
         )
-        protocol = FuturesProtocol(
-            base_url=url, account=account, sync_clock=options.sync_clock,
+        return FuturesProtocol(
+            base_url=base_url, account=account, options=options,
             auth=BinanceAuth(credentials, recv_window=options.recv_window, clock_ms=clock),
-            omit_zero=options.omit_zero_balances, limiters=limiters, clock=clock, now=now,
-        )
-        super().__init__(
-            protocol, exchange=EXCHANGE, clock=clock, credentials=credentials, http=http,
-            http_client=http_client, transport=transport, sleep=sleep,
+            limiters=lambda _: held, now=now, clock=clock,
         )
 
     @property
@@ -114,10 +101,7 @@ class AsyncBinanceFuturesClient(ExchangeClient):
         if wallet is not WalletKind.FUTURES:
             msg = f"the Binance futures client reads the futures wallet, not {wallet.value}"
             raise UnsupportedCapabilityError(msg)
-        try:
-            return await read(self.sender())
-        except FolioError as exc:
-            raise self._finish(exc) from None
+        return await self.call(read)
 
 
 class BinanceAccountReader:

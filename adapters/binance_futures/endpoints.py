@@ -43,11 +43,14 @@ class FuturesEndpoint:
     signed: bool
     """USER_DATA: ``recvWindow``, ``timestamp`` and ``signature`` are added."""
     weight: int
+    params: tuple[tuple[str, str], ...] = ()
+    """No fixed query (:class:`adapters.kit.protocol.CatalogEndpoint` reads it)."""
+    method: str = "GET"
 
     @property
     def label(self) -> str:
         """``GET name``, as errors name the endpoint."""
-        return f"GET {self.name}"
+        return f"{self.method} {self.name}"
 
 
 FUTURES_ACCOUNT: Final = FuturesEndpoint("futures/account", "/fapi/v3/account", True, 5)

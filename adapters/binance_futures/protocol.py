@@ -14,14 +14,12 @@ this IP used of the futures budget (``X-MBX-USED-WEIGHT-1M`` of the latest futur
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
-from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import ServerTime
 from adapters.binance_futures.convert import (
     ask_rates,
@@ -40,10 +38,10 @@ from adapters.binance_futures.endpoints import (
     FuturesEndpoint,
 )
 from adapters.binance_futures.errors import read_futures_payload
+from adapters.binance_futures.options import BinanceFuturesOptions
 from adapters.binance_futures.wire import AccountConfig, FuturesAccount
-from adapters.kit.call import Call, Urls
-from adapters.kit.clock import ClockSync, RoundTrip, ServerClock
-from adapters.kit.ratelimit import SlidingWindowLimiter
+from adapters.kit.clock import RoundTrip
+from adapters.kit.protocol import RestProtocol
 from adapters.kit.sender import Sender
 from framework.errors import FolioError
 from framework.models import BalanceSnapshot, MarginRisk
@@ -51,32 +49,17 @@ from framework.models import BalanceSnapshot, MarginRisk
 __all__ = ["FuturesProtocol"]
 
 T = TypeVar("T")
-_ACCEPT_JSON: Final = {"Accept": "application/json"}
 
 
-class FuturesProtocol(ClockSync):
+class FuturesProtocol(RestProtocol[BinanceFuturesOptions, FuturesEndpoint]):
     """Request building, clock correction and answer reading for one account's futures."""
 
-    def __init__(
-        self, *, base_url: str, account: str, auth: BinanceAuth, sync_clock: bool,
-        omit_zero: bool, limiters: Sequence[SlidingWindowLimiter], clock: ServerClock,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.account = account
-        self.sync_clock = sync_clock
-        self.clock = clock
-        self.used_weight: int | None = None
-        """The futures weight Binance says this IP used this minute (latest answer's)."""
-        self._urls = Urls(self.base_url)
-        self._auth = auth
-        self._omit_zero = omit_zero
-        self._limiters = tuple(limiters)
-        self._now = now
+    used_weight: int | None = None
+    """The futures weight Binance says this IP used this minute (latest answer's)."""
 
     async def _send(
         self, sender: Sender, endpoint: FuturesEndpoint, read: Callable[[Any], T],
-        trip: RoundTrip | None = None, params: dict[str, str] | None = None,
+        trip: RoundTrip | None = None, params: Mapping[str, str] | None = None,
     ) -> T:
         def payload(response: httpx.Response) -> T:
             text = response.headers.get(USED_WEIGHT_HEADER, "")
@@ -85,10 +68,8 @@ class FuturesProtocol(ClockSync):
             return read(read_futures_payload(response.status_code, response.headers,
                                              response.content, structure=structure))
 
-        request = httpx.Request("GET", self._urls(endpoint.path, params), headers=_ACCEPT_JSON)
-        call = Call(request, endpoint.label, cost=endpoint.weight, limiters=self._limiters,
-                    auth=self._auth if endpoint.signed else None, trip=trip)
-        return await sender.send(call, payload)
+        return await sender.send(self.call(endpoint, params, trip=trip, cost=endpoint.weight),
+                                 payload)
 
     async def config(self, sender: Sender) -> AccountConfig:
         """``GET /fapi/v1/accountConfig`` as its wire class (the account mode)."""
@@ -107,7 +88,7 @@ class FuturesProtocol(ClockSync):
         config = await self.config(sender)
         return await self._send(sender, FUTURES_ACCOUNT, lambda payload: futures_snapshot(
             structure(payload, FuturesAccount), config, account_name=self.account,
-            fetched_at=self._now(), omit_zero=self._omit_zero))
+            fetched_at=self._now(), omit_zero=self.options.omit_zero_balances))
 
     async def risk(self, sender: Sender) -> MarginRisk:
         """The futures account's risk pool, read under the account's mode (and its loans')."""

@@ -54,7 +54,7 @@ class SignedClient(ExchangeClient, Generic[OptionsT]):
         clock_ms: Callable[[], int] = wall_clock_ms, now: Callable[[], datetime] = utc_now,
     ) -> None:
         options = self.options_type() if options is None else options
-        url = self.default_url if base_url is None else base_url
+        url = self._host_url(self.default_url if base_url is None else base_url, options)
         clock = shared_clock(self.exchange, url, clock_ms, shared=options.sync_clock)
         protocol = self._protocol(credentials, base_url=url, account=account, options=options,
                                   clock=clock, now=now)
@@ -67,6 +67,10 @@ class SignedClient(ExchangeClient, Generic[OptionsT]):
     ) -> ExchangeProtocol:
         """The exchange's protocol (and signer, limiters) for this account."""
         raise NotImplementedError
+
+    def _host_url(self, base_url: str, options: OptionsT) -> str:
+        """Where this client reads, and its clock's host; Binance futures override it."""
+        return base_url
 
 
 class KeylessClient(ExchangeClient, Generic[OptionsT]):

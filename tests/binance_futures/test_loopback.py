@@ -85,12 +85,13 @@ async def test_the_client_side_limiters_are_apart_too() -> None:
             AsyncBinanceClient(DEMO, base_url=running.url, options=options) as spot,
         ):
             (spot_limiter,) = spot.budgets.of(ACCOUNT)
-            (futures_limiter,) = futures.protocol._limiters
+            (futures_limiter,) = futures.limiters
             assert futures_limiter is not spot_limiter
             await futures.fetch_balances()
             assert futures.used_weight == 10  # what Binance reported for the futures budget
             assert spot.used_weight == {}
             assert spot_limiter.try_acquire(5999) == 0  # the futures read took none of /api/
+            assert futures_limiter.try_acquire(2399) > 0  # it took 10 of /fapi/'s, client-side
 
 
 @pytest.mark.anyio

@@ -31,9 +31,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # markets MarketPrices (kit/prices.py), the plugin hooks ExchangeHooks (kit/plugin.py).
 # So each adapter's budget shrinks to its size after that move: AscendEX 931 (from 975 lines),
 # Binance 931 (from 1,023), OKX 609 (from 691), Bybit 626 (from 699); the plugins lost 108.
-BUDGETS = {"adapters/ascendex": 931, "adapters/binance": 931, "adapters/kit": 1418,
+# Kit +2 (issue #12): SignedClient._host_url, so Binance futures' client (on its own host) is one.
+# Binance futures 542 (issue #12): its protocol and client on RestProtocol/SignedClient (from 578).
+BUDGETS = {"adapters/ascendex": 931, "adapters/binance": 931, "adapters/kit": 1420,
            "adapters/okx": 609, "adapters/bybit": 626,
-           "adapters/binance_futures": 700}  # issue #12: Binance USD-M futures, a new package
+           "adapters/binance_futures": 542}  # issue #12: Binance USD-M futures, a new package
 _NOT_CODE = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
              tokenize.DEDENT, tokenize.ENCODING, tokenize.ENDMARKER}
 
