@@ -29,6 +29,7 @@ SHARED = {
     "adapters.simkit.faults",
     "adapters.simkit.fixtures",
     "adapters.simkit.http11",
+    "adapters.simkit.pipeline",
     "adapters.simkit.runtime",
     "adapters.simkit.server",
     "adapters.simkit.stats",

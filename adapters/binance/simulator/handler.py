@@ -1,6 +1,7 @@
 """From a parsed request to an answer: faults, routing, request weight, authentication, payloads.
 
-Order of decisions, outermost first:
+Order of decisions, outermost first (0, 1 and the request's count and record are the frame
+every simulator shares, :func:`adapters.simkit.pipeline.answer`):
 
 0. the ``/__simulator__/`` control routes, when the server runs with ``control=True``
    (:mod:`adapters.simkit.control`): not exchange traffic, so no fault, weight or counter;
@@ -69,10 +70,10 @@ from adapters.binance.simulator.routes import (
     Route,
 )
 from adapters.binance.simulator.weights import WeightMeter
-from adapters.simkit.control import handle_control, is_control
 from adapters.simkit.faults import Fault as GenericFault
 from adapters.simkit.faults import spoil
 from adapters.simkit.http11 import Request, Response, reason_phrase
+from adapters.simkit.pipeline import answer
 from adapters.simkit.runtime import Runtime
 
 __all__ = ["BinanceExchange"]
@@ -130,28 +131,21 @@ class BinanceExchange:
 
     async def handle(self, request: Request) -> Response:
         """Answer ``request`` (stats included); may sleep for latency faults."""
-        if is_control(request.path, self.runtime):
-            return handle_control(request, self.runtime, Fault.from_json)
-        stats = self.runtime.stats
-        stats.started()
-        try:
-            route = ROUTES.get(request.path)
-            if route is TICKER_PRICES and "symbol" in dict(parse_qsl(request.query)):
-                route = TICKER_PRICE  # weight 2 for one symbol
-            elif (route is not None and request.path in ONE_SYMBOL
-                  and "symbol" in dict(parse_qsl(request.query))):
-                route = dataclasses.replace(route, weight=ONE_SYMBOL[request.path])
-            return await self._answer(request, route)
-        finally:
-            stats.finished()
+        route = ROUTES.get(request.path)
+        if route is TICKER_PRICES and "symbol" in dict(parse_qsl(request.query)):
+            route = TICKER_PRICE  # weight 2 for one symbol
+        elif (route is not None and request.path in ONE_SYMBOL
+              and "symbol" in dict(parse_qsl(request.query))):
+            route = dataclasses.replace(route, weight=ONE_SYMBOL[request.path])
+        return await answer(
+            self.runtime, request, api_key=request.headers.get("x-mbx-apikey") or None,
+            route=route.name if route is not None else None, parse_fault=Fault.from_json,
+            respond=lambda fault, now_ms: self._respond(request, route, fault, now_ms))
 
-    async def _answer(self, request: Request, route: Route | None) -> Response:
-        runtime = self.runtime
-        api_key = request.headers.get("x-mbx-apikey") or None
-        name = route.name if route is not None else None
-        selection, now_ms = await runtime.arrival(request, name, api_key)
-        if selection.terminal is not None:
-            response = self._fault(selection.terminal, request, route, now_ms)
+    def _respond(self, request: Request, route: Route | None, fault: GenericFault | None,
+                 now_ms: int) -> Response:
+        if fault is not None:
+            response = self._fault(fault, request, route, now_ms)
         elif route is None:
             response = _plain(404, "Not Found")
         else:
@@ -159,8 +153,6 @@ class BinanceExchange:
         if route is not None and not response.reset:
             used = self.weights.used(request.peer_ip, route.budget, now_ms)
             response.headers.append((route.weight_header, str(used)))
-        response.now_ms = now_ms
-        runtime.stats.request(api_key, name, None if response.reset else response.status)
         return response
 
     def _metered(self, request: Request, route: Route, now_ms: int) -> Response:
@@ -287,8 +279,8 @@ class BinanceExchange:
             return _plain(405, f"Request method '{request.method}' not supported")
         if kind is FaultKind.CONNECTION_RESET:
             return Response(0, b"", reset=True)
-        answer = self._exchange(request, route, now_ms) if route else _plain(404, "Not Found")
-        return spoil(answer, fault)
+        response = self._exchange(request, route, now_ms) if route else _plain(404, "Not Found")
+        return spoil(response, fault)
 
     def _status(self, fault: GenericFault, now_ms: int) -> Response:
         status = fault.status
