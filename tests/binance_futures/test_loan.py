@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.binance.simulator import BinanceSimulator, Fault
+from adapters.binance.simulator import BinanceSimulator, Fault, RunningBinanceSimulator
 from adapters.binance.simulator.accounts import SimAccount
 from adapters.binance.simulator.futures import (
     AssetIndex,
@@ -56,16 +56,18 @@ ACCOUNTS = {name: SimAccount(name.encode().hex() * 8, f"{name}-secret", futures=
     ("loan", ONE_LOAN), ("twos", TWO_LOANS), ("none", NO_LOAN))}
 
 
-def _credentials(name: str) -> Credentials:
+def _client(running: RunningBinanceSimulator, name: str) -> AsyncBinanceFuturesClient:
+    """A futures client of account ``name`` on ``running``, one attempt a request."""
     account = ACCOUNTS[name]
-    return Credentials.from_strings(account.api_key, account.api_secret)
+    return AsyncBinanceFuturesClient(
+        Credentials.from_strings(account.api_key, account.api_secret), base_url=running.url,
+        http=ONE_ATTEMPT)
 
 
 @pytest.mark.anyio
 async def test_a_loan_is_read_in_usd_at_its_ask_rate_with_one_request_of_weight_1() -> None:
     with BinanceSimulator(ACCOUNTS.values()).serve() as running:
-        async with AsyncBinanceFuturesClient(_credentials("loan"), base_url=running.url,
-                                             http=ONE_ATTEMPT) as client:
+        async with _client(running, "loan") as client:
             usdt, btc = await client.fetch_balances()
             assert running.stats().count(route="futures/assetIndex") == 0  # balances need none
             risk = await client.fetch_margin_risk()
@@ -88,8 +90,7 @@ async def test_a_loan_is_read_in_usd_at_its_ask_rate_with_one_request_of_weight_
 @pytest.mark.anyio
 async def test_several_loans_read_every_index_at_once() -> None:
     with BinanceSimulator(ACCOUNTS.values()).serve() as running:
-        async with AsyncBinanceFuturesClient(_credentials("twos"), base_url=running.url,
-                                             http=ONE_ATTEMPT) as client:
+        async with _client(running, "twos") as client:
             risk = await client.fetch_margin_risk()
         weight = running.used_weight("futures/account")
     # 100 * 0.99495 + 50 * 1.0001 owed; 0.01 * 60800 held; no position, so no cushion.
@@ -106,8 +107,7 @@ async def test_several_loans_read_every_index_at_once() -> None:
 @pytest.mark.anyio
 async def test_without_a_loan_no_index_is_read() -> None:
     with BinanceSimulator(ACCOUNTS.values()).serve() as running:
-        async with AsyncBinanceFuturesClient(_credentials("none"), base_url=running.url,
-                                             http=ONE_ATTEMPT) as client:
+        async with _client(running, "none") as client:
             risk = await client.fetch_margin_risk()
         assert running.stats().count(route="futures/assetIndex") == 0
     assert (risk.total_value, risk.borrowed_value, risk.health.state) == (
@@ -119,8 +119,7 @@ async def test_a_garbled_index_is_refused_naming_its_endpoint() -> None:
     with BinanceSimulator(ACCOUNTS.values()).serve() as running:
         running.faults.add(Fault.malformed_body('{"symbol":"USDTUSD","index":"0.99"}',
                                                 route="futures/assetIndex"))
-        async with AsyncBinanceFuturesClient(_credentials("loan"), base_url=running.url,
-                                             http=ONE_ATTEMPT) as client:
+        async with _client(running, "loan") as client:
             with pytest.raises(InvalidResponseError) as caught:
                 await client.fetch_margin_risk()
     error = caught.value

@@ -20,6 +20,7 @@ from adapters.binance.simulator import (
     SpotRow,
     seed_bytes,
 )
+from adapters.binance.simulator.futures import AssetIndex, FuturesPosition, FuturesRow
 from adapters.binance.simulator.payloads import eight_places, margin_totals
 from tests.binance_simulator.helpers import FrozenClock, call
 
@@ -171,4 +172,22 @@ def test_eight_places_rounds_half_even() -> None:
 )
 def test_invalid_configuration_is_refused(build: object, says: str) -> None:
     with pytest.raises(AccountsError, match=says):
+        build()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("build", "says"),
+    [
+        (lambda: FuturesRow("USDT", "1e3"), "futures USDT wallet_balance: amount must be"),
+        (lambda: FuturesRow("USDT", "1", maint_margin="NaN"), "futures USDT maint_margin"),
+        (lambda: FuturesPosition("BTCUSDT", "0.1", "six"), "futures position BTCUSDT notional"),
+        (lambda: AssetIndex("BTC", "64000", ask_buffer="5%"), "BTC ask_buffer: amount must be"),
+        (lambda: AssetIndex("BTC", "0"), "BTC's index must be above 0"),
+        (lambda: AssetIndex("BTC", "1", bid_buffer="1"), "bid_buffer must be from 0 to below 1"),
+    ],
+    ids=["exponent", "nan", "position", "percent-buffer", "zero-index", "whole-buffer"],
+)
+def test_invalid_futures_definitions_are_refused(build: object, says: str) -> None:
+    """A futures amount is checked like every simulator's (adapters/simkit/amounts.py)."""
+    with pytest.raises(ValueError, match=says):
         build()  # type: ignore[operator]

@@ -6,7 +6,8 @@ the futures budget of 2400 weight per minute per IP, metered apart from ``/api/`
 :mod:`.auth` as spot, and a key whose account has no futures refused with ``-2015`` (Binance
 answers a key without *Enable Futures* so).
 
-A :class:`SimFutures` is built from rows and positions given as exact strings, and what
+A :class:`SimFutures` is built from rows and positions given as exact strings (each checked
+when it is made, as every simulator's amounts are: :mod:`adapters.simkit.amounts`), and what
 Binance derives is derived here, with 8 decimals (docs/exchanges/binance.md, "USD-M futures"):
 
 * per asset: ``marginBalance = walletBalance + unrealizedProfit``, ``initialMargin`` = position
@@ -42,6 +43,8 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from importlib import resources
 from typing import Any, Final
 
+from adapters.simkit.amounts import check_fields
+
 __all__ = ["DEFAULT_INDEX", "AssetIndex", "FuturesPosition", "FuturesRow", "SimFutures",
            "encode_account", "encode_asset_index", "encode_config", "seed_futures",
            "served_index"]
@@ -57,17 +60,6 @@ def _eight(value: Decimal) -> str:
         return format(value.quantize(_EIGHT, rounding=ROUND_HALF_EVEN), "f")
 
 
-def _checked(value: str, where: str) -> Decimal:
-    try:
-        number = Decimal(value)
-    except Exception:
-        number = Decimal("NaN")
-    if not number.is_finite():
-        msg = f'{where}: amount must be a decimal string like "12.5", got {value!r}'
-        raise ValueError(msg)
-    return number
-
-
 @dataclass(frozen=True, slots=True)
 class FuturesRow:
     """One asset of the futures wallet; what Binance derives is derived (module docstring)."""
@@ -80,9 +72,9 @@ class FuturesRow:
     open_order_initial_margin: str = "0.00000000"
 
     def __post_init__(self) -> None:
-        for name in ("wallet_balance", "unrealized_profit", "maint_margin",
-                     "position_initial_margin", "open_order_initial_margin"):
-            _checked(getattr(self, name), f"futures {self.asset} {name}")
+        check_fields(self, ("wallet_balance", "unrealized_profit", "maint_margin",
+                            "position_initial_margin", "open_order_initial_margin"),
+                     f"futures {self.asset}")
 
     def number(self, name: str) -> Decimal:
         """The amount ``name`` as a ``Decimal``."""
@@ -119,6 +111,10 @@ class FuturesPosition:
     initial_margin: str = "0.00000000"
     position_side: str = "BOTH"
 
+    def __post_init__(self) -> None:
+        check_fields(self, ("position_amt", "notional", "unrealized_profit", "maint_margin",
+                            "initial_margin"), f"futures position {self.symbol}")
+
 
 @dataclass(frozen=True, slots=True)
 class AssetIndex:
@@ -132,12 +128,14 @@ class AssetIndex:
     auto_exchange_ask_buffer: str = "0.00000000"
 
     def __post_init__(self) -> None:
-        if _checked(self.index, f"{self.asset} index") <= 0:
+        buffers = ("bid_buffer", "ask_buffer", "auto_exchange_bid_buffer",
+                   "auto_exchange_ask_buffer")
+        check_fields(self, ("index", *buffers), self.asset)
+        if Decimal(self.index) <= 0:
             msg = f"{self.asset}'s index must be above 0, got {self.index}"
             raise ValueError(msg)
-        for name in ("bid_buffer", "ask_buffer", "auto_exchange_bid_buffer",
-                     "auto_exchange_ask_buffer"):
-            if not 0 <= _checked(getattr(self, name), f"{self.asset} {name}") < 1:
+        for name in buffers:
+            if not 0 <= Decimal(getattr(self, name)) < 1:
                 msg = f"{self.asset}'s {name} must be from 0 to below 1"
                 raise ValueError(msg)
 
