@@ -1,6 +1,7 @@
 """The USD-M futures conversation: what to send to ``/fapi/``, and what each answer means.
 
-Built like :mod:`adapters.binance.protocol` (docs/plugins.md, "The adapter kit"): one
+Built like :mod:`adapters.binance.protocol`, on the kit's
+:class:`~adapters.kit.protocol.RestProtocol` (docs/plugins.md, "The adapter kit"): one
 :class:`~adapters.kit.call.Call` per request, handed to the call's sender. A read of the
 wallet or of its risk is two requests: ``GET /fapi/v1/accountConfig`` first, because the
 account mode decides what ``GET /fapi/v3/account`` means (per-asset or account-level
