@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import importlib
 import json
 import time
@@ -122,12 +123,15 @@ def _reset(controls: Mapping[str, SimControl]) -> None:
 
 async def measure(
     client: MixedClient, accounts: Sequence[MixedAccount], urls: Mapping[str, str],
-    rounds: int, *, control: bool = True,
+    rounds: int, *, control: bool = True, profile: Path | None = None,
 ) -> dict[str, Any]:
     """Cold round, then ``rounds`` warm rounds; every amount of every round is checked.
 
     ``control``: read the simulators' request counters (their ``/__simulator__/`` routes).
+    ``profile``: the warm rounds run under cProfile and its stats are written there (``python
+    -m pstats FILE``); the timings are then the profiler's, not the client's.
     """
+    profiler = cProfile.Profile()
     names = [account.name for account in accounts]
     truths = [truth_of(account) for account in accounts]
     exactness = Exactness()
@@ -150,10 +154,16 @@ async def measure(
         for _ in range(rounds):
             await asyncio.sleep(max(0.0, started + ROUND_PERIOD_S - time.perf_counter()))
             started, cpu = time.perf_counter(), time.process_time()
+            if profile is not None:
+                profiler.enable()
             outcomes = await client.read_all()
+            if profile is not None:
+                profiler.disable()
             warm_cpu.append(time.process_time() - cpu)
             warm.append(time.perf_counter() - started)
             errors += check_all(exactness, names, outcomes, truths)
+        if profile is not None:
+            profiler.dump_stats(profile)
         warm_requests = _requests(controls)
         peak = peak_rss_mib()
         await client.close()
@@ -180,9 +190,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--urls", type=json.loads, required=True,
                         help='JSON {"ascendex": URL, "binance": URL, "okx": URL, "bybit": URL}')
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--exchange", help="only the set's accounts on this exchange (a cut of "
+                        "one exchange's cost; --count counts before the cut)")
+    parser.add_argument("--profile", type=Path, help="cProfile the warm rounds into this file")
     args = parser.parse_args(argv)
-    accounts = read_set(args.accounts, args.set, args.count)
-    result = asyncio.run(measure(CLIENTS[args.client](), accounts, args.urls, args.rounds))
+    accounts = [account for account in read_set(args.accounts, args.set, args.count)
+                if args.exchange in {None, account.exchange}]
+    result = asyncio.run(measure(CLIENTS[args.client](), accounts, args.urls, args.rounds,
+                                 profile=args.profile))
     emit({**result, "set": args.set})
 
 
