@@ -37,15 +37,24 @@ __all__ = ["MARKETS_MAX_AGE", "AsyncOkxClient", "OkxPrices"]
 def _limiters(
     options: OkxOptions, base_url: str, key: str | None
 ) -> Callable[[Endpoint], tuple[SlidingWindowLimiter, ...]]:
-    """The shared limiter of each endpoint, for one key (signed) or host (public)."""
+    """The shared limiter of each endpoint, for one key (signed) or host (public).
+
+    Looked up once per endpoint and held, as every adapter holds its limiters: a lookup hashes
+    the key and takes the registry's lock, per request before (docs/performance.md). A held
+    limiter that the registry retired while idle sends its holder on to the live one
+    (:func:`adapters.kit.ratelimit.shared_limiter`).
+    """
     host = host_of(base_url)
+    held: dict[str, tuple[SlidingWindowLimiter, ...]] = {}
 
     def of(endpoint: Endpoint) -> tuple[SlidingWindowLimiter, ...]:
         if not options.rate_limits:
             return ()
-        who = key if endpoint.signed and key else host
-        rule = RateLimit(endpoint.limit, WINDOW_S, Scope.KEY if endpoint.signed else Scope.HOST)
-        return (shared_limiter(EXCHANGE, rule, f"{who} {endpoint.path}"),)
+        if endpoint.path not in held:
+            who = key if endpoint.signed and key else host
+            rule = RateLimit(endpoint.limit, WINDOW_S, Scope.KEY if endpoint.signed else Scope.HOST)
+            held[endpoint.path] = (shared_limiter(EXCHANGE, rule, f"{who} {endpoint.path}"),)
+        return held[endpoint.path]
 
     return of
 
