@@ -24,6 +24,7 @@ from typing import Final
 
 import httpx
 
+from adapters.kit.call import with_query
 from adapters.kit.clock import wall_clock_ms
 from framework.credentials import Credentials
 
@@ -89,7 +90,7 @@ class BinanceAuth(httpx.Auth):
         headers[API_KEY_HEADER] = self._key.reveal()
         yield httpx.Request(
             request.method,
-            request.url.copy_with(query=f"{query}&signature={signature}".encode("ascii")),
+            with_query(request.url, f"{query}&signature={signature}"),
             headers=headers,
             content=request.content or None,
             extensions=request.extensions,
