@@ -8,13 +8,17 @@ without regard to case. It shares no code with folio's client signer, so each ch
 Checks, in order; the first failure answers (HTTP status, code, message as Binance words them):
 
 1. ``X-MBX-APIKEY`` missing or not 64 letters and digits -> 401, -2014;
-2. ``timestamp`` or ``signature`` missing or malformed -> 400, -1102;
-3. ``recvWindow`` malformed -> 400, -1102; above the maximum -> 400, -1131;
-4. ``timestamp`` at least 1 s ahead of server time -> 400, -1021 ("ahead"); more than
+2. a parameter sent twice (``timestamp``, ``signature``, any) -> 400, -1101 ("Duplicate values
+   for a parameter detected.", Binance's error codes), never served with the first or the last
+   of its values: the client meant one of them, and which is not the simulator's to guess;
+3. ``timestamp`` or ``signature`` missing or malformed (``timestamp`` not digits, or more than
+   18 of them) -> 400, -1102;
+4. ``recvWindow`` malformed -> 400, -1102; above the maximum -> 400, -1131;
+5. ``timestamp`` at least 1 s ahead of server time -> 400, -1021 ("ahead"); more than
    ``recvWindow`` behind it -> 400, -1021 ("outside of the recvWindow");
-5. an unknown key -> 401, -2015;
-6. a signature that does not match -> 400, -1022;
-7. a key without *Enable Reading*, or a caller outside its IP allow-list -> 401, -2015.
+6. an unknown key -> 401, -2015;
+7. a signature that does not match -> 400, -1022;
+8. a key without *Enable Reading*, or a caller outside its IP allow-list -> 401, -2015.
 
 Binance does not document the order of these checks; this one answers a stale request with
 -1021 whatever its signature, which is what lets a client correct its clock and try again.
@@ -37,6 +41,9 @@ __all__ = ["AuthError", "authenticate", "keyed", "sign", "well_formed_key"]
 _KEY_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _KEY_LENGTH: Final = 64
 _REJECTED: Final = "Invalid API-key, IP, or permissions for action."
+_MAX_DIGITS: Final = 18
+"""Longer digit strings are malformed: Binance reads them as 64-bit integers (and Python's
+``int`` refuses strings past 4,300 digits, which must be a refusal, not a dropped connection)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +83,9 @@ def _missing(name: str) -> AuthError:
 
 
 def _digits(text: str | None) -> int | None:
-    return int(text) if text and text.isascii() and text.isdigit() else None
+    if not text or len(text) > _MAX_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
 
 
 def _split_signature(query: str) -> tuple[str, str | None]:
@@ -89,6 +98,12 @@ def _split_signature(query: str) -> tuple[str, str | None]:
         else:
             kept.append(part)
     return "&".join(kept), signature
+
+
+def _duplicated(query: str) -> bool:
+    """Whether a parameter name occurs twice in ``query`` (names compared decoded)."""
+    names = [name for name, _ in parse_qsl(query, keep_blank_values=True)]
+    return len(names) != len(set(names))
 
 
 def authenticate(  # noqa: PLR0911 - one exit per check, in the documented order
@@ -105,6 +120,8 @@ def authenticate(  # noqa: PLR0911 - one exit per check, in the documented order
     key = headers.get("x-mbx-apikey", "")
     if not well_formed_key(key):
         return AuthError(401, -2014, "API-key format invalid.")
+    if _duplicated(query):
+        return AuthError(400, -1101, "Duplicate values for a parameter detected.")
     unsigned, signature = _split_signature(query)
     params = dict(parse_qsl(unsigned, keep_blank_values=True))
     timestamp = _digits(params.get("timestamp"))
