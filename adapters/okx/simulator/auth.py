@@ -12,7 +12,9 @@ Checks, in order (OKX does not document the order; this one answers a stale requ
 
 1. a missing header: ``OK-ACCESS-KEY`` 50103, ``OK-ACCESS-PASSPHRASE`` 50104,
    ``OK-ACCESS-SIGN`` 50106, ``OK-ACCESS-TIMESTAMP`` 50107;
-2. a timestamp not ``YYYY-MM-DDTHH:MM:SS.mmmZ``: 50112 (strict: other ISO forms are refused);
+2. a timestamp in Unix time (digits only, as python-okx once sent its server-time option):
+   50102, as OKX answered it (okxapi/python-okx#55); any other timestamp not
+   ``YYYY-MM-DDTHH:MM:SS.mmmZ``: 50112 (strict: other ISO forms are refused);
 3. a timestamp more than 30 s from the server's clock, either way: 50102;
 4. an unknown key: 50111;
 5. the key's environment and ``x-simulated-trading`` disagree (a demo key needs ``1``; a live
@@ -82,6 +84,8 @@ def authenticate(  # noqa: PLR0911 - one exit per check, in order
         if not headers.get(name):
             return AuthError(401, code, msg)
     stamp = headers["ok-access-timestamp"]
+    if stamp.isascii() and stamp.isdigit():
+        return AuthError(401, "50102", "Timestamp request expired.")
     stamp_ms = _stamp_ms(stamp)
     if stamp_ms is None:
         return AuthError(401, "50112", "Invalid OK-ACCESS-TIMESTAMP.")
