@@ -41,10 +41,11 @@ def bybit() -> Iterator[RunningBybitSimulator]:
 
 
 def _get(path: str, query: str = "", *, sign_query: str | None = None, ts: int | str = NOW,
-         key: str = DEMO_API_KEY, secret: str = DEMO_API_SECRET, **options: object) -> Request:
+         key: str = DEMO_API_KEY, secret: str = DEMO_API_SECRET,
+         recv_window: str | None = "5000", pybit: bool = True) -> Request:
     """A GET of ``path?query``, signed over ``sign_query`` (default: the query as sent)."""
     signed = headers(key, secret, ts, query if sign_query is None else sign_query,
-                     **options)  # type: ignore[arg-type]
+                     recv_window=recv_window, pybit=pybit)
     return (f"{path}?{query}" if query else path), signed
 
 

@@ -49,11 +49,12 @@ def okx() -> Iterator[RunningOkxSimulator]:
 
 
 def _signed(target: str, *, stamp: str = STAMP, sign_target: str | None = None,
-            **changed: str) -> Request:
+            key: str = DEMO_API_KEY, secret: str = DEMO_API_SECRET,
+            passphrase: str = DEMO_PASSPHRASE, method: str = "GET",
+            flag: str | None = None) -> Request:
     """``target`` with the documentation's headers, signed over ``sign_target`` (default: it)."""
-    key, secret, phrase = (changed.pop(n, d) for n, d in (
-        ("key", DEMO_API_KEY), ("secret", DEMO_API_SECRET), ("passphrase", DEMO_PASSPHRASE)))
-    return target, headers(key, secret, phrase, stamp, sign_target or target, **changed)
+    return target, headers(key, secret, passphrase, stamp, sign_target or target,
+                           method=method, flag=flag)
 
 
 def _replaced(request: Request, name: str, value: str | bytes | None) -> Request:
