@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 import struct
 import threading
@@ -36,6 +37,8 @@ from adapters.simkit.runtime import Runtime
 from adapters.simkit.stats import SimStats
 
 __all__ = ["HttpServer", "RunningSimulator", "ServerLimits", "Service", "reset"]
+
+_LOG = logging.getLogger(__name__)
 
 BACKLOG: Final = 4096
 """Listen backlog: a thousand clients connecting at once must not wait for SYN retries."""
@@ -184,7 +187,17 @@ class HttpServer:
                 return
             if request is None:
                 return
-            response = await exchange.handle(request)
+            try:
+                response = await exchange.handle(request)
+            except Exception:
+                # A bug in the simulator itself. Answer it as a web server does (500, then
+                # close) and log it, so a client under test sees a server error, not a dropped
+                # connection it would retry and report as the network's fault.
+                _LOG.exception("simulator error answering %s %s", request.method, request.path)
+                exchange.runtime.stats.request(None, None, 500)
+                await self._send(writer, plain_text(500, "Internal Server Error"),
+                                 keep_alive=False)
+                return
             if response.reset:
                 reset(writer)
                 return
