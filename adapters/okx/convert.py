@@ -11,7 +11,9 @@ What each answer means (docs/exchanges/okx.md, "Field mapping"):
   borrowed - interest``) exactly OKX's ``eq``. An equity below zero beyond what ``liab`` says
   is owed is a debt too (added to ``borrowed`` and ``total``), and a cash ledger below zero
   (a profit not yet settled covers it) is owed as well: ``total`` is then 0. ``available`` is
-  ``availBal``, never above ``total + upl``. Figures ``""`` under the account's mode are 0.
+  ``availBal`` (``availEq`` where OKX sends ``availBal`` ``""``, as Futures-mode and
+  Multi-currency margin answers do), never above ``total + upl``. Other figures ``""`` under
+  the account's mode are 0.
 * **Risk** (with ``acctLv`` of ``GET /api/v5/account/config``): Spot (1), Multi-currency
   margin (3) and Portfolio margin (4) have one account-level pool valued in USD: equity
   ``totalEq``, maintenance margin ``mmr``, health the *cushion* ``mgnRatio`` (``adjEq`` over
@@ -23,7 +25,10 @@ What each answer means (docs/exchanges/okx.md, "Field mapping"):
   (:class:`~framework.errors.AccountStateError`); never a partial answer. An unknown
   ``acctLv`` is refused. A ``mgnRatio`` without the maintenance margin it is over, or above
   equity / ``mmr`` (at most zero when equity is not above zero), contradicts the answer and is
-  refused: a liquidating account must never read ``ok`` or ``not_applicable``.
+  refused: a liquidating account must never read ``ok`` or ``not_applicable``. So is, in
+  every mode, an account holding isolated positions (``isoEq`` not 0): they are margined
+  apart from ``mmr`` and ``mgnRatio``, which cover cross positions only
+  (:class:`~framework.errors.AccountStateError`).
 
 **Float noise.** OKX computes some figures in binary floating point and prints up to 17
 significant digits (``"-7.545600000000006"``). Amounts keep the digits sent; where figures
@@ -110,6 +115,20 @@ def _noise(*figures: Decimal) -> Decimal:
 # -- balances --------------------------------------------------------------------------------
 
 
+def _available(row: BalanceDetail, at: str) -> tuple[Decimal, str]:
+    """``availBal``, else ``availEq`` (below zero: nothing), else refused; and its name.
+
+    Futures-mode and Multi-currency margin answers send ``availBal`` ``""`` and fill
+    ``availEq`` (OKX's own samples); an answer with neither says nothing about what is free.
+    """
+    if row.avail_bal is not None:
+        return _at_least_zero(row.avail_bal, f"{at}.availBal"), "availBal"
+    if row.avail_eq is not None:
+        return max(row.avail_eq, _ZERO), "availEq"
+    raise _invalid(f"availBal and availEq of {row.ccy[:40]!r} are both empty: nothing says "
+                   "what is available", f"{at}.availBal")
+
+
 def _balance(row: BalanceDetail, at: str) -> AssetBalance:
     upl = row.upl or _ZERO
     liab = _at_least_zero(row.liab, f"{at}.liab")
@@ -124,12 +143,12 @@ def _balance(row: BalanceDetail, at: str) -> AssetBalance:
         total, borrowed = EXACT.subtract(total, beyond), EXACT.subtract(borrowed, beyond)
     if total < 0:  # a cash ledger below zero: owed, held as zero
         total, borrowed = _ZERO, EXACT.subtract(borrowed, total)
-    available = _at_least_zero(row.avail_bal, f"{at}.availBal")
+    available, name = _available(row, at)
     cap = EXACT.add(total, upl)
     if available > cap:
         if EXACT.subtract(available, cap) > _noise(available, cap, row.eq, upl):
-            raise _invalid(f"availBal {available} of {row.ccy[:40]!r} is above what the "
-                           f"currency holds ({cap})", f"{at}.availBal")
+            raise _invalid(f"{name} {available} of {row.ccy[:40]!r} is above what the "
+                           f"currency holds ({cap})", f"{at}.{name}")
         available = cap
     return AssetBalance(row.ccy, total, available, borrowed, interest, upl)
 
@@ -248,6 +267,23 @@ def _currency_risk(
     )
 
 
+def _no_isolated(balance: Balance) -> None:
+    """Refuse an account with isolated positions: ``mmr`` and ``mgnRatio`` are cross only.
+
+    OKX's ``mmr`` is "the sum of maintenance margins of all open positions under cross margin
+    mode", and an isolated position (``isoEq`` not 0) is liquidated on its own, by its own
+    ratio (``GET /api/v5/account/positions``, not read): the account's figures could read
+    ``ok`` or ``not_applicable`` while it is being liquidated (docs/exchanges/okx.md).
+    """
+    held = [row.ccy[:40] for row in balance.details if row.iso_eq]
+    if balance.iso_eq or held:
+        raise AccountStateError(
+            f"isolated margin positions (isoEq {balance.iso_eq or 0} USD; "
+            f"{', '.join(held) or 'no currency named'}) are each liquidated on their own, and "
+            "OKX's mmr and mgnRatio cover cross positions only: folio does not read their "
+            "ratios, so no risk profile can stand for the account", exchange=EXCHANGE)
+
+
 def account_mode(config: AccountConfig) -> AccountConfig:
     """``config`` of a mode folio knows; read with ``account/config``, so errors name it."""
     if config.acct_lv not in MODES:
@@ -262,6 +298,7 @@ def margin_risk(
     """The trading account's risk pool under its mode (``acctLv``; see the module docstring)."""
     level = account_mode(config).acct_lv
     _checked_codes(balance.details)
+    _no_isolated(balance)
     if level == "2":
         return _currency_risk(balance, account_name=account_name, fetched_at=fetched_at)
     return _account_risk(balance, level, account_name=account_name, fetched_at=fetched_at)

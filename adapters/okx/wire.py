@@ -36,10 +36,11 @@ class BalanceDetail:
     ccy: str
     eq: Decimal
     """Equity of the currency: cash plus unrealized PnL, less what is owed (net ledger)."""
-    avail_bal: Decimal
-    """Available balance of the currency."""
     eq_usd: Decimal
     """``eq`` in USD."""
+    avail_bal: Decimal | None = None
+    """Available balance of the currency; ``""`` in Futures-mode and Multi-currency margin
+    answers that fill ``availEq`` instead (OKX's own samples; docs/exchanges/okx.md)."""
     upl: Decimal | None = None
     """Unrealized PnL of the currency's positions (Futures, MCM, PM modes)."""
     liab: Decimal | None = None
@@ -47,6 +48,7 @@ class BalanceDetail:
     interest: Decimal | None = None
     """Accrued interest, positive (Spot, MCM, PM)."""
     avail_eq: Decimal | None = None
+    """Available equity of the currency (Futures, MCM, PM modes)."""
     imr: Decimal | None = None
     """Currency-level initial margin (Futures mode, with a cross position)."""
     mmr: Decimal | None = None
@@ -55,6 +57,7 @@ class BalanceDetail:
     """Currency-level margin ratio (Futures mode, with a cross position)."""
     notional_lever: Decimal | None = None
     iso_eq: Decimal | None = None
+    """Equity of the currency's isolated positions, margined apart from ``mmr`` and ``mgnRatio``."""
 
 
 @attrs.frozen(slots=True)
@@ -77,6 +80,7 @@ class Balance:
     upl: Decimal | None = None
     """Unrealized PnL of cross positions, USD (MCM, PM)."""
     iso_eq: Decimal | None = None
+    """Equity of isolated positions, USD: each is liquidated on its own, not by ``mgnRatio``."""
 
 
 @attrs.frozen(slots=True)

@@ -114,11 +114,53 @@ def test_available_above_the_holding_beyond_noise_is_refused() -> None:
     assert asset.available == asset.total == 1
 
 
-@pytest.mark.parametrize("field", ["eq", "availBal", "eqUsd"])
+@pytest.mark.parametrize("field", ["eq", "eqUsd"])
 def test_a_blank_where_okx_always_fills_in_is_refused(field: str) -> None:
     with pytest.raises(InvalidResponseError) as caught:
         _balance([{**_row("BTC", "1"), field: ""}])
     assert field in str(caught.value.field)
+
+
+def test_a_blank_availbal_reads_availeq_as_okx_futures_and_mcm_answers_send_it() -> None:
+    # The shape of OKX's own Futures-mode sample: availBal "", availEq filled, liab "".
+    rows = [_row("USDT", "211.149391717101", availBal="", availEq="200.196998228728",
+                 upl="0.005", frozenBal="10.952393488373"),
+            _row("BTC", "1", availBal="", availEq="-0.2"),  # below zero: nothing free
+            _row("ETH", "2", availBal="", availEq="")]
+    with pytest.raises(InvalidResponseError) as caught:
+        balance_snapshot(_balance(rows), account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.data[0].details[2].availBal"  # neither: refused
+    snapshot = balance_snapshot(_balance(rows[:2]), account_name="a", fetched_at=AT)
+    assert snapshot["USDT"].available == Decimal("200.196998228728")
+    assert snapshot["USDT"].equity == Decimal("211.149391717101")
+    assert snapshot["BTC"].available == 0
+    over = _row("BTC", "1", availBal="", availEq="1.5")
+    with pytest.raises(InvalidResponseError) as caught:
+        balance_snapshot(_balance([over]), account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.data[0].details[0].availEq"
+
+
+@pytest.mark.parametrize("level", ["1", "3", "4"])
+def test_isolated_positions_refuse_the_account_level_risk(level: str) -> None:
+    # mmr and mgnRatio cover cross positions only: the isolated one may be liquidating while
+    # the cross figures read "ok" (here) or "not_applicable" (no cross position).
+    cross = {"totalEq": "1000", "adjEq": "1000", "mmr": "10", "mgnRatio": "88"}
+    for account in (cross, {"totalEq": "1000", "mmr": "0"}):
+        with pytest.raises(AccountStateError, match=r"isolated.*isoEq 35 USD.*USDT"):
+            margin_risk(_config(level), _balance([_row("USDT", "1000", isoEq="35")],
+                                                 isoEq="35", **account),
+                        account_name="a", fetched_at=AT)
+    risk = margin_risk(_config(level), _balance([_row("USDT", "1000", isoEq="0")], isoEq="0",
+                                                **cross), account_name="a", fetched_at=AT)
+    assert risk.health.state is HealthState.OK
+
+
+def test_futures_mode_an_isolated_position_alone_is_not_nothing_to_liquidate() -> None:
+    # Futures mode: mmr and mgnRatio "" for a currency whose only position is isolated; read
+    # as the account-level figures this was "not_applicable".
+    rows = [_row("USDT", "1000", isoEq="120", mmr="", mgnRatio="")]
+    with pytest.raises(AccountStateError, match="isolated"):
+        margin_risk(_config("2"), _balance(rows, isoEq=""), account_name="a", fetched_at=AT)
 
 
 def test_a_negative_adjusted_equity_reads_as_insolvent_whatever_the_ratio() -> None:

@@ -185,3 +185,36 @@ def test_one_host_keeps_under_the_balance_limit_by_itself(
         return len(results)
 
     assert asyncio.run(read()) == 14
+
+
+def test_a_blank_availbal_is_read_and_isolated_positions_refuse_the_risk(
+    okx_simulator_factory: OkxSimulatorFactory,
+) -> None:
+    """Futures mode as OKX answers it: availBal "", and a position margined in isolation.
+
+    The balances read (``available`` from ``availEq``); the risk is refused naming the account
+    and endpoint, never the account-level figures' ``not_applicable`` (mmr and mgnRatio cover
+    cross positions only).
+    """
+    from adapters.okx.simulator import Row, SimAccount  # noqa: PLC0415
+
+    rows = [Row("USDT", "1000", upl="-20", frozen="150", iso_eq="130"), Row("BTC", "0.1")]
+    futures = SimAccount(DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSPHRASE, rows, acct_lv="2",
+                         blank_avail_bal=True)
+    running = okx_simulator_factory(OkxSimulator([futures]))
+
+    async def read() -> tuple[Any, Any]:
+        async with AsyncOkxClient(DEMO, base_url=running.url, account="main") as client:
+            snapshot = await client.fetch_balances(WalletKind.CASH)
+            try:
+                await client.fetch_margin_risk(WalletKind.CASH)
+            except AccountStateError as exc:
+                return snapshot, exc
+        return snapshot, None
+
+    snapshot, refused = asyncio.run(read())
+    assert snapshot["USDT"].available == Decimal(830)  # availEq: eq 980 less 150 frozen
+    assert snapshot["USDT"].equity == Decimal(980)
+    assert isinstance(refused, AccountStateError)
+    assert (refused.account, refused.endpoint) == ("main", "GET account/balance")
+    assert "isolated" in str(refused)

@@ -12,6 +12,7 @@ from them at the simulator's USD prices, as OKX's formulas go (docs/exchanges/ok
 * ``mgnRatio = adjEq / (mmr * 1.125)`` (maintenance margin plus liquidation fees, as the
   documented sample has it), computed in binary floating point as OKX does, so its last digits
   carry a double's noise; ``""`` without maintenance margin;
+* ``isoEq``: each row's isolated equity, and their USD sum for the account;
 * figures a mode does not have are ``""`` (Futures mode: no ``liab``/``interest`` and no
   account-level ``adjEq``/``imr``/``mmr``/``mgnRatio``, but per-currency ``imr``/``mmr``/
   ``mgnRatio`` where a currency has positions).
@@ -53,6 +54,8 @@ class Row:
     mmr: str = ""
     """Futures mode: the currency's cross maintenance margin (``""``: no position)."""
     imr: str = ""
+    iso_eq: str = "0"
+    """``isoEq``: the part of ``eq`` that isolated positions hold (their margin and PnL)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,9 @@ class SimAccount:
     mmr: str = "0"
     imr: str = "0"
     notional_usd: str = "0"
+    blank_avail_bal: bool = False
+    """Serve ``availBal`` as ``""`` (``availEq`` filled), as OKX's Futures-mode and
+    Multi-currency margin samples do (docs/exchanges/okx.md, "Field mapping")."""
     demo: bool = False
     """A demo-trading key: requests must carry ``x-simulated-trading: 1`` (else 50101)."""
     can_read: bool = True
@@ -92,8 +98,8 @@ def config_data(account: SimAccount) -> dict[str, Any]:
             "posMode": "net_mode", "uid": account.uid}
 
 
-def _row(row: Row, price: Decimal, futures: bool, ts: str) -> tuple[dict[str, str], Decimal,
-                                                                    Decimal, Decimal]:
+def _row(row: Row, price: Decimal, futures: bool, ts: str,
+         blank_avail: bool = False) -> tuple[dict[str, str], Decimal, Decimal, Decimal]:
     cash, interest, upl = Decimal(row.cash), Decimal(row.interest), Decimal(row.upl)
     frozen = Decimal(row.frozen)
     eq = cash + upl - interest
@@ -103,10 +109,10 @@ def _row(row: Row, price: Decimal, futures: bool, ts: str) -> tuple[dict[str, st
     blank = "" if futures else None
     detail = {
         "ccy": row.ccy, "eq": plain(eq), "cashBal": plain(cash),
-        "availBal": plain(max(eq - frozen, Decimal(0))),
+        "availBal": "" if blank_avail else plain(max(eq - frozen, Decimal(0))),
         "availEq": plain(max(eq - frozen, Decimal(0))),
         "frozenBal": plain(frozen), "ordFrozen": plain(frozen), "eqUsd": plain(eq_usd),
-        "disEq": plain(dis), "upl": plain(upl), "isoEq": "0", "isoUpl": "0", "stgyEq": "0",
+        "disEq": plain(dis), "upl": plain(upl), "isoEq": row.iso_eq, "isoUpl": "0", "stgyEq": "0",
         "liab": blank if blank is not None else plain(liab),
         "crossLiab": blank if blank is not None else plain(liab),
         "interest": blank if blank is not None else plain(interest),
@@ -128,12 +134,14 @@ def balance_data(
     futures = account.acct_lv == "2"
     ts = str(now_ms)
     details: list[dict[str, str]] = []
-    total = adj = upl = Decimal(0)
+    total = adj = upl = iso = Decimal(0)
     with localcontext() as context:
         context.prec = 60
         for row in account.rows:
-            detail, eq_usd, dis, row_upl = _row(row, prices[row.ccy], futures, ts)
+            detail, eq_usd, dis, row_upl = _row(row, prices[row.ccy], futures, ts,
+                                                account.blank_avail_bal)
             total, adj, upl = total + eq_usd, adj + dis, upl + row_upl
+            iso += Decimal(row.iso_eq) * prices[row.ccy]
             if only is None or row.ccy in only:
                 details.append(detail)
         mmr = Decimal(account.mmr)
@@ -145,5 +153,5 @@ def balance_data(
     }
     if futures:
         account_level = dict.fromkeys(account_level, "")
-    return {"totalEq": plain(total), "isoEq": "0", "upl": "" if futures else plain(upl),
+    return {"totalEq": plain(total), "isoEq": plain(iso), "upl": "" if futures else plain(upl),
             "uTime": ts, **account_level, "details": details}
