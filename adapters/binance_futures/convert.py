@@ -32,7 +32,9 @@ What each figure means (docs/exchanges/binance.md, "USD-M futures"):
   :data:`~framework.valuation.DIVISION_DIGITS` significant digits (Binance sends no ratio).
   ``position_notional`` sums the positions' ``notional``, which is in each symbol's quote
   asset: the pool's own in Single-Asset mode; in Multi-Assets mode USDT and USDC amounts are
-  not USD, and no USD value is sent, so it is not reported.
+  not USD, and no USD value is sent, so it is not reported. An account holding isolated
+  positions is refused (:class:`~framework.errors.AccountStateError`): the totals and each
+  row's figures include them, yet each is liquidated on its own.
 """
 
 from __future__ import annotations
@@ -251,6 +253,26 @@ def _loan_value(account: FuturesAccount, rates: Mapping[str, Decimal]) -> Decima
     return max(owed, -account.total_wallet_balance)
 
 
+def _no_isolated(account: FuturesAccount) -> None:
+    """Refuse an account holding isolated positions: its totals mix pools liquidated apart.
+
+    An isolated position is liquidated by its own margin (``isolatedWallet`` + its profit)
+    against its own maintenance margin, yet its wallet and margin are in the asset's and the
+    account's totals: the cushion could read ``ok`` while it, or the cross pool, is being
+    liquidated (Binance says to ignore ``totalInitialMargin`` "if isolated positions exist").
+    An asset whose ``crossWalletBalance`` is not its ``walletBalance`` holds such a wallet.
+    """
+    held = [p.symbol[:40] for p in account.positions if p.isolated_wallet or p.isolated_margin]
+    held += [f"{row.asset[:40]} wallet" for row in account.assets if (
+        row.cross_wallet_balance is not None and row.cross_wallet_balance != row.wallet_balance)]
+    if held:
+        raise AccountStateError(
+            f"isolated margin ({', '.join(held)}): each isolated position is liquidated on "
+            "its own, and the account's totals mix it with the cross pool; folio does not "
+            "judge the pools apart, so no risk profile can stand for the account",
+            exchange=EXCHANGE)
+
+
 def futures_risk(
     account: FuturesAccount, config: AccountConfig, *, account_name: str, fetched_at: datetime,
     rates: Mapping[str, Decimal] | None = None,
@@ -260,6 +282,7 @@ def futures_risk(
     ``rates``: the ask rates of :func:`loan_symbols` (:func:`ask_rates`), when there are any.
     """
     _checked_rows(account)  # the rows are part of the answer: checked alike
+    _no_isolated(account)
     multi = config.multi_assets_margin
     quote, row = _pool(account, multi)
     if row is None:

@@ -51,10 +51,11 @@ class FuturesPosition:
     """Signed, in the symbol's quote asset at the mark price (negative for a short)."""
     unrealized_profit: Decimal
     maint_margin: Decimal
+    isolated_wallet: Decimal
+    """The margin put into an isolated position; ``0`` for a cross one."""
     position_side: str | None = None
     initial_margin: Decimal | None = None
     isolated_margin: Decimal | None = None
-    isolated_wallet: Decimal | None = None
     update_time: int | None = None
 
 

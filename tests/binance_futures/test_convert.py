@@ -55,9 +55,9 @@ def _account(rows: list[dict[str, Any]], *, totals_of: str | None = "USDT",
     return wire
 
 
-def _position(symbol: str, notional: str, maint: str) -> dict[str, Any]:
+def _position(symbol: str, notional: str, maint: str, isolated: str = "0") -> dict[str, Any]:
     return {"symbol": symbol, "positionAmt": "1", "notional": notional, "unrealizedProfit": "0",
-            "maintMargin": maint}
+            "maintMargin": maint, "isolatedWallet": isolated}
 
 
 def test_the_documented_example_reads_in_multi_assets_mode() -> None:
@@ -383,3 +383,28 @@ def test_a_wrong_asset_index_is_refused_at_its_field(
     with pytest.raises(InvalidResponseError) as caught:
         ask_rates(payload, symbols)
     assert caught.value.field == field
+
+
+def test_an_isolated_position_refuses_the_risk_but_not_the_balances() -> None:
+    # The USDT pool reads a cushion of 2000 / 12.8: "ok". But 1950 of it is the isolated
+    # position's wallet, liquidated on its own; the cross pool holds 50 (Binance: ignore the
+    # totals "if isolated positions exist"). One figure for both would be a wrong meaning.
+    usdt = {**_row("USDT", "2000", maint="12.8", available="50", withdraw="50"),
+            "crossWalletBalance": "50"}
+    isolated = _account([usdt], positions=(_position("BTCUSDT", "3200", "12.8", "1950"),))
+    with pytest.raises(AccountStateError, match=r"isolated margin \(BTCUSDT, USDT wallet\)"):
+        futures_risk(isolated, SINGLE, account_name="a", fetched_at=AT)
+    (row,) = futures_snapshot(isolated, SINGLE, account_name="a", fetched_at=AT)
+    assert (row.total, row.available) == (Decimal(2000), Decimal(50))
+    # A cross wallet apart from the wallet alone says the same (the position's row aside).
+    alone = _account([usdt], positions=(_position("BTCUSDT", "3200", "12.8"),))
+    with pytest.raises(AccountStateError, match=r"\(USDT wallet\)"):
+        futures_risk(alone, SINGLE, account_name="a", fetched_at=AT)
+
+
+def test_a_position_without_its_isolated_wallet_is_refused_at_its_path() -> None:
+    position = _position("BTCUSDT", "3200", "12.8")
+    del position["isolatedWallet"]
+    with pytest.raises(InvalidResponseError) as caught:
+        _account([_row("USDT", "2000", maint="12.8")], positions=(position,))
+    assert caught.value.field == "$.positions[0].isolatedWallet"

@@ -23,6 +23,7 @@ from adapters.binance_futures import AsyncBinanceFuturesClient, BinanceFuturesOp
 from framework.config import AccountConfig, StaticCredentials
 from framework.credentials import Credentials
 from framework.errors import (
+    AccountStateError,
     ConfigurationError,
     ExchangeError,
     InvalidResponseError,
@@ -228,3 +229,37 @@ async def test_no_key_or_secret_in_logs_errors_or_reprs(caplog: pytest.LogCaptur
     text = "".join(seen)
     for secret in (DEMO_API_KEY, DEMO_API_SECRET, "wrong-secret-that-must-not-leak"):
         assert secret not in text
+
+
+@pytest.mark.anyio
+async def test_an_isolated_position_refuses_the_risk_over_loopback() -> None:
+    """A cross pool at its liquidation line beside an isolated position with a large wallet.
+
+    The totals (margin balance 2000 over maintenance margin 25) read a cushion of 80, "ok";
+    the cross pool holds 50 of wallet against 50 of maintenance margin: at liquidation. The
+    risk is refused naming the account and endpoint; the wallet is still served.
+    """
+    from adapters.binance.simulator.futures import (  # noqa: PLC0415
+        FuturesPosition,
+        FuturesRow,
+        SimFutures,
+    )
+
+    futures = SimFutures(
+        rows=[FuturesRow("USDT", "2000.00000000", maint_margin="100.00000000")],
+        positions=[FuturesPosition("BTCUSDT", "0.100", "6400.00000000",
+                                   maint_margin="50.00000000"),
+                   FuturesPosition("ETHUSDT", "1.000", "3200.00000000",
+                                   maint_margin="50.00000000", isolated_wallet="1950.00000000")],
+    )
+    key = "1" * 64
+    account = SimAccount(key, "isolated-secret", futures=futures)
+    with BinanceSimulator([account]).serve() as running:
+        async with AsyncBinanceFuturesClient(Credentials.from_strings(key, "isolated-secret"),
+                                             base_url=running.url, http=ONE_ATTEMPT) as client:
+            (usdt,) = await client.fetch_balances()
+            with pytest.raises(AccountStateError) as caught:
+                await client.fetch_margin_risk()
+    assert usdt.total == Decimal("2000.00000000")
+    assert caught.value.endpoint == "GET futures/account"
+    assert "isolated margin (ETHUSDT, USDT wallet)" in str(caught.value)

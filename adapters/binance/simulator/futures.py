@@ -14,7 +14,9 @@ Binance derives is derived here, with 8 decimals (docs/exchanges/binance.md, "US
   plus open-order initial margin, ``availableBalance`` = margin balance - initial margin (the
   relation of a captured live answer), ``maxWithdrawAmount`` = that without unrealised profit,
   between 0 and the wallet balance (a simulator's choice: Binance publishes no formula);
-* Single-Asset mode: the totals are the USDT row's ("only for USDT asset");
+* Single-Asset mode: the totals are the USDT row's ("only for USDT asset"); an isolated
+  position's wallet and PnL are in its margin asset's ``walletBalance`` and
+  ``unrealizedProfit`` but not in its cross figures (``crossWalletBalance``, ``crossUnPnl``);
 * Multi-Assets mode: the totals are USD values at the account's ``asset_index``, as Binance's
   "How to Calculate Margin Ratio in the Multi-Assets Mode?" computes the account's equity: a
   positive amount at the asset's ``bidRate``, a negative one (a loan) at its ``askRate``
@@ -110,10 +112,22 @@ class FuturesPosition:
     maint_margin: str = "0.00000000"
     initial_margin: str = "0.00000000"
     position_side: str = "BOTH"
+    isolated_wallet: str = "0"
+    """Not 0: an isolated position with this margin, in ``margin_asset``; it is part of that
+    asset's ``walletBalance`` but not of its ``crossWalletBalance`` (nor its PnL of
+    ``crossUnPnl``), and ``isolatedMargin`` is it plus the position's PnL."""
+    margin_asset: str = "USDT"
 
     def __post_init__(self) -> None:
         check_fields(self, ("position_amt", "notional", "unrealized_profit", "maint_margin",
-                            "initial_margin"), f"futures position {self.symbol}")
+                            "initial_margin", "isolated_wallet"),
+                     f"futures position {self.symbol}")
+
+    def isolated(self, asset: str, name: str) -> Decimal:
+        """The isolated wallet (``name`` ``isolated_wallet``) or PnL held apart in ``asset``."""
+        if asset != self.margin_asset or not Decimal(self.isolated_wallet):
+            return _ZERO
+        return Decimal(getattr(self, name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,21 +218,30 @@ class SimFutures:
         if len(set(indexed)) != len(indexed):
             msg = f"an asset is indexed twice: {indexed}"
             raise ValueError(msg)
+        if self.multi_assets and any(Decimal(p.isolated_wallet) for p in self.positions):
+            msg = "Multi-Assets mode supports cross margin only: no isolated position"
+            raise ValueError(msg)
         missing = [a for a in assets if a not in indexed]
         if self.multi_assets and missing:
             msg = f"Multi-Assets totals need an asset index for {', '.join(missing)}"
             raise ValueError(msg)
 
 
-def _row_document(row: FuturesRow, available: Decimal) -> dict[str, Any]:
+def _apart(futures: SimFutures, asset: str, name: str) -> Decimal:
+    return sum((p.isolated(asset, name) for p in futures.positions), _ZERO)
+
+
+def _row_document(row: FuturesRow, available: Decimal, futures: SimFutures) -> dict[str, Any]:
     wallet, pnl = row.number("wallet_balance"), row.number("unrealized_profit")
+    cross = _eight(wallet - _apart(futures, row.asset, "isolated_wallet"))
+    cross_pnl = _eight(pnl - _apart(futures, row.asset, "unrealized_profit"))
     return {
         "asset": row.asset, "walletBalance": row.wallet_balance,
         "unrealizedProfit": row.unrealized_profit, "marginBalance": _eight(wallet + pnl),
         "maintMargin": row.maint_margin, "initialMargin": _eight(row.initial_margin),
         "positionInitialMargin": row.position_initial_margin,
         "openOrderInitialMargin": row.open_order_initial_margin,
-        "crossWalletBalance": row.wallet_balance, "crossUnPnl": row.unrealized_profit,
+        "crossWalletBalance": cross, "crossUnPnl": cross_pnl,
         "availableBalance": _eight(available), "maxWithdrawAmount": _eight(row.max_withdraw),
         "updateTime": _UPDATED,
     }
@@ -253,8 +276,8 @@ def _totals(futures: SimFutures) -> dict[str, Decimal]:
                                           owed=True),
         "totalOpenOrderInitialMargin": usd(lambda r: r.number("open_order_initial_margin"),
                                            owed=True),
-        "totalCrossWalletBalance": wallet,
-        "totalCrossUnPnl": margin - wallet,
+        "totalCrossWalletBalance": wallet - _apart(futures, "USDT", "isolated_wallet"),
+        "totalCrossUnPnl": margin - wallet - _apart(futures, "USDT", "unrealized_profit"),
         "availableBalance": margin - initial,
         "maxWithdrawAmount": usd(lambda r: r.max_withdraw),
     }
@@ -269,12 +292,15 @@ def encode_account(futures: SimFutures) -> bytes:
     shared = totals["availableBalance"] if futures.multi_assets else None
     document: dict[str, Any] = {name: _eight(value) for name, value in totals.items()}
     document["assets"] = [
-        _row_document(row, row.available if shared is None else shared) for row in futures.rows
+        _row_document(row, row.available if shared is None else shared, futures)
+        for row in futures.rows
     ]
     document["positions"] = [
         {"symbol": p.symbol, "positionSide": p.position_side, "positionAmt": p.position_amt,
-         "unrealizedProfit": p.unrealized_profit, "isolatedMargin": "0.00000000",
-         "notional": p.notional, "isolatedWallet": "0", "initialMargin": p.initial_margin,
+         "unrealizedProfit": p.unrealized_profit, "notional": p.notional,
+         "isolatedMargin": _eight(p.isolated(p.margin_asset, "isolated_wallet")
+                                  + p.isolated(p.margin_asset, "unrealized_profit")),
+         "isolatedWallet": p.isolated_wallet, "initialMargin": p.initial_margin,
          "maintMargin": p.maint_margin, "updateTime": _UPDATED}
         for p in futures.positions
     ]
