@@ -20,7 +20,9 @@ What each answer means (docs/exchanges/bybit.md, "What each field means"):
   ``totalMaintenanceMargin``, the health ``accountMMRate`` (lower is safer, liquidation at 1).
   The rate's denominator is ``totalMarginBalance``: an exposed account whose margin balance
   (or equity) is zero or below is insolvent, whatever the rate (Bybit documents no rate for
-  it; a negative one is read only then).
+  it; a negative one is read only then). A rate below 1 while ``totalMaintenanceMargin`` is
+  at or above both bases it may be over (margin balance, and equity in portfolio margin)
+  contradicts the answer and is refused: never ``ok``.
   Bybit reports no USD liability: ``borrowed_value`` is the net liability, the sum over coins
   of what is owed beyond what is held in that coin (``-net``), each valued at the coin's USD
   price ``usdValue / equity``, to 8 decimals; the interest is inside it
@@ -207,9 +209,11 @@ def margin_risk(
     balance = _reported(account.total_margin_balance, "totalMarginBalance")  # the rate's base
     rate = _reported(account.account_mm_rate, "accountMMRate")
     gone = balance <= 0 and (margin or borrowed)  # exposed, no margin left: liquidating
-    if equity > 0 and (rate < 0 or (gone and rate < LIQUIDATION_RATE)):  # never read as OK
-        raise _invalid(f"accountMMRate {rate} over a margin balance of {balance} is neither a "
-                       "rate nor at liquidation", "$.result.list[0].accountMMRate")
+    at_line = margin >= max(balance, equity) > 0  # MM at or past either base: liquidating
+    if equity > 0 and (rate < 0 or ((gone or at_line) and rate < LIQUIDATION_RATE)):
+        raise _invalid(f"accountMMRate {rate} with a maintenance margin of {margin} over a "
+                       f"margin balance of {balance} (equity {equity}) is neither a rate nor "
+                       "at liquidation", "$.result.list[0].accountMMRate")
     available = _reported(account.total_available_balance, "totalAvailableBalance")
     with decimal.localcontext(_EXACT):
         total = equity - pnl + borrowed

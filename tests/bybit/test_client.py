@@ -324,3 +324,23 @@ async def test_no_credential_in_debug_logs_or_errors(
     assert caplog.records  # the reads were logged at all
     for secret in (DEMO.api_key.reveal(), DEMO.api_secret.reveal(), "WRONGSECRETWRONGSECRET"):
         assert secret not in seen
+
+
+@pytest.mark.parametrize(("margin", "rate"), [("100", "0.5"), ("120", "0"), ("100", "0.9999")])
+def test_a_rate_below_1_while_the_figures_are_at_liquidation_is_refused(
+    margin: str, rate: str,
+) -> None:
+    # Maintenance margin at (or past) the margin balance and the equity is Bybit's liquidation
+    # line (MM rate 100%) whichever base the rate is over: a rate below 1 there (stale, or in
+    # another unit) would read "ok" for an account being liquidated.
+    wallet = _wallet([_coin(coin="BTC", walletBalance="1", equity="1", usdValue="100")],
+                     totalMaintenanceMargin=margin, accountMMRate=rate)
+    for mode in ("REGULAR_MARGIN", "PORTFOLIO_MARGIN"):
+        with pytest.raises(InvalidResponseError) as caught:
+            margin_risk(AccountInfo(5, mode), wallet, account_name="a", fetched_at=NOW)
+        assert caught.value.field == "$.result.list[0].accountMMRate"
+    at_line = _wallet([_coin(coin="BTC", walletBalance="1", equity="1", usdValue="100")],
+                      totalMaintenanceMargin=margin, accountMMRate="1")
+    risk = margin_risk(AccountInfo(5, "REGULAR_MARGIN"), at_line, account_name="a",
+                       fetched_at=NOW)
+    assert risk.health.state is HealthState.AT_RISK  # exactly 100%: liquidation, as Bybit
