@@ -34,14 +34,17 @@ MAX_SECRET_LENGTH: Final = 1024
 """Longest API key or secret accepted; exchanges issue 32-90 characters (docs/configuration.md)."""
 
 
-def _unusable(value: str, *, inner_spaces: bool = False) -> str | None:
+def _unusable(value: str, *, chosen: bool = False) -> str | None:
     """Why ``value`` cannot be an exchange-issued key or secret; ``None`` if it can be.
 
     Exchanges issue keys and secrets in printable ASCII without spaces. Anything else is a
     copying accident (a trailing line break, a CRLF file) that would otherwise fail later as a
     wrong signature, or inside the HTTP library as what looks like a plugin bug. The reason
-    never quotes the value. A passphrase is chosen by the user, not issued, so a space inside it
-    (``inner_spaces``) is allowed; leading or trailing whitespace still is not.
+    never quotes the value. A key or secret wrapped in matching quotes was copied with the quotes
+    of a shell or ``.env`` line (issued values are letters, digits and a few symbols), and
+    would only come back as a wrong signature. A passphrase is chosen by the user, not issued
+    (``chosen``), so a space inside it, or quotes around it, are allowed; leading or trailing
+    whitespace still is not.
     """
     if not value:
         return "is empty"
@@ -53,8 +56,13 @@ def _unusable(value: str, *, inner_spaces: bool = False) -> str | None:
             any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in value),
             "contains a control character (a line break, tab, NUL ...)",
         ),
-        (not inner_spaces and any(c.isspace() for c in value), "contains a space"),
+        (not chosen and any(c.isspace() for c in value), "contains a space"),
         (not value.isascii(), "contains a non-ASCII character"),
+        (
+            not chosen and len(value) > 1 and value[0] == value[-1] and value[0] in "\"'",
+            "is wrapped in quotes (copied with the quotes of a shell or .env line?); "
+            "give the value without them",
+        ),
     )
     return next((reason for failed, reason in checks if failed), None)
 
@@ -75,7 +83,7 @@ def _checked(
     say where each value came from (" in environment variable X").
     """
     for index, (value, key, place) in enumerate(zip(values, keys, places, strict=False)):
-        problem = _unusable(value.reveal(), inner_spaces=index == 2)
+        problem = _unusable(value.reveal(), chosen=index == 2)
         if problem is not None:
             msg = f"the {_WHAT[index]}{place} {problem}; it is not shown"
             raise ConfigurationError(msg, path=path, account=account, key=key)
@@ -123,12 +131,17 @@ class EnvCredentials:
         ]
         if self.api_passphrase_env is not None:
             wanted.append(("api_passphrase_env", self.api_passphrase_env, "API passphrase"))
-        values = [Secret((os.environ if environ is None else environ).get(var, ""))
-                  for _, var, _ in wanted]
-        del environ  # the caller's mapping holds secrets: not kept in a frame that raises
-        for (key, var, what), value in zip(wanted, values, strict=True):
+        source = os.environ if environ is None else environ
+        values = [Secret(source.get(var, "")) for _, var, _ in wanted]
+        present = [var in source for _, var, _ in wanted]
+        del environ, source  # the caller's mapping holds secrets: not kept in a frame that raises
+        for (key, var, what), value, is_set in zip(wanted, values, present, strict=True):
             if not value:
-                msg = f"{_variable(var, key)} is not set (it should hold the {what})"
+                # Set but empty is another mistake than unset: an `export X=` line whose value
+                # was lost, or a .env file with an empty entry; saying "not set" would send
+                # the user looking for a missing export.
+                state = "is set but empty" if is_set else "is not set"
+                msg = f"{_variable(var, key)} {state} (it should hold the {what})"
                 raise ConfigurationError(msg, account=account, key=key)
         places = [f" in {_variable(var, key)}" for key, var, _ in wanted]
         _checked(values, account, [key for key, _, _ in wanted], places)

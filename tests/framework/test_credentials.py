@@ -79,22 +79,25 @@ def test_environment_credentials_are_read_when_resolved(monkeypatch: pytest.Monk
 
 
 @pytest.mark.parametrize(
-    ("environ", "key", "variable"),
+    ("environ", "key", "variable", "state"),
     [
-        pytest.param({}, "api_key_env", "ALPHA_KEY", id="nothing-set"),
+        pytest.param({}, "api_key_env", "ALPHA_KEY", "is not set", id="nothing-set"),
         pytest.param({"ALPHA_KEY": "", "ALPHA_SECRET": SECRET}, "api_key_env", "ALPHA_KEY",
-                     id="empty-key"),
-        pytest.param({"ALPHA_KEY": KEY}, "api_secret_env", "ALPHA_SECRET", id="no-secret"),
+                     "is set but empty", id="empty-key"),
+        pytest.param({"ALPHA_KEY": KEY}, "api_secret_env", "ALPHA_SECRET", "is not set",
+                     id="no-secret"),
+        pytest.param({"ALPHA_KEY": KEY, "ALPHA_SECRET": ""}, "api_secret_env", "ALPHA_SECRET",
+                     "is set but empty", id="empty-secret"),
     ],
 )
 def test_a_missing_variable_is_a_configuration_error_naming_it(
-    environ: dict[str, str], key: str, variable: str
+    environ: dict[str, str], key: str, variable: str, state: str
 ) -> None:
     with pytest.raises(ConfigurationError) as caught:
         EnvCredentials("ALPHA_KEY", "ALPHA_SECRET").resolve("main", environ)
     error = caught.value
     assert (error.account, error.key) == ("main", key)
-    assert f"environment variable {variable} is not set" in str(error)
+    assert f"environment variable {variable} {state} (it should hold the API" in str(error)
     assert str(error).startswith(f"[accounts.main] key {key!r}:")
     assert KEY not in str(error)
     assert SECRET not in str(error)
@@ -102,3 +105,30 @@ def test_a_missing_variable_is_a_configuration_error_naming_it(
 
 def test_static_credentials_are_returned_as_held(credentials: Credentials) -> None:
     assert StaticCredentials(credentials).resolve("main", {}) is credentials
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+@pytest.mark.parametrize("key", ["api_key_env", "api_secret_env"])
+def test_a_key_or_secret_in_quotes_is_refused_without_showing_it(quote: str, key: str) -> None:
+    """``export X='"abc"'`` or a .env line read with its quotes: refused before any request."""
+    environ = {"ALPHA_KEY": KEY, "ALPHA_SECRET": SECRET}
+    variable = "ALPHA_KEY" if key == "api_key_env" else "ALPHA_SECRET"
+    environ[variable] = f"{quote}{environ[variable]}{quote}"
+    with pytest.raises(ConfigurationError) as caught:
+        EnvCredentials("ALPHA_KEY", "ALPHA_SECRET").resolve("main", environ)
+    error = caught.value
+    assert (error.account, error.key) == ("main", key)
+    assert f"in environment variable {variable} is wrapped in quotes" in str(error)
+    assert "give the value without them" in str(error)
+    assert KEY not in str(error)
+    assert SECRET not in str(error)
+
+
+def test_quotes_inside_a_value_and_around_a_passphrase_are_kept() -> None:
+    """Only matching quotes at both ends of an issued value are a copying accident."""
+    environ = {"K": 'ab"cd', "S": "'secret", "P": '"my pass phrase"'}
+    resolved = EnvCredentials("K", "S", "P").resolve("main", environ)
+    assert resolved.api_key.reveal() == 'ab"cd'
+    assert resolved.api_secret.reveal() == "'secret"
+    assert resolved.api_passphrase is not None
+    assert resolved.api_passphrase.reveal() == '"my pass phrase"'
