@@ -11,7 +11,9 @@ Readings a user can act on:
   :class:`~framework.errors.ClockSkewError`, which the sender corrects once from
   ``GET /api/v5/public/time``; ``50112`` (a malformed timestamp) is not a skew, since no
   clock correction can fix its format: :class:`~framework.errors.AuthenticationError`.
-* ``50101`` (key and environment disagree) names the ``demo_trading`` option.
+* ``50101`` (key and environment disagree) names the ``demo_trading`` option; a wrong key
+  (``50111``, ``50119``), secret (``50113``) or passphrase (``50105``) names the key of
+  ``folio.toml`` to check, as Bybit's and Binance's tables do.
 * ``50011`` is a rate limit whether OKX sends it with HTTP 200 or 429; ``50013`` (systems busy,
   429) is too. ``50001``/``50026``/``50046`` are the exchange being unavailable, ``50004`` an
   endpoint timeout (the outcome unknown; reads are idempotent).
@@ -62,6 +64,9 @@ _ADVICE: Final[Mapping[int, str]] = MappingProxyType({
     50102: "the request's timestamp is more than 30 s from OKX's clock",
     50104: "set the key's passphrase (api_passphrase_env)",
     50105: "check the key's passphrase (api_passphrase_env)",
+    50111: "check the API key (api_key_env)",
+    50113: "check the API secret (api_secret_env)",
+    50119: "check the API key (api_key_env): OKX does not know it",
     50110: "add this machine's IP address to the API key's whitelist",
     50120: "the API key needs the Read permission",
 })

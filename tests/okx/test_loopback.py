@@ -97,7 +97,30 @@ def test_a_wrong_secret_is_an_authentication_error(okx_simulator: RunningOkxSimu
         asyncio.run(_cash(okx_simulator.url, wrong, account="main"))
     assert caught.value.code == "50113"
     assert caught.value.endpoint == "GET account/balance"
+    assert "check the API secret (api_secret_env)" in str(caught.value)
     assert "not-the-secret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "secret", "passphrase", "code", "advice"),
+    [
+        pytest.param("5b0b6e1c-0000-4000-8000-000000000000", DEMO_API_SECRET, DEMO_PASSPHRASE,
+                     "50111", "check the API key (api_key_env)", id="key"),
+        pytest.param(DEMO_API_KEY, DEMO_API_SECRET, "not-the-phrase", "50105",
+                     "check the key's passphrase (api_passphrase_env)", id="passphrase"),
+    ],
+)
+def test_a_wrong_credential_names_the_key_to_check(
+    okx_simulator: RunningOkxSimulator, key: str, secret: str, passphrase: str, code: str,
+    advice: str,
+) -> None:
+    """A new user's first read: which of the three credentials is wrong, never its value."""
+    wrong = Credentials.from_strings(key, secret, passphrase)
+    with pytest.raises(AuthenticationError) as caught:
+        asyncio.run(_cash(okx_simulator.url, wrong, account="main"))
+    assert caught.value.code == code
+    assert str(caught.value).endswith(advice)
+    assert "not-the-phrase" not in str(caught.value)
 
 
 def test_a_demo_key_without_the_option_is_50101(
