@@ -248,9 +248,9 @@ class ExchangeRegistry:
             raise UnknownExchangeError(msg, exchange=exchange)
         plugin = support.capabilities.get(capability)
         if plugin is None:
-            offered = ", ".join(sorted(support.capabilities)) or "nothing"
-            msg = f"{capability.value} is not supported for {exchange!r} (it offers: {offered})"
-            raise UnsupportedCapabilityError(msg, exchange=exchange)
+            raise UnsupportedCapabilityError(
+                _unsupported(exchange, capability, support.capabilities), exchange=exchange
+            )
         return plugin
 
     def _call_owner(self, hook_name: str, plugin: str, **kwargs: Any) -> object:
@@ -361,3 +361,23 @@ def _check_names(declared: object) -> list[str] | None:
     if not all(isinstance(n, str) for n in declared):
         return None
     return [n.lower() for n in declared]
+
+
+def _unsupported(exchange: str, capability: Capability, offered: Collection[Capability]) -> str:
+    """Why ``exchange`` cannot serve ``capability``, in the words of the command line.
+
+    A balance is asked for by wallet (``--wallet margin``), so its refusal names the wallet and
+    the wallets the exchange serves, not capability names: "it offers: cash_balance,
+    margin_risk" read as if ``folio risk --wallet margin`` would work on a unified account
+    whose one risk wallet is ``cash`` (docs/cli.md, "Wallet names").
+    """
+    wallet = next((w for w in WalletKind if Capability.for_wallet(w) is capability), None)
+    if wallet is None:
+        listed = ", ".join(sorted(offered)) or "nothing"
+        return f"{capability.value} is not supported for {exchange!r} (it offers: {listed})"
+    served = ", ".join(w.value for w in WalletKind if Capability.for_wallet(w) in offered)
+    return (
+        f"the {wallet.value} wallet is not served for {exchange!r} (its wallets: "
+        f"{served or 'none'}; 'folio plugins' lists what each exchange serves)"
+    )
+

@@ -74,7 +74,8 @@ def test_a_wallet_served_by_another_exchange_fails_the_account_not_the_command(
     (account,) = json.loads(capsys.readouterr().out)["accounts"]
     assert account["error"]["type"] == "UnsupportedCapabilityError"
     assert account["error"]["message"].endswith(
-        "futures_balance is not supported for 'acme' (it offers: cash_balance, margin_risk)"
+        "the futures wallet is not served for 'acme' (its wallets: cash; 'folio plugins' "
+        "lists what each exchange serves)"
     )
 
 

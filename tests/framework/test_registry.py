@@ -100,7 +100,7 @@ def test_an_unknown_exchange_with_nothing_installed_says_none() -> None:
 
 @pytest.mark.parametrize(
     ("wallet", "wanted"),
-    [(WalletKind.MARGIN, "margin_balance"), (WalletKind.FUTURES, "futures_balance")],
+    [(WalletKind.MARGIN, "margin"), (WalletKind.FUTURES, "futures")],
 )
 def test_an_unsupported_capability_is_a_typed_error(
     beta: ExchangePlugin, wallet: WalletKind, wanted: str
@@ -108,7 +108,11 @@ def test_an_unsupported_capability_is_a_typed_error(
     registry = plugins_of(("beta", beta)).registry
     with pytest.raises(UnsupportedCapabilityError) as caught:
         registry.balance_reader(wallet, _context("beta"))
-    assert f"{wanted} is not supported for 'beta' (it offers: cash_balance)" in str(caught.value)
+    # In the words of --wallet: the wallet asked for and the wallets served, not capabilities.
+    assert str(caught.value).endswith(
+        f"the {wanted} wallet is not served for 'beta' (its wallets: cash; 'folio plugins' "
+        "lists what each exchange serves)"
+    )
     with pytest.raises(UnsupportedCapabilityError, match="margin_risk is not supported"):
         registry.risk_reader(_context("beta"))
     assert beta.calls == []
