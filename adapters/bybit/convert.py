@@ -163,8 +163,10 @@ def pooled(info: AccountInfo) -> AccountInfo:
     """``info`` of an account with one risk pool, or a typed refusal naming the field."""
     status, mode = info.unified_margin_status, info.margin_mode
     if status not in UNIFIED:
-        raise AccountStateError(f"$.result.unifiedMarginStatus {status} (1: a classic account) "
-                                "is not a unified trading account (3 to 6)", exchange=EXCHANGE)
+        what = "a classic account" if status == 1 else "not a unified trading account (3 to 6)"
+        raise AccountStateError(f"$.result.unifiedMarginStatus {status}: {what}; folio reads "
+                                "Bybit's unified trading account only (upgrade it on Bybit)",
+                                exchange=EXCHANGE)
     if mode not in ACCOUNT_RATIO_MODES:
         why = "unknown" if mode != "ISOLATED_MARGIN" else (
             "isolated margin: each position is liquidated on its own and Bybit reports no "

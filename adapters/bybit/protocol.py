@@ -39,8 +39,9 @@ from framework.prices import Pair, Price
 __all__ = ["BybitProtocol", "utc_now"]
 
 T = TypeVar("T")
-_CLASSIC: Final = ("HTTP 404 with an empty body to accountType=UNIFIED: a classic account (folio "
-                   "reads unified trading accounts only), or a base_url path that is not Bybit's")
+_CLASSIC: Final = ("HTTP 404 with an empty body to accountType=UNIFIED: a classic account, which "
+                   "folio does not read (upgrade it to Bybit's unified trading account), or a "
+                   "base_url that is not Bybit's API")
 
 
 def _only_cash(wallet: WalletKind) -> None:

@@ -126,9 +126,12 @@ async def test_modes(bybit_simulator_factory: Any, connect: Any) -> None:
     sim = bybit_simulator_factory(BybitSimulator([classic, isolated]))
     creds = type(DEMO).from_strings
     classic_client = connect(sim.url, creds("CLASSICACCOUNTKEY", "classic-secret-1"))
-    with pytest.raises(AccountStateError, match="classic"):
+    # Both say what the account is and what to do about it.
+    with pytest.raises(AccountStateError, match=r"a classic account, .*\(upgrade it to Bybit's "
+                       r"unified trading account\)"):
         await classic_client.fetch_balances(WalletKind.CASH)
-    with pytest.raises(AccountStateError, match="classic"):
+    with pytest.raises(AccountStateError, match=r"unifiedMarginStatus 1: a classic account; .*"
+                       r"\(upgrade it on Bybit\)"):
         await classic_client.fetch_margin_risk()
     client = connect(sim.url, creds("ISOLATEDACCOUNTKEY", "isolated-secret-1"))
     assert (await client.fetch_balances(WalletKind.CASH))["USDT"].total == 10
