@@ -21,10 +21,12 @@ def test_demo_ends_with_the_next_steps(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     closing = out[out.rindex("Next steps:"):]
-    assert "folio simulate ascendex" in closing
+    # Every simulated exchange is named, so a user who came for OKX finds its simulator.
+    assert "folio simulate ascendex (or binance, bybit, okx)" in closing
     assert "folio.toml" in closing
     assert "folio config check" in closing
-    assert out.rstrip().endswith("docs/configuration.md.")
+    assert "docs/configuration.md" in closing
+    assert out.rstrip().endswith("docs/exchanges/ (OKX's passphrase, Binance's futures host).")
 
 
 def test_demo_json_has_no_next_steps(capsys: pytest.CaptureFixture[str]) -> None:
