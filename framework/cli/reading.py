@@ -129,8 +129,10 @@ def print_risk(
     """Print a risk fan-out as JSON or as a table with failures.
 
     The heading names ``wallet`` when one was asked for (``== futures risk ==``); without, each
-    account's default risk wallet was read, and a wallet other than ``margin`` is named in the
-    heading too, so a unified account's risk is never titled "margin risk".
+    account's default risk wallet was read, and the heading names the wallets read: one as
+    ``--wallet`` and ``folio demo`` name it (``== cash risk ==`` for OKX or Bybit accounts),
+    several in a list (``== risk (cash, margin) ==``), so a unified account's risk is never
+    titled "margin risk".
     """
     if as_json:
         document: dict[str, Any] = {"accounts": to_jsonable(result)}
@@ -141,8 +143,8 @@ def print_risk(
     read = {r.wallet for r in result.values.values()}
     if wallet is not None:
         print(f"== {wallet.value} risk ==")
-    elif read == {WalletKind.MARGIN}:
-        print("== margin risk ==")
+    elif len(read) == 1:
+        print(f"== {next(iter(read)).value} risk ==")
     elif not read:  # every account failed: whose default wallet it was is not known here
         print("== risk ==")
     else:

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 from framework.cli.reading import print_risk
@@ -244,3 +245,19 @@ def test_a_risk_read_where_every_account_failed_is_not_titled_margin_risk(
     assert capsys.readouterr().out.splitlines()[0] == "== risk =="
     print_risk(FanOut([AccountResult("m", "alpha", value=margin_risk("m"))]), as_json=False)
     assert capsys.readouterr().out.splitlines()[0] == "== margin risk =="
+
+
+def test_a_risk_read_of_one_wallet_is_titled_as_the_demo_and_wallet_title_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Before: "== risk (cash) ==" for OKX or Bybit accounts alone, where `folio demo` and
+    # `--wallet cash` print "== cash risk ==" over the same table.
+    cash = attrs.evolve(margin_risk("u"), wallet=WalletKind.CASH)
+    print_risk(FanOut([AccountResult("u", "alpha", value=cash)]), as_json=False)
+    assert capsys.readouterr().out.splitlines()[0] == "== cash risk =="
+    both = FanOut([AccountResult("u", "alpha", value=cash),
+                   AccountResult("m", "alpha", value=margin_risk("m"))])
+    print_risk(both, as_json=False)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "== risk (cash, margin) =="
+    assert "WALLET" in out[1]  # each row says whose risk it is
