@@ -10,6 +10,7 @@ plugin (the bundled ones are named so); other plugins not loaded are listed as a
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping, Sequence
 
@@ -74,7 +75,23 @@ def unserved_message(
             f"(served: {installed})"
         )
     message = f"no installed plugin serves exchange {exchange!r} (installed: {installed})"
+    message += _did_you_mean(exchange, installed)
     if not_loaded:
         hints = "; ".join(f"{r.name!r} {not_loaded_clause(r, env)}" for r in not_loaded)
         message += f"; plugins not loaded: {hints}"
     return message
+
+
+def _did_you_mean(exchange: str, installed: str) -> str:
+    """``"; did you mean 'okx'?"`` for a near miss of a served name, else ``""``.
+
+    New users write the name they know (``okex``, ``bybt``, ``binance-futures``, whose
+    wallet is Binance's ``futures``); the closest served name is the likely fix. Only names
+    folio serves are suggested, so nothing the user typed is echoed beyond the message's own.
+    """
+    names = [name for name in installed.split(", ") if name and name != "none"]
+    asked = exchange.lower()
+    close = sorted((n for n in names if asked.startswith(n)), key=len, reverse=True)[:1]
+    close = close or difflib.get_close_matches(asked, names, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+

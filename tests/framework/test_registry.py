@@ -93,6 +93,21 @@ def test_an_unknown_exchange_names_what_is_installed(
     )
 
 
+@pytest.mark.parametrize(
+    ("asked", "hint"),
+    [("alhpa", "; did you mean 'alpha'?"), ("Beta-Futures", "; did you mean 'beta'?"),
+     ("gamma", "")],
+)
+def test_a_misspelt_exchange_is_answered_with_the_closest_served_name(
+    alpha: ExchangePlugin, beta: ExchangePlugin, asked: str, hint: str
+) -> None:
+    """``okex`` for ``okx``, ``binance-futures`` for the ``binance`` plugin's futures wallet."""
+    registry = plugins_of(("alpha", alpha), ("beta", beta)).registry
+    with pytest.raises(UnknownExchangeError) as caught:
+        registry.balance_reader(WalletKind.CASH, _context(asked))
+    assert str(caught.value).endswith(f"(installed: alpha, beta){hint}")
+
+
 def test_an_unknown_exchange_with_nothing_installed_says_none() -> None:
     with pytest.raises(UnknownExchangeError, match=r"\(installed: none\)"):
         plugins_of().registry.risk_reader(_context("alpha"))
