@@ -44,11 +44,12 @@ def register(commands: Any) -> None:
     """Add the ``portfolio`` subcommand to ``commands``."""
     portfolio = commands.add_parser(
         "portfolio",
-        help="read every wallet and the margin risk of every account, with totals "
+        help="read every wallet and the risk of every account, with totals "
         "(--quote USDT values them)",
-        description="Read every wallet each account's exchange serves and its margin risk, "
-        "concurrently, and print positions, net totals per asset across exchanges, each "
-        "account's risk state and every part that failed. With --quote, each holding is "
+        description="Read every wallet each account's exchange serves and the risk of each of "
+        "its risk wallets, concurrently, and print positions, totals per asset across "
+        "exchanges (equity: net plus unrealized profit), each risk's state and every part that "
+        "failed. With --quote, each holding is "
         "valued with its own exchange's last prices.",
     )
     portfolio.add_argument(

@@ -36,15 +36,16 @@ def register(commands: Any) -> None:
         type=wallet_argument,
         default=WalletKind.CASH,
         metavar="WALLET",
-        help="which wallet to read: cash (alias spot) or margin (alias cross-margin), as "
-        "served by an installed plugin (default: cash)",
+        help="which wallet to read: cash (alias spot; a unified account: OKX, Bybit), "
+        "margin (alias cross-margin) or futures (Binance USD-M), as served by an installed "
+        "plugin, see 'folio plugins' (default: cash)",
     )
     balances.add_argument("--json", action="store_true", help="print JSON (exact decimal strings)")
     balances.set_defaults(run=lambda a: asyncio.run(_balances(load_for(a), a)))
 
     risk = commands.add_parser(
         "risk",
-        help="read the margin risk profile of every configured account (or --account NAME)",
+        help="read the risk profile of every configured account (or --account NAME)",
         description="Read the risk profile (equity, leverage, cushion, margin level or "
         "maintenance margin rate) of one risk wallet of the configured accounts concurrently.",
     )
