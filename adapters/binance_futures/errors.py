@@ -8,6 +8,9 @@ codes get futures advice, because what the user can do differs:
 * ``-2015`` is also what a key without *Enable Futures*, and a Portfolio Margin account's key
   (its futures are read at ``papi``, not ``fapi``), get from ``/fapi/`` account endpoints;
 * ``-4109`` (inactive account): a futures wallet never opened or emptied; no futures to read.
+
+A 404 that is not Binance's envelope names ``futures_base_url``, the setting that decides the
+futures host (:func:`adapters.binance_futures.client.futures_url`).
 """
 
 from __future__ import annotations
@@ -45,6 +48,12 @@ FUTURES_CODES: Final[Mapping[int, tuple[type[ExchangeError], str, str | None]]] 
 )
 """code -> (folio error class, Binance's name, advice): futures codes and futures advice."""
 
+_NO_FUTURES_HOST: Final = (
+    "no such endpoint on the futures host (HTTP 404): check options.futures_base_url (without "
+    "it, base_url serves futures unless it is Binance's own; the spot testnet has none)")
+"""A 404 without Binance's envelope: spot's "check the base URL" would send a user whose
+``base_url`` is right (the spot testnet, a proxy for spot only) to the wrong setting."""
+
 
 def read_futures_payload(
     status: int, headers: Mapping[str, str], body: bytes, *, structure: Callable[..., Any]
@@ -53,6 +62,8 @@ def read_futures_payload(
     try:
         return read_payload(status, headers, body, structure=structure)
     except ExchangeError as error:
+        if error.status == 404 and error.code is None:  # the host serves no /fapi/ route
+            raise InvalidRequestError(_NO_FUTURES_HOST, status=404) from None
         code = error.code
         known = FUTURES_CODES.get(code) if isinstance(code, int) else None
         if known is None or not isinstance(code, int) or type(error) is not error_class(code):

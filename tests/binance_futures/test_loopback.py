@@ -263,3 +263,25 @@ async def test_an_isolated_position_refuses_the_risk_over_loopback() -> None:
     assert usdt.total == Decimal("2000.00000000")
     assert caught.value.endpoint == "GET futures/account"
     assert "isolated margin (ETHUSDT, USDT wallet)" in str(caught.value)
+
+
+@pytest.mark.anyio
+async def test_a_host_without_futures_routes_names_futures_base_url() -> None:
+    """A 404 page from the futures host (the spot testnet, a spot-only proxy as ``base_url``).
+
+    Spot's reading says "check the base URL", which a user whose spot reads work would not
+    suspect; the futures read names the setting that picks its host.
+    """
+    with BinanceSimulator.demo().serve() as running:
+        running.faults.add(Fault.http_status(404, body="<html><h1>Not Found</h1></html>",
+                                             route="futures/accountConfig"))
+        async with Folio([_account(running.url)], http=ONE_ATTEMPT) as folio:
+            result = await folio.all_balances(WalletKind.FUTURES)
+            cash = await folio.balances("main", WalletKind.CASH)  # the spot host still serves
+    error = result["main"].error
+    assert isinstance(error, ExchangeError)
+    assert (error.status, error.endpoint, error.account) == (404, "GET futures/accountConfig",
+                                                             "main")
+    assert "check options.futures_base_url" in str(error)
+    assert "check the base URL" not in str(error)
+    assert cash.wallet is WalletKind.CASH
