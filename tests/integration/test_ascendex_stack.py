@@ -102,4 +102,5 @@ async def test_unsupported_wallet_is_a_typed_error(
         result = await folio.all_balances(WalletKind.FUTURES)
     error = result.errors["main"]
     assert isinstance(error, UnsupportedCapabilityError)
-    assert "cash_balance" in str(error)
+    assert "the futures wallet is not served for 'ascendex'" in str(error)
+    assert "its wallets: cash, margin" in str(error)
