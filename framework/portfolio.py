@@ -271,6 +271,9 @@ async def read_account(
 ) -> AccountPortfolio:
     """Read every part of account ``name`` that its exchange serves, concurrently.
 
+    An account that lists its ``wallets`` (:class:`~framework.config.AccountConfig`) is read
+    for those only.
+
     ``support`` maps exchange names to what the installed plugins serve
     (:meth:`framework.registry.ExchangeRegistry.exchanges`). An exchange that serves nothing
     (no plugin, a conflict, a blocked plugin) is read as cash balances anyway, so the failure
@@ -280,6 +283,11 @@ async def read_account(
     config = host.account(name)
     exchange = config.exchange
     wallets, risk_wallets = served_parts(support.get(exchange))
+    if config.wallets is not None:
+        # The account's own list: a listed wallet the exchange does not serve is still read,
+        # so its failure says why; a risk is read for the listed wallets that have one.
+        risk_wallets = tuple(w for w in risk_wallets if w in config.wallets)
+        wallets = config.wallets
     if not wallets and not risk_wallets:
         read = host.balances(name, WalletKind.CASH)
         outcome = await _recorded(read, name, exchange, PART_ACCOUNT)

@@ -69,7 +69,8 @@ class AccountCheck:
     name: str
     exchange: str
     wallets: tuple[str, ...]
-    """Wallets the account's exchange is served for by an installed plugin, in folio's order."""
+    """Wallets the account's exchange is served for by an installed plugin, in folio's order;
+    of those, only the ones the account lists when it has a ``wallets`` key."""
     risk: bool
     """Whether an installed plugin reads the exchange's margin risk."""
     base_url: str | None
@@ -151,6 +152,15 @@ def _reader_problem(
     return None
 
 
+def _unserved_wallets(account: AccountConfig, served: tuple[str, ...]) -> list[str]:
+    """The account's ``wallets`` key naming a wallet its exchange's plugin does not serve."""
+    listed = [w.value for w in account.wallets or () if w.value not in served]
+    if not listed:
+        return []
+    return [f"wallets: {', '.join(repr(w) for w in listed)} not served by the "
+            f"{account.exchange} plugin (its wallets: {', '.join(served) or 'none'})"]
+
+
 def check_account(account: AccountConfig, plugins: Plugins) -> AccountCheck:
     """Check one account against the installed plugins and the environment, sending nothing."""
     supports = {e.exchange: e for e in plugins.exchanges()}
@@ -174,12 +184,16 @@ def check_account(account: AccountConfig, plugins: Plugins) -> AccountCheck:
         reader_problem = _reader_problem(account, plugins, support)
         if reader_problem is not None:
             problems.append(reader_problem)
+    if support is not None:
+        problems.extend(_unserved_wallets(account, wallets))
     source = account.credentials
     origin = (
         "environment" if isinstance(source, EnvCredentials)
         else "file" if isinstance(source, FileCredentials)
         else "memory"
     )
+    if account.wallets is not None:
+        wallets = tuple(w for w in wallets if WalletKind(w) in account.wallets)
     return AccountCheck(
         name=account.name,
         exchange=account.exchange,

@@ -13,6 +13,7 @@ The file is TOML (``folio.toml`` by default)::
     api_secret_env = "ASCENDEX_API_SECRET"  # never the secrets themselves
     base_url = "https://ascendex.com"       # optional: the plugin's default otherwise
     allow_insecure_http = false             # true: accept http:// to a host not on this machine
+    wallets = ["cash", "margin"]            # optional: the wallets the portfolio reads
 
     [accounts.main.options]      # optional, exchange-specific, checked by the exchange's plugin
     account_group = 6

@@ -21,6 +21,7 @@ from framework.config.credential_sources import CredentialSource
 from framework.config.shown import NAME, looks_like_a_secret, shown_name
 from framework.config.urls import base_url_problem
 from framework.errors import ConfigurationError
+from framework.models import WalletKind
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
 
 __all__ = ["EXCHANGE_PROBLEM", "AccountConfig", "FolioConfig", "PluginPolicy", "exchange_problem"]
@@ -64,6 +65,30 @@ def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(value or {}))
 
 
+def _wallets(value: Iterable[WalletKind | str] | None) -> tuple[WalletKind, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # "cash" would otherwise read as the wallets c, a, s, h
+        value = (value,)
+    try:
+        return tuple(WalletKind(w) for w in value)
+    except ValueError:
+        return tuple(value)  # type: ignore[arg-type]  # refused by _check_wallets, by name
+
+
+def _wallets_problem(value: tuple[WalletKind, ...] | None) -> str | None:
+    names = ", ".join(w.value for w in WalletKind)
+    if value is None:
+        return None
+    if not value:
+        return f"must name at least one wallet ({names}), or be left out for every wallet"
+    if not all(isinstance(w, WalletKind) for w in value):
+        return f"must list wallet names: {names}"
+    if len(set(value)) != len(value):
+        return "names a wallet twice"
+    return None
+
+
 def _check_exchange(instance: object, _attribute: attrs.Attribute[Any], value: str) -> None:
     if exchange_problem(value) is not None:
         name = getattr(instance, "name", None)
@@ -98,6 +123,10 @@ class AccountConfig:
     """Overrides of the host's network settings for this account (keys of NETWORK_KEYS)."""
     allow_insecure_http: bool = attrs.field(default=False, validator=_check_flag)
     """Accept an ``http://`` ``base_url`` to a host that is not this machine (clear text)."""
+    wallets: tuple[WalletKind, ...] | None = attrs.field(default=None, converter=_wallets)
+    """The wallets the account holds, which the whole portfolio reads (``Folio.portfolio``);
+    ``None``: every wallet its exchange serves. A key without futures access, or an account
+    without a margin wallet, would otherwise fail that part of every portfolio read."""
 
     def __attrs_post_init__(self) -> None:
         # After every field is set: the URL rule depends on allow_insecure_http.
@@ -105,6 +134,9 @@ class AccountConfig:
             problem = base_url_problem(self.base_url, self.allow_insecure_http is True)
             if problem is not None:
                 raise self.config_error(problem, key="base_url")
+        problem = _wallets_problem(self.wallets)
+        if problem is not None:
+            raise self.config_error(problem, key="wallets")
 
     def __copy__(self) -> AccountConfig:
         return self

@@ -37,6 +37,7 @@ from framework.config.private_file import expanded
 from framework.config.shown import NAME, looks_like_a_secret, shown_name
 from framework.config.tables import TABLE, Refused, TableReader, checked_by, flag, rule
 from framework.errors import ConfigurationError
+from framework.models import WalletKind
 from framework.settings import DEFAULT_HTTP_SETTINGS
 
 __all__ = [
@@ -105,6 +106,12 @@ _URL_TEXT: Final = rule(
     lambda value: isinstance(value, str), "must be an http:// or https:// URL"
 )
 """Text; the URL rules are the account's (:mod:`framework.config.urls`)."""
+_WALLET_NAMES: Final = rule(
+    lambda value: isinstance(value, list) and all(
+        isinstance(n, str) and n in {w.value for w in WalletKind} for n in value),
+    f"must be a list of wallet names ({', '.join(repr(w.value) for w in WalletKind)})",
+    tuple,
+)
 _PLUGIN_NAMES: Final = rule(
     lambda value: isinstance(value, list) and all(isinstance(n, str) for n in value),
     "must be a list of plugin names",
@@ -166,6 +173,7 @@ class AccountTable:
     base_url: str | None = attrs.field(default=None, metadata=checked_by(_URL_TEXT))
     options: Mapping[str, Any] = attrs.field(factory=dict, metadata=checked_by(TABLE))
     network: NetworkTable = attrs.field(factory=NetworkTable)
+    wallets: tuple[str, ...] | None = attrs.field(default=None, metadata=checked_by(_WALLET_NAMES))
 
 
 @attrs.frozen(slots=True)
@@ -244,6 +252,7 @@ def _account(name: str, raw: object, source: str | None, folder: Path) -> Accoun
         source=source,
         network=network,
         allow_insecure_http=table.allow_insecure_http,
+        wallets=table.wallets,
     )
     account.http_settings(DEFAULT_HTTP_SETTINGS)  # range errors now, not at the first call
     return account
