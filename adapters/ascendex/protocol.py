@@ -57,7 +57,7 @@ from adapters.ascendex.wire import (
     TickerRow,
 )
 from adapters.kit.call import Call
-from adapters.kit.clock import RoundTrip, ServerClock
+from adapters.kit.clock import RoundTrip, ServerClock, plausible_server_ms
 from adapters.kit.protocol import ACCEPT_JSON, RestProtocol, utc_now
 from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.kit.sender import Sender
@@ -112,6 +112,8 @@ def _account_info(answer: Any) -> AccountInfo:
 
 class AscendexProtocol(RestProtocol[AscendexOptions, Any]):
     """Request building, group caching and answer reading for one AscendEX account."""
+
+    server_time_field = "$.data.requestReceiveAt"
 
     def __init__(
         self,
@@ -291,6 +293,7 @@ class AscendexProtocol(RestProtocol[AscendexOptions, Any]):
 
 
 _INFO_CALL: Final = f"GET {INFO.name}"
+_RECEIVE_TIME: Final = "$.data.requestReceiveAt"
 
 
 def _data(response: httpx.Response) -> Any:
@@ -300,4 +303,4 @@ def _data(response: httpx.Response) -> Any:
 
 def _receive_time(data: Any) -> int:
     wire: ServerTimeData = structure(data, ServerTimeData)
-    return wire.request_receive_at
+    return plausible_server_ms(wire.request_receive_at, _RECEIVE_TIME)

@@ -48,7 +48,7 @@ from adapters.binance.options import BinanceOptions
 from adapters.binance.responses import read_payload
 from adapters.binance.signer import BinanceAuth
 from adapters.binance.wire import ExchangeInfo, MarginAccount, ServerTime, SpotAccount, TickerPrice
-from adapters.kit.clock import RoundTrip, ServerClock
+from adapters.kit.clock import RoundTrip, ServerClock, plausible_server_ms
 from adapters.kit.protocol import RestProtocol, utc_now
 from adapters.kit.ratelimit import SlidingWindowLimiter
 from adapters.kit.sender import Sender
@@ -63,6 +63,8 @@ T = TypeVar("T")
 
 class BinanceProtocol(RestProtocol[BinanceOptions, Endpoint]):
     """Request building, clock correction and answer reading for one Binance account."""
+
+    server_time_field = "$.serverTime"
 
     def __init__(
         self,
@@ -174,8 +176,9 @@ class BinanceProtocol(RestProtocol[BinanceOptions, Endpoint]):
     async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """The exchange's time (``serverTime``, UTC ms) and the round trip that read it."""
         trip = RoundTrip(self.clock)
-        wire = await self._send(sender, SERVER_TIME, _as(ServerTime), trip=trip)
-        return wire.server_time, trip
+        server_ms = await self._send(sender, SERVER_TIME, lambda payload: plausible_server_ms(
+            _as(ServerTime)(payload).server_time, "$.serverTime"), trip=trip)
+        return server_ms, trip
 
 
 def _as(wire_type: type[T]) -> Callable[[Any], T]:

@@ -41,7 +41,7 @@ from adapters.binance_futures.endpoints import (
 from adapters.binance_futures.errors import read_futures_payload
 from adapters.binance_futures.options import BinanceFuturesOptions
 from adapters.binance_futures.wire import AccountConfig, FuturesAccount
-from adapters.kit.clock import RoundTrip
+from adapters.kit.clock import RoundTrip, plausible_server_ms
 from adapters.kit.protocol import RestProtocol
 from adapters.kit.sender import Sender
 from framework.errors import FolioError
@@ -55,6 +55,7 @@ T = TypeVar("T")
 class FuturesProtocol(RestProtocol[BinanceFuturesOptions, FuturesEndpoint]):
     """Request building, clock correction and answer reading for one account's futures."""
 
+    server_time_field = "$.serverTime"
     used_weight: int | None = None
     """The futures weight Binance says this IP used this minute (latest answer's)."""
 
@@ -114,6 +115,6 @@ class FuturesProtocol(RestProtocol[BinanceFuturesOptions, FuturesEndpoint]):
     async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """The futures host's time (``GET /fapi/v1/time``) and the round trip that read it."""
         trip = RoundTrip(self.clock)
-        wire: ServerTime = await self._send(
-            sender, FUTURES_TIME, lambda payload: structure(payload, ServerTime), trip)
-        return wire.server_time, trip
+        server_ms: int = await self._send(sender, FUTURES_TIME, lambda payload: plausible_server_ms(
+            structure(payload, ServerTime).server_time, "$.serverTime"), trip)
+        return server_ms, trip

@@ -25,23 +25,53 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
+from framework.errors import InvalidResponseError
+
 if TYPE_CHECKING:
     from adapters.kit.sender import Sender
 
 __all__ = [
+    "EARLIEST_SERVER_MS",
+    "LATEST_SERVER_MS",
     "ClockOffset",
     "ClockSync",
     "RoundTrip",
     "ServerClock",
     "host_of",
+    "plausible_server_ms",
     "shared_clock",
     "wall_clock_ms",
 ]
+
+EARLIEST_SERVER_MS: Final = 1_262_304_000_000
+"""2010-01-01T00:00:00Z: no exchange folio reads answered before it."""
+LATEST_SERVER_MS: Final = 4_102_444_800_000
+"""2100-01-01T00:00:00Z: a later reading is a wrong one, not a clock."""
 
 
 def wall_clock_ms() -> int:
     """Milliseconds since the epoch (UTC), the unit exchanges sign."""
     return time.time_ns() // 1_000_000
+
+
+def plausible_server_ms(value: int, field: str) -> int:
+    """``value``, an exchange's clock reading (UTC ms), if it can be one; else refused at ``field``.
+
+    A server-time answer of 0, a negative count, a count past 2100 or one beyond any clock
+    (``1e30``) is garbage, not a skew to correct: adopting it would sign every request of every
+    account of the host with an impossible timestamp, and blame the host's clock for it
+    (docs/reliability.md, "Clock skew"). So it is an :class:`InvalidResponseError` naming the
+    field, not re-read, and the offset in use is kept. Each adapter checks its reading where
+    it reads the answer (so the error names the endpoint); :class:`ClockSync` checks again
+    before a reading is adopted.
+    """
+    if not EARLIEST_SERVER_MS <= value < LATEST_SERVER_MS:
+        shown = str(value)
+        msg = (f"the exchange's time is {shown[:24]}{'...' if len(shown) > 24 else ''} ms since "
+               "1970, not a time it can be (before 2010 or after 2099); the signing clock is "
+               "left as it was")
+        raise InvalidResponseError(msg, field=field)
+    return value
 
 
 class ClockOffset:
@@ -180,6 +210,8 @@ class ClockSync:
     """The server-time reads an exchange protocol offers, given its one server-time read."""
 
     clock: ServerClock
+    server_time_field: str = "$"
+    """The JSON path of the exchange's time in its server-time answer (for errors)."""
 
     async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """The exchange's time (UTC ms) and the round trip that read it."""
@@ -188,9 +220,10 @@ class ClockSync:
     async def server_time(self, sender: Sender) -> datetime:
         """The exchange's clock."""
         server_ms, _ = await self.server_time_ms(sender)
-        return datetime.fromtimestamp(server_ms / 1000, UTC)
+        checked = plausible_server_ms(server_ms, self.server_time_field)
+        return datetime.fromtimestamp(checked / 1000, UTC)
 
     async def measure_clock_offset(self, sender: Sender) -> int:
         """Measure the exchange's clock against ours, correct the signing clock, return ms."""
         server_ms, trip = await self.server_time_ms(sender)
-        return trip.correct(server_ms)
+        return trip.correct(plausible_server_ms(server_ms, self.server_time_field))

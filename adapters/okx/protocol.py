@@ -19,7 +19,7 @@ from typing import Any, Final, TypeVar
 
 import httpx
 
-from adapters.kit.clock import RoundTrip
+from adapters.kit.clock import RoundTrip, plausible_server_ms
 from adapters.kit.protocol import RestProtocol, utc_now
 from adapters.kit.sender import Sender
 from adapters.okx.convert import (
@@ -45,10 +45,13 @@ __all__ = ["OkxProtocol", "utc_now"]
 T = TypeVar("T")
 _HEADERS: Final = {"Accept": "application/json", "Content-Type": "application/json"}
 _DEMO_HEADERS: Final = {**_HEADERS, "x-simulated-trading": "1"}
+_TS: Final = "$.data[0].ts"
 
 
 class OkxProtocol(RestProtocol[OkxOptions, Endpoint]):
     """Request building, clock correction and answer reading for one OKX account."""
+
+    server_time_field = _TS
 
     async def _send(
         self, sender: Sender, endpoint: Endpoint, read: Callable[[list[Any]], T],
@@ -104,6 +107,6 @@ class OkxProtocol(RestProtocol[OkxOptions, Endpoint]):
     async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """OKX's time (``ts``, Unix ms) and the round trip that read it."""
         trip = RoundTrip(self.clock)
-        wire: ServerTime = await self._send(sender, TIME, lambda data: one(data, ServerTime),
-                                            trip=trip)
-        return unix_ms(wire.ts, "$.data[0].ts"), trip
+        server_ms: int = await self._send(sender, TIME, lambda data: plausible_server_ms(
+            unix_ms(one(data, ServerTime).ts, _TS), _TS), trip=trip)
+        return server_ms, trip
