@@ -29,7 +29,7 @@ from adapters.bybit.endpoints import (
 from adapters.bybit.options import BybitOptions
 from adapters.bybit.responses import read_result
 from adapters.bybit.wire import AccountInfo, Instruments, ServerTime, Tickers, WalletBalance
-from adapters.kit.clock import RoundTrip
+from adapters.kit.clock import RoundTrip, plausible_server_ms
 from adapters.kit.protocol import RestProtocol, utc_now
 from adapters.kit.sender import Sender
 from framework.errors import AccountStateError, InvalidResponseError, UnsupportedCapabilityError
@@ -39,6 +39,7 @@ from framework.prices import Pair, Price
 __all__ = ["BybitProtocol", "utc_now"]
 
 T = TypeVar("T")
+_TIME_NANO: Final = "$.result.timeNano"
 _CLASSIC: Final = ("HTTP 404 with an empty body to accountType=UNIFIED: a classic account, which "
                    "folio does not read (upgrade it to Bybit's unified trading account), or a "
                    "base_url that is not Bybit's API")
@@ -52,6 +53,8 @@ def _only_cash(wallet: WalletKind) -> None:
 
 class BybitProtocol(RestProtocol[BybitOptions, Endpoint]):
     """Request building, clock correction and answer reading for one Bybit account."""
+
+    server_time_field = _TIME_NANO
 
     async def _send(
         self, sender: Sender, endpoint: Endpoint, read: Callable[[Any], T],
@@ -68,27 +71,28 @@ class BybitProtocol(RestProtocol[BybitOptions, Endpoint]):
 
         return await sender.send(self.call(endpoint, params, trip=trip), answer)
 
-    async def wallet(self, sender: Sender) -> WalletBalance:
-        """``GET /v5/account/wallet-balance?accountType=UNIFIED`` as its wire class."""
-        return await self._send(sender, WALLET_BALANCE, lambda r: structure(r, WalletBalance))
-
     async def info(self, sender: Sender) -> AccountInfo:
         """``GET /v5/account/info``; a mode without an account-wide ratio is refused here."""
         return await self._send(sender, ACCOUNT_INFO,
                                 lambda r: pooled(structure(r, AccountInfo)))
 
     async def balances(self, sender: Sender, wallet: WalletKind) -> BalanceSnapshot:
-        """The unified account's coins (the ``cash`` wallet)."""
+        """The unified account's coins (the ``cash`` wallet).
+
+        Read inside the request's reading, as every answer is: a refusal of the figures
+        (a coin listed twice, a wallet that contradicts itself) names the endpoint too.
+        """
         _only_cash(wallet)
-        return balance_snapshot(await self.wallet(sender), account_name=self.account,
-                                fetched_at=self._now())
+        return await self._send(sender, WALLET_BALANCE, lambda r: balance_snapshot(
+            structure(r, WalletBalance), account_name=self.account, fetched_at=self._now()))
 
     async def margin_risk(self, sender: Sender, wallet: WalletKind) -> MarginRisk:
         """The unified account's risk profile (USD): its mode first, then its wallet."""
         _only_cash(wallet)
         info = await self.info(sender)
-        return margin_risk(info, await self.wallet(sender), account_name=self.account,
-                           fetched_at=self._now())
+        return await self._send(sender, WALLET_BALANCE, lambda r: margin_risk(
+            info, structure(r, WalletBalance), account_name=self.account,
+            fetched_at=self._now()))
 
     async def markets(self, sender: Sender) -> dict[str, Pair]:
         """Symbol -> pair of every spot market trading now."""
@@ -110,10 +114,14 @@ class BybitProtocol(RestProtocol[BybitOptions, Endpoint]):
     async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """Bybit's time (``timeNano`` in ms) and the round trip that read it."""
         trip = RoundTrip(self.clock)
-        wire = await self._send(sender, SERVER_TIME, lambda r: structure(r, ServerTime),
-                                trip=trip)
-        nano = wire.time_nano
-        if not (nano.isascii() and nano.isdigit() and len(nano) < 25):
-            msg = f"timeNano is not a count of nanoseconds: {nano[:40]!r}"
-            raise InvalidResponseError(msg, field="$.result.timeNano")
-        return int(nano) // 1_000_000, trip
+        server_ms: int = await self._send(sender, SERVER_TIME, _server_ms, trip=trip)
+        return server_ms, trip
+
+
+def _server_ms(result: Any) -> int:
+    """``timeNano`` of a server-time ``result`` in ms, if it is a count of nanoseconds."""
+    nano = structure(result, ServerTime).time_nano
+    if not (nano.isascii() and nano.isdigit() and len(nano) < 25):
+        msg = f"timeNano is not a count of nanoseconds: {nano[:40]!r}"
+        raise InvalidResponseError(msg, field=_TIME_NANO)
+    return plausible_server_ms(int(nano) // 1_000_000, _TIME_NANO)
