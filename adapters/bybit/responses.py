@@ -65,14 +65,17 @@ def read_result(
     """
     if status == 403:
         raise BannedError(_BANNED, status=status)
+    # A redirect, a 429 and a 5xx speak for themselves whatever the body; a 400, 405 or 414 is
+    # read for its retCode first (a 400 carrying 10003 is a refused key, not a bad request,
+    # and an unknown code is kept), the status saying what happened only without one.
     early = status_error(status, headers, now=now)
-    if early is not None:
+    if early is not None and status not in {400, 405, 414}:
         raise early
     try:
         payload = decode_json(body, content_type=headers.get("content-type"))
     except InvalidResponseError as unreadable:
         if status != 200:
-            raise unreadable_status_error(status, unreadable.detail) from None
+            raise early or unreadable_status_error(status, unreadable.detail) from None
         unreadable.status = status
         raise
     envelope: Envelope | None = None
@@ -81,7 +84,7 @@ def read_result(
     if envelope is not None and envelope.ret_code != 0:
         raise _coded(envelope, status, headers, now)
     if status != 200:
-        raise unreadable_status_error(status, "not a Bybit envelope")
+        raise early or unreadable_status_error(status, "not a Bybit envelope")
     if envelope is None or "result" not in payload:
         field = "$.retCode" if envelope is None else "$.result"
         msg = "response does not match the documented schema: required field missing"
