@@ -16,7 +16,7 @@ from typing import Final
 
 import httpx
 
-from framework.errors import BodyTooLargeError
+from framework.errors import BodyTooLargeError, InvalidResponseError
 
 __all__ = ["BodyPastDeadline", "read_bounded"]
 
@@ -83,12 +83,21 @@ async def read_bounded(
         chunks = response.aiter_raw()
     body: list[bytes] = []
     size = 0
-    async for chunk in chunks:
-        size += len(chunk)
-        if size > limit or response.num_bytes_downloaded > limit:
-            raise _too_large(response.request.url.host, endpoint, limit, None)
-        if clock() >= until:
-            raise BodyPastDeadline
-        body.append(chunk)
+    try:
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > limit or response.num_bytes_downloaded > limit:
+                raise _too_large(response.request.url.host, endpoint, limit, None)
+            if clock() >= until:
+                raise BodyPastDeadline
+            body.append(chunk)
+    except httpx.DecodingError:
+        # The bytes arrived, but not in the Content-Encoding the answer names (a corrupt gzip
+        # or deflate stream): an unreadable answer, re-read like one (docs/reliability.md),
+        # not a failed connection that would send the operator looking at the network.
+        coding = response.headers.get("content-encoding", "")[:40]
+        msg = f"the body is not valid {coding!r} as its Content-Encoding says (garbled)"
+        raise InvalidResponseError(msg, field="$", garbled=True, endpoint=endpoint,
+                                   status=response.status_code) from None
     # What Response.aread() would have stored: the decoded body, read in full.
     response._content = b"".join(body)
