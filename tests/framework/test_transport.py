@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from adapters.kit.sender import Sender
-from framework.errors import RequestTimeoutError, TransportError
+from framework.errors import InvalidResponseError, RequestTimeoutError, TransportError
 from framework.http import http_client, tls_context
 from framework.retry import NO_RETRIES, RetryPolicy
 from framework.settings import DEFAULT_HTTP_SETTINGS, HttpSettings
@@ -194,7 +194,8 @@ async def test_a_server_closing_the_connection_is_a_remote_protocol_error(script
 
 
 @pytest.mark.anyio
-async def test_a_corrupt_compressed_body_is_a_transport_error_at_the_sender() -> None:
+async def test_a_corrupt_compressed_body_is_a_garbled_answer_at_the_sender() -> None:
+    """The bytes arrived: an unreadable answer (re-read like one), not a connection failure."""
     async def garbage(exchange: Exchange) -> None:
         exchange.writer.write(answer(200, b"garbage!", headers={"Content-Encoding": "gzip"}))
 
@@ -202,9 +203,12 @@ async def test_a_corrupt_compressed_body_is_a_transport_error_at_the_sender() ->
     with HostileServer(garbage) as server:
         async with http_client(settings) as client:
             sender = Sender(client, settings, began=asyncio.get_running_loop().time())
-            with pytest.raises(TransportError, match="DecodingError") as caught:
+            with pytest.raises(InvalidResponseError, match="'gzip' as its Content-Encoding") \
+                    as caught:
                 await sender.send(call(f"{server.url}/x", "GET test"), _status)
     assert caught.value.endpoint == "GET test"
+    assert caught.value.garbled
+    assert caught.value.retryable
 
 
 # -- the pool -------------------------------------------------------------------------------------
