@@ -35,7 +35,7 @@ from framework.models import BalanceSnapshot, MarginRisk, WalletKind
 from framework.retry import RetryPolicy
 from framework.settings import HttpSettings
 from tests.reliability.hostile_server import Exchange, HostileServer, answer
-from tests.reliability.three import BALANCE_PATH, BODIES, CREDENTIALS, balance_body
+from tests.reliability.three import BALANCE_PATH, BODIES, CREDENTIALS, KIT, balance_body
 
 HTTP: Final = HttpSettings(max_body_bytes=64 * 1024, retry=RetryPolicy(
     max_attempts=2, base_delay=0.001, max_delay=0.002, deadline=2.0))
@@ -47,8 +47,8 @@ EPOCH: Final = datetime(2000, 1, 1, tzinfo=UTC)
 async def hostile(exchange: Exchange) -> None:
     """Every balance answer repeats a key; the rest are 404s (no such endpoint here)."""
     target = exchange.seen.target.split("?", 1)[0]
-    for name, path in BALANCE_PATH.items():
-        if target == path:
+    for name in KIT:
+        if target == BALANCE_PATH[name]:
             body = balance_body(name).replace('{"', '{"x":1,"x":2,"', 1)
             exchange.writer.write(answer(200, body.encode()))
             return
