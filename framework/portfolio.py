@@ -154,7 +154,8 @@ class AccountPortfolio:
     in the order the exchange's plugin declares them (docs/host-api.md, "Risk per wallet");
     ``risk`` is the default risk wallet's (the first declared), ``None`` when the exchange
     serves no risk or that read failed (``failures`` then says which). ``complete`` is ``True``
-    only when every part the exchange serves was read.
+    only when every part the exchange serves (of the account's ``wallets``, when it lists them)
+    was read.
     """
 
     account: str
@@ -272,7 +273,8 @@ async def read_account(
     """Read every part of account ``name`` that its exchange serves, concurrently.
 
     An account that lists its ``wallets`` (:class:`~framework.config.AccountConfig`) is read
-    for those only.
+    for those only, still in wallet order; its ``risk`` is then the default risk wallet's only
+    when that wallet is listed (``None`` otherwise, the listed risks being in ``risks``).
 
     ``support`` maps exchange names to what the installed plugins serve
     (:meth:`framework.registry.ExchangeRegistry.exchanges`). An exchange that serves nothing
@@ -283,11 +285,13 @@ async def read_account(
     config = host.account(name)
     exchange = config.exchange
     wallets, risk_wallets = served_parts(support.get(exchange))
-    if config.wallets is not None:
-        # The account's own list: a listed wallet the exchange does not serve is still read,
-        # so its failure says why; a risk is read for the listed wallets that have one.
+    default_risk = risk_wallets[0] if risk_wallets else None
+    if config.wallets is not None and (wallets or risk_wallets):
+        # The account's own list, in wallet order: a listed wallet the exchange does not serve
+        # is still read, so its failure says why; a risk is read for the listed wallets that
+        # have one. An exchange that serves nothing stays one "account" failure (below).
         risk_wallets = tuple(w for w in risk_wallets if w in config.wallets)
-        wallets = config.wallets
+        wallets = tuple(w for w in WalletKind if w in config.wallets)
     if not wallets and not risk_wallets:
         read = host.balances(name, WalletKind.CASH)
         outcome = await _recorded(read, name, exchange, PART_ACCOUNT)
@@ -306,7 +310,8 @@ async def read_account(
     snapshots = [o for o in outcomes if isinstance(o, BalanceSnapshot)]
     risks = [o for o in outcomes if isinstance(o, MarginRisk)]
     failures = [o for o in outcomes if isinstance(o, PartFailure)]
-    default = next((r for r in risks if risk_wallets and r.wallet is risk_wallets[0]), None)
+    # The default risk wallet's only: with it not listed, no other wallet's stands in for it.
+    default = next((r for r in risks if r.wallet is default_risk), None)
     return AccountPortfolio(name, exchange, snapshots, default, failures, risks)
 
 

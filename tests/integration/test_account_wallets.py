@@ -139,3 +139,46 @@ def test_config_check_shows_the_listed_wallets_and_names_an_unserved_one(
     assert any(line.split()[:3] == ["main", "binance", "cash,"] and "margin" in line
                and "futures" not in line for line in lines)
     assert "  okx: wallets: 'margin' not served by the okx plugin (its wallets: cash)" in lines
+
+
+@pytest.mark.anyio
+async def test_the_listed_wallets_are_read_in_wallet_order_and_risk_stays_the_default_one(
+    binance_simulator: RunningBinanceSimulator,
+) -> None:
+    # AccountPortfolio.snapshots is in WalletKind order whatever order the list gives, and
+    # ``risk`` is the default risk wallet's (Binance: margin) or None, never another's in its
+    # place (docs/host-api.md, "The whole portfolio"): a host reading ``risk`` as the margin
+    # risk must not be handed the futures one.
+    every = binance("every", binance_simulator.url)
+    reversed_list = AccountConfig(
+        "reversed", "binance", every.credentials, base_url=binance_simulator.url,
+        wallets=["futures", "margin", "cash"],
+    )
+    no_margin = AccountConfig(
+        "no-margin", "binance", every.credentials, base_url=binance_simulator.url,
+        wallets=["futures", "cash"],
+    )
+    async with Folio([every, reversed_list, no_margin], http=ONE_ATTEMPT) as folio:
+        portfolio = await folio.portfolio()
+    read_all, read_reversed, read_no_margin = portfolio.accounts
+    assert [s.wallet for s in read_reversed.snapshots] == [s.wallet for s in read_all.snapshots]
+    assert [r.wallet for r in read_reversed.risks] == [r.wallet for r in read_all.risks]
+    assert read_reversed.risk is not None
+    assert read_reversed.risk.wallet is WalletKind.MARGIN
+    assert [s.wallet for s in read_no_margin.snapshots] == [WalletKind.CASH, WalletKind.FUTURES]
+    assert [r.wallet for r in read_no_margin.risks] == [WalletKind.FUTURES]
+    assert read_no_margin.risk is None
+    assert read_no_margin.complete
+
+
+@pytest.mark.anyio
+async def test_an_exchange_no_plugin_serves_is_one_account_failure_with_a_wallet_list() -> None:
+    # As without the key: the registry's explanation once, as the "account" part, not once
+    # per listed wallet as if each wallet had failed on its own.
+    credentials = StaticCredentials(Credentials.from_strings("k" * 16, "s" * 16))
+    listed = AccountConfig("listed", "nosuch", credentials, wallets=["cash", "margin"])
+    async with Folio([listed], http=ONE_ATTEMPT) as folio:
+        found = await folio.account_portfolio("listed")
+    (failure,) = found.failures
+    assert failure.part == PART_ACCOUNT
+    assert "no installed plugin serves exchange 'nosuch'" in str(failure.error)
