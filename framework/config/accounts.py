@@ -13,7 +13,7 @@ import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
@@ -65,21 +65,29 @@ def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(value or {}))
 
 
+_WALLET_NAMES: Final = frozenset(w.value for w in WalletKind)
+
+
 def _wallets(value: Iterable[WalletKind | str] | None) -> tuple[WalletKind, ...] | None:
+    """``value`` as wallet kinds, or as given for ``_wallets_problem`` to refuse by name.
+
+    A host's ``wallets=5`` is then a ConfigurationError naming account and key, not a
+    TypeError from inside attrs; a lone string is one wallet, not its letters.
+    """
     if value is None:
         return None
-    if isinstance(value, str):  # "cash" would otherwise read as the wallets c, a, s, h
-        value = (value,)
-    try:
-        return tuple(WalletKind(w) for w in value)
-    except ValueError:
-        return tuple(value)  # type: ignore[arg-type]  # refused by _check_wallets, by name
+    raw: object = value
+    given: tuple[object, ...] = (
+        tuple(raw) if isinstance(raw, Iterable) and not isinstance(raw, str) else (raw,)
+    )
+    kinds = tuple(WalletKind(w) for w in given if isinstance(w, str) and w in _WALLET_NAMES)
+    return kinds if len(kinds) == len(given) else cast("tuple[WalletKind, ...]", given)
 
 
 def _wallets_problem(value: tuple[WalletKind, ...] | None) -> str | None:
-    names = ", ".join(w.value for w in WalletKind)
     if value is None:
         return None
+    names = ", ".join(w.value for w in WalletKind)
     if not value:
         return f"must name at least one wallet ({names}), or be left out for every wallet"
     if not all(isinstance(w, WalletKind) for w in value):

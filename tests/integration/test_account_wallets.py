@@ -69,6 +69,9 @@ def test_a_host_building_accounts_in_python_is_held_to_the_same_rules() -> None:
         WalletKind.CASH,)
     with pytest.raises(ConfigurationError, match=r"wallets.*must list wallet names"):
         AccountConfig("c", "binance", credentials, wallets=["spot"])
+    # Not a list at all is the same typed refusal, not a TypeError from inside attrs.
+    with pytest.raises(ConfigurationError, match=r"\[accounts.d\] key 'wallets'.*wallet names"):
+        AccountConfig("d", "binance", credentials, wallets=5)  # type: ignore[arg-type]
 
 
 @pytest.mark.anyio
