@@ -114,6 +114,7 @@ class AscendexProtocol(RestProtocol[AscendexOptions, Any]):
     """Request building, group caching and answer reading for one AscendEX account."""
 
     server_time_field = "$.data.requestReceiveAt"
+    """Where the server-time answer holds the exchange's time (errors name it)."""
 
     def __init__(
         self,
@@ -293,7 +294,6 @@ class AscendexProtocol(RestProtocol[AscendexOptions, Any]):
 
 
 _INFO_CALL: Final = f"GET {INFO.name}"
-_RECEIVE_TIME: Final = "$.data.requestReceiveAt"
 
 
 def _data(response: httpx.Response) -> Any:
@@ -303,4 +303,4 @@ def _data(response: httpx.Response) -> Any:
 
 def _receive_time(data: Any) -> int:
     wire: ServerTimeData = structure(data, ServerTimeData)
-    return plausible_server_ms(wire.request_receive_at, _RECEIVE_TIME)
+    return plausible_server_ms(wire.request_receive_at, AscendexProtocol.server_time_field)

@@ -177,7 +177,7 @@ class BinanceProtocol(RestProtocol[BinanceOptions, Endpoint]):
         """The exchange's time (``serverTime``, UTC ms) and the round trip that read it."""
         trip = RoundTrip(self.clock)
         server_ms = await self._send(sender, SERVER_TIME, lambda payload: plausible_server_ms(
-            _as(ServerTime)(payload).server_time, "$.serverTime"), trip=trip)
+            _as(ServerTime)(payload).server_time, self.server_time_field), trip=trip)
         return server_ms, trip
 
 

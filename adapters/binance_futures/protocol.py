@@ -116,5 +116,5 @@ class FuturesProtocol(RestProtocol[BinanceFuturesOptions, FuturesEndpoint]):
         """The futures host's time (``GET /fapi/v1/time``) and the round trip that read it."""
         trip = RoundTrip(self.clock)
         server_ms: int = await self._send(sender, FUTURES_TIME, lambda payload: plausible_server_ms(
-            structure(payload, ServerTime).server_time, "$.serverTime"), trip)
+            structure(payload, ServerTime).server_time, self.server_time_field), trip)
         return server_ms, trip
