@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
-import json
-from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode
 
 from adapters.binance.simulator import DEMO_API_KEY, DEMO_API_SECRET
+from tests.helpers.raw_http import Answer, send
 
 DOC_TIME = 1499827319559
 """The ``timestamp`` of Binance's published signing example."""
@@ -28,16 +25,6 @@ class FrozenClock:
 
     def __call__(self) -> int:
         return self.now_ms
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
 
 
 def hex_hmac(secret: str, payload: str) -> str:
@@ -65,12 +52,5 @@ def call(
         signature = hex_hmac(sign_with, query)
     if signature is not None:
         query = f"{query}&signature={signature}" if query else f"signature={signature}"
-    headers = {} if key is None else {"X-MBX-APIKEY": key}
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request(method, f"{path}?{query}" if query else path, headers=headers)
-        response = connection.getresponse()
-        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()},
-                      response.read())
-    finally:
-        connection.close()
+    headers = [] if key is None else [("X-MBX-APIKEY", key)]
+    return send(port, f"{path}?{query}" if query else path, headers, method=method)
