@@ -65,7 +65,7 @@ def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(value or {}))
 
 
-_WALLET_NAMES: Final = frozenset(w.value for w in WalletKind)
+_WALLET_VALUES: Final = frozenset(w.value for w in WalletKind)
 
 
 def _wallets(value: Iterable[WalletKind | str] | None) -> tuple[WalletKind, ...] | None:
@@ -80,7 +80,7 @@ def _wallets(value: Iterable[WalletKind | str] | None) -> tuple[WalletKind, ...]
     given: tuple[object, ...] = (
         tuple(raw) if isinstance(raw, Iterable) and not isinstance(raw, str) else (raw,)
     )
-    kinds = tuple(WalletKind(w) for w in given if isinstance(w, str) and w in _WALLET_NAMES)
+    kinds = tuple(WalletKind(w) for w in given if isinstance(w, str) and w in _WALLET_VALUES)
     return kinds if len(kinds) == len(given) else cast("tuple[WalletKind, ...]", given)
 
 
