@@ -383,7 +383,9 @@ class Folio:
     # -- the whole portfolio (framework/portfolio.py) ------------------------------------
 
     async def account_portfolio(self, account: str) -> AccountPortfolio:
-        """Read every wallet the account's exchange serves and its margin risk, concurrently.
+        """Read every wallet the account's exchange serves and its risks, concurrently.
+
+        An account with a ``wallets`` list is read for those wallets only (and their risks).
 
         A failed part is recorded in ``failures`` (never raised, never dropped); an exchange
         no installed plugin serves is a failure of the whole account. An unknown ``account``
