@@ -30,6 +30,7 @@ from framework.errors import (
     ReadCancelledError,
     RecursionLimitError,
     UnknownAccountError,
+    UnsupportedCapabilityError,
 )
 from framework.events import RequestEvents, RequestListener
 from framework.hookspecs import WalletRiskReader
@@ -300,7 +301,8 @@ class Folio:
 
         ``wallet`` is one of the exchange's risk wallets (``Plugins.exchanges()``,
         ``risk_wallets``); ``None`` reads its default one (the first declared: ``margin`` on
-        AscendEX and Binance, ``cash`` on a unified account). The answer's ``wallet`` is the
+        AscendEX and Binance, ``cash`` on a unified account), or for an account that lists its
+        ``wallets``, the first declared that it lists. The answer's ``wallet`` is the
         wallet read (docs/host-api.md, "Risk per wallet").
 
         :raises framework.errors.UnsupportedCapabilityError: for a wallet whose risk the
@@ -317,6 +319,8 @@ class Folio:
             reader = _located(lambda: registry.risk_reader(context), context)
             known = self._risk_readers[account] = (reader, service)
         reader, service = known
+        if asking is None:
+            asking = _located(lambda: _account_default(context.account, service), context)
         asked = _located(lambda: service.wallet(asking), context)
         try:
             if service.takes_wallet:
@@ -559,6 +563,18 @@ def _cancelled_by_host() -> bool:
     """Whether the running task itself is being cancelled (by the host or a timeout)."""
     task = asyncio.current_task()
     return task is None or task.cancelling() > 0
+
+
+def _account_default(account: AccountConfig, service: RiskService) -> WalletKind:
+    """The risk wallet a read without one means for ``account`` (its ``wallets`` key)."""
+    wallet = account.default_risk_wallet(service.wallets)
+    if wallet is None:
+        listed = ", ".join(w.value for w in account.wallets or ())
+        served = ", ".join(w.value for w in service.wallets)
+        msg = (f"the account lists no wallet with a risk profile (its wallets: {listed}; "
+               f"{account.exchange}'s risk wallets: {served})")
+        raise UnsupportedCapabilityError(msg, exchange=account.exchange)
+    return wallet
 
 
 def _located(build: Callable[[], T], context: AccountContext) -> T:

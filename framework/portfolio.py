@@ -152,8 +152,9 @@ class AccountPortfolio:
     ``snapshots`` has one :class:`~framework.models.BalanceSnapshot` per wallet read, in
     :class:`~framework.models.WalletKind` order. ``risks`` has the risk of each risk wallet read,
     in the order the exchange's plugin declares them (docs/host-api.md, "Risk per wallet");
-    ``risk`` is the default risk wallet's (the first declared), ``None`` when the exchange
-    serves no risk or that read failed (``failures`` then says which). ``complete`` is ``True``
+    ``risk`` is the account's default risk wallet's (the first declared, or the first declared
+    of the account's ``wallets``), ``None`` when there is none or that read failed
+    (``failures`` then says which). ``complete`` is ``True``
     only when every part the exchange serves (of the account's ``wallets``, when it lists them)
     was read.
     """
@@ -273,8 +274,9 @@ async def read_account(
     """Read every part of account ``name`` that its exchange serves, concurrently.
 
     An account that lists its ``wallets`` (:class:`~framework.config.AccountConfig`) is read
-    for those only, still in wallet order; its ``risk`` is then the default risk wallet's only
-    when that wallet is listed (``None`` otherwise, the listed risks being in ``risks``).
+    for those only, still in wallet order; its ``risk`` is then that of the first of the
+    exchange's risk wallets it lists, as ``Folio.risk(name)`` reads (``None`` when it lists
+    none; every listed risk is in ``risks``).
 
     ``support`` maps exchange names to what the installed plugins serve
     (:meth:`framework.registry.ExchangeRegistry.exchanges`). An exchange that serves nothing
@@ -285,7 +287,7 @@ async def read_account(
     config = host.account(name)
     exchange = config.exchange
     wallets, risk_wallets = served_parts(support.get(exchange))
-    default_risk = risk_wallets[0] if risk_wallets else None
+    default_risk = config.default_risk_wallet(risk_wallets)
     if config.wallets is not None and (wallets or risk_wallets):
         # The account's own list, in wallet order: a listed wallet the exchange does not serve
         # is still read, so its failure says why; a risk is read for the listed wallets that
@@ -310,7 +312,7 @@ async def read_account(
     snapshots = [o for o in outcomes if isinstance(o, BalanceSnapshot)]
     risks = [o for o in outcomes if isinstance(o, MarginRisk)]
     failures = [o for o in outcomes if isinstance(o, PartFailure)]
-    # The default risk wallet's only: with it not listed, no other wallet's stands in for it.
+    # The account's default risk wallet's only, as Folio.risk(name) reads it.
     default = next((r for r in risks if r.wallet is default_risk), None)
     return AccountPortfolio(name, exchange, snapshots, default, failures, risks)
 

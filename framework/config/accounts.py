@@ -153,6 +153,15 @@ class AccountConfig:
         # Frozen, with read-only mappings that copy cannot pickle: a copy is the same value.
         return self
 
+    def default_risk_wallet(self, declared: Sequence[WalletKind]) -> WalletKind | None:
+        """The wallet whose risk a read without a wallet means for this account.
+
+        The first of ``declared`` (the exchange's risk wallets, its default first) that the
+        account holds; ``None`` when it lists none of them. Every wallet is held when the
+        account lists no ``wallets``.
+        """
+        return next((w for w in declared if self.wallets is None or w in self.wallets), None)
+
     def http_settings(self, defaults: HttpSettings) -> HttpSettings:
         """The host's ``defaults`` with this account's ``network`` overrides applied."""
         if not self.network:

@@ -17,7 +17,7 @@ from framework import Folio, WalletKind
 from framework.cli import main
 from framework.config import AccountConfig, StaticCredentials, parse_config
 from framework.credentials import Credentials
-from framework.errors import ConfigurationError, ExchangeError
+from framework.errors import ConfigurationError, ExchangeError, UnsupportedCapabilityError
 from framework.portfolio import PART_ACCOUNT, balance_part, risk_part
 from tests.integration.portfolio_accounts import ONE_ATTEMPT, binance
 
@@ -145,13 +145,13 @@ def test_config_check_shows_the_listed_wallets_and_names_an_unserved_one(
 
 
 @pytest.mark.anyio
-async def test_the_listed_wallets_are_read_in_wallet_order_and_risk_stays_the_default_one(
+async def test_the_listed_wallets_are_read_in_wallet_order_and_risk_is_the_accounts_default(
     binance_simulator: RunningBinanceSimulator,
 ) -> None:
     # AccountPortfolio.snapshots is in WalletKind order whatever order the list gives, and
-    # ``risk`` is the default risk wallet's (Binance: margin) or None, never another's in its
-    # place (docs/host-api.md, "The whole portfolio"): a host reading ``risk`` as the margin
-    # risk must not be handed the futures one.
+    # ``risk`` is the account's default risk wallet's: the first of the exchange's risk
+    # wallets (Binance: margin, futures) that the account lists, as Folio.risk(name) reads;
+    # its ``wallet`` says which (docs/host-api.md, "Risk per wallet").
     every = binance("every", binance_simulator.url)
     reversed_list = AccountConfig(
         "reversed", "binance", every.credentials, base_url=binance_simulator.url,
@@ -170,8 +170,41 @@ async def test_the_listed_wallets_are_read_in_wallet_order_and_risk_stays_the_de
     assert read_reversed.risk.wallet is WalletKind.MARGIN
     assert [s.wallet for s in read_no_margin.snapshots] == [WalletKind.CASH, WalletKind.FUTURES]
     assert [r.wallet for r in read_no_margin.risks] == [WalletKind.FUTURES]
-    assert read_no_margin.risk is None
+    assert read_no_margin.risk is not None
+    assert read_no_margin.risk.wallet is WalletKind.FUTURES
+    assert read_no_margin.risk is read_no_margin.risks[0]
     assert read_no_margin.complete
+
+
+@pytest.mark.anyio
+async def test_a_risk_read_without_a_wallet_reads_the_first_listed_risk_wallet(
+    binance_simulator: RunningBinanceSimulator,
+) -> None:
+    every = binance("every", binance_simulator.url)
+    futures_only = AccountConfig(
+        "futures-only", "binance", every.credentials, base_url=binance_simulator.url,
+        wallets=["cash", "futures"],
+    )
+    spot_only = AccountConfig(
+        "spot-only", "binance", every.credentials, base_url=binance_simulator.url,
+        wallets=["cash"],
+    )
+    async with Folio([every, futures_only, spot_only], http=ONE_ATTEMPT) as folio:
+        assert (await folio.risk("every")).wallet is WalletKind.MARGIN
+        assert (await folio.risk("futures-only")).wallet is WalletKind.FUTURES
+        # asked by name, a wallet is read listed or not
+        assert (await folio.risk("futures-only", "margin")).wallet is WalletKind.MARGIN
+        with pytest.raises(UnsupportedCapabilityError) as caught:
+            await folio.risk("spot-only")
+        portfolio = await folio.portfolio(["spot-only"])
+    error = caught.value
+    assert (error.account, error.exchange) == ("spot-only", "binance")
+    assert "lists no wallet with a risk profile (its wallets: cash; binance's risk wallets: " \
+        "margin, futures)" in str(error)
+    (spot,) = portfolio.accounts
+    assert spot.complete  # nothing to read is not a failure
+    assert spot.risk is None
+    assert spot.risks == ()
 
 
 @pytest.mark.anyio
