@@ -20,7 +20,12 @@ from adapters.binance.simulator import (
     SpotRow,
     seed_bytes,
 )
-from adapters.binance.simulator.futures import AssetIndex, FuturesPosition, FuturesRow
+from adapters.binance.simulator.futures import (
+    AssetIndex,
+    FuturesPosition,
+    FuturesRow,
+    SimFutures,
+)
 from adapters.binance.simulator.payloads import eight_places, margin_totals
 from tests.binance_simulator.helpers import FrozenClock, call
 
@@ -184,8 +189,18 @@ def test_invalid_configuration_is_refused(build: object, says: str) -> None:
         (lambda: AssetIndex("BTC", "64000", ask_buffer="5%"), "BTC ask_buffer: amount must be"),
         (lambda: AssetIndex("BTC", "0"), "BTC's index must be above 0"),
         (lambda: AssetIndex("BTC", "1", bid_buffer="1"), "bid_buffer must be from 0 to below 1"),
+        (lambda: SimFutures(rows=[FuturesRow("USDT", "100", maint_margin="5")], positions=[
+            FuturesPosition("BTCUSDT", "1", "80", maint_margin="2", isolated_wallet="10")]),
+         "USDT maint_margin 5 is not its positions' sum 2"),
+        (lambda: SimFutures(rows=[FuturesRow("USDT", "100", "-1")], positions=[
+            FuturesPosition("BTCUSDT", "1", "80", "-2")]),
+         "USDT unrealized_profit -1 is not its positions' sum -2"),
+        (lambda: SimFutures(rows=[FuturesRow("USDT", "100")], positions=[
+            FuturesPosition("BTCUSDC", "1", "80", margin_asset="USDC")]),
+         "without a row: BTCUSDC"),
     ],
-    ids=["exponent", "nan", "position", "percent-buffer", "zero-index", "whole-buffer"],
+    ids=["exponent", "nan", "position", "percent-buffer", "zero-index", "whole-buffer",
+         "row-maint", "row-pnl", "no-row"],
 )
 def test_invalid_futures_definitions_are_refused(build: object, says: str) -> None:
     """A futures amount is checked like every simulator's (adapters/simkit/amounts.py)."""

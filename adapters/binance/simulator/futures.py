@@ -14,9 +14,12 @@ Binance derives is derived here, with 8 decimals (docs/exchanges/binance.md, "US
   plus open-order initial margin, ``availableBalance`` = margin balance - initial margin (the
   relation of a captured live answer), ``maxWithdrawAmount`` = that without unrealised profit,
   between 0 and the wallet balance (a simulator's choice: Binance publishes no formula);
+* per asset: ``unrealizedProfit`` and ``maintMargin`` are the sums over the positions margined
+  in it, cross and isolated (checked when the account is made);
 * Single-Asset mode: the totals are the USDT row's ("only for USDT asset"); an isolated
   position's wallet and PnL are in its margin asset's ``walletBalance`` and
-  ``unrealizedProfit`` but not in its cross figures (``crossWalletBalance``, ``crossUnPnl``);
+  ``unrealizedProfit`` but not in its cross figures (``crossWalletBalance``, ``crossUnPnl``),
+  and its ``isolatedMargin`` is its ``isolatedWallet`` plus its PnL;
 * Multi-Assets mode: the totals are USD values at the account's ``asset_index``, as Binance's
   "How to Calculate Margin Ratio in the Multi-Assets Mode?" computes the account's equity: a
   positive amount at the asset's ``bidRate``, a negative one (a loan) at its ``askRate``
@@ -221,10 +224,33 @@ class SimFutures:
         if self.multi_assets and any(Decimal(p.isolated_wallet) for p in self.positions):
             msg = "Multi-Assets mode supports cross margin only: no isolated position"
             raise ValueError(msg)
+        self._rows_are_their_positions(assets)
         missing = [a for a in assets if a not in indexed]
         if self.multi_assets and missing:
             msg = f"Multi-Assets totals need an asset index for {', '.join(missing)}"
             raise ValueError(msg)
+
+
+    def _rows_are_their_positions(self, assets: Sequence[str]) -> None:
+        """Binance derives an asset's PnL and maintenance margin from its positions: so here.
+
+        Each row's ``unrealized_profit`` and ``maint_margin`` must be the sums over the
+        positions margined in it, cross and isolated alike (an isolated position's are in its
+        asset's row, as its wallet is; only the cross figures leave them out), and every
+        position's margin asset must have a row.
+        """
+        orphans = [p.symbol for p in self.positions if p.margin_asset not in assets]
+        if orphans:
+            msg = f"positions margined in an asset without a row: {', '.join(orphans)}"
+            raise ValueError(msg)
+        for row in self.rows:
+            for name in ("unrealized_profit", "maint_margin"):
+                held = sum((Decimal(getattr(p, name)) for p in self.positions
+                            if p.margin_asset == row.asset), _ZERO)
+                if held != row.number(name):
+                    msg = (f"futures {row.asset} {name} {getattr(row, name)} is not its "
+                           f"positions' sum {held}, which Binance derives it from")
+                    raise ValueError(msg)
 
 
 def _apart(futures: SimFutures, asset: str, name: str) -> Decimal:
