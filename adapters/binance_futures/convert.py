@@ -32,9 +32,20 @@ What each figure means (docs/exchanges/binance.md, "USD-M futures"):
   :data:`~framework.valuation.DIVISION_DIGITS` significant digits (Binance sends no ratio).
   ``position_notional`` sums the positions' ``notional``, which is in each symbol's quote
   asset: the pool's own in Single-Asset mode; in Multi-Assets mode USDT and USDC amounts are
-  not USD, and no USD value is sent, so it is not reported. An account holding isolated
-  positions is refused (:class:`~framework.errors.AccountStateError`): the totals and each
-  row's figures include them, yet each is liquidated on its own.
+  not USD, and no USD value is sent, so it is not reported.
+* **Isolated positions** (Single-Asset mode only; docs/host-api.md, "Risk per wallet": the
+  weakest pool decides). A position whose ``isolatedWallet`` or ``isolatedMargin`` is not 0 is
+  liquidated on its own: its margin balance ``isolatedWallet + unrealizedProfit`` (Binance's
+  ``isolatedMargin``, checked to one unit in its last place) over its ``maintMargin``. The
+  cross pool is what is left: ``crossWalletBalance + crossUnPnl`` of the pool's row over the
+  cross positions' ``maintMargin``. The amounts stay the pool asset's (its wallet and PnL hold
+  the isolated wallets and PnL); ``health.value`` is the lowest of those ratios, a position
+  without maintenance margin having none. An asset's ``walletBalance - crossWalletBalance`` is
+  its isolated wallets, so an asset holding any is exposed, and every isolated position is
+  the one exposed pool's: its row must hold their wallets and PnL, every other row none, and
+  the positions' ``maintMargin`` must add up to the pool's (each figure to one unit in its last
+  place), or the answer is refused at the field. Multi-Assets mode is cross margin only: an
+  isolated wallet there contradicts the mode and is refused alike.
 """
 
 from __future__ import annotations
@@ -51,8 +62,9 @@ from adapters.binance_futures.wire import (
     AssetIndex,
     FuturesAccount,
     FuturesAsset,
+    FuturesPosition,
 )
-from adapters.kit.strict import WireReader, check_asset_codes
+from adapters.kit.strict import WireReader, check_asset_codes, last_place
 from framework.errors import AccountStateError, InvalidResponseError
 from framework.models import (
     EXACT,
@@ -193,9 +205,11 @@ def _pool(account: FuturesAccount, multi_assets: bool) -> tuple[str, FuturesAsse
     if multi_assets:
         return MULTI_ASSETS_QUOTE, None
     _single_asset_totals(account)
-    # Exposed: positions need margin, or the asset's pool is under water (a debt in it).
-    pools = [row for row in account.assets
-             if row.maint_margin > 0 or row.wallet_balance < 0 or row.margin_balance < 0]
+    # Exposed: positions need margin, the asset's pool is under water (a debt in it), or it
+    # holds isolated wallets (an open isolated position's margin).
+    pools = [row for i, row in enumerate(account.assets)
+             if row.maint_margin > 0 or row.wallet_balance < 0 or row.margin_balance < 0
+             or _cross(row, i)[0] != row.wallet_balance]
     if len(pools) > 1:
         names = ", ".join(row.asset[:40] for row in pools)
         raise AccountStateError(
@@ -253,24 +267,89 @@ def _loan_value(account: FuturesAccount, rates: Mapping[str, Decimal]) -> Decima
     return max(owed, -account.total_wallet_balance)
 
 
-def _no_isolated(account: FuturesAccount) -> None:
-    """Refuse an account holding isolated positions: its totals mix pools liquidated apart.
+def _cross(row: FuturesAsset, i: int) -> tuple[Decimal, Decimal]:
+    """The row's ``crossWalletBalance`` and ``crossUnPnl``: a risk read needs both."""
+    wallet, pnl = row.cross_wallet_balance, row.cross_un_pnl
+    if wallet is None or pnl is None:
+        key = "crossWalletBalance" if wallet is None else "crossUnPnl"
+        raise _invalid(f"{key} is missing: the risk read tells the cross pool from isolated "
+                       "margin by it", f"$.assets[{i}].{key}")
+    return wallet, pnl
 
-    An isolated position is liquidated by its own margin (``isolatedWallet`` + its profit)
-    against its own maintenance margin, yet its wallet and margin are in the asset's and the
-    account's totals: the cushion could read ``ok`` while it, or the cross pool, is being
-    liquidated (Binance says to ignore ``totalInitialMargin`` "if isolated positions exist").
-    An asset whose ``crossWalletBalance`` is not its ``walletBalance`` holds such a wallet.
+
+def _is_isolated(position: FuturesPosition) -> bool:
+    """A cross position's ``isolatedWallet`` and ``isolatedMargin`` are 0 (CCXT reads V3 so)."""
+    return bool(position.isolated_wallet or position.isolated_margin)
+
+
+def _slack(*figures: Decimal) -> Decimal:
+    """Each figure rounded on its own: one unit in its last place (a zero is exact)."""
+    return sum((last_place(figure) for figure in figures if figure), _ZERO)
+
+
+def _add_up(whole: Decimal, parts: Sequence[Decimal], slack: Decimal, detail: str,
+            field: str) -> None:
+    total = sum(parts, _ZERO)
+    if abs(EXACT.subtract(whole, total)) > slack:
+        raise _invalid(f"{detail}: {whole} stated, {total} from the positions; refusing an "
+                       "answer that contradicts itself", field)
+
+
+def _isolated(account: FuturesAccount, home: FuturesAsset | None,
+              *, multi: bool) -> list[FuturesPosition]:
+    """The isolated positions, each checked against its pool's row (module docstring).
+
+    ``home`` is the one exposed pool's row (USDT's when none is): the row holding every
+    isolated wallet. Each row's wallet and PnL less its cross figures must be what its isolated
+    positions hold, the home row's all of them, every other row's (and in Multi-Assets mode,
+    cross margin only, every row's) nothing.
     """
-    held = [p.symbol[:40] for p in account.positions if p.isolated_wallet or p.isolated_margin]
-    held += [f"{row.asset[:40]} wallet" for row in account.assets if (
-        row.cross_wallet_balance is not None and row.cross_wallet_balance != row.wallet_balance)]
-    if held:
-        raise AccountStateError(
-            f"isolated margin ({', '.join(held)}): each isolated position is liquidated on "
-            "its own, and the account's totals mix it with the cross pool; folio does not "
-            "judge the pools apart, so no risk profile can stand for the account",
-            exchange=EXCHANGE)
+    found = [(i, p) for i, p in enumerate(account.positions) if _is_isolated(p)]
+    for i, p in found:
+        at = f"$.positions[{i}]"
+        if multi or home is None:
+            raise _invalid(f"{p.symbol[:40]!r} holds an isolated wallet of {p.isolated_wallet}"
+                           ", which " + ("Multi-Assets mode, cross margin only, cannot hold"
+                                         if multi else "no asset's row holds"),
+                           f"{at}.isolatedWallet")
+        if p.isolated_margin is not None:
+            _add_up(p.isolated_margin, (p.isolated_wallet, p.unrealized_profit),
+                    _slack(p.isolated_margin, p.unrealized_profit),
+                    f"{p.symbol[:40]}'s isolatedMargin (its isolatedWallet + unrealizedProfit)",
+                    f"{at}.isolatedMargin")
+    for j, row in enumerate(account.assets):
+        mine = [p for _, p in found] if row is home else []
+        cross = _cross(row, j)
+        for whole, apart, name, key, what in (
+            (row.wallet_balance, cross[0], "isolated_wallet", "crossWalletBalance", "wallets"),
+            (row.unrealized_profit, cross[1], "unrealized_profit", "crossUnPnl", "profit"),
+        ):
+            parts = [getattr(p, name) for p in mine]
+            _add_up(EXACT.subtract(whole, apart), parts, _slack(whole, apart, *parts),
+                    f"{row.asset[:40]}'s isolated {what} (its {key} apart)",
+                    f"$.assets[{j}].{key}")
+    return [p for _, p in found]
+
+
+def _weakest(account: FuturesAccount, home: FuturesAsset, margin: Decimal,
+             at: str) -> tuple[Decimal | None, Decimal | None]:
+    """The cross pool's ratio and the weakest isolated position's (``None``: no margin needed).
+
+    The positions' maintenance margins must add up to the pool's: the cross pool's is the sum
+    over its positions, and a position missing from the answer would raise its ratio.
+    """
+    maints = [_at_least_zero(p.maint_margin, f"$.positions[{i}].maintMargin")
+              for i, p in enumerate(account.positions)]
+    _add_up(margin, maints, _slack(margin, *maints), "the pool's maintenance margin (its "
+            "positions' maintMargin)", at)
+    cross_margin = sum((p.maint_margin for p in account.positions if not _is_isolated(p)),
+                       _ZERO)
+    cross_equity = EXACT.add(*_cross(home, account.assets.index(home)))
+    ratios = [_DIVIDE.divide(EXACT.add(p.isolated_wallet, p.unrealized_profit), p.maint_margin)
+              for p in account.positions  # none without maintenance margin: not liquidated
+              if _is_isolated(p) and p.maint_margin > 0]
+    return (_DIVIDE.divide(cross_equity, cross_margin) if cross_margin > 0 else None,
+            min(ratios, default=None))
 
 
 def futures_risk(
@@ -282,9 +361,11 @@ def futures_risk(
     ``rates``: the ask rates of :func:`loan_symbols` (:func:`ask_rates`), when there are any.
     """
     _checked_rows(account)  # the rows are part of the answer: checked alike
-    _no_isolated(account)
     multi = config.multi_assets_margin
     quote, row = _pool(account, multi)
+    home = row if row is not None or multi else next(
+        (usdt for usdt in account.assets if usdt.asset == SINGLE_ASSET_QUOTE), None)
+    isolated = _isolated(account, home, multi=multi)
     if row is None:
         wallet, pnl = account.total_wallet_balance, account.total_unrealized_profit
         equity, margin = account.total_margin_balance, account.total_maint_margin
@@ -295,16 +376,20 @@ def futures_risk(
         wallet, pnl, equity = row.wallet_balance, row.unrealized_profit, row.margin_balance
         margin, available, withdraw = row.maint_margin, None, row.max_withdraw_amount
         at = f"$.assets[{account.assets.index(row)}]"
-    margin = _at_least_zero(margin, f"{at}.{'totalMaintMargin' if row is None else 'maintMargin'}")
+    field = f"{at}.{'totalMaintMargin' if row is None else 'maintMargin'}"
+    margin = _at_least_zero(margin, field)
     owed = _loan_value(account, rates or {}) if multi else max(-wallet, _ZERO)
     total = EXACT.add(wallet, owed) if multi else max(wallet, _ZERO)
-    metric, ratio = HealthMetric.CUSHION, None
+    metric, weakest = HealthMetric.CUSHION, None
     threshold: Decimal | None = LIQUIDATION_CUSHION
-    if margin > 0 and equity > 0:
-        ratio = _DIVIDE.divide(equity, margin)
-    elif multi and owed > 0 and not margin:  # a loan without positions: no cushion to show
-        metric, threshold = HealthMetric.MARGIN_LEVEL, None
-        ratio = _DIVIDE.divide(total, owed)
+    if isolated and home is not None:  # the weakest pool decides (module docstring)
+        cross_ratio, weakest = _weakest(account, home, margin, field)
+        ratio = min((r for r in (cross_ratio, weakest) if r is not None), default=None)
+    else:
+        cross_ratio = _DIVIDE.divide(equity, margin) if margin > 0 else None
+        ratio = cross_ratio if equity > 0 else None
+    if multi and owed > 0 and not margin:  # a loan without positions: no cushion to show
+        metric, threshold, ratio = HealthMetric.MARGIN_LEVEL, None, _DIVIDE.divide(total, owed)
     try:
         health = MarginHealth.assess(
             metric=metric, ratio=ratio, liquidation_threshold=threshold,
@@ -321,6 +406,10 @@ def futures_risk(
     extras = {name: figure for name, total, own in _EXTRAS if (
         figure := getattr(account, total) if row is None else getattr(row, own)) is not None}
     extras["max_withdraw_amount"] = withdraw
+    extras["isolated_positions"] = Decimal(len(isolated))
+    for name, value in (("cross_ratio", cross_ratio), ("weakest_isolated_ratio", weakest)):
+        if value is not None:
+            extras[name] = value
     for symbol in loan_symbols(account, config):
         extras[f"ask_rate_{symbol}"] = (rates or {})[symbol]  # what valued the loan
     return MarginRisk(

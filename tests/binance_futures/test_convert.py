@@ -27,12 +27,16 @@ MULTI = AccountConfig(multi_assets_margin=True)
 
 
 def _row(asset: str, wallet: str, pnl: str = "0", maint: str = "0", available: str | None = None,
-         withdraw: str | None = None) -> dict[str, Any]:
+         withdraw: str | None = None, *, cross: str | None = None,
+         cross_pnl: str | None = None) -> dict[str, Any]:
+    """One asset; its cross figures are its own (no isolated margin) unless given."""
     margin = str(Decimal(wallet) + Decimal(pnl))
     return {"asset": asset, "walletBalance": wallet, "unrealizedProfit": pnl,
             "marginBalance": margin, "maintMargin": maint,
             "availableBalance": available if available is not None else margin,
-            "maxWithdrawAmount": withdraw if withdraw is not None else wallet}
+            "maxWithdrawAmount": withdraw if withdraw is not None else wallet,
+            "crossWalletBalance": wallet if cross is None else cross,
+            "crossUnPnl": pnl if cross_pnl is None else cross_pnl}
 
 
 def _account(rows: list[dict[str, Any]], *, totals_of: str | None = "USDT",
@@ -55,9 +59,14 @@ def _account(rows: list[dict[str, Any]], *, totals_of: str | None = "USDT",
     return wire
 
 
-def _position(symbol: str, notional: str, maint: str, isolated: str = "0") -> dict[str, Any]:
-    return {"symbol": symbol, "positionAmt": "1", "notional": notional, "unrealizedProfit": "0",
-            "maintMargin": maint, "isolatedWallet": isolated}
+def _position(symbol: str, notional: str, maint: str, isolated: str = "0", pnl: str = "0",
+              margin: str | None = None, side: str = "BOTH") -> dict[str, Any]:
+    """A position; ``isolatedMargin`` is ``isolatedWallet + unrealizedProfit`` (0 when cross)."""
+    if margin is None:
+        margin = str(Decimal(isolated) + Decimal(pnl)) if Decimal(isolated) else "0"
+    return {"symbol": symbol, "positionSide": side, "positionAmt": "1", "notional": notional,
+            "unrealizedProfit": pnl, "maintMargin": maint, "isolatedWallet": isolated,
+            "isolatedMargin": margin}
 
 
 def test_the_documented_example_reads_in_multi_assets_mode() -> None:
@@ -249,7 +258,8 @@ def test_another_assets_pool_carries_its_own_figures_not_the_usdt_totals() -> No
     assert dict(risk.extras) == {
         "total_initial_margin": Decimal(40), "total_position_initial_margin": Decimal(40),
         "total_open_order_initial_margin": Decimal(0), "total_cross_wallet_balance": Decimal(1000),
-        "total_cross_un_pnl": Decimal(-10), "max_withdraw_amount": Decimal(1000)}
+        "total_cross_un_pnl": Decimal(-10), "max_withdraw_amount": Decimal(1000),
+        "isolated_positions": Decimal(0), "cross_ratio": Decimal("247.5")}
 
 
 def test_a_pool_under_water_without_positions_is_the_exposed_one() -> None:
@@ -385,21 +395,198 @@ def test_a_wrong_asset_index_is_refused_at_its_field(
     assert caught.value.field == field
 
 
-def test_an_isolated_position_refuses_the_risk_but_not_the_balances() -> None:
-    # The USDT pool reads a cushion of 2000 / 12.8: "ok". But 1950 of it is the isolated
-    # position's wallet, liquidated on its own; the cross pool holds 50 (Binance: ignore the
-    # totals "if isolated positions exist"). One figure for both would be a wrong meaning.
-    usdt = {**_row("USDT", "2000", maint="12.8", available="50", withdraw="50"),
-            "crossWalletBalance": "50"}
-    isolated = _account([usdt], positions=(_position("BTCUSDT", "3200", "12.8", "1950"),))
-    with pytest.raises(AccountStateError, match=r"isolated margin \(BTCUSDT, USDT wallet\)"):
-        futures_risk(isolated, SINGLE, account_name="a", fetched_at=AT)
-    (row,) = futures_snapshot(isolated, SINGLE, account_name="a", fetched_at=AT)
-    assert (row.total, row.available) == (Decimal(2000), Decimal(50))
-    # A cross wallet apart from the wallet alone says the same (the position's row aside).
-    alone = _account([usdt], positions=(_position("BTCUSDT", "3200", "12.8"),))
-    with pytest.raises(AccountStateError, match=r"\(USDT wallet\)"):
-        futures_risk(alone, SINGLE, account_name="a", fetched_at=AT)
+# -- isolated positions (docs/exchanges/binance.md, "Isolated positions") ---------------------
+# Binance: an asset's walletBalance holds its isolated wallets (crossWalletBalance is the rest)
+# and its unrealizedProfit the isolated positions' PnL (crossUnPnl is the cross positions').
+
+
+def _isolated_usdt(wallet: str, cross: str, pnl: str, cross_pnl: str, maint: str,
+                   *positions: dict[str, Any], available: str = "0") -> FuturesAccount:
+    """A Single-Asset USDT pool holding ``positions``; the totals are its row's."""
+    usdt = _row("USDT", wallet, pnl, maint, available=available, withdraw=available,
+                cross=cross, cross_pnl=cross_pnl)
+    return _account([usdt], positions=positions, totalCrossWalletBalance=cross,
+                    totalCrossUnPnl=cross_pnl)
+
+
+def test_a_cross_pool_at_its_line_beside_a_large_isolated_wallet_is_at_risk() -> None:
+    # The whole wallet's cushion would read 2000 / 100 = 20, "ok"; the cross pool holds 50
+    # against its position's 50 of maintenance margin: exactly at Binance's line.
+    account = _isolated_usdt("2000", "50", "0", "0", "100",
+                             _position("BTCUSDT", "6400", "50"),
+                             _position("ETHUSDT", "3200", "50", "1950"))
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (risk.health.state, risk.health.value) == (HealthState.AT_RISK, Decimal(1))
+    assert (risk.equity, risk.maintenance_margin, risk.total_value) == (
+        Decimal(2000), Decimal(100), Decimal(2000))  # the whole wallet's amounts
+    assert {k: risk.extras[k] for k in ("cross_ratio", "isolated_positions",
+                                        "weakest_isolated_ratio")} == {
+        "cross_ratio": Decimal(1), "isolated_positions": Decimal(1),
+        "weakest_isolated_ratio": Decimal(39)}
+    (row,) = futures_snapshot(account, SINGLE, account_name="a", fetched_at=AT)
+    assert row.total == Decimal(2000)  # the wallet holds the isolated wallet
+
+
+def test_an_isolated_position_under_water_is_at_risk_while_the_wallet_is_solvent() -> None:
+    # The isolated ETHUSDT position has lost 15 of its 10: a margin balance of -5. The wallet's
+    # equity (985) is positive, so it is not insolvent, and never ok.
+    account = _isolated_usdt("1000", "990", "-15", "0", "7",
+                             _position("BTCUSDT", "1000", "5"),
+                             _position("ETHUSDT", "200", "2", "10", pnl="-15"))
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (risk.health.state, risk.health.value, risk.equity) == (
+        HealthState.AT_RISK, Decimal("-2.5"), Decimal(985))
+    assert (risk.extras["cross_ratio"], risk.extras["weakest_isolated_ratio"]) == (
+        Decimal(198), Decimal("-2.5"))
+
+
+def test_insolvent_keeps_its_meaning_the_whole_wallets_equity() -> None:
+    account = _isolated_usdt("100", "90", "-130", "-120", "7",
+                             _position("BTCUSDT", "1000", "5", pnl="-120"),
+                             _position("ETHUSDT", "200", "2", "10", pnl="-10"))
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (risk.health.state, risk.health.value, risk.equity) == (
+        HealthState.INSOLVENT, NOT_APPLICABLE, Decimal(-30))
+    assert risk.extras["cross_ratio"] == Decimal(-6)  # (90 - 120) / 5, shown for the pool
+
+
+@pytest.mark.parametrize(("pnl", "state", "value"), [
+    ("20", HealthState.OK, Decimal(30)), ("-96", HealthState.AT_RISK, Decimal(1)),
+])
+def test_one_isolated_position_and_a_cross_pool_without_positions(
+    pnl: str, state: HealthState, value: Decimal,
+) -> None:
+    # The cross pool (400) requires nothing: no cross ratio; the position's (100 + pnl) / 4.
+    account = _isolated_usdt("500", "400", pnl, "0", "4",
+                             _position("BTCUSDT", "800", "4", "100", pnl=pnl))
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (risk.health.state, risk.health.value) == (state, value)
+    assert "cross_ratio" not in risk.extras
+    assert risk.extras["weakest_isolated_ratio"] == value
+
+
+def test_several_isolated_positions_the_weakest_decides() -> None:
+    # Hedge mode: BTCUSDT long and short isolated apart, ETHUSDT isolated, SOLUSDT cross; an
+    # isolated position without maintenance margin cannot be liquidated and has no ratio.
+    account = _isolated_usdt(
+        "1400", "1000", "-50", "0", "16",
+        _position("SOLUSDT", "500", "5"),  # cross: 1000 / 5 = 200
+        _position("BTCUSDT", "2000", "4", "100", pnl="-60", side="LONG"),  # 40 / 4 = 10
+        _position("BTCUSDT", "-2000", "4", "100", pnl="20", side="SHORT"),  # 120 / 4 = 30
+        _position("ETHUSDT", "900", "3", "150", pnl="-10"),  # 140 / 3
+        _position("XRPUSDT", "0", "0", "50"),  # no maintenance margin: skipped
+    )
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (risk.health.state, risk.health.value) == (HealthState.OK, Decimal(10))
+    assert (risk.extras["cross_ratio"], risk.extras["isolated_positions"],
+            risk.extras["weakest_isolated_ratio"]) == (Decimal(200), Decimal(4), Decimal(10))
+
+
+def test_an_isolated_position_without_maintenance_margin_has_no_ratio() -> None:
+    account = _isolated_usdt("150", "100", "-50", "0", "5", _position("BTCUSDT", "500", "5"),
+                             _position("XRPUSDT", "0", "0", "50", pnl="-50"))
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (risk.health.state, risk.health.value) == (HealthState.OK, Decimal(20))
+    assert "weakest_isolated_ratio" not in risk.extras
+    assert risk.extras["isolated_positions"] == Decimal(1)
+
+
+def test_an_isolated_position_in_another_assets_pool_reads_that_rows_cross_figures() -> None:
+    usdc = _row("USDC", "1000", "-10", "6", available="0", withdraw="0", cross="900",
+                cross_pnl="-30")
+    account = _account([_row("USDT", "50"), usdc], positions=(
+        _position("BTCUSDC", "-800", "4", pnl="-30"),  # cross: (900 - 30) / 4
+        _position("ETHUSDC", "300", "2", "100", pnl="20")))  # 120 / 2
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (risk.quote_asset, risk.equity, risk.maintenance_margin) == (
+        "USDC", Decimal(990), Decimal(6))
+    assert (risk.health.value, risk.extras["cross_ratio"]) == (Decimal(60), Decimal("217.5"))
+
+
+def test_isolated_margin_is_its_wallet_plus_its_profit_to_one_unit() -> None:
+    # Binance's isolatedMargin rounded on its own: one unit in its last place is accepted.
+    account = _isolated_usdt("500", "400", "0.000000004", "0", "4", _position(
+        "BTCUSDT", "800", "4", "100", pnl="0.000000004", margin="100.00000001"))
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert risk.health.value == Decimal("25.000000001")  # wallet + profit, not isolatedMargin
+
+
+@pytest.mark.parametrize(("account", "field"), [
+    # isolatedMargin is not isolatedWallet + unrealizedProfit
+    (_isolated_usdt("500", "400", "0", "0", "4", _position("BTCUSDT", "800", "4", "100",
+                                                           margin="100.00000002")),
+     "$.positions[0].isolatedMargin"),
+    # the row's isolated wallets (500 - 450) are not the position's (100)
+    (_isolated_usdt("500", "450", "0", "0", "4", _position("BTCUSDT", "800", "4", "100")),
+     "$.assets[0].crossWalletBalance"),
+    # an isolated position whose row holds no isolated wallet at all
+    (_isolated_usdt("500", "500", "0", "0", "4", _position("BTCUSDT", "800", "4", "100")),
+     "$.assets[0].crossWalletBalance"),
+    # the row's isolated PnL (-5 - 0) is not the position's (-5.10)
+    (_isolated_usdt("500", "400", "-5.00", "0", "4", _position("BTCUSDT", "800", "4", "100",
+                                                               pnl="-5.10")),
+     "$.assets[0].crossUnPnl"),
+    # a cross row whose crossUnPnl is not its profit (no isolated position to hold the rest)
+    (_isolated_usdt("500", "500", "-5", "0", "4", _position("BTCUSDT", "800", "4", pnl="-5")),
+     "$.assets[0].crossUnPnl"),
+    # the positions' maintenance margin (4 + 4) is not the pool's (4): one is missing or wrong
+    (_isolated_usdt("500", "400", "0", "0", "4", _position("BTCUSDT", "800", "4", "100"),
+                    _position("ETHUSDT", "800", "4")), "$.totalMaintMargin"),
+    (_isolated_usdt("500", "400", "0", "0", "-4", _position("BTCUSDT", "800", "-4", "100")),
+     "$.totalMaintMargin"),
+    (_isolated_usdt("500", "400", "0", "0", "4", _position("BTCUSDT", "800", "4", "100"),
+                    _position("ETHUSDT", "800", "-1"), _position("SOLUSDT", "800", "1")),
+     "$.positions[1].maintMargin"),
+])
+def test_isolated_figures_that_contradict_each_other_are_refused_at_the_field(
+    account: FuturesAccount, field: str,
+) -> None:
+    with pytest.raises(InvalidResponseError) as caught:
+        futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert caught.value.field == field
+
+
+def test_multi_assets_mode_is_cross_margin_only() -> None:
+    rows = [_row("USDT", "2000", maint="12.8")]
+    held = _account(rows, totals_of=None, positions=(_position("BTCUSDT", "3200", "12.8", "50"),))
+    with pytest.raises(InvalidResponseError, match="Multi-Assets") as caught:
+        futures_risk(held, MULTI, account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.positions[0].isolatedWallet"
+    apart = _account([_row("USDT", "2000", maint="12.8", cross="1950")], totals_of=None,
+                     positions=(_position("BTCUSDT", "3200", "12.8"),))
+    with pytest.raises(InvalidResponseError) as caught:
+        futures_risk(apart, MULTI, account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.assets[0].crossWalletBalance"
+
+
+def test_isolated_wallets_in_a_second_asset_are_a_second_pool() -> None:
+    # USDT's cross positions and an isolated position margined in USDC: two assets exposed.
+    account = _account([_row("USDT", "1000", maint="5"),
+                        _row("USDC", "300", available="0", withdraw="0", cross="200")],
+                       positions=(_position("BTCUSDT", "800", "5"),
+                                  _position("ETHUSDC", "800", "0", "100")))
+    with pytest.raises(AccountStateError, match=r"\(USDT, USDC\)"):
+        futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+
+
+def test_a_cross_only_account_says_so_in_its_extras() -> None:
+    account = _account([_row("USDT", "2000", "100", "12.8", available="1780", withdraw="1680")],
+                       positions=(_position("BTCUSDT", "3200", "12.8"),))
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (risk.extras["cross_ratio"], risk.extras["isolated_positions"]) == (
+        risk.health.value, Decimal(0))
+    assert "weakest_isolated_ratio" not in risk.extras
+
+
+@pytest.mark.parametrize("key", ["crossWalletBalance", "crossUnPnl"])
+def test_a_row_without_its_cross_figures_refuses_the_risk_not_the_balances(key: str) -> None:
+    row = _row("USDT", "2000", maint="12.8")
+    del row[key]
+    account = _account([row], positions=(_position("BTCUSDT", "3200", "12.8"),))
+    assert futures_snapshot(account, SINGLE, account_name="a", fetched_at=AT)
+    with pytest.raises(InvalidResponseError) as caught:
+        futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert caught.value.field == f"$.assets[0].{key}"
 
 
 def test_a_position_without_its_isolated_wallet_is_refused_at_its_path() -> None:

@@ -23,7 +23,6 @@ from adapters.binance_futures import AsyncBinanceFuturesClient, BinanceFuturesOp
 from framework.config import AccountConfig, StaticCredentials
 from framework.credentials import Credentials
 from framework.errors import (
-    AccountStateError,
     ConfigurationError,
     ExchangeError,
     InvalidResponseError,
@@ -231,14 +230,9 @@ async def test_no_key_or_secret_in_logs_errors_or_reprs(caplog: pytest.LogCaptur
         assert secret not in text
 
 
-@pytest.mark.anyio
-async def test_an_isolated_position_refuses_the_risk_over_loopback() -> None:
-    """A cross pool at its liquidation line beside an isolated position with a large wallet.
-
-    The totals (margin balance 2000 over maintenance margin 25) read a cushion of 80, "ok";
-    the cross pool holds 50 of wallet against 50 of maintenance margin: at liquidation. The
-    risk is refused naming the account and endpoint; the wallet is still served.
-    """
+def _isolated_account(key: str, wallet: str, pnl: str, maint: str,
+                      *positions: tuple[str, str, str, str]) -> SimAccount:
+    """A Single-Asset USDT account; each position (symbol, pnl, maint, isolated wallet)."""
     from adapters.binance.simulator.futures import (  # noqa: PLC0415
         FuturesPosition,
         FuturesRow,
@@ -246,23 +240,75 @@ async def test_an_isolated_position_refuses_the_risk_over_loopback() -> None:
     )
 
     futures = SimFutures(
-        rows=[FuturesRow("USDT", "2000.00000000", maint_margin="100.00000000")],
-        positions=[FuturesPosition("BTCUSDT", "0.100", "6400.00000000",
-                                   maint_margin="50.00000000"),
-                   FuturesPosition("ETHUSDT", "1.000", "3200.00000000",
-                                   maint_margin="50.00000000", isolated_wallet="1950.00000000")],
-    )
-    key = "1" * 64
-    account = SimAccount(key, "isolated-secret", futures=futures)
-    with BinanceSimulator([account]).serve() as running:
-        async with AsyncBinanceFuturesClient(Credentials.from_strings(key, "isolated-secret"),
-                                             base_url=running.url, http=ONE_ATTEMPT) as client:
-            (usdt,) = await client.fetch_balances()
-            with pytest.raises(AccountStateError) as caught:
-                await client.fetch_margin_risk()
-    assert usdt.total == Decimal("2000.00000000")
-    assert caught.value.endpoint == "GET futures/account"
-    assert "isolated margin (ETHUSDT, USDT wallet)" in str(caught.value)
+        rows=[FuturesRow("USDT", wallet, pnl, maint_margin=maint)],
+        positions=[FuturesPosition(symbol, "1.000", "3200.00000000", profit, maint_margin=mm,
+                                   isolated_wallet=held)
+                   for symbol, profit, mm, held in positions])
+    return SimAccount(key, f"{key[:4]}-secret", futures=futures)
+
+
+@pytest.mark.anyio
+async def test_the_weakest_pool_decides_over_loopback() -> None:
+    """Two accounts the simulator serves with the isolated figures apart, read by the host.
+
+    ``edge``: a cross pool holding 50 against its position's 50 of maintenance margin, beside
+    an isolated wallet of 1950; the whole wallet's cushion would read 2000 / 100 = 20, "ok",
+    yet the cross pool is at its liquidation line. ``sunk``: an isolated position that has
+    lost 15 of its 10 (a margin balance of -5) in a wallet whose equity is 1990.
+    """
+    flat = "0.00000000"
+    edge = _isolated_account("1" * 64, "2000.00000000", flat, "100.00000000",
+                             ("BTCUSDT", flat, "50.00000000", "0"),
+                             ("ETHUSDT", flat, "50.00000000", "1950.00000000"))
+    sunk = _isolated_account("2" * 64, "2000.00000000", "-10.00000000", "12.00000000",
+                             ("BTCUSDT", "5.00000000", "10.00000000", "0"),
+                             ("ETHUSDT", "-15.00000000", "2.00000000", "10.00000000"))
+    with BinanceSimulator([edge, sunk]).serve() as running:
+        accounts = [_account(running.url, name, Credentials.from_strings(
+            account.api_key, account.api_secret)) for name, account in (("edge", edge),
+                                                                      ("sunk", sunk))]
+        async with Folio(accounts, http=ONE_ATTEMPT) as folio:
+            result = await folio.all_risk(wallet="futures")
+            (usdt,) = await folio.balances("edge", WalletKind.FUTURES)
+    at_line, under = result["edge"].unwrap(), result["sunk"].unwrap()
+    assert (at_line.health.state, at_line.health.value) == (HealthState.AT_RISK, Decimal(1))
+    assert (at_line.equity, at_line.maintenance_margin) == (
+        Decimal("2000.00000000"), Decimal("100.00000000"))
+    assert (at_line.extras["cross_ratio"], at_line.extras["isolated_positions"],
+            at_line.extras["weakest_isolated_ratio"]) == (Decimal(1), Decimal(1), Decimal(39))
+    assert usdt.total == Decimal("2000.00000000")  # the wallet holds the isolated wallet
+    assert (under.health.state, under.health.value, under.equity) == (
+        HealthState.AT_RISK, Decimal("-2.5"), Decimal("1990.00000000"))
+    assert under.extras["cross_ratio"] == Decimal("199.5")  # (1990 + 5) / 10
+
+
+@pytest.mark.anyio
+async def test_an_isolated_margin_that_is_not_wallet_plus_profit_is_refused_over_loopback() -> None:
+    """Binance's ``isolatedMargin`` is ``isolatedWallet + unrealizedProfit``; one that is not
+    (here 1 more) is an answer contradicting itself: refused naming account, endpoint, field."""
+    import json  # noqa: PLC0415
+    from dataclasses import replace  # noqa: PLC0415
+
+    from adapters.binance.simulator.futures import encode_account  # noqa: PLC0415
+
+    sound = _isolated_account("3" * 64, "2000.00000000", "-10.00000000", "12.00000000",
+                              ("BTCUSDT", "5.00000000", "10.00000000", "0"),
+                              ("ETHUSDT", "-15.00000000", "2.00000000", "10.00000000"))
+    assert sound.futures is not None
+    document = json.loads(encode_account(sound.futures))
+    assert document["positions"][1]["isolatedMargin"] == "-5.00000000"  # as Binance derives it
+    document["positions"][1]["isolatedMargin"] = "-4.00000000"
+    served = replace(sound, futures=replace(
+        sound.futures, verbatim={"futures/account": json.dumps(document).encode()}))
+    with BinanceSimulator([served]).serve() as running:
+        credentials = Credentials.from_strings(served.api_key, served.api_secret)
+        async with Folio([_account(running.url, "iso", credentials)], http=ONE_ATTEMPT) as folio:
+            with pytest.raises(InvalidResponseError) as caught:
+                await folio.risk("iso", WalletKind.FUTURES)
+    error = caught.value
+    assert (error.account, error.endpoint, error.field) == (
+        "iso", "GET futures/account", "$.positions[1].isolatedMargin")
+    assert "ETHUSDT" in str(error)
 
 
 @pytest.mark.anyio
