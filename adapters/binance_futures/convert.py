@@ -191,9 +191,11 @@ def _single_asset_totals(account: FuturesAccount) -> None:
         (account.total_unrealized_profit, "unrealized_profit"),
         (account.total_margin_balance, "margin_balance"),
         (account.total_maint_margin, "maint_margin"),
+        (account.total_cross_wallet_balance, "cross_wallet_balance"),
+        (account.total_cross_un_pnl, "cross_un_pnl"),
     ):
         row_value = getattr(usdt, name) if usdt is not None else _ZERO
-        if total != row_value:
+        if total is not None and row_value is not None and total != row_value:
             key = "total" + "".join(part.title() for part in name.split("_"))
             raise _invalid(f"{key} {total} is not the USDT row's {row_value}, as Single-Asset "
                            "mode's totals must be; refusing an answer whose currency is unclear",
@@ -275,6 +277,17 @@ def _cross(row: FuturesAsset, i: int) -> tuple[Decimal, Decimal]:
         raise _invalid(f"{key} is missing: the risk read tells the cross pool from isolated "
                        "margin by it", f"$.assets[{i}].{key}")
     return wallet, pnl
+
+
+def _checked_positions(account: FuturesAccount) -> None:
+    """Each position listed once (a symbol and side): one listed twice would count twice."""
+    seen: set[tuple[str, str | None]] = set()
+    for i, p in enumerate(account.positions):
+        if (p.symbol, p.position_side) in seen:
+            raise _invalid(f"position {p.symbol[:40]!r} {str(p.position_side)[:10]} is listed "
+                           "twice; refusing to guess which entry is right",
+                           f"$.positions[{i}].symbol")
+        seen.add((p.symbol, p.position_side))
 
 
 def _is_isolated(position: FuturesPosition) -> bool:
@@ -361,6 +374,7 @@ def futures_risk(
     ``rates``: the ask rates of :func:`loan_symbols` (:func:`ask_rates`), when there are any.
     """
     _checked_rows(account)  # the rows are part of the answer: checked alike
+    _checked_positions(account)
     multi = config.multi_assets_margin
     quote, row = _pool(account, multi)
     home = row if row is not None or multi else next(

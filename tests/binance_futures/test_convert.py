@@ -589,6 +589,31 @@ def test_a_row_without_its_cross_figures_refuses_the_risk_not_the_balances(key: 
     assert caught.value.field == f"$.assets[0].{key}"
 
 
+@pytest.mark.parametrize("side", ["BOTH", "LONG"])
+def test_a_position_listed_twice_is_refused_not_counted_twice(side: str) -> None:
+    # Its notional (and, beside isolated positions, its maintenance margin) would count twice.
+    twice = (_position("BTCUSDT", "3200", "6.4", side=side),) * 2
+    account = _account([_row("USDT", "2000", maint="12.8")], positions=twice)
+    with pytest.raises(InvalidResponseError) as caught:
+        futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert caught.value.field == "$.positions[1].symbol"
+    hedged = (_position("BTCUSDT", "3200", "6.4", side="LONG"),
+              _position("BTCUSDT", "-3200", "6.4", side="SHORT"))  # hedge mode: two sides
+    risk = futures_risk(_account([_row("USDT", "2000", maint="12.8")], positions=hedged),
+                        SINGLE, account_name="a", fetched_at=AT)
+    assert risk.position_notional == Decimal(6400)
+
+
+@pytest.mark.parametrize(("key", "value"), [("totalCrossWalletBalance", "1950"),
+                                            ("totalCrossUnPnl", "1")])
+def test_single_asset_cross_totals_must_be_the_usdt_rows(key: str, value: str) -> None:
+    account = _account([_row("USDT", "2000", maint="12.8")], **{key: value},
+                       positions=(_position("BTCUSDT", "3200", "12.8"),))
+    with pytest.raises(InvalidResponseError) as caught:
+        futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert caught.value.field == f"$.{key}"
+
+
 def test_a_position_without_its_isolated_wallet_is_refused_at_its_path() -> None:
     position = _position("BTCUSDT", "3200", "12.8")
     del position["isolatedWallet"]
