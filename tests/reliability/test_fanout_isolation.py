@@ -73,7 +73,8 @@ def accounts() -> Iterator[list[AccountConfig]]:
 
         yield [
             account("okx-good", "okx", Credentials.from_strings(OKX_KEY, OKX_SECRET,
-                                                                DEMO_PASSPHRASE), okx.url),
+                                                                DEMO_PASSPHRASE), okx.url,
+                    rate_limits=False),
             account("okx-hostile", "okx", CREDENTIALS["okx"], bad.url),
             account("bybit-good", "bybit", Credentials.from_strings(BYBIT_KEY, BYBIT_SECRET),
                     bybit.url),

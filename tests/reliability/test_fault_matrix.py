@@ -335,7 +335,8 @@ def _kit_client(case: Case, name: Kit, url: str, waits: Waits) -> Any:
         key = "revoked-key-0000" if revoked else OKX_KEY
         return AsyncOkxClient(Credentials.from_strings(key, OKX_SECRET, OKX_PASSPHRASE),
                               base_url=url, account="matrix", http=http, sleep=waits,
-                              options=OkxOptions.from_mapping({"sync_clock": sync}))
+                              options=OkxOptions.from_mapping({"sync_clock": sync,
+                                                               "rate_limits": False}))
     if name == "bybit":
         key = "revoked-key-0000" if revoked else BYBIT_KEY
         return AsyncBybitClient(Credentials.from_strings(key, BYBIT_SECRET), base_url=url,
