@@ -20,15 +20,17 @@ What each answer means (docs/exchanges/okx.md, "Field mapping"):
   maintenance margin plus fees), liquidated at 1. ``borrowed_value`` is the net liability:
   the USD value of what is owed beyond what is held, currency by currency (``-eqUsd`` of the
   owed currencies). Futures mode (2) has a pool per settlement currency: reported when exactly
-  one currency is exposed (maintenance margin, a margin ratio, or an equity below zero: a
-  debt), the account-level figures when none, refused when several
+  one currency is exposed (maintenance margin, a margin ratio, an equity below zero: a debt,
+  or isolated equity ``isoEq``), the account-level figures when none, refused when several
   (:class:`~framework.errors.AccountStateError`); never a partial answer. An unknown
   ``acctLv`` is refused. A ``mgnRatio`` without the maintenance margin it is over, or above
   equity / ``mmr`` (at most zero when equity is not above zero), contradicts the answer and is
-  refused: a liquidating account must never read ``ok`` or ``not_applicable``. So is, in
-  every mode, an account holding isolated positions (``isoEq`` not 0): they are margined
-  apart from ``mmr`` and ``mgnRatio``, which cover cross positions only
-  (:class:`~framework.errors.AccountStateError`).
+  refused: a liquidating account must never read ``ok`` or ``not_applicable``. Those figures
+  are the *cross* pool's: OKX's ``mmr`` is "the sum of maintenance margins of all open
+  positions and pending orders under cross-margin mode", and ``upl`` is the cross positions'.
+  Isolated positions (``isoEq`` not 0, a Futures-mode currency holding them being exposed)
+  are each liquidated on their own: the caller then reads them and
+  :func:`adapters.okx.isolated.weakest_pool` makes the wallet's risk of both.
 
 **Float noise.** OKX computes some figures in binary floating point and prints up to 17
 significant digits (``"-7.545600000000006"``). Amounts keep the digits sent; where figures
@@ -66,8 +68,9 @@ from framework.models import (
 )
 from framework.prices import Pair, Price
 
-__all__ = ["EXCHANGE", "NOISE", "QUOTE", "account_mode", "balance_snapshot", "margin_risk",
-           "markets", "prices", "structure"]
+__all__ = ["DIVIDE", "EXCHANGE", "NOISE", "QUOTE", "account_mode", "at_least_zero",
+           "balance_snapshot", "check_ratio", "cushion_health", "invalid", "leverage_of",
+           "margin_risk", "markets", "once", "prices", "structure"]
 
 EXCHANGE: Final = "okx"
 QUOTE: Final = "USD"
@@ -81,7 +84,7 @@ MODES: Final = frozenset({"1", "2", "3", "4"})
 """Spot, Futures, Multi-currency margin and Portfolio margin mode (docs/exchanges/okx.md)."""
 _ZERO: Final = Decimal(0)
 _READER: Final = WireReader(EXCHANGE, WIRE_CLASSES, blank_is_none=True)
-_DIVIDE: Final = Context(prec=34)
+DIVIDE: Final = Context(prec=34)
 
 
 def structure(payload: Any, wire_type: Any, *, path: str = "$.data") -> Any:
@@ -92,20 +95,29 @@ def structure(payload: Any, wire_type: Any, *, path: str = "$.data") -> Any:
 def one(rows: Sequence[Any], wire_type: Any) -> Any:
     """The single row of a one-object ``data`` list (balance, config, time)."""
     if len(rows) != 1:
-        raise _invalid(f"expected one object in data, got {len(rows)}", "$.data")
+        raise invalid(f"expected one object in data, got {len(rows)}", "$.data")
     return structure(rows[0], wire_type, path="$.data[0]")
 
 
-def _invalid(detail: str, field: str) -> InvalidResponseError:
+def invalid(detail: str, field: str) -> InvalidResponseError:
+    """The refusal of an answer at ``field`` (the read adds the account and endpoint)."""
     return InvalidResponseError(detail, field=field, exchange=EXCHANGE)
 
 
-def _at_least_zero(value: Decimal | None, field: str) -> Decimal:
+def at_least_zero(value: Decimal | None, field: str) -> Decimal:
+    """``value`` (``""``: 0), refused at ``field`` when below zero."""
     if value is None:
         return _ZERO
     if value < 0:
-        raise _invalid(f"a negative amount where only zero or more makes sense: {value}", field)
+        raise invalid(f"a negative amount where only zero or more makes sense: {value}", field)
     return value
+
+
+def once(seen: set[str], key: str, field: str, what: str) -> None:
+    """Refuse ``key`` at ``field`` when ``seen`` holds it already (a row listed twice)."""
+    if key in seen:
+        raise invalid(f"{what} {key[:40]!r} is listed twice", field)
+    seen.add(key)
 
 
 def _noise(*figures: Decimal) -> Decimal:
@@ -122,20 +134,20 @@ def _available(row: BalanceDetail, at: str) -> tuple[Decimal, str]:
     ``availEq`` (OKX's own samples); an answer with neither says nothing about what is free.
     """
     if row.avail_bal is not None:
-        return _at_least_zero(row.avail_bal, f"{at}.availBal"), "availBal"
+        return at_least_zero(row.avail_bal, f"{at}.availBal"), "availBal"
     if row.avail_eq is not None:
         return max(row.avail_eq, _ZERO), "availEq"
-    raise _invalid(f"availBal and availEq of {row.ccy[:40]!r} are both empty: nothing says "
-                   "what is available", f"{at}.availBal")
+    raise invalid(f"availBal and availEq of {row.ccy[:40]!r} are both empty: nothing says "
+                  "what is available", f"{at}.availBal")
 
 
 def _balance(row: BalanceDetail, at: str) -> AssetBalance:
     upl = row.upl or _ZERO
-    liab = _at_least_zero(row.liab, f"{at}.liab")
-    interest = _at_least_zero(row.interest, f"{at}.interest")
+    liab = at_least_zero(row.liab, f"{at}.liab")
+    interest = at_least_zero(row.interest, f"{at}.interest")
     if liab < interest:
-        raise _invalid(f"liab {liab} is below its accrued interest {interest}; liab is read as "
-                       "owed including interest", f"{at}.liab")
+        raise invalid(f"liab {liab} is below its accrued interest {interest}; liab is read as "
+                      "owed including interest", f"{at}.liab")
     borrowed = EXACT.subtract(liab, interest)
     total = EXACT.add(EXACT.subtract(row.eq, upl), liab)
     beyond = EXACT.add(row.eq, liab)  # equity below zero beyond what is owed: a debt as well
@@ -147,8 +159,8 @@ def _balance(row: BalanceDetail, at: str) -> AssetBalance:
     cap = EXACT.add(total, upl)
     if available > cap:
         if EXACT.subtract(available, cap) > _noise(available, cap, row.eq, upl):
-            raise _invalid(f"{name} {available} of {row.ccy[:40]!r} is above what the "
-                           f"currency holds ({cap})", f"{at}.{name}")
+            raise invalid(f"{name} {available} of {row.ccy[:40]!r} is above what the "
+                          f"currency holds ({cap})", f"{at}.{name}")
         available = cap
     return AssetBalance(row.ccy, total, available, borrowed, interest, upl)
 
@@ -170,37 +182,42 @@ def balance_snapshot(
 # -- risk ------------------------------------------------------------------------------------
 
 
-def _health(
+def cushion_health(
     ratio: Decimal | None, *, equity: Decimal, debt: Decimal, margin: Decimal | None,
     field: str,
 ) -> MarginHealth:
-    if ratio is not None and not margin:  # mgnRatio is over mmr: "" when there is none
-        raise _invalid(f"mgnRatio {ratio} without the maintenance margin it is over", field)
+    """A pool's health from its ``mgnRatio``, or the refusal of a contradiction at ``field``."""
     try:
         return MarginHealth.assess(metric=HealthMetric.CUSHION, ratio=ratio,
                                    liquidation_threshold=LIQUIDATION, equity=equity, debt=debt,
                                    maintenance_margin=margin)
     except ValueError as exc:
-        raise _invalid(f"{exc}; refusing an answer that contradicts itself", field) from None
+        raise invalid(f"{exc}; refusing an answer that contradicts itself", field) from None
 
 
-def _leverage(total: Decimal, equity: Decimal) -> Ratio:
-    return _DIVIDE.divide(total, equity) if equity > 0 else NOT_APPLICABLE
+def leverage_of(total: Decimal, equity: Decimal) -> Ratio:
+    """``total / equity``, not applicable without positive equity."""
+    return DIVIDE.divide(total, equity) if equity > 0 else NOT_APPLICABLE
 
 
-def _check_ratio(ratio: Decimal | None, adj: Decimal | None, mmr: Decimal | None,
-                 at: str) -> None:
-    """``mgnRatio`` never above equity / mmr: it is over maintenance margin *plus fees*.
+def check_ratio(ratio: Decimal | None, adj: Decimal | None, mmr: Decimal | None,
+                at: str) -> None:
+    """``mgnRatio`` over ``mmr``, never above equity / mmr: over maintenance margin *plus fees*.
 
-    Equity is ``adjEq`` for the account and ``eq`` for a Futures-mode currency (its cross part
-    is at most ``eq``); with equity at or below zero the ratio is at most zero.
+    A ratio without the maintenance margin it is over (``mmr`` ``""`` or 0) is refused: a
+    liquidating pool must not read "nothing to liquidate". Equity is ``adjEq`` for the account,
+    ``eq`` for a Futures-mode currency (its cross part is at most ``eq``) and ``margin + upl``
+    for an isolated position; with equity at or below zero the ratio is at most zero.
     """
+    if ratio is not None and not mmr:
+        raise invalid(f"mgnRatio {ratio} without the maintenance margin it is over",
+                      f"{at}.mgnRatio")
     if ratio is None or adj is None or not mmr:
         return
-    bound = _DIVIDE.divide(adj, mmr) if adj > 0 else _ZERO  # adj/(mmr x fees) <= 0 if adj <= 0
+    bound = DIVIDE.divide(adj, mmr) if adj > 0 else _ZERO  # adj/(mmr x fees) <= 0 if adj <= 0
     if ratio > bound and ratio - bound > _noise(ratio, bound):
-        raise _invalid(f"mgnRatio {ratio} is above its equity / mmr = {bound}: a ratio safer "
-                       "than the account's own figures", f"{at}.mgnRatio")
+        raise invalid(f"mgnRatio {ratio} is above its equity / mmr = {bound}: a ratio safer "
+                      "than its own figures", f"{at}.mgnRatio")
 
 
 def _account_risk(
@@ -211,21 +228,21 @@ def _account_risk(
         if row.eq_usd < 0:
             owed = EXACT.subtract(owed, row.eq_usd)
     upl = balance.upl
-    margin = balance.mmr and _at_least_zero(balance.mmr, "$.data[0].mmr")
+    margin = balance.mmr and at_least_zero(balance.mmr, "$.data[0].mmr")
     equity = balance.total_eq
     total = EXACT.add(EXACT.subtract(equity, upl or _ZERO), owed)
     if total < 0:
         total, owed = _ZERO, EXACT.subtract(owed, total)
-    _check_ratio(balance.mgn_ratio, balance.adj_eq, balance.mmr, "$.data[0]")
+    check_ratio(balance.mgn_ratio, balance.adj_eq, balance.mmr, "$.data[0]")
     return MarginRisk(
         exchange=EXCHANGE, account=account_name, quote_asset=QUOTE, total_value=total,
-        available_value=balance.avail_eq and _at_least_zero(balance.avail_eq, "$.data[0].availEq"),
+        available_value=balance.avail_eq and at_least_zero(balance.avail_eq, "$.data[0].availEq"),
         borrowed_value=owed, interest_value=None, equity=equity,
-        leverage=_leverage(total, equity), max_leverage=None,
-        health=_health(balance.mgn_ratio, equity=equity, debt=owed, margin=margin,
-                       field="$.data[0].mgnRatio"),
+        leverage=leverage_of(total, equity), max_leverage=None,
+        health=cushion_health(balance.mgn_ratio, equity=equity, debt=owed, margin=margin,
+                              field="$.data[0].mgnRatio"),
         fetched_at=fetched_at, wallet=WalletKind.CASH, maintenance_margin=margin,
-        unrealized_pnl=upl, position_notional=balance.notional_usd and _at_least_zero(
+        unrealized_pnl=upl, position_notional=balance.notional_usd and at_least_zero(
             balance.notional_usd, "$.data[0].notionalUsd"),
         extras={name: value for name, value in (("adj_eq", balance.adj_eq), ("imr", balance.imr),
                 ("iso_eq", balance.iso_eq), ("acct_lv", Decimal(level))) if value is not None},
@@ -236,8 +253,8 @@ def _currency_risk(
     balance: Balance, *, account_name: str, fetched_at: datetime
 ) -> MarginRisk:
     """Futures mode: one risk pool per settlement currency (see the module docstring)."""
-    pools = [(i, row) for i, row in enumerate(balance.details)
-             if row.mmr or row.mgn_ratio is not None or row.eq < 0]  # exposed: margin or debt
+    pools = [(i, row) for i, row in enumerate(balance.details)  # margin, debt or isolated
+             if row.mmr or row.mgn_ratio is not None or row.eq < 0 or row.iso_eq]
     if len(pools) > 1:
         names = ", ".join(row.ccy[:40] for _, row in pools)
         raise AccountStateError(
@@ -249,16 +266,16 @@ def _currency_risk(
     i, row = pools[0]
     at = f"$.data[0].details[{i}]"
     asset = _balance(row, at)
-    margin = _at_least_zero(row.mmr, f"{at}.mmr")
-    _check_ratio(row.mgn_ratio, row.eq, margin, at)
+    margin = at_least_zero(row.mmr, f"{at}.mmr")
+    check_ratio(row.mgn_ratio, row.eq, margin, at)
     debt = EXACT.add(asset.borrowed, asset.interest)
     return MarginRisk(
         exchange=EXCHANGE, account=account_name, quote_asset=row.ccy, total_value=asset.total,
         available_value=row.avail_eq if row.avail_eq is not None and row.avail_eq >= 0 else None,
         borrowed_value=debt, interest_value=None, equity=row.eq,
-        leverage=_leverage(asset.total, row.eq), max_leverage=None,
-        health=_health(row.mgn_ratio, equity=row.eq, debt=debt, margin=margin,
-                       field=f"{at}.mgnRatio"),
+        leverage=leverage_of(asset.total, row.eq), max_leverage=None,
+        health=cushion_health(row.mgn_ratio, equity=row.eq, debt=debt, margin=margin,
+                              field=f"{at}.mgnRatio"),
         fetched_at=fetched_at, wallet=WalletKind.CASH, maintenance_margin=margin,
         unrealized_pnl=row.upl, position_notional=None,
         extras={name: value for name, value in (
@@ -267,38 +284,24 @@ def _currency_risk(
     )
 
 
-def _no_isolated(balance: Balance) -> None:
-    """Refuse an account with isolated positions: ``mmr`` and ``mgnRatio`` are cross only.
-
-    OKX's ``mmr`` is "the sum of maintenance margins of all open positions under cross margin
-    mode", and an isolated position (``isoEq`` not 0) is liquidated on its own, by its own
-    ratio (``GET /api/v5/account/positions``, not read): the account's figures could read
-    ``ok`` or ``not_applicable`` while it is being liquidated (docs/exchanges/okx.md).
-    """
-    held = [row.ccy[:40] for row in balance.details if row.iso_eq]
-    if balance.iso_eq or held:
-        raise AccountStateError(
-            f"isolated margin positions (isoEq {balance.iso_eq or 0} USD; "
-            f"{', '.join(held) or 'no currency named'}) are each liquidated on their own, and "
-            "OKX's mmr and mgnRatio cover cross positions only: folio does not read their "
-            "ratios, so no risk profile can stand for the account", exchange=EXCHANGE)
-
-
 def account_mode(config: AccountConfig) -> AccountConfig:
     """``config`` of a mode folio knows; read with ``account/config``, so errors name it."""
     if config.acct_lv not in MODES:
-        raise _invalid(f"unknown account mode acctLv {config.acct_lv[:20]!r} (known: 1 to 4): "
-                       "folio does not guess what applies", "$.data[0].acctLv")
+        raise invalid(f"unknown account mode acctLv {config.acct_lv[:20]!r} (known: 1 to 4): "
+                      "folio does not guess what applies", "$.data[0].acctLv")
     return config
 
 
 def margin_risk(
     config: AccountConfig, balance: Balance, *, account_name: str, fetched_at: datetime
 ) -> MarginRisk:
-    """The trading account's risk pool under its mode (``acctLv``; see the module docstring)."""
+    """The risk the balance shows under the account's mode (``acctLv``): the cross pool's.
+
+    The wallet's when :func:`adapters.okx.isolated.holds_isolated` is false; else
+    :func:`adapters.okx.isolated.weakest_pool` completes it (see the module docstring).
+    """
     level = account_mode(config).acct_lv
     _checked_codes(balance.details)
-    _no_isolated(balance)
     if level == "2":
         return _currency_risk(balance, account_name=account_name, fetched_at=fetched_at)
     return _account_risk(balance, level, account_name=account_name, fetched_at=fetched_at)
@@ -311,10 +314,9 @@ def markets(rows: Sequence[Instrument]) -> dict[str, Pair]:
     """The pair of each spot ``instId`` live now, from its ``baseCcy`` and ``quoteCcy``."""
     found: dict[str, Pair] = {}
     pairs: set[Pair] = set()
+    seen: set[str] = set()
     for i, row in enumerate(rows):
-        if row.inst_id in found:
-            raise _invalid(f"instrument {row.inst_id[:40]!r} is listed twice",
-                           f"$.data[{i}].instId")
+        once(seen, row.inst_id, f"$.data[{i}].instId", "instrument")
         try:
             pair = Pair(row.base_ccy, row.quote_ccy)
         except ValueError:
@@ -322,7 +324,7 @@ def markets(rows: Sequence[Instrument]) -> dict[str, Pair]:
         if row.state != "live":
             continue
         if pair in pairs:
-            raise _invalid(f"two instruments trade {pair}", f"$.data[{i}]")
+            raise invalid(f"two instruments trade {pair}", f"$.data[{i}]")
         pairs.add(pair)
         found[row.inst_id] = pair
     return found
@@ -336,16 +338,13 @@ def prices(
     seen: set[str] = set()
     result: list[Price] = []
     for i, row in enumerate(rows):
-        if row.inst_id in seen:
-            raise _invalid(f"instrument {row.inst_id[:40]!r} is listed twice",
-                           f"$.data[{i}].instId")
-        seen.add(row.inst_id)
+        once(seen, row.inst_id, f"$.data[{i}].instId", "instrument")
         pair = known.get(row.inst_id)
         if pair is None or (asked is not None and row.inst_id not in asked) or row.last is None:
             continue  # not live, listed since, not asked for, or never traded
         if row.last <= 0:
-            raise _invalid(f"the price of {row.inst_id} must be above zero, got {row.last}",
-                           f"$.data[{i}].last")
+            raise invalid(f"the price of {row.inst_id} must be above zero, got {row.last}",
+                          f"$.data[{i}].last")
         result.append(Price(pair, row.last, EXCHANGE, source, datetime.fromtimestamp(
             unix_ms(row.ts, f"$.data[{i}].ts") / 1000, UTC)))
     return result
@@ -354,5 +353,5 @@ def prices(
 def unix_ms(text: str, field: str) -> int:
     """A Unix-ms string (``ts``) as an integer; at most 13 digits (before the year 2287)."""
     if not (text.isascii() and text.isdigit() and len(text) <= 13):
-        raise _invalid(f"a time must be Unix milliseconds, got {text[:40]!r}", field)
+        raise invalid(f"a time must be Unix milliseconds, got {text[:40]!r}", field)
     return int(text)

@@ -14,7 +14,8 @@ from typing import Final
 
 import attrs
 
-__all__ = ["BALANCE", "CONFIG", "ENDPOINTS", "INSTRUMENTS", "TICKERS", "TIME", "Endpoint"]
+__all__ = ["BALANCE", "CONFIG", "ENDPOINTS", "INSTRUMENTS", "POSITIONS", "TICKERS", "TIME",
+           "Endpoint"]
 
 WINDOW_S: Final = 2.0
 """Every limit folio meets is stated per 2 seconds."""
@@ -44,6 +45,9 @@ CONFIG: Final = Endpoint("account/config", "/api/v5/account/config", True, 5)
 """The account's mode (``acctLv``): 5 requests per 2 s per user ID."""
 BALANCE: Final = Endpoint("account/balance", "/api/v5/account/balance", True, 10)
 """The trading account: every currency and the account's risk; 10 per 2 s per user ID."""
+POSITIONS: Final = Endpoint("account/positions", "/api/v5/account/positions", True, 10)
+"""Every open position (no parameter: all types, no paging), read when the balance shows
+isolated equity; 10 per 2 s per user ID."""
 TICKERS: Final = Endpoint("market/tickers", "/api/v5/market/tickers", False, 20,
                           (("instType", "SPOT"),))
 """Every spot market's last trade: 20 per 2 s per IP."""
@@ -53,4 +57,4 @@ INSTRUMENTS: Final = Endpoint("public/instruments", "/api/v5/public/instruments"
 TIME: Final = Endpoint("public/time", "/api/v5/public/time", False, 10)
 """The exchange's clock: 10 per 2 s per IP."""
 
-ENDPOINTS: Final = (CONFIG, BALANCE, TICKERS, INSTRUMENTS, TIME)
+ENDPOINTS: Final = (CONFIG, BALANCE, POSITIONS, TICKERS, INSTRUMENTS, TIME)

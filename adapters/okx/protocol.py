@@ -9,7 +9,10 @@ with the public ``GET /api/v5/public/time`` and signs the request again, once (o
 
 A risk read asks ``account/config`` for the account's mode (``acctLv``) and then
 ``account/balance``, every time: the mode can be changed in OKX's web interface between two
-reads, and reading a stale mode would apply the wrong mapping.
+reads, and reading a stale mode would apply the wrong mapping. Only when the balance shows
+isolated equity (``isoEq`` not 0) does it read ``account/positions`` too, whose isolated
+positions are liquidated on their own (:mod:`adapters.okx.isolated`); each answer is read
+inside its own request, so a refusal names the endpoint whose answer it refuses.
 """
 
 from __future__ import annotations
@@ -22,17 +25,9 @@ import httpx
 from adapters.kit.clock import RoundTrip, plausible_server_ms
 from adapters.kit.protocol import RestProtocol, utc_now
 from adapters.kit.sender import Sender
-from adapters.okx.convert import (
-    account_mode,
-    balance_snapshot,
-    margin_risk,
-    markets,
-    one,
-    prices,
-    structure,
-    unix_ms,
-)
-from adapters.okx.endpoints import BALANCE, CONFIG, INSTRUMENTS, TICKERS, TIME, Endpoint
+from adapters.okx import convert
+from adapters.okx.endpoints import BALANCE, CONFIG, INSTRUMENTS, POSITIONS, TICKERS, TIME, Endpoint
+from adapters.okx.isolated import holds_isolated, weakest_pool
 from adapters.okx.options import OkxOptions
 from adapters.okx.responses import read_data
 from adapters.okx.wire import AccountConfig, Balance, Instrument, ServerTime, Ticker
@@ -69,8 +64,8 @@ class OkxProtocol(RestProtocol[OkxOptions, Endpoint]):
 
     async def config(self, sender: Sender) -> AccountConfig:
         """``GET /api/v5/account/config``: the account's mode."""
-        return await self._send(sender, CONFIG, lambda data: account_mode(
-            one(data, AccountConfig)))
+        return await self._send(sender, CONFIG, lambda data: convert.account_mode(
+            convert.one(data, AccountConfig)))
 
     @staticmethod
     def _cash(wallet: WalletKind) -> None:
@@ -81,32 +76,36 @@ class OkxProtocol(RestProtocol[OkxOptions, Endpoint]):
     async def balances(self, sender: Sender, wallet: WalletKind) -> BalanceSnapshot:
         """The trading account, served as the ``cash`` wallet."""
         self._cash(wallet)
-        return await self._send(sender, BALANCE, lambda data: balance_snapshot(
-            one(data, Balance), account_name=self.account, fetched_at=self._now()))
+        return await self._send(sender, BALANCE, lambda data: convert.balance_snapshot(
+            convert.one(data, Balance), account_name=self.account, fetched_at=self._now()))
 
     async def margin_risk(self, sender: Sender, wallet: WalletKind) -> MarginRisk:
-        """The trading account's (``cash``) risk under its mode (``acctLv``)."""
+        """The trading account's (``cash``) risk under its mode (``acctLv``), weakest pool."""
         self._cash(wallet)
         config = await self.config(sender)
-        return await self._send(sender, BALANCE, lambda data: margin_risk(
-            config, one(data, Balance), account_name=self.account, fetched_at=self._now()))
+        balance, risk = await self._send(sender, BALANCE, lambda data: (  # the cross pool's
+            read := convert.one(data, Balance), convert.margin_risk(
+                config, read, account_name=self.account, fetched_at=self._now())))
+        if not holds_isolated(balance):
+            return risk
+        return await self._send(sender, POSITIONS, lambda data: weakest_pool(risk, balance, data))
 
     async def markets(self, sender: Sender) -> dict[str, Pair]:
         """The pair of every live spot instrument."""
-        return await self._send(sender, INSTRUMENTS, lambda data: markets(
-            structure(data, tuple[Instrument, ...])))
+        return await self._send(sender, INSTRUMENTS, lambda data: convert.markets(
+            convert.structure(data, tuple[Instrument, ...])))
 
     async def prices(
         self, sender: Sender, known: Mapping[str, Pair], asked: Sequence[str] | None
     ) -> list[Price]:
         """Last prices of every spot market (one request), of ``asked`` instruments or all."""
         source = f"GET {TICKERS.path}?instType=SPOT"
-        return await self._send(sender, TICKERS, lambda data: prices(
-            structure(data, tuple[Ticker, ...]), known, asked, source=source))
+        return await self._send(sender, TICKERS, lambda data: convert.prices(
+            convert.structure(data, tuple[Ticker, ...]), known, asked, source=source))
 
     async def server_time_ms(self, sender: Sender) -> tuple[int, RoundTrip]:
         """OKX's time (``ts``, Unix ms) and the round trip that read it."""
         trip = RoundTrip(self.clock)
         server_ms: int = await self._send(sender, TIME, lambda data: plausible_server_ms(
-            unix_ms(one(data, ServerTime).ts, _TS), _TS), trip=trip)
+            convert.unix_ms(convert.one(data, ServerTime).ts, _TS), _TS), trip=trip)
         return server_ms, trip

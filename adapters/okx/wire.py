@@ -18,7 +18,7 @@ from typing import Final
 import attrs
 
 __all__ = ["WIRE_CLASSES", "AccountConfig", "Balance", "BalanceDetail", "Instrument",
-           "ServerTime", "Ticker"]
+           "Position", "ServerTime", "Ticker"]
 
 
 @attrs.frozen(slots=True)
@@ -84,6 +84,27 @@ class Balance:
 
 
 @attrs.frozen(slots=True)
+class Position:
+    """One row of ``GET /api/v5/account/positions``; amounts in the margin currency ``ccy``.
+
+    ``mmr`` and ``mgnRatio`` must be sent (``""`` allowed): a row without them cannot say
+    whether it is being liquidated. ``margin`` is an isolated position's own (``""`` for cross).
+    """
+
+    pos_id: str
+    mgn_mode: str
+    """``cross`` or ``isolated``."""
+    ccy: str
+    mmr: Decimal | None
+    """Maintenance margin requirement of the position."""
+    mgn_ratio: Decimal | None
+    """Maintenance margin ratio: (``margin`` + ``upl``) over ``mmr`` plus liquidation fees for
+    an isolated position, liquidated at 1 (100 %); ``""`` without a maintenance margin."""
+    margin: Decimal | None = None
+    upl: Decimal | None = None
+
+
+@attrs.frozen(slots=True)
 class Instrument:
     """One row of ``GET /api/v5/public/instruments?instType=SPOT``."""
 
@@ -112,5 +133,5 @@ class ServerTime:
 
 
 WIRE_CLASSES: Final[tuple[type, ...]] = (
-    AccountConfig, BalanceDetail, Balance, Instrument, Ticker, ServerTime,
+    AccountConfig, BalanceDetail, Balance, Position, Instrument, Ticker, ServerTime,
 )

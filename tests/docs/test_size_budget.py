@@ -50,8 +50,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # pool deciding the health (docs/host-api.md, "Risk per wallet"): the cross pool's and each
 # isolated position's cushion, and the cross and isolated figures checked against each other
 # (60); a position listed twice refused, and the cross totals checked against USDT's row (11).
+# OKX 700 (issue #12): isolated positions read (account/positions) and the weakest pool decides
+# instead of the risk being refused: adapters/okx/isolated.py 67, the Position wire class and
+# endpoint 11; the refusal gone and the protocol importing convert as a module, -11.
 BUDGETS = {"adapters/ascendex": 933, "adapters/binance": 934, "adapters/kit": 1474,
-           "adapters/okx": 633, "adapters/bybit": 633,
+           "adapters/okx": 700, "adapters/bybit": 633,
            "adapters/binance_futures": 630}  # issue #12: Binance USD-M futures, a new package
 _NOT_CODE = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
              tokenize.DEDENT, tokenize.ENCODING, tokenize.ENDMARKER}

@@ -21,7 +21,10 @@ from adapters.okx.simulator import (
     DEMO_PASSPHRASE,
     Fault,
     OkxSimulator,
+    Row,
     RunningOkxSimulator,
+    SimAccount,
+    SimPosition,
 )
 from adapters.okx.simulator.pytest_plugin import OkxSimulatorFactory
 from framework.credentials import Credentials
@@ -87,8 +90,11 @@ def test_the_demo_account_reads_and_values(okx_simulator: RunningOkxSimulator) -
                for row in snapshot}
         held = sum((row.equity * usd[row.asset] for row in snapshot), start=0)
         assert held == risk.equity  # the account's USD equity is what its rows are worth
+        assert "isolated_positions" not in risk.extras
 
     asyncio.run(read())
+    stats = okx_simulator.stats()  # no isolated equity: the positions are never asked for
+    assert [stats.count(route) for route in ("account/config", "account/positions")] == [1, 0]
 
 
 def test_a_wrong_secret_is_an_authentication_error(okx_simulator: RunningOkxSimulator) -> None:
@@ -154,8 +160,6 @@ def test_throttling_is_a_rate_limited_error(okx_simulator: RunningOkxSimulator) 
 def test_futures_mode_with_two_pools_is_refused_naming_account_and_endpoint(
     okx_simulator_factory: OkxSimulatorFactory,
 ) -> None:
-    from adapters.okx.simulator import Row, SimAccount  # noqa: PLC0415
-
     rows = [Row("USDT", "1000", mmr="10"), Row("BTC", "0.1", mmr="0.001")]
     futures = SimAccount(DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSPHRASE, rows, acct_lv="2")
     running = okx_simulator_factory(OkxSimulator([futures]))
@@ -210,34 +214,118 @@ def test_one_host_keeps_under_the_balance_limit_by_itself(
     assert asyncio.run(read()) == 14
 
 
-def test_a_blank_availbal_is_read_and_isolated_positions_refuse_the_risk(
+def _risk(url: str, **kw: Any) -> Any:
+    async def read() -> Any:
+        async with AsyncOkxClient(DEMO, base_url=url, account="main", http=ONE_ATTEMPT,
+                                  **kw) as client:
+            return await client.fetch_margin_risk(WalletKind.CASH)
+
+    return asyncio.run(read())
+
+
+def _one_account(factory: OkxSimulatorFactory, rows: list[Row], **kw: Any) -> Any:
+    account = SimAccount(DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSPHRASE, rows, **kw)
+    return factory(OkxSimulator([account]))
+
+
+def test_an_isolated_position_at_liquidation_reads_at_risk_over_a_healthy_cross_pool(
     okx_simulator_factory: OkxSimulatorFactory,
 ) -> None:
-    """Futures mode as OKX answers it: availBal "", and a position margined in isolation.
+    """Multi-currency margin: cross ratio 1100 / (10 x 1.125), isolated (45 - 5) / (40 x 1.125).
 
-    The balances read (``available`` from ``availEq``); the risk is refused naming the account
-    and endpoint, never the account-level figures' ``not_applicable`` (mmr and mgnRatio cover
-    cross positions only).
+    Before: the risk was refused (AccountStateError); from the cross figures it read ``ok``.
     """
-    from adapters.okx.simulator import Row, SimAccount  # noqa: PLC0415
+    rows = [Row("USDT", "1100", upl="-5"), Row("BTC", "0.1", haircut="0.05")]
+    positions = [SimPosition("BTC-USDT-SWAP", "USDT", mmr="40", margin="45", upl="-5"),
+                 SimPosition("ETH-USDT-SWAP", "USDT", mmr="1", margin="30", upl="2"),
+                 SimPosition("SOL-USDT-SWAP", "USDT", mmr="5", mgn_mode="cross")]
+    running = _one_account(okx_simulator_factory, rows, mmr="10", positions=positions)
+    risk = _risk(running.url)
+    assert risk.health.state is HealthState.AT_RISK
+    assert risk.health.value == Decimal(repr(40 / 45))  # (45 - 5) / (40 x 1.125), a double
+    assert risk.extras["isolated_positions"] == 2
+    assert risk.extras["cross_ratio"] > 1
+    assert risk.maintenance_margin == 10 + 40 + 1  # the cross position is in the cross 10
+    assert risk.equity == Decimal(1095) + Decimal("0.1") * 64000
+    assert running.stats().count("account/positions") == 1
 
-    rows = [Row("USDT", "1000", upl="-20", frozen="150", iso_eq="130"), Row("BTC", "0.1")]
-    futures = SimAccount(DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSPHRASE, rows, acct_lv="2",
-                         blank_avail_bal=True)
-    running = okx_simulator_factory(OkxSimulator([futures]))
 
-    async def read() -> tuple[Any, Any]:
+def test_futures_mode_isolated_only_and_a_blank_availbal(
+    okx_simulator_factory: OkxSimulatorFactory,
+) -> None:
+    """Futures mode as OKX answers it (availBal ""), one isolated position and no cross one.
+
+    The balances read (``available`` from ``availEq``); the risk is the USDT pool's, exposed by
+    the isolated position (before: refused; read from the cross figures, ``not_applicable``).
+    """
+    rows = [Row("USDT", "1000", upl="-20", frozen="150"), Row("BTC", "0.1")]
+    positions = [SimPosition("BTC-USDT-SWAP", "USDT", mmr="16", margin="150", upl="-20")]
+    running = _one_account(okx_simulator_factory, rows, acct_lv="2", blank_avail_bal=True,
+                           positions=positions)
+
+    async def read() -> Any:
         async with AsyncOkxClient(DEMO, base_url=running.url, account="main") as client:
-            snapshot = await client.fetch_balances(WalletKind.CASH)
-            try:
-                await client.fetch_margin_risk(WalletKind.CASH)
-            except AccountStateError as exc:
-                return snapshot, exc
-        return snapshot, None
+            return await client.fetch_balances(WalletKind.CASH)
 
-    snapshot, refused = asyncio.run(read())
+    snapshot = asyncio.run(read())
     assert snapshot["USDT"].available == Decimal(830)  # availEq: eq 980 less 150 frozen
     assert snapshot["USDT"].equity == Decimal(980)
-    assert isinstance(refused, AccountStateError)
-    assert (refused.account, refused.endpoint) == ("main", "GET account/balance")
-    assert "isolated" in str(refused)
+    risk = _risk(running.url)
+    assert (risk.quote_asset, risk.health.state) == ("USDT", HealthState.OK)
+    assert risk.health.value == Decimal(repr(130 / 18))  # (150 - 20) / (16 x 1.125), a double
+    assert (risk.maintenance_margin, risk.unrealized_pnl) == (16, -20)
+    assert "cross_ratio" not in risk.extras
+
+
+def test_isolated_equity_without_its_positions_is_refused_naming_the_endpoint(
+    okx_simulator_factory: OkxSimulatorFactory,
+) -> None:
+    """The balance shows 130 USDT of isolated equity; ``account/positions`` lists none."""
+    rows = [Row("USDT", "1000", iso_eq="130"), Row("BTC", "0.1")]
+    running = _one_account(okx_simulator_factory, rows, acct_lv="2")
+    with pytest.raises(InvalidResponseError) as caught:
+        _risk(running.url)
+    assert (caught.value.account, caught.value.endpoint) == ("main", "GET account/positions")
+    assert caught.value.field == "$.data"
+    assert "USDT" in str(caught.value)
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ('[{"posId":"1","instId":"X","mgnMode":"isolated","ccy":"USDT","mgnRatio":"0.5"}]',
+     "$.data[0].mmr"),
+    ('[{"posId":"1","instId":"X","mgnMode":"isolated","ccy":"USDT","mmr":"40","mgnRatio":""}]',
+     "$.data[0].mgnRatio"),
+    ('{"posId":"1"}', "$.data"),
+])
+def test_a_malformed_positions_answer_is_refused_at_its_field(
+    okx_simulator_factory: OkxSimulatorFactory, body: str, field: str,
+) -> None:
+    rows = [Row("USDT", "1100")]
+    positions = [SimPosition("BTC-USDT-SWAP", "USDT", mmr="40", margin="45")]
+    running = _one_account(okx_simulator_factory, rows, mmr="10", positions=positions)
+    running.faults.add(Fault.malformed_body(f'{{"code":"0","msg":"","data":{body}}}',
+                                            route="account/positions"))
+    with pytest.raises(InvalidResponseError) as caught:
+        _risk(running.url)
+    assert (caught.value.account, caught.value.endpoint) == ("main", "GET account/positions")
+    assert caught.value.field == field
+
+
+def test_the_positions_route_is_signed_and_keeps_okx_s_limit(
+    okx_simulator_factory: OkxSimulatorFactory,
+) -> None:
+    """10 requests per 2 s per user ID, as documented: the 11th in the window is 50011."""
+    now = time.time_ns() // 1_000_000
+    positions = [SimPosition("BTC-USDT-SWAP", "USDT", mmr="40", margin="45")]
+    account = SimAccount(DEMO_API_KEY, DEMO_API_SECRET, DEMO_PASSPHRASE, [Row("USDT", "45")],
+                         positions=positions)
+    running = okx_simulator_factory(OkxSimulator([account], clock=lambda: now))
+    path = "/api/v5/account/positions"
+    unsigned = httpx.get(running.url + path)
+    assert (unsigned.status_code, unsigned.json()["code"]) == (401, "50103")
+    answers = [_independent_get(running.url, path) for _ in range(10)]
+    assert [a.json()["data"][0]["mgnRatio"] for a in answers] == [repr(45 / 45)] * 10
+    over = _independent_get(running.url, path)
+    assert (over.status_code, over.json()["code"]) == (429, "50011")
+    wrong = _independent_get(running.url, path + "?instType=SPOT")
+    assert wrong.status_code == 429  # still the same window: limited before it is read

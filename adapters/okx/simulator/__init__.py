@@ -21,7 +21,7 @@ account), :mod:`.auth`, :mod:`.handler`, :mod:`.faults`, :mod:`.simulator`,
 :mod:`.pytest_plugin`.
 """
 
-from adapters.okx.simulator.accounts import AccountsError, Row, SimAccount
+from adapters.okx.simulator.accounts import AccountsError, Row, SimAccount, SimPosition
 from adapters.okx.simulator.auth import sign
 from adapters.okx.simulator.demo import (
     DEMO_API_KEY,
@@ -37,5 +37,5 @@ from adapters.okx.simulator.simulator import OkxSimulator, RunningOkxSimulator, 
 
 __all__ = ["DEMO_API_KEY", "DEMO_API_SECRET", "DEMO_MARKETS", "DEMO_PASSPHRASE",
            "AccountsError", "Fault", "FaultError", "FaultKind", "Market", "OkxSimulator",
-           "Row", "RunningOkxSimulator", "SimAccount", "SimulatorOptions", "demo_account",
-           "sample_account", "sign"]
+           "Row", "RunningOkxSimulator", "SimAccount", "SimPosition", "SimulatorOptions",
+           "demo_account", "sample_account", "sign"]

@@ -17,9 +17,9 @@ from adapters.simkit.faults import FaultError, FaultKind, FaultSet
 
 __all__ = ["ROUTE_NAMES", "Fault", "FaultError", "FaultKind", "FaultSet"]
 
-ROUTE_NAMES = frozenset({"account/config", "account/balance", "asset/currencies",
-                         "market/tickers", "market/ticker", "public/instruments",
-                         "public/time"})
+ROUTE_NAMES = frozenset({"account/config", "account/balance", "account/positions",
+                         "asset/currencies", "market/tickers", "market/ticker",
+                         "public/instruments", "public/time"})
 
 
 @dataclass(frozen=True, slots=True)

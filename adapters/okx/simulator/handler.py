@@ -10,7 +10,9 @@ Order of decisions, outermost first:
    documents them: over it, HTTP 429 ``{"code":"50011","msg":"Too Many Requests"}``;
 4. authentication of signed routes (:mod:`.auth`);
 5. the payload: ``account/config``, ``account/balance`` (``ccy=A,B`` filters, at most 20,
-   else ``50025``), ``asset/currencies`` (``ccy`` filters), ``public/instruments`` and
+   else ``50025``), ``account/positions`` (every position; ``instType`` one of ``MARGIN``,
+   ``SWAP``, ``FUTURES``, ``OPTION``, else ``51000``, and ``instId=A,B`` filter),
+   ``asset/currencies`` (``ccy`` filters), ``public/instruments`` and
    ``market/tickers`` (``instType`` required: ``50014`` without it, and only ``SPOT`` is
    listed), ``market/ticker`` (``instId`` required: ``50014`` without it, ``51001`` for an
    instrument that does not exist), ``public/time``.
@@ -31,7 +33,12 @@ from decimal import Decimal
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
-from adapters.okx.simulator.accounts import SimAccount, balance_data, config_data
+from adapters.okx.simulator.accounts import (
+    SimAccount,
+    balance_data,
+    config_data,
+    positions_data,
+)
 from adapters.okx.simulator.auth import AuthError, authenticate
 from adapters.okx.simulator.faults import Fault, FaultKind
 from adapters.simkit.faults import Fault as GenericFault
@@ -43,6 +50,7 @@ from adapters.simkit.runtime import Runtime
 __all__ = ["ROUTES", "Market", "OkxExchange", "Route", "encode"]
 
 WINDOW_MS: Final = 2000
+_POSITION_TYPES: Final = frozenset({"MARGIN", "SWAP", "FUTURES", "OPTION"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +82,7 @@ class Market:
 ROUTES: Final = {route.path: route for route in (
     Route("account/config", "/api/v5/account/config", True, 5),
     Route("account/balance", "/api/v5/account/balance", True, 10),
+    Route("account/positions", "/api/v5/account/positions", True, 10),
     Route("asset/currencies", "/api/v5/asset/currencies", True, 6, 1000),  # 6/s per user ID
     Route("market/ticker", "/api/v5/market/ticker", False, 20),
     Route("market/tickers", "/api/v5/market/tickers", False, 20),
@@ -161,6 +170,8 @@ class OkxExchange:
             return _json(account.status, encode(account.code, msg=account.msg))
         if route.name == "account/config":
             return _json(200, encode("0", [config_data(account)]))
+        if route.name == "account/positions":
+            return self._positions(account, params, now_ms)
         if route.name == "asset/currencies":
             wanted = set(params["ccy"].split(",")) if params.get("ccy") else set(self.usd)
             rows = [_currency(ccy) for ccy in sorted(wanted & set(self.usd))]
@@ -173,6 +184,15 @@ class OkxExchange:
         if account.verbatim_balance is not None and only is None:
             return _json(200, account.verbatim_balance)
         return _json(200, encode("0", [balance_data(account, self.usd, now_ms, only)]))
+
+    @staticmethod
+    def _positions(account: SimAccount, params: Mapping[str, str], now_ms: int) -> Response:
+        """``account/positions``: the account's positions, or OKX's refusal of ``instType``."""
+        kind = params.get("instType") or None
+        if kind is not None and kind not in _POSITION_TYPES:
+            return _json(200, encode("51000", msg="Parameter instType error"))
+        ids = frozenset(params["instId"].split(",")) if params.get("instId") else None
+        return _json(200, encode("0", positions_data(account, now_ms, kind, ids)))
 
     def _ticker(self, inst_id: str | None, now_ms: int) -> Response:
         """``market/ticker?instId=``: one instrument's ticker, or OKX's refusal."""
