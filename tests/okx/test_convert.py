@@ -251,7 +251,7 @@ def test_a_healthy_isolated_position_does_not_hide_a_cross_pool_at_risk() -> Non
     risk = _weakest("3", _balance([USDT_ISO], **account), _pos(mmr="5", ratio="6"))
     assert (risk.health.state, risk.health.value) == (HealthState.AT_RISK, Decimal("0.95"))
     assert (risk.extras["cross_ratio"], risk.extras["weakest_isolated_ratio"]) == (
-        Decimal("0.95"), 6)
+        Decimal("0.95"), Decimal(6))
     assert risk.maintenance_margin == 1005
 
 
@@ -261,7 +261,7 @@ def test_isolated_positions_alone_are_exposed_in_usd_at_the_balance_price() -> N
     account = {"totalEq": "32000", "adjEq": "32000", "mmr": "0", "upl": "0", "isoEq": "6720"}
     risk = _weakest("3", _balance([btc], **account),
                     _pos("BTC", mmr="0.01", margin="0.1", upl="0.005", ratio="9"))
-    assert (risk.health.state, risk.health.value) == (HealthState.OK, 9)
+    assert (risk.health.state, risk.health.value) == (HealthState.OK, Decimal(9))
     assert "cross_ratio" not in risk.extras
     assert risk.maintenance_margin == 640  # 0.01 BTC at 64000 USD (eqUsd / eq)
     assert risk.unrealized_pnl == 320
@@ -289,14 +289,15 @@ def test_futures_mode_isolated_positions_join_their_currency_pool() -> None:
     risk = _weakest("2", _balance(rows, isoEq="100"),
                     _pos(mmr="20", margin="110", upl="-10", ratio="0.99"))
     assert (risk.quote_asset, risk.health.state) == ("USDT", HealthState.AT_RISK)
-    assert (risk.health.value, risk.extras["cross_ratio"]) == (Decimal("0.99"), 50)
+    assert (risk.health.value, risk.extras["cross_ratio"]) == (Decimal("0.99"), Decimal(50))
     assert risk.maintenance_margin == 30
     assert risk.unrealized_pnl == -20  # the currency's upl counts every position already
     # An isolated position alone: before, "not_applicable" (mmr and mgnRatio "")
     alone = [_row("USDT", "1000", isoEq="120", mmr="", mgnRatio="")]
     risk = _weakest("2", _balance(alone, isoEq=""), _pos(mmr="30", margin="120", upl="0",
                                                          ratio="3.5"))
-    assert (risk.quote_asset, risk.health.value, risk.maintenance_margin) == ("USDT", 3.5, 30)
+    assert (risk.quote_asset, risk.health.value, risk.maintenance_margin) == (
+        "USDT", Decimal("3.5"), Decimal(30))
 
 
 def test_futures_mode_an_isolated_position_in_another_currency_is_another_pool() -> None:
