@@ -37,7 +37,7 @@ from framework.errors import (
     RequestTimeoutError,
 )
 
-__all__ = ["ERROR_CODES", "TIMESTAMP_EXPIRED", "advice", "error_class"]
+__all__ = ["ADVICE", "ERROR_CODES", "TIMESTAMP_EXPIRED"]
 
 TIMESTAMP_EXPIRED: Final = 50102
 
@@ -59,7 +59,7 @@ ERROR_CODES: Final[Mapping[int, type[ExchangeError]]] = MappingProxyType(
 )
 """code -> folio error class."""
 
-_ADVICE: Final[Mapping[int, str]] = MappingProxyType({
+ADVICE: Final[Mapping[int, str]] = MappingProxyType({
     50101: "a demo-trading key needs options.demo_trading = true, a live key needs it false",
     50102: "the request's timestamp is more than 30 s from OKX's clock",
     50104: "set the key's passphrase (api_passphrase_env)",
@@ -71,12 +71,3 @@ _ADVICE: Final[Mapping[int, str]] = MappingProxyType({
     50120: "the API key needs the Read permission",
 })
 
-
-def error_class(code: int) -> type[ExchangeError]:
-    """The folio error class for an OKX ``code``; unknown codes get the base class."""
-    return ERROR_CODES.get(code, ExchangeError)
-
-
-def advice(code: int) -> str | None:
-    """What the user should do about ``code``, when the message alone does not say."""
-    return _ADVICE.get(code)

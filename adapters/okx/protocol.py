@@ -83,9 +83,13 @@ class OkxProtocol(RestProtocol[OkxOptions, Endpoint]):
         """The trading account's (``cash``) risk under its mode (``acctLv``), weakest pool."""
         self._cash(wallet)
         config = await self.config(sender)
-        balance, risk = await self._send(sender, BALANCE, lambda data: (  # the cross pool's
-            read := convert.one(data, Balance), convert.margin_risk(
-                config, read, account_name=self.account, fetched_at=self._now())))
+
+        def cross_pool(data: list[Any]) -> tuple[Balance, MarginRisk]:
+            balance = convert.one(data, Balance)
+            return balance, convert.margin_risk(
+                config, balance, account_name=self.account, fetched_at=self._now())
+
+        balance, risk = await self._send(sender, BALANCE, cross_pool)
         if not holds_isolated(balance):
             return risk
         return await self._send(sender, POSITIONS, lambda data: weakest_pool(risk, balance, data))

@@ -24,7 +24,7 @@ from adapters.kit.responses import (
     status_error,
     unreadable_status_error,
 )
-from adapters.okx.errors import ERROR_CODES, advice, error_class
+from adapters.okx.errors import ADVICE, ERROR_CODES
 from framework.errors import (
     ExchangeError,
     ExchangeUnavailableError,
@@ -41,10 +41,10 @@ def _coded(code: str, msg: str | None, status: int, headers: Mapping[str, str],
     known = number in ERROR_CODES
     said = msg or "no message"
     detail = f"{said} (code {code})" if known else f"unrecognised error code: {said} (code {code})"
-    tip = advice(number) if number is not None else None
+    tip = ADVICE.get(number) if number is not None else None
     if tip is not None:
         detail = f"{detail}: {tip}"
-    kind = error_class(number) if number is not None else ExchangeError
+    kind = ERROR_CODES.get(number, ExchangeError) if number is not None else ExchangeError
     if status == 429 or kind is RateLimitedError:
         retry_after = parse_retry_after(headers.get("retry-after"), now)
         return RateLimitedError(detail, retry_after=retry_after, code=code,
