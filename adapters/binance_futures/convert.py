@@ -37,15 +37,16 @@ What each figure means (docs/exchanges/binance.md, "USD-M futures"):
   weakest pool decides). A position whose ``isolatedWallet`` or ``isolatedMargin`` is not 0 is
   liquidated on its own: its margin balance ``isolatedWallet + unrealizedProfit`` (Binance's
   ``isolatedMargin``, checked to one unit in its last place) over its ``maintMargin``. The
-  cross pool is what is left: ``crossWalletBalance + crossUnPnl`` of the pool's row over the
-  cross positions' ``maintMargin``. The amounts stay the pool asset's (its wallet and PnL hold
-  the isolated wallets and PnL); ``health.value`` is the lowest of those ratios, a position
-  without maintenance margin having none. An asset's ``walletBalance - crossWalletBalance`` is
-  its isolated wallets, so an asset holding any is exposed, and every isolated position is
-  the one exposed pool's: its row must hold their wallets and PnL, every other row none, and
-  the positions' ``maintMargin`` must add up to the pool's (each figure to one unit in its last
-  place), or the answer is refused at the field. Multi-Assets mode is cross margin only: an
-  isolated wallet there contradicts the mode and is refused alike.
+  cross pool is what is left: the pool row's ``crossWalletBalance`` plus its PnL less the
+  isolated positions' (not ``crossUnPnl``, which V3 was reported to fill with the isolated PnL
+  too) over the cross positions' ``maintMargin``. The amounts stay the pool asset's (its wallet
+  and PnL hold the isolated wallets and PnL); ``health.value`` is the lowest of those ratios, a
+  position without maintenance margin having none. An asset's ``walletBalance -
+  crossWalletBalance`` is its isolated wallets, so an asset holding any is exposed, and every
+  isolated position is the one exposed pool's: its row must hold their wallets, every other
+  row none, and the positions' ``maintMargin`` must add up to the pool's (each figure to one
+  unit in its last place), or the answer is refused at the field. Multi-Assets mode is cross
+  margin only: an isolated wallet there contradicts the mode and is refused alike.
 """
 
 from __future__ import annotations
@@ -211,7 +212,7 @@ def _pool(account: FuturesAccount, multi_assets: bool) -> tuple[str, FuturesAsse
     # holds isolated wallets (an open isolated position's margin).
     pools = [row for i, row in enumerate(account.assets)
              if row.maint_margin > 0 or row.wallet_balance < 0 or row.margin_balance < 0
-             or _cross(row, i)[0] != row.wallet_balance]
+             or _cross(row, i) != row.wallet_balance]
     if len(pools) > 1:
         names = ", ".join(row.asset[:40] for row in pools)
         raise AccountStateError(
@@ -269,14 +270,17 @@ def _loan_value(account: FuturesAccount, rates: Mapping[str, Decimal]) -> Decima
     return max(owed, -account.total_wallet_balance)
 
 
-def _cross(row: FuturesAsset, i: int) -> tuple[Decimal, Decimal]:
-    """The row's ``crossWalletBalance`` and ``crossUnPnl``: a risk read needs both."""
-    wallet, pnl = row.cross_wallet_balance, row.cross_un_pnl
-    if wallet is None or pnl is None:
-        key = "crossWalletBalance" if wallet is None else "crossUnPnl"
-        raise _invalid(f"{key} is missing: the risk read tells the cross pool from isolated "
-                       "margin by it", f"$.assets[{i}].{key}")
-    return wallet, pnl
+def _cross(row: FuturesAsset, i: int) -> Decimal:
+    """The row's ``crossWalletBalance``: a risk read tells the cross pool's wallet by it.
+
+    Not its ``crossUnPnl``: V3's was reported to hold the isolated positions' PnL as well, a
+    bug by Binance's own word (docs/exchanges/binance.md, "Isolated positions"), so the cross
+    PnL is the row's less the isolated positions' (:func:`_weakest`).
+    """
+    if row.cross_wallet_balance is None:
+        raise _invalid("crossWalletBalance is missing: the risk read tells the cross pool from "
+                       "isolated margin by it", f"$.assets[{i}].crossWalletBalance")
+    return row.cross_wallet_balance
 
 
 def _checked_positions(account: FuturesAccount) -> None:
@@ -313,9 +317,9 @@ def _isolated(account: FuturesAccount, home: FuturesAsset | None,
     """The isolated positions, each checked against its pool's row (module docstring).
 
     ``home`` is the one exposed pool's row (USDT's when none is): the row holding every
-    isolated wallet. Each row's wallet and PnL less its cross figures must be what its isolated
-    positions hold, the home row's all of them, every other row's (and in Multi-Assets mode,
-    cross margin only, every row's) nothing.
+    isolated wallet. Each row's wallet less its ``crossWalletBalance`` must be what its
+    isolated positions hold, the home row's all of them, every other row's (and in Multi-Assets
+    mode, cross margin only, every row's) nothing.
     """
     found = [(i, p) for i, p in enumerate(account.positions) if _is_isolated(p)]
     for i, p in found:
@@ -331,16 +335,11 @@ def _isolated(account: FuturesAccount, home: FuturesAsset | None,
                     f"{p.symbol[:40]}'s isolatedMargin (its isolatedWallet + unrealizedProfit)",
                     f"{at}.isolatedMargin")
     for j, row in enumerate(account.assets):
-        mine = [p for _, p in found] if row is home else []
+        parts = [p.isolated_wallet for _, p in found] if row is home else []
         cross = _cross(row, j)
-        for whole, apart, name, key, what in (
-            (row.wallet_balance, cross[0], "isolated_wallet", "crossWalletBalance", "wallets"),
-            (row.unrealized_profit, cross[1], "unrealized_profit", "crossUnPnl", "profit"),
-        ):
-            parts = [getattr(p, name) for p in mine]
-            _add_up(EXACT.subtract(whole, apart), parts, _slack(whole, apart, *parts),
-                    f"{row.asset[:40]}'s isolated {what} (its {key} apart)",
-                    f"$.assets[{j}].{key}")
+        _add_up(EXACT.subtract(row.wallet_balance, cross), parts,
+                _slack(row.wallet_balance, cross, *parts), f"{row.asset[:40]}'s isolated "
+                "wallets (its crossWalletBalance apart)", f"$.assets[{j}].crossWalletBalance")
     return [p for _, p in found]
 
 
@@ -349,7 +348,10 @@ def _weakest(account: FuturesAccount, home: FuturesAsset, margin: Decimal,
     """The cross pool's ratio and the weakest isolated position's (``None``: no margin needed).
 
     The positions' maintenance margins must add up to the pool's: the cross pool's is the sum
-    over its positions, and a position missing from the answer would raise its ratio.
+    over its positions, and a position missing from the answer would raise its ratio. The
+    cross pool's equity is its ``crossWalletBalance`` plus the row's PnL less the isolated
+    positions' (never ``crossUnPnl``, :func:`_cross`): with the isolated margin balances it
+    makes up the row's margin balance exactly.
     """
     maints = [_at_least_zero(p.maint_margin, f"$.positions[{i}].maintMargin")
               for i, p in enumerate(account.positions)]
@@ -357,7 +359,10 @@ def _weakest(account: FuturesAccount, home: FuturesAsset, margin: Decimal,
             "positions' maintMargin)", at)
     cross_margin = sum((p.maint_margin for p in account.positions if not _is_isolated(p)),
                        _ZERO)
-    cross_equity = EXACT.add(*_cross(home, account.assets.index(home)))
+    isolated_pnl = sum((p.unrealized_profit for p in account.positions if _is_isolated(p)),
+                       _ZERO)
+    cross_equity = EXACT.add(_cross(home, account.assets.index(home)),
+                             EXACT.subtract(home.unrealized_profit, isolated_pnl))
     ratios = [_DIVIDE.divide(EXACT.add(p.isolated_wallet, p.unrealized_profit), p.maint_margin)
               for p in account.positions  # none without maintenance margin: not liquidated
               if _is_isolated(p) and p.maint_margin > 0]

@@ -312,6 +312,37 @@ async def test_an_isolated_margin_that_is_not_wallet_plus_profit_is_refused_over
 
 
 @pytest.mark.anyio
+async def test_a_cross_un_pnl_holding_the_isolated_profit_does_not_lift_the_cross_pool() -> None:
+    """V3's ``crossUnPnl`` was reported to hold the isolated positions' PnL as well (a bug by
+    Binance's word, JKorf/Binance.Net issue 1404). Served so, the account reads as it is: the
+    cross pool's 50 against its 50 of maintenance margin at the line, not lifted by the
+    isolated position's profit of 200 to (50 + 200) / 50 = 5, and not refused either."""
+    import json  # noqa: PLC0415
+    from dataclasses import replace  # noqa: PLC0415
+
+    from adapters.binance.simulator.futures import encode_account  # noqa: PLC0415
+
+    flat = "0.00000000"
+    sound = _isolated_account("4" * 64, "2000.00000000", "200.00000000", "60.00000000",
+                              ("BTCUSDT", flat, "50.00000000", "0"),
+                              ("ETHUSDT", "200.00000000", "10.00000000", "1950.00000000"))
+    assert sound.futures is not None
+    document = json.loads(encode_account(sound.futures))
+    assert document["assets"][0]["crossUnPnl"] == flat  # as Binance documents it
+    document["assets"][0]["crossUnPnl"] = document["totalCrossUnPnl"] = "200.00000000"
+    served = replace(sound, futures=replace(
+        sound.futures, verbatim={"futures/account": json.dumps(document).encode()}))
+    with BinanceSimulator([served]).serve() as running:
+        credentials = Credentials.from_strings(served.api_key, served.api_secret)
+        async with Folio([_account(running.url, "iso", credentials)], http=ONE_ATTEMPT) as folio:
+            risk = await folio.risk("iso", WalletKind.FUTURES)
+    assert (risk.health.state, risk.health.value) == (HealthState.AT_RISK, Decimal(1))
+    assert (risk.extras["cross_ratio"], risk.extras["weakest_isolated_ratio"]) == (
+        Decimal(1), Decimal(215))
+    assert (risk.equity, risk.unrealized_pnl) == (Decimal("2200.00000000"), Decimal(200))
+
+
+@pytest.mark.anyio
 async def test_a_host_without_futures_routes_names_futures_base_url() -> None:
     """A 404 page from the futures host (the spot testnet, a spot-only proxy as ``base_url``).
 
