@@ -184,7 +184,8 @@ def _single_asset_totals(account: FuturesAccount) -> None:
     """Single-Asset mode's totals are the USDT row's figures.
 
     Checked, so that a mode read wrong (or changed between the two reads) is refused rather
-    than reported in the wrong currency.
+    than reported in the wrong currency. Not ``totalCrossUnPnl``: the figure is reported as
+    sent, never read (:func:`_cross`), and the others tell the currency already.
     """
     usdt = next((row for row in account.assets if row.asset == SINGLE_ASSET_QUOTE), None)
     for total, name in (
@@ -193,7 +194,6 @@ def _single_asset_totals(account: FuturesAccount) -> None:
         (account.total_margin_balance, "margin_balance"),
         (account.total_maint_margin, "maint_margin"),
         (account.total_cross_wallet_balance, "cross_wallet_balance"),
-        (account.total_cross_un_pnl, "cross_un_pnl"),
     ):
         row_value = getattr(usdt, name) if usdt is not None else _ZERO
         if total is not None and row_value is not None and total != row_value:

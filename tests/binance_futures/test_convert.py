@@ -618,14 +618,22 @@ def test_a_position_listed_twice_is_refused_not_counted_twice(side: str) -> None
     assert risk.position_notional == Decimal(6400)
 
 
-@pytest.mark.parametrize(("key", "value"), [("totalCrossWalletBalance", "1950"),
-                                            ("totalCrossUnPnl", "1")])
-def test_single_asset_cross_totals_must_be_the_usdt_rows(key: str, value: str) -> None:
-    account = _account([_row("USDT", "2000", maint="12.8")], **{key: value},
+def test_single_asset_cross_totals_must_be_the_usdt_rows() -> None:
+    account = _account([_row("USDT", "2000", maint="12.8")], totalCrossWalletBalance="1950",
                        positions=(_position("BTCUSDT", "3200", "12.8"),))
     with pytest.raises(InvalidResponseError) as caught:
         futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
-    assert caught.value.field == f"$.{key}"
+    assert caught.value.field == "$.totalCrossWalletBalance"
+
+
+def test_total_cross_un_pnl_is_reported_as_sent_not_checked() -> None:
+    # crossUnPnl is not read (V3's was reported to hold isolated PnL): a total that is not
+    # the row's refuses nothing, and the extra is what Binance sent.
+    account = _account([_row("USDT", "2000", maint="12.8")], totalCrossUnPnl="1",
+                       positions=(_position("BTCUSDT", "3200", "12.8"),))
+    risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
+    assert (risk.health.value, risk.extras["total_cross_un_pnl"]) == (
+        Decimal("156.25"), Decimal(1))
 
 
 def test_a_position_without_its_isolated_wallet_is_refused_at_its_path() -> None:
