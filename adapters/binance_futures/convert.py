@@ -425,7 +425,7 @@ def futures_risk(
     extras = {name: figure for name, total, own in _EXTRAS if (
         figure := getattr(account, total) if row is None else getattr(row, own)) is not None}
     extras["max_withdraw_amount"] = withdraw
-    extras["isolated_positions"] = Decimal(len(isolated))
+    extras["isolated_positions"] = Decimal(sum(1 for p in isolated if p.maint_margin > 0))
     for name, value in (("cross_ratio", cross_ratio), ("weakest_isolated_ratio", weakest)):
         if value is not None:
             extras[name] = value

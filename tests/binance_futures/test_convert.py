@@ -479,7 +479,7 @@ def test_several_isolated_positions_the_weakest_decides() -> None:
     risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
     assert (risk.health.state, risk.health.value) == (HealthState.OK, Decimal(10))
     assert (risk.extras["cross_ratio"], risk.extras["isolated_positions"],
-            risk.extras["weakest_isolated_ratio"]) == (Decimal(200), Decimal(4), Decimal(10))
+            risk.extras["weakest_isolated_ratio"]) == (Decimal(200), Decimal(3), Decimal(10))
 
 
 def test_an_isolated_position_without_maintenance_margin_has_no_ratio() -> None:
@@ -488,7 +488,7 @@ def test_an_isolated_position_without_maintenance_margin_has_no_ratio() -> None:
     risk = futures_risk(account, SINGLE, account_name="a", fetched_at=AT)
     assert (risk.health.state, risk.health.value) == (HealthState.OK, Decimal(20))
     assert "weakest_isolated_ratio" not in risk.extras
-    assert risk.extras["isolated_positions"] == Decimal(1)
+    assert risk.extras["isolated_positions"] == Decimal(0)  # those requiring margin, as OKX's
 
 
 def test_an_isolated_position_in_another_assets_pool_reads_that_rows_cross_figures() -> None:
