@@ -380,4 +380,3 @@ def _unsupported(exchange: str, capability: Capability, offered: Collection[Capa
         f"the {wallet.value} wallet is not served for {exchange!r} (its wallets: "
         f"{served or 'none'}; 'folio plugins' lists what each exchange serves)"
     )
-

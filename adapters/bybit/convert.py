@@ -211,7 +211,7 @@ def margin_risk(
     balance = _reported(account.total_margin_balance, "totalMarginBalance")  # the rate's base
     rate = _reported(account.account_mm_rate, "accountMMRate")
     gone = balance <= 0 and (margin or borrowed)  # exposed, no margin left: liquidating
-    at_line = margin >= max(balance, equity) > 0  # MM at or past either base: liquidating
+    at_line = margin >= max(balance, equity) > 0  # MM at or past both bases: liquidating
     if equity > 0 and (rate < 0 or ((gone or at_line) and rate < LIQUIDATION_RATE)):
         raise _invalid(f"accountMMRate {rate} with a maintenance margin of {margin} over a "
                        f"margin balance of {balance} (equity {equity}) is neither a rate nor "
